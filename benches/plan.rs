@@ -1,0 +1,2 @@
+//! Criterion benches of the planner. Placeholder until the large-fleet work; see README.
+fn main() {}

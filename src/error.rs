@@ -1,0 +1,297 @@
+//! The one error type of the crate: every rejection of a request.
+
+use core::fmt;
+
+/// A parameter of the `BatchModifyEntitlement` request, named as the API names it.
+///
+/// Its [`Display`](fmt::Display) is the API's parameter name, so messages read
+/// `parameter 'MaxUserPerDesktop' …`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum Field {
+    /// `RegionId`: the region, e.g. `cn-hangzhou`.
+    RegionId,
+    /// `DesktopId`: the desktops whose end users the call sets.
+    DesktopId,
+    /// `EndUserId`: the end users to assign.
+    EndUserId,
+    /// `MaxUserPerDesktop`: users per desktop.
+    MaxUserPerDesktop,
+    /// `MaxDesktopPerUser`: desktops per user.
+    MaxDesktopPerUser,
+    /// `Strategy`: `AVERAGE` or `CENTRAL`.
+    Strategy,
+    /// `Preview`: preview only, or a task to execute.
+    Preview,
+}
+
+impl Field {
+    /// Every parameter of the request, in the order of the API's documentation.
+    pub const ALL: [Field; 7] = [
+        Field::RegionId,
+        Field::MaxUserPerDesktop,
+        Field::MaxDesktopPerUser,
+        Field::Strategy,
+        Field::DesktopId,
+        Field::EndUserId,
+        Field::Preview,
+    ];
+
+    /// The API's name of this parameter.
+    pub const fn name(self) -> &'static str {
+        match self {
+            Field::RegionId => "RegionId",
+            Field::DesktopId => "DesktopId",
+            Field::EndUserId => "EndUserId",
+            Field::MaxUserPerDesktop => "MaxUserPerDesktop",
+            Field::MaxDesktopPerUser => "MaxDesktopPerUser",
+            Field::Strategy => "Strategy",
+            Field::Preview => "Preview",
+        }
+    }
+
+    /// The parameter with exactly this API name.
+    pub fn from_name(name: &str) -> Option<Field> {
+        Field::ALL.into_iter().find(|f| f.name() == name)
+    }
+
+    /// The known parameter whose name is closest to `name`, when one is close enough to be
+    /// a likely typo (`MaxUsersPerDesktop` → `MaxUserPerDesktop`, `regionid` → `RegionId`).
+    pub fn closest(name: &str) -> Option<Field> {
+        let lower = name.to_ascii_lowercase();
+        Field::ALL
+            .into_iter()
+            .map(|f| (edit_distance(&lower, &f.name().to_ascii_lowercase()), f))
+            .filter(|&(d, f)| d <= 2.max(f.name().len() / 4))
+            .min_by_key(|&(d, _)| d)
+            .map(|(_, f)| f)
+    }
+}
+
+impl fmt::Display for Field {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// What is wrong with a limit (`MaxUserPerDesktop` or `MaxDesktopPerUser`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum LimitProblem {
+    /// Below zero.
+    Negative,
+    /// A number with a fraction or an exponent.
+    Fractional,
+    /// Not a number at all.
+    NotANumber,
+    /// Above the API's maximum of 500.
+    TooLarge,
+}
+
+impl fmt::Display for LimitProblem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            LimitProblem::Negative => "which is negative",
+            LimitProblem::Fractional => "which is not a whole number",
+            LimitProblem::NotANumber => "which is not a number",
+            LimitProblem::TooLarge => "which is above the API's maximum of 500",
+        })
+    }
+}
+
+/// Why a request was rejected.
+///
+/// Every message names the parameter, the offending value (shortened to
+/// [`SHOWN_CHARS`] characters when long) and, for an item of a list, its 1-based position.
+/// Messages are lowercase sentences without a final period, and are part of the interface:
+/// the tests pin their wording.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// A required parameter is absent (or `null` in JSON).
+    #[error("missing required parameter '{field}'")]
+    Missing {
+        /// The parameter.
+        field: Field,
+    },
+    /// A parameter was given twice.
+    #[error("parameter '{field}' is given more than once")]
+    Repeated {
+        /// The parameter.
+        field: Field,
+    },
+    /// A parameter that the API does not have.
+    #[error("unknown parameter {name:?}{}", suggest(*.suggestion))]
+    UnknownField {
+        /// The name as given, shortened.
+        name: String,
+        /// The known parameter it most resembles, if any.
+        suggestion: Option<Field>,
+    },
+    /// A value of the wrong JSON type.
+    #[error("parameter '{field}'{} must be {expected}, but it is {found}", item(*.position))]
+    WrongType {
+        /// The parameter.
+        field: Field,
+        /// The 1-based position, for an item of a list.
+        position: Option<usize>,
+        /// What the API takes, e.g. `a boolean (true or false)`.
+        expected: &'static str,
+        /// The value as given, shortened.
+        found: String,
+    },
+    /// `RegionId` is not a region ID.
+    #[error(
+        "parameter 'RegionId' is {value:?}, which is not a region ID: it must be 1 to 64 \
+         lowercase ASCII letters, digits and '-'"
+    )]
+    InvalidRegion {
+        /// The value as given, shortened.
+        value: String,
+    },
+    /// `DesktopId` lists no desktop.
+    #[error("parameter '{field}' is empty, but it must list at least one ID")]
+    EmptyList {
+        /// The parameter.
+        field: Field,
+    },
+    /// An ID that is the empty string.
+    #[error("parameter '{field}' item {position} is an empty string, but IDs must not be empty")]
+    EmptyId {
+        /// The parameter.
+        field: Field,
+        /// The 1-based position of the item.
+        position: usize,
+    },
+    /// The same ID twice in one list.
+    #[error(
+        "parameter '{field}' item {second} is {value:?}, which repeats item {first}: \
+         IDs must be unique"
+    )]
+    DuplicateId {
+        /// The parameter.
+        field: Field,
+        /// The ID, shortened.
+        value: String,
+        /// The 1-based position of its first occurrence.
+        first: usize,
+        /// The 1-based position of its repetition.
+        second: usize,
+    },
+    /// A list longer than the API takes in one call (checked only when asked for).
+    #[error("parameter '{field}' lists {count} IDs, but the API takes at most {max} in one call")]
+    TooManyIds {
+        /// The parameter.
+        field: Field,
+        /// How many IDs it lists.
+        count: usize,
+        /// The API's maximum.
+        max: usize,
+    },
+    /// A list longer than the planner can index (2^32 - 1 IDs).
+    #[error(
+        "parameter '{field}' lists {count} IDs, more than the {} this crate can plan",
+        u32::MAX
+    )]
+    ListTooLong {
+        /// The parameter.
+        field: Field,
+        /// How many IDs it lists.
+        count: usize,
+    },
+    /// A limit that is not a whole number from 0 to 500.
+    #[error("parameter '{field}' is {value}, {problem}: it must be a whole number from 0 to 500")]
+    InvalidLimit {
+        /// The parameter.
+        field: Field,
+        /// The value as given, shortened.
+        value: String,
+        /// What is wrong with it.
+        problem: LimitProblem,
+    },
+    /// A `Strategy` the API does not have.
+    #[error("parameter 'Strategy' is {value:?}, which is not a strategy: valid values are AVERAGE and CENTRAL")]
+    UnknownStrategy {
+        /// The value as given, shortened.
+        value: String,
+    },
+    /// Text that is not JSON.
+    #[error("malformed JSON at line {line}, column {column}: {message}")]
+    Json {
+        /// The 1-based line.
+        line: usize,
+        /// The 1-based column.
+        column: usize,
+        /// What the JSON parser expected.
+        message: String,
+    },
+}
+
+/// Values quoted in messages are cut to this many characters, the cut marked with `…`.
+pub const SHOWN_CHARS: usize = 64;
+
+/// `value`, cut to [`SHOWN_CHARS`] characters for quoting in a message.
+pub(crate) fn shown(value: &str) -> String {
+    if value.char_indices().nth(SHOWN_CHARS).is_none() {
+        return value.to_owned();
+    }
+    let kept: String = value.chars().take(SHOWN_CHARS - 1).collect();
+    kept + "…"
+}
+
+fn suggest(field: Option<Field>) -> String {
+    match field {
+        Some(f) => format!(": did you mean '{f}'?"),
+        None => {
+            let names: Vec<_> = Field::ALL.iter().map(|f| f.name()).collect();
+            format!(": known parameters are {}", names.join(", "))
+        }
+    }
+}
+
+fn item(position: Option<usize>) -> String {
+    position.map(|p| format!(" item {p}")).unwrap_or_default()
+}
+
+/// Levenshtein distance, for suggestions among a handful of short names.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut diagonal = row[0];
+        row[0] = i + 1;
+        for (j, &cb) in b.iter().enumerate() {
+            let substitute = diagonal + usize::from(ca != cb);
+            diagonal = row[j + 1];
+            row[j + 1] = substitute.min(row[j] + 1).min(diagonal + 1);
+        }
+    }
+    row[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn closest_field_catches_typos_only() {
+        assert_eq!(
+            Field::closest("MaxUsersPerDesktop"),
+            Some(Field::MaxUserPerDesktop)
+        );
+        assert_eq!(Field::closest("regionid"), Some(Field::RegionId));
+        assert_eq!(Field::closest("DesktopIds"), Some(Field::DesktopId));
+        assert_eq!(Field::closest("EndUserIds"), Some(Field::EndUserId));
+        assert_eq!(Field::closest("Strategie"), Some(Field::Strategy));
+        assert_eq!(Field::closest("Colour"), None);
+    }
+
+    #[test]
+    fn shown_cuts_long_values_at_a_char_boundary() {
+        assert_eq!(shown("short"), "short");
+        let exact = "é".repeat(SHOWN_CHARS);
+        assert_eq!(shown(&exact), exact);
+        let long = "é".repeat(SHOWN_CHARS + 1);
+        assert_eq!(shown(&long), format!("{}…", "é".repeat(SHOWN_CHARS - 1)));
+    }
+}

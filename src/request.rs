@@ -1,0 +1,459 @@
+//! The request, as the API takes it, and its validation into a [`CheckedRequest`].
+
+use core::fmt;
+use core::str::FromStr;
+
+use crate::error::{shown, Error, Field, LimitProblem};
+use crate::ids::IdList;
+use crate::shape::Shape;
+
+/// How a shortfall of desktops is shared among users (the request's `Strategy`).
+///
+/// With `n = 3` desktops, `u = 2` users and `MaxUserPerDesktop = 1`, three assignments are
+/// possible:
+///
+/// | strategy | desktops per user | plan |
+/// |---|---|---|
+/// | `AVERAGE` | `[2, 1]` | `d1:[A] d2:[A] d3:[B]` |
+/// | `CENTRAL` | `[3, 0]` | `d1:[A] d2:[A] d3:[A]` |
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum Strategy {
+    /// `AVERAGE`: every user gets one desktop, then a second, and so on; users' counts
+    /// differ by at most one. The API's default.
+    #[default]
+    Average,
+    /// `CENTRAL`: each user in turn gets all the desktops `MaxDesktopPerUser` allows before
+    /// the next user gets any.
+    Central,
+}
+
+impl Strategy {
+    /// The API's spelling: `AVERAGE` or `CENTRAL`.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Strategy::Average => "AVERAGE",
+            Strategy::Central => "CENTRAL",
+        }
+    }
+}
+
+impl fmt::Display for Strategy {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Strategy {
+    type Err = Error;
+
+    /// Reads the API's spelling exactly (`AVERAGE`, `CENTRAL`).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::UnknownStrategy`] for anything else, `average` included.
+    fn from_str(s: &str) -> Result<Strategy, Error> {
+        match s {
+            "AVERAGE" => Ok(Strategy::Average),
+            "CENTRAL" => Ok(Strategy::Central),
+            _ => Err(Error::UnknownStrategy { value: shown(s) }),
+        }
+    }
+}
+
+/// A checked `MaxUserPerDesktop` or `MaxDesktopPerUser`: no limit, or a limit from 1 to 500.
+///
+/// # Representation
+///
+/// A `u16` where `0` means no limit, as the wire does: the API documents no default, and
+/// this crate reads an absent limit and `0` alike as "no limit" (the API's own example sends
+/// `MaxDesktopPerUser: 0` beside `MaxUserPerDesktop: 1`, which only makes sense that way).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Limit(u16);
+
+impl Limit {
+    /// No limit.
+    pub const UNLIMITED: Limit = Limit(0);
+    /// The API's maximum for either limit.
+    pub const MAX: u32 = 500;
+
+    /// The limit for a wire value: `0` is no limit, `1..=500` a limit; `None` above 500.
+    pub const fn new(value: u32) -> Option<Limit> {
+        if value <= Limit::MAX {
+            Some(Limit(value as u16))
+        } else {
+            None
+        }
+    }
+
+    /// The limit, or `None` when there is none.
+    pub const fn get(self) -> Option<u32> {
+        if self.0 == 0 {
+            None
+        } else {
+            Some(self.0 as u32)
+        }
+    }
+
+    /// The wire value: `0` for no limit.
+    pub const fn to_wire(self) -> u32 {
+        self.0 as u32
+    }
+
+    /// `min(limit, count)`, reading no limit as `count`: the `k'` and `m'` of SPEC §2.
+    pub const fn cap(self, count: u64) -> u64 {
+        if self.0 == 0 || self.0 as u64 > count {
+            count
+        } else {
+            self.0 as u64
+        }
+    }
+}
+
+impl fmt::Display for Limit {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.get() {
+            Some(v) => write!(f, "{v}"),
+            None => f.write_str("no limit"),
+        }
+    }
+}
+
+/// A `BatchModifyEntitlement` request as the API takes it, not yet checked.
+///
+/// Build one directly, or read one from the wire with
+/// [`wire::from_json`](crate::wire::from_json). [`Request::check`] turns it into a
+/// [`CheckedRequest`], which cannot fail to plan.
+///
+/// ```
+/// use eds_entitlement::{Request, Strategy};
+///
+/// let request = Request::new("cn-hangzhou", ["ecd-a", "ecd-b"], ["Alice"])
+///     .max_user_per_desktop(1)
+///     .strategy(Strategy::Central)
+///     .preview(false);
+/// assert_eq!(request.desktop_ids.len(), 2);
+/// assert_eq!(request.max_desktop_per_user, None);
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Request {
+    /// `RegionId`: lowercase ASCII letters, digits and `-`, 1 to 64 characters.
+    pub region_id: String,
+    /// `DesktopId`: at least one desktop; order is priority.
+    pub desktop_ids: IdList,
+    /// `EndUserId`: the users, possibly none; order is priority.
+    pub end_user_ids: IdList,
+    /// `MaxUserPerDesktop` as given: `None` (absent) and `Some(0)` both mean no limit.
+    pub max_user_per_desktop: Option<u32>,
+    /// `MaxDesktopPerUser` as given: `None` (absent) and `Some(0)` both mean no limit.
+    pub max_desktop_per_user: Option<u32>,
+    /// `Strategy`; the API's default is [`Strategy::Average`].
+    pub strategy: Strategy,
+    /// `Preview`: `true` previews, `false` makes the plan a task to execute.
+    pub preview: bool,
+}
+
+impl Request {
+    /// A request for these desktops and users, with no limits, the `AVERAGE` strategy and
+    /// `Preview: true`.
+    pub fn new<D, U>(
+        region_id: impl Into<String>,
+        desktop_ids: impl IntoIterator<Item = D>,
+        end_user_ids: impl IntoIterator<Item = U>,
+    ) -> Request
+    where
+        D: AsRef<str>,
+        U: AsRef<str>,
+    {
+        Request {
+            region_id: region_id.into(),
+            desktop_ids: desktop_ids.into_iter().collect(),
+            end_user_ids: end_user_ids.into_iter().collect(),
+            max_user_per_desktop: None,
+            max_desktop_per_user: None,
+            strategy: Strategy::Average,
+            preview: true,
+        }
+    }
+
+    /// Sets `MaxUserPerDesktop` (`0` is no limit). The default value is absent.
+    pub fn max_user_per_desktop(mut self, limit: u32) -> Request {
+        self.max_user_per_desktop = Some(limit);
+        self
+    }
+
+    /// Sets `MaxDesktopPerUser` (`0` is no limit). The default value is absent.
+    pub fn max_desktop_per_user(mut self, limit: u32) -> Request {
+        self.max_desktop_per_user = Some(limit);
+        self
+    }
+
+    /// Sets `Strategy`. The default value is [`Strategy::Average`].
+    pub fn strategy(mut self, strategy: Strategy) -> Request {
+        self.strategy = strategy;
+        self
+    }
+
+    /// Sets `Preview`. The default value is `true`.
+    pub fn preview(mut self, preview: bool) -> Request {
+        self.preview = preview;
+        self
+    }
+
+    /// Checks the request with the default [`CheckOptions`].
+    ///
+    /// # Errors
+    ///
+    /// As [`Request::check_with`].
+    pub fn check(self) -> Result<CheckedRequest, Error> {
+        self.check_with(&CheckOptions::new())
+    }
+
+    /// Checks every rule of SPEC §1 and returns the request in a form that cannot fail to
+    /// plan. Costs `O(n + u)` expected time (duplicates are found with a hash table of
+    /// `u32` indices) and `O(n + u)` memory while it runs.
+    ///
+    /// # Errors
+    ///
+    /// The first problem found, looking in this order: `RegionId`
+    /// ([`Error::InvalidRegion`]); `MaxUserPerDesktop`, then `MaxDesktopPerUser`
+    /// ([`Error::InvalidLimit`]); then `DesktopId`, then `EndUserId`: the list's length
+    /// ([`Error::EmptyList`], [`Error::TooManyIds`] with
+    /// [`CheckOptions::api_limits`], [`Error::ListTooLong`]), then its items in order
+    /// ([`Error::EmptyId`], [`Error::DuplicateId`] at the second occurrence).
+    pub fn check_with(self, options: &CheckOptions) -> Result<CheckedRequest, Error> {
+        check_region(&self.region_id)?;
+        let max_user_per_desktop =
+            check_limit(Field::MaxUserPerDesktop, self.max_user_per_desktop)?;
+        let max_desktop_per_user =
+            check_limit(Field::MaxDesktopPerUser, self.max_desktop_per_user)?;
+        check_ids(Field::DesktopId, &self.desktop_ids, options)?;
+        check_ids(Field::EndUserId, &self.end_user_ids, options)?;
+        Ok(CheckedRequest {
+            request: self,
+            max_user_per_desktop,
+            max_desktop_per_user,
+        })
+    }
+}
+
+/// Options of [`Request::check_with`].
+#[derive(Clone, Debug, Default)]
+pub struct CheckOptions {
+    api_limits: bool,
+}
+
+impl CheckOptions {
+    /// The default options.
+    pub fn new() -> CheckOptions {
+        CheckOptions::default()
+    }
+
+    /// Whether to reject what the live API would for size: more than
+    /// [`CheckOptions::API_MAX_IDS`] desktops or users in one call. Offline plans of whole
+    /// fleets are larger than one call, so the default value is `false`.
+    pub fn api_limits(mut self, yes: bool) -> CheckOptions {
+        self.api_limits = yes;
+        self
+    }
+
+    /// The API's maximum number of IDs in each list of one call.
+    pub const API_MAX_IDS: usize = 500;
+}
+
+/// A request that passed every check of SPEC §1: the planner cannot fail on it.
+///
+/// It guarantees: a valid `RegionId`; at least one desktop; at most `u32::MAX` desktops and
+/// users; no empty and no repeated ID in either list; both limits in `0..=500`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CheckedRequest {
+    request: Request,
+    max_user_per_desktop: Limit,
+    max_desktop_per_user: Limit,
+}
+
+impl CheckedRequest {
+    /// `RegionId`.
+    pub fn region_id(&self) -> &str {
+        &self.request.region_id
+    }
+
+    /// `DesktopId`: at least one, all distinct and non-empty.
+    pub fn desktop_ids(&self) -> &IdList {
+        &self.request.desktop_ids
+    }
+
+    /// `EndUserId`: all distinct and non-empty; possibly none.
+    pub fn end_user_ids(&self) -> &IdList {
+        &self.request.end_user_ids
+    }
+
+    /// `MaxUserPerDesktop`, absent read as no limit.
+    pub fn max_user_per_desktop(&self) -> Limit {
+        self.max_user_per_desktop
+    }
+
+    /// `MaxDesktopPerUser`, absent read as no limit.
+    pub fn max_desktop_per_user(&self) -> Limit {
+        self.max_desktop_per_user
+    }
+
+    /// `Strategy`.
+    pub fn strategy(&self) -> Strategy {
+        self.request.strategy
+    }
+
+    /// `Preview`.
+    pub fn preview(&self) -> bool {
+        self.request.preview
+    }
+
+    /// The plan's shape: counts and limits, without IDs.
+    pub fn shape(&self) -> Shape {
+        Shape::new(
+            self.request.desktop_ids.len() as u32,
+            self.request.end_user_ids.len() as u32,
+            self.max_user_per_desktop,
+            self.max_desktop_per_user,
+            self.request.strategy,
+        )
+    }
+
+    /// The request as it was given.
+    pub fn as_request(&self) -> &Request {
+        &self.request
+    }
+
+    /// The request as it was given, by value.
+    pub fn into_request(self) -> Request {
+        self.request
+    }
+}
+
+fn check_region(region: &str) -> Result<(), Error> {
+    let ok = (1..=64).contains(&region.len())
+        && region
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+    if ok {
+        Ok(())
+    } else {
+        Err(Error::InvalidRegion {
+            value: shown(region),
+        })
+    }
+}
+
+fn check_limit(field: Field, value: Option<u32>) -> Result<Limit, Error> {
+    let value = value.unwrap_or(0);
+    Limit::new(value).ok_or(Error::InvalidLimit {
+        field,
+        value: value.to_string(),
+        problem: LimitProblem::TooLarge,
+    })
+}
+
+fn check_ids(field: Field, ids: &IdList, options: &CheckOptions) -> Result<(), Error> {
+    if field == Field::DesktopId && ids.is_empty() {
+        return Err(Error::EmptyList { field });
+    }
+    if options.api_limits && ids.len() > CheckOptions::API_MAX_IDS {
+        return Err(Error::TooManyIds {
+            field,
+            count: ids.len(),
+            max: CheckOptions::API_MAX_IDS,
+        });
+    }
+    if ids.len() > u32::MAX as usize {
+        return Err(Error::ListTooLong {
+            field,
+            count: ids.len(),
+        });
+    }
+    let mut seen = SeenIds::with_capacity(ids.len());
+    for (index, id) in ids.iter().enumerate() {
+        if id.is_empty() {
+            return Err(Error::EmptyId {
+                field,
+                position: index + 1,
+            });
+        }
+        if let Some(first) = seen.insert(ids, index as u32) {
+            return Err(Error::DuplicateId {
+                field,
+                value: shown(id),
+                first: first as usize + 1,
+                second: index + 1,
+            });
+        }
+    }
+    Ok(())
+}
+
+/// A set of indices into an [`IdList`], keyed by the ID's text: open addressing with
+/// linear probing over a power-of-two table of `u64` slots, each `hash tag << 32 | index + 1`
+/// (`0` is empty). Twelve bytes or less per ID, against the forty of a set of `&str`; the
+/// tag spares most string comparisons. Which duplicate is reported depends only on list
+/// order, never on the hash.
+struct SeenIds {
+    slots: Vec<u64>,
+    mask: usize,
+}
+
+impl SeenIds {
+    fn with_capacity(ids: usize) -> SeenIds {
+        let size = (ids + ids / 2).next_power_of_two().max(16);
+        SeenIds {
+            slots: vec![0; size],
+            mask: size - 1,
+        }
+    }
+
+    /// Inserts `ids[index]`; returns the index of an earlier equal ID instead, if any.
+    fn insert(&mut self, ids: &IdList, index: u32) -> Option<u32> {
+        let id = ids.get(index as usize).unwrap_or_default();
+        let hash = xxhash_rust::xxh3::xxh3_64(id.as_bytes());
+        let tag = hash >> 32;
+        let mut slot = hash as usize & self.mask;
+        loop {
+            let entry = self.slots[slot];
+            if entry == 0 {
+                self.slots[slot] = tag << 32 | (u64::from(index) + 1);
+                return None;
+            }
+            if entry >> 32 == tag {
+                let other = (entry as u32).wrapping_sub(1);
+                if ids.get(other as usize) == Some(id) {
+                    return Some(other);
+                }
+            }
+            slot = (slot + 1) & self.mask;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn limit_reads_zero_as_unlimited_and_caps_at_500() {
+        assert_eq!(Limit::new(0), Some(Limit::UNLIMITED));
+        assert_eq!(Limit::new(0).and_then(Limit::get), None);
+        assert_eq!(Limit::new(500).and_then(Limit::get), Some(500));
+        assert_eq!(Limit::new(501), None);
+        assert_eq!(Limit::UNLIMITED.cap(7), 7);
+        assert_eq!(Limit::new(3).map(|l| l.cap(7)), Some(3));
+        assert_eq!(Limit::new(9).map(|l| l.cap(7)), Some(7));
+    }
+
+    #[test]
+    fn seen_ids_finds_the_earlier_occurrence() {
+        let ids: IdList = (0..1000).map(|i| format!("id{}", i % 700)).collect();
+        let mut seen = SeenIds::with_capacity(ids.len());
+        for i in 0..700 {
+            assert_eq!(seen.insert(&ids, i), None);
+        }
+        assert_eq!(seen.insert(&ids, 700), Some(0));
+        assert_eq!(seen.insert(&ids, 999), Some(299));
+    }
+}

@@ -1,0 +1,308 @@
+//! The API's response (SPEC §3): [`Response`], [`Status`] and the derived [`ApiId`]s.
+
+use core::fmt;
+
+use xxhash_rust::xxh3::Xxh3;
+
+use crate::planner::Plan;
+use crate::request::CheckedRequest;
+
+/// The status of the whole task (`Entitlements.Status`) or of one desktop
+/// (`AssignModels[].InnerStatus`), spelt as the API spells it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Status {
+    /// `NOT_STARTED`: a task not yet begun (`Preview: false`).
+    NotStarted,
+    /// `STARTED`.
+    Started,
+    /// `PROCESSING`.
+    Processing,
+    /// `FINISHED`: done, or only previewed (`Preview: true`).
+    Finished,
+    /// `FAILED`.
+    Failed,
+}
+
+impl Status {
+    /// The API's spelling, e.g. `NOT_STARTED`.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Status::NotStarted => "NOT_STARTED",
+            Status::Started => "STARTED",
+            Status::Processing => "PROCESSING",
+            Status::Finished => "FINISHED",
+            Status::Failed => "FAILED",
+        }
+    }
+}
+
+impl fmt::Display for Status {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A `RequestId` or `TaskId`: 128 bits, shown as the API shows its IDs, uppercase hex in
+/// groups of 8-4-4-4-12 (`51592A88-0F2C-55E6-AD2C-2AD9C10D0A1B`).
+///
+/// Derived ones are a hash of the request's content, so the same request gets the same IDs
+/// in either wire form and whatever its spacing, and different requests get different IDs
+/// (but for a 2^-128 chance). The hash is XXH3-128 over a length-prefixed encoding of the
+/// request, a specified algorithm: the IDs are the same on every platform and version.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ApiId(pub u128);
+
+impl ApiId {
+    /// The `RequestId` derived from `request`.
+    pub fn request_id(request: &CheckedRequest) -> ApiId {
+        ApiId::derive(content_digest(request), b"RequestId")
+    }
+
+    /// The `TaskId` derived from `request`.
+    pub fn task_id(request: &CheckedRequest) -> ApiId {
+        ApiId::derive(content_digest(request), b"TaskId")
+    }
+
+    fn derive(digest: u128, purpose: &[u8]) -> ApiId {
+        let mut hasher = Xxh3::new();
+        hasher.update(&digest.to_le_bytes());
+        hasher.update(purpose);
+        ApiId(hasher.digest128())
+    }
+}
+
+/// XXH3-128 of the request's content, in a length-prefixed encoding: `RegionId`, each list's
+/// count, its IDs' lengths then its text, both limits (`0` for none, so an absent limit and
+/// `0` are one request), `Strategy` and `Preview`.
+fn content_digest(request: &CheckedRequest) -> u128 {
+    let mut hasher = Xxh3::new();
+    hasher.update(b"eds-entitlement request v1\0");
+    let region = request.region_id().as_bytes();
+    hasher.update(&(region.len() as u64).to_le_bytes());
+    hasher.update(region);
+    for list in [request.desktop_ids(), request.end_user_ids()] {
+        hasher.update(&(list.len() as u64).to_le_bytes());
+        // The lengths, then the text: as unambiguous as a prefix on each ID, and fast.
+        let mut lengths = [0u8; 8 * 512];
+        let mut filled = 0;
+        for id in list {
+            lengths[filled..filled + 8].copy_from_slice(&(id.len() as u64).to_le_bytes());
+            filled += 8;
+            if filled == lengths.len() {
+                hasher.update(&lengths);
+                filled = 0;
+            }
+        }
+        hasher.update(&lengths[..filled]);
+        hasher.update(list.concatenated().as_bytes());
+    }
+    hasher.update(&request.max_user_per_desktop().to_wire().to_le_bytes());
+    hasher.update(&request.max_desktop_per_user().to_wire().to_le_bytes());
+    hasher.update(request.strategy().as_str().as_bytes());
+    hasher.update(&[u8::from(request.preview())]);
+    hasher.digest128()
+}
+
+impl fmt::Display for ApiId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let hex = format!("{:032X}", self.0);
+        write!(
+            f,
+            "{}-{}-{}-{}-{}",
+            &hex[..8],
+            &hex[8..12],
+            &hex[12..16],
+            &hex[16..20],
+            &hex[20..]
+        )
+    }
+}
+
+/// The API's response body for a plan, field for field (SPEC §3):
+///
+/// ```json
+/// {"RequestId":"…","Entitlements":{"Status":"FINISHED","TaskId":"…",
+///  "AssignModels":[{"DesktopId":"ecd-a","InnerStatus":"FINISHED","EndUserIds":["Alice"]}]}}
+/// ```
+///
+/// It borrows the request and the plan and copies nothing: serialising a plan of a million
+/// desktops streams it. With the `serde` feature it implements `Serialize`, writing the
+/// API's field names in the API's order.
+///
+/// ```
+/// use eds_entitlement::{plan, Request, Response, Status};
+///
+/// let request = Request::new("cn-hangzhou", ["ecd-a"], ["Alice"]).preview(false).check()?;
+/// let plan = plan(&request);
+/// let response = Response::new(&request, &plan);
+/// assert_eq!(response.status(), Status::NotStarted);
+/// assert_eq!(response.request_id().len(), 36);
+/// # Ok::<(), eds_entitlement::Error>(())
+/// ```
+#[derive(Clone, Debug)]
+pub struct Response<'a> {
+    request: &'a CheckedRequest,
+    plan: &'a Plan,
+    request_id: String,
+    task_id: String,
+}
+
+impl<'a> Response<'a> {
+    /// The response to `request` planned as `plan`, with IDs derived from the request.
+    pub fn new(request: &'a CheckedRequest, plan: &'a Plan) -> Response<'a> {
+        let digest = content_digest(request);
+        Response {
+            request,
+            plan,
+            request_id: ApiId::derive(digest, b"RequestId").to_string(),
+            task_id: ApiId::derive(digest, b"TaskId").to_string(),
+        }
+    }
+
+    /// Sets the `RequestId`. The default value is [`ApiId::request_id`] of the request.
+    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Response<'a> {
+        self.request_id = request_id.into();
+        self
+    }
+
+    /// `RequestId`.
+    pub fn request_id(&self) -> &str {
+        &self.request_id
+    }
+
+    /// `Entitlements.TaskId`.
+    pub fn task_id(&self) -> &str {
+        &self.task_id
+    }
+
+    /// `Entitlements.Status`, and every desktop's `InnerStatus`: `FINISHED` for a preview,
+    /// `NOT_STARTED` for a task to execute.
+    pub fn status(&self) -> Status {
+        if self.request.preview() {
+            Status::Finished
+        } else {
+            Status::NotStarted
+        }
+    }
+
+    /// The request.
+    pub fn request(&self) -> &'a CheckedRequest {
+        self.request
+    }
+
+    /// The plan.
+    pub fn plan(&self) -> &'a Plan {
+        self.plan
+    }
+}
+
+#[cfg(feature = "serde")]
+mod ser {
+    use serde::ser::{Error as _, SerializeMap, SerializeSeq, SerializeStruct};
+    use serde::{Serialize, Serializer};
+
+    use super::{Response, Status};
+    use crate::ids::IdList;
+
+    impl Serialize for Status {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+
+    impl Serialize for Response<'_> {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut body = serializer.serialize_struct("Response", 2)?;
+            body.serialize_field("RequestId", &self.request_id)?;
+            body.serialize_field("Entitlements", &Entitlements(self))?;
+            body.end()
+        }
+    }
+
+    struct Entitlements<'r>(&'r Response<'r>);
+
+    impl Serialize for Entitlements<'_> {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut entitlements = serializer.serialize_struct("Entitlements", 3)?;
+            entitlements.serialize_field("Status", &self.0.status())?;
+            entitlements.serialize_field("TaskId", &self.0.task_id)?;
+            entitlements.serialize_field("AssignModels", &AssignModels(self.0))?;
+            entitlements.end()
+        }
+    }
+
+    struct AssignModels<'r>(&'r Response<'r>);
+
+    impl Serialize for AssignModels<'_> {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let (request, plan) = (self.0.request, self.0.plan);
+            let desktops = request.desktop_ids();
+            if plan.desktops() != desktops.len() {
+                return Err(S::Error::custom(format_args!(
+                    "the plan has {} desktops, but the request lists {}",
+                    plan.desktops(),
+                    desktops.len()
+                )));
+            }
+            let status = self.0.status();
+            let users = request.end_user_ids();
+            let mut models = serializer.serialize_seq(Some(desktops.len()))?;
+            for (desktop_id, end_users) in desktops.iter().zip(plan.iter()) {
+                models.serialize_element(&AssignModel {
+                    desktop_id,
+                    status,
+                    users,
+                    end_users,
+                })?;
+            }
+            models.end()
+        }
+    }
+
+    struct AssignModel<'r> {
+        desktop_id: &'r str,
+        status: Status,
+        users: &'r IdList,
+        end_users: &'r [u32],
+    }
+
+    impl Serialize for AssignModel<'_> {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut model = serializer.serialize_map(Some(3))?;
+            model.serialize_entry("DesktopId", self.desktop_id)?;
+            model.serialize_entry("InnerStatus", &self.status)?;
+            model.serialize_entry("EndUserIds", &EndUserIds(self))?;
+            model.end()
+        }
+    }
+
+    struct EndUserIds<'r>(&'r AssignModel<'r>);
+
+    impl Serialize for EndUserIds<'_> {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut ids = serializer.serialize_seq(Some(self.0.end_users.len()))?;
+            for &user in self.0.end_users {
+                let id = self.0.users.get(user as usize).ok_or_else(|| {
+                    S::Error::custom(format_args!(
+                        "the plan names user index {user}, but the request lists {} users",
+                        self.0.users.len()
+                    ))
+                })?;
+                ids.serialize_element(id)?;
+            }
+            ids.end()
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn api_id_prints_like_the_apis() {
+        let id = ApiId(0x51592A88_0F2C_55E6_AD2C_2AD9C10D0A1B);
+        assert_eq!(id.to_string(), "51592A88-0F2C-55E6-AD2C-2AD9C10D0A1B");
+        assert_eq!(ApiId(1).to_string(), "00000000-0000-0000-0000-000000000001");
+    }
+}

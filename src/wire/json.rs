@@ -1,0 +1,456 @@
+//! The JSON wire form: requests as the official SDKs' `to_map()` produce them, and the
+//! response body.
+
+use std::cell::Cell;
+use std::fmt;
+use std::io;
+
+use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde_json::value::RawValue;
+
+use crate::error::{shown, Error, Field, LimitProblem};
+use crate::ids::IdList;
+use crate::request::{Request, Strategy};
+use crate::response::Response;
+
+/// Reads a request in the JSON form, as the SDKs' `to_map()` writes it:
+///
+/// ```json
+/// {"RegionId":"cn-hangzhou","DesktopId":["ecd-a","ecd-b"],"EndUserId":["Alice"],
+///  "MaxUserPerDesktop":1,"MaxDesktopPerUser":0,"Strategy":"AVERAGE","Preview":true}
+/// ```
+///
+/// Parameter names are the API's, exactly. `null` is read as an absent parameter (the SDKs
+/// leave unset ones out). Limits are JSON numbers with a whole value (`2` or `2.0`);
+/// `Preview` is a JSON boolean; IDs are JSON strings. The request is not checked beyond
+/// its wire form: [`Request::check`] does that.
+///
+/// Costs `O(len)`; the IDs are copied into two [`IdList`] buffers, not one allocation each.
+///
+/// # Errors
+///
+/// [`Error::Json`] for text that is not JSON or not an object, with its line and column;
+/// [`Error::UnknownField`] (with the closest known name), [`Error::Repeated`],
+/// [`Error::WrongType`], [`Error::InvalidLimit`] and [`Error::UnknownStrategy`] at the
+/// first bad parameter; [`Error::Missing`] for `RegionId`, `DesktopId` or `Preview`.
+///
+/// ```
+/// use eds_entitlement::{wire, Error, Field};
+///
+/// let request = wire::from_json(br#"{"RegionId":"cn-hangzhou","DesktopId":["ecd-a"],"Preview":true}"#)?;
+/// assert_eq!(&request.desktop_ids[0], "ecd-a");
+///
+/// let typo = wire::from_json(br#"{"MaxUsersPerDesktop":1}"#).unwrap_err();
+/// assert_eq!(typo.to_string(), r#"unknown parameter "MaxUsersPerDesktop": did you mean 'MaxUserPerDesktop'?"#);
+/// # Ok::<(), Error>(())
+/// ```
+pub fn from_json(input: &[u8]) -> Result<Request, Error> {
+    let slot = Cell::new(None);
+    let mut de = serde_json::Deserializer::from_slice(input);
+    let parsed = RequestSeed { slot: &slot }
+        .deserialize(&mut de)
+        .and_then(|raw| de.end().map(|()| raw));
+    match parsed {
+        Ok(raw) => raw.finish(),
+        Err(e) => Err(slot.take().unwrap_or_else(|| json_error(&e))),
+    }
+}
+
+/// Writes `response` as JSON, compact or `pretty` (two-space indents), with a final
+/// newline. Streams: nothing but the writer's buffer is held in memory.
+///
+/// # Errors
+///
+/// The writer's I/O errors; [`io::ErrorKind::InvalidData`] when the plan does not fit the
+/// request (a plan from [`Plan::from_lists`](crate::Plan::from_lists) naming unknown users).
+pub fn write_json<W: io::Write>(
+    response: &Response<'_>,
+    mut writer: W,
+    pretty: bool,
+) -> io::Result<()> {
+    let written = if pretty {
+        serde_json::to_writer_pretty(&mut writer, response)
+    } else {
+        serde_json::to_writer(&mut writer, response)
+    };
+    written.map_err(|e| match e.io_error_kind() {
+        Some(kind) => io::Error::new(kind, e),
+        None => io::Error::new(io::ErrorKind::InvalidData, e),
+    })?;
+    writer.write_all(b"\n")
+}
+
+/// `response` as a JSON string, compact, without a final newline.
+///
+/// # Errors
+///
+/// As [`write_json`], when the plan does not fit the request.
+pub fn to_json_string(response: &Response<'_>) -> Result<String, io::Error> {
+    serde_json::to_string(response).map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))
+}
+
+fn json_error(e: &serde_json::Error) -> Error {
+    let text = e.to_string();
+    let place = format!(" at line {} column {}", e.line(), e.column());
+    let message = text.strip_suffix(&place).unwrap_or(&text).to_owned();
+    Error::Json {
+        line: e.line(),
+        column: e.column(),
+        message,
+    }
+}
+
+/// Where a seed puts the typed [`Error`] it rejects a value with; serde carries only a
+/// placeholder `serde_json::Error` back up, and [`from_json`] takes the real one from here.
+type Slot<'s> = &'s Cell<Option<Error>>;
+
+fn reject<E: de::Error>(slot: Slot<'_>, error: Error) -> E {
+    slot.set(Some(error));
+    E::custom("rejected")
+}
+
+/// The request's parameters as read, before the required ones are known to be there.
+#[derive(Default)]
+struct Raw {
+    seen: [bool; Field::ALL.len()],
+    region_id: Option<String>,
+    desktop_ids: Option<IdList>,
+    end_user_ids: Option<IdList>,
+    max_user_per_desktop: Option<u32>,
+    max_desktop_per_user: Option<u32>,
+    strategy: Option<Strategy>,
+    preview: Option<bool>,
+}
+
+impl Raw {
+    fn finish(self) -> Result<Request, Error> {
+        let missing = |field| Error::Missing { field };
+        Ok(Request {
+            region_id: self.region_id.ok_or(missing(Field::RegionId))?,
+            desktop_ids: self.desktop_ids.ok_or(missing(Field::DesktopId))?,
+            end_user_ids: self.end_user_ids.unwrap_or_default(),
+            max_user_per_desktop: self.max_user_per_desktop,
+            max_desktop_per_user: self.max_desktop_per_user,
+            strategy: self.strategy.unwrap_or_default(),
+            preview: self.preview.ok_or(missing(Field::Preview))?,
+        })
+    }
+}
+
+struct RequestSeed<'s> {
+    slot: Slot<'s>,
+}
+
+impl<'de> DeserializeSeed<'de> for RequestSeed<'_> {
+    type Value = Raw;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Raw, D::Error> {
+        deserializer.deserialize_map(self)
+    }
+}
+
+impl<'de> Visitor<'de> for RequestSeed<'_> {
+    type Value = Raw;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON object of the request's parameters")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Raw, A::Error> {
+        let slot = self.slot;
+        let mut raw = Raw::default();
+        while let Some(field) = map.next_key_seed(KeySeed { slot })? {
+            let seen = &mut raw.seen[Field::ALL.iter().position(|&f| f == field).unwrap_or(0)];
+            if std::mem::replace(seen, true) {
+                return Err(reject(slot, Error::Repeated { field }));
+            }
+            let value = ValueSeed { field };
+            match field {
+                Field::RegionId => {
+                    raw.region_id = map
+                        .next_value_seed(value)?
+                        .string(slot, field, "a string")?
+                }
+                Field::DesktopId => {
+                    raw.desktop_ids = map.next_value_seed(IdListSeed { slot, field })?
+                }
+                Field::EndUserId => {
+                    raw.end_user_ids = map.next_value_seed(IdListSeed { slot, field })?
+                }
+                Field::MaxUserPerDesktop => {
+                    raw.max_user_per_desktop = limit(slot, field, map.next_value()?)?
+                }
+                Field::MaxDesktopPerUser => {
+                    raw.max_desktop_per_user = limit(slot, field, map.next_value()?)?
+                }
+                Field::Strategy => {
+                    let strategy = map.next_value_seed(value)?.string(
+                        slot,
+                        field,
+                        "a string (AVERAGE or CENTRAL)",
+                    )?;
+                    raw.strategy = match strategy.map(|s| s.parse()).transpose() {
+                        Ok(s) => s,
+                        Err(e) => return Err(reject(slot, e)),
+                    };
+                }
+                Field::Preview => {
+                    raw.preview = match map.next_value_seed(value)? {
+                        Value::Null => None,
+                        Value::Bool(b) => Some(b),
+                        other => {
+                            return Err(other.wrong(slot, field, None, "a boolean (true or false)"))
+                        }
+                    }
+                }
+            }
+        }
+        Ok(raw)
+    }
+}
+
+/// Reads a limit from its raw JSON text, to say exactly what is wrong with it.
+fn limit<E: de::Error>(slot: Slot<'_>, field: Field, raw: &RawValue) -> Result<Option<u32>, E> {
+    let text = raw.get();
+    let problem = match text.as_bytes().first() {
+        Some(b'n') => return Ok(None),
+        Some(b'-' | b'0'..=b'9') => {
+            let value: f64 = text.parse().unwrap_or(f64::NAN);
+            if let Ok(whole) = text.parse::<u64>() {
+                match u32::try_from(whole) {
+                    Ok(v) => return Ok(Some(v)),
+                    Err(_) => LimitProblem::TooLarge,
+                }
+            } else if value == 0.0 {
+                return Ok(Some(0));
+            } else if value < 0.0 {
+                LimitProblem::Negative
+            } else if value > f64::from(u32::MAX) {
+                LimitProblem::TooLarge
+            } else if value.fract() != 0.0 {
+                LimitProblem::Fractional
+            } else {
+                // A whole number written with a fraction or an exponent: `2.0`, `5e1`.
+                return Ok(Some(value as u32));
+            }
+        }
+        _ => LimitProblem::NotANumber,
+    };
+    Err(reject(
+        slot,
+        Error::InvalidLimit {
+            field,
+            value: shown(text),
+            problem,
+        },
+    ))
+}
+
+struct KeySeed<'s> {
+    slot: Slot<'s>,
+}
+
+impl<'de> DeserializeSeed<'de> for KeySeed<'_> {
+    type Value = Field;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Field, D::Error> {
+        deserializer.deserialize_str(self)
+    }
+}
+
+impl Visitor<'_> for KeySeed<'_> {
+    type Value = Field;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a parameter name")
+    }
+
+    fn visit_str<E: de::Error>(self, name: &str) -> Result<Field, E> {
+        Field::from_name(name).ok_or_else(|| {
+            reject(
+                self.slot,
+                Error::UnknownField {
+                    name: shown(name),
+                    suggestion: Field::closest(name),
+                },
+            )
+        })
+    }
+}
+
+/// One JSON value, as much of it as a message needs.
+enum Value<'de> {
+    Null,
+    Bool(bool),
+    Str(std::borrow::Cow<'de, str>),
+    Number(String),
+    Array,
+    Object,
+}
+
+impl Value<'_> {
+    fn string<E: de::Error>(
+        self,
+        slot: Slot<'_>,
+        field: Field,
+        expected: &'static str,
+    ) -> Result<Option<String>, E> {
+        match self {
+            Value::Null => Ok(None),
+            Value::Str(s) => Ok(Some(s.into_owned())),
+            other => Err(other.wrong(slot, field, None, expected)),
+        }
+    }
+
+    fn wrong<E: de::Error>(
+        self,
+        slot: Slot<'_>,
+        field: Field,
+        position: Option<usize>,
+        expected: &'static str,
+    ) -> E {
+        let found = match self {
+            Value::Null => "null".to_owned(),
+            Value::Bool(b) => b.to_string(),
+            Value::Str(s) => format!("the string {:?}", shown(&s)),
+            Value::Number(n) => format!("the number {}", shown(&n)),
+            Value::Array => "an array".to_owned(),
+            Value::Object => "an object".to_owned(),
+        };
+        reject(
+            slot,
+            Error::WrongType {
+                field,
+                position,
+                expected,
+                found,
+            },
+        )
+    }
+}
+
+struct ValueSeed {
+    field: Field,
+}
+
+impl<'de> DeserializeSeed<'de> for ValueSeed {
+    type Value = Value<'de>;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Value<'de>, D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for ValueSeed {
+    type Value = Value<'de>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "a value for '{}'", self.field)
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<Value<'de>, E> {
+        Ok(Value::Null)
+    }
+
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Value<'de>, E> {
+        Ok(Value::Bool(v))
+    }
+
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Value<'de>, E> {
+        Ok(Value::Number(v.to_string()))
+    }
+
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Value<'de>, E> {
+        Ok(Value::Number(v.to_string()))
+    }
+
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Value<'de>, E> {
+        Ok(Value::Number(v.to_string()))
+    }
+
+    fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Value<'de>, E> {
+        Ok(Value::Str(v.into()))
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Value<'de>, E> {
+        Ok(Value::Str(v.to_owned().into()))
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value<'de>, A::Error> {
+        while seq.next_element::<IgnoredAny>()?.is_some() {}
+        Ok(Value::Array)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value<'de>, A::Error> {
+        while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+        Ok(Value::Object)
+    }
+}
+
+struct IdListSeed<'s> {
+    slot: Slot<'s>,
+    field: Field,
+}
+
+impl<'de> DeserializeSeed<'de> for IdListSeed<'_> {
+    type Value = Option<IdList>;
+
+    fn deserialize<D: Deserializer<'de>>(
+        self,
+        deserializer: D,
+    ) -> Result<Option<IdList>, D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+const ID_LIST: &str = "an array of strings";
+
+impl<'de> Visitor<'de> for IdListSeed<'_> {
+    type Value = Option<IdList>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{ID_LIST} for '{}'", self.field)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Option<IdList>, A::Error> {
+        let (slot, field) = (self.slot, self.field);
+        let mut list = IdList::new();
+        let mut position = 1;
+        while let Some(value) = seq.next_element_seed(ValueSeed { field })? {
+            match value {
+                Value::Str(id) => list.push(&id),
+                other => return Err(other.wrong(slot, field, Some(position), "a string")),
+            }
+            position += 1;
+        }
+        Ok(Some(list))
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<Option<IdList>, E> {
+        Ok(None)
+    }
+
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Option<IdList>, E> {
+        Err(Value::Bool(v).wrong(self.slot, self.field, None, ID_LIST))
+    }
+
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Option<IdList>, E> {
+        Err(Value::Number(v.to_string()).wrong(self.slot, self.field, None, ID_LIST))
+    }
+
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Option<IdList>, E> {
+        Err(Value::Number(v.to_string()).wrong(self.slot, self.field, None, ID_LIST))
+    }
+
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Option<IdList>, E> {
+        Err(Value::Number(v.to_string()).wrong(self.slot, self.field, None, ID_LIST))
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Option<IdList>, E> {
+        Err(Value::Str(v.into()).wrong(self.slot, self.field, None, ID_LIST))
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, _map: A) -> Result<Option<IdList>, A::Error> {
+        Err(Value::Object.wrong(self.slot, self.field, None, ID_LIST))
+    }
+}

@@ -1,0 +1,8 @@
+//! The wire forms of the API: how requests arrive and responses leave.
+//!
+//! Only this module knows of serde and JSON; the planner and the checker know nothing of
+//! them.
+
+mod json;
+
+pub use json::{from_json, to_json_string, write_json};
