@@ -84,3 +84,8 @@ pub use request::{CheckOptions, CheckedRequest, Limit, Request, Strategy};
 pub use response::{ApiId, Response, Status};
 pub use shape::Shape;
 pub use verify::{verify, Violation};
+
+/// The README's examples run as doc tests, so that they stay true.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;

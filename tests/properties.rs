@@ -1,0 +1,289 @@
+//! The laws of SPEC §2, on arbitrary fleets: the plan passes the checker, has exactly `T`
+//! pairs, equals the naive reference planner, and is the same every time. And the checker
+//! itself rejects plans corrupted on purpose.
+
+mod support;
+
+use eds_entitlement::{plan, verify, CheckedRequest, Plan, Request, Strategy, Violation};
+use proptest::prelude::*;
+use proptest::strategy::Strategy as Gen;
+use support::{reference_plan, user_counts};
+
+/// A limit as the tests need them: none (`0`), one, small, larger than most fleets here,
+/// and the API's maximum.
+fn limit() -> impl Gen<Value = u32> {
+    prop_oneof![
+        Just(0u32),
+        Just(1u32),
+        2u32..=12,
+        300u32..=499,
+        Just(500u32)
+    ]
+}
+
+fn strategy() -> impl Gen<Value = Strategy> {
+    prop_oneof![Just(Strategy::Average), Just(Strategy::Central)]
+}
+
+/// A checked request of 1..300 desktops and 0..300 users, with IDs that are not in sorted
+/// order (so that nothing can lean on their text).
+fn fleet() -> impl Gen<Value = CheckedRequest> {
+    (
+        1usize..300,
+        0usize..300,
+        limit(),
+        limit(),
+        strategy(),
+        any::<bool>(),
+    )
+        .prop_map(|(n, u, k, m, strategy, preview)| {
+            Request::new(
+                "cn-hangzhou",
+                (0..n).map(|i| format!("ecd-{:x}", (i * 7919) % 100_003)),
+                (0..u).map(|j| format!("user {}", u - j)),
+            )
+            .max_user_per_desktop(k)
+            .max_desktop_per_user(m)
+            .strategy(strategy)
+            .preview(preview)
+            .check()
+            .expect("distinct, non-empty IDs")
+        })
+}
+
+fn total(request: &CheckedRequest) -> usize {
+    let (n, u) = (request.desktop_ids().len(), request.end_user_ids().len());
+    let k = request
+        .max_user_per_desktop()
+        .get()
+        .map_or(u, |k| (k as usize).min(u));
+    let m = request
+        .max_desktop_per_user()
+        .get()
+        .map_or(n, |m| (m as usize).min(n));
+    (n * k).min(u * m)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(512))]
+
+    #[test]
+    fn plan_passes_verify(request in fleet()) {
+        prop_assert_eq!(verify(&request, &plan(&request)), Ok(()));
+    }
+
+    #[test]
+    fn plan_has_exactly_t_pairs(request in fleet()) {
+        let plan = plan(&request);
+        prop_assert_eq!(plan.assignments(), total(&request));
+        prop_assert_eq!(plan.iter().map(<[u32]>::len).sum::<usize>(), total(&request));
+        prop_assert_eq!(plan.desktops(), request.desktop_ids().len());
+    }
+
+    #[test]
+    fn plan_equals_reference(request in fleet()) {
+        prop_assert_eq!(plan(&request), reference_plan(&request));
+    }
+
+    #[test]
+    fn plan_is_deterministic(request in fleet()) {
+        let again = request.clone().into_request().check().expect("checked once already");
+        prop_assert_eq!(plan(&request), plan(&again));
+    }
+
+    #[test]
+    fn caps_never_exceeded(request in fleet()) {
+        let plan = plan(&request);
+        if let Some(k) = request.max_user_per_desktop().get() {
+            prop_assert!(plan.iter().all(|users| users.len() <= k as usize));
+        }
+        if let Some(m) = request.max_desktop_per_user().get() {
+            let counts = user_counts(&plan, request.end_user_ids().len());
+            prop_assert!(counts.iter().all(|&c| c <= m as usize));
+        }
+    }
+
+    #[test]
+    fn desktop_loads_differ_by_at_most_one(request in fleet()) {
+        let plan = plan(&request);
+        let loads: Vec<usize> = plan.iter().map(<[u32]>::len).collect();
+        let (lo, hi) = (loads.iter().min().copied().unwrap_or(0), loads.iter().max().copied().unwrap_or(0));
+        prop_assert!(hi - lo <= 1, "loads {:?}", loads);
+    }
+
+    #[test]
+    fn shape_quotas_match_the_plan(request in fleet()) {
+        let plan = plan(&request);
+        let shape = request.shape();
+        let counts = user_counts(&plan, request.end_user_ids().len());
+        for (j, &c) in counts.iter().enumerate() {
+            prop_assert_eq!(shape.quota(j as u64), c as u64);
+        }
+        for (i, users) in plan.iter().enumerate() {
+            prop_assert_eq!(shape.desktop_load(i as u64), users.len() as u64);
+        }
+    }
+
+    #[test]
+    fn verify_rejects_a_removed_pair(request in fleet(), pick in any::<prop::sample::Index>()) {
+        let mut lists = lists(&plan(&request));
+        let full: Vec<usize> = (0..lists.len()).filter(|&i| !lists[i].is_empty()).collect();
+        prop_assume!(!full.is_empty());
+        let desktop = full[pick.index(full.len())];
+        lists[desktop].pop();
+        prop_assert!(verify(&request, &Plan::from_lists(lists)).is_err());
+    }
+
+    #[test]
+    fn verify_rejects_a_duplicated_pair(request in fleet(), pick in any::<prop::sample::Index>()) {
+        let mut lists = lists(&plan(&request));
+        let full: Vec<usize> = (0..lists.len()).filter(|&i| !lists[i].is_empty()).collect();
+        prop_assume!(!full.is_empty());
+        let desktop = full[pick.index(full.len())];
+        let user = lists[desktop][0];
+        lists[desktop].insert(0, user);
+        let broken = verify(&request, &Plan::from_lists(lists)).unwrap_err();
+        prop_assert_eq!(broken, Violation::RepeatedPair { desktop, user });
+    }
+
+    #[test]
+    fn verify_rejects_an_unknown_user(request in fleet(), pick in any::<prop::sample::Index>()) {
+        let mut lists = lists(&plan(&request));
+        let u = request.end_user_ids().len();
+        let desktop = pick.index(lists.len());
+        lists[desktop].push(u as u32);
+        let broken = verify(&request, &Plan::from_lists(lists)).unwrap_err();
+        prop_assert_eq!(broken, Violation::UnknownUser { desktop, user: u as u32, users: u });
+    }
+
+    #[test]
+    fn verify_rejects_a_desktop_over_its_cap(request in fleet()) {
+        let k = request.max_user_per_desktop().get();
+        let u = request.end_user_ids().len();
+        prop_assume!(matches!(k, Some(k) if (k as usize) < u));
+        let k = k.unwrap_or_default() as usize;
+        let mut lists = lists(&plan(&request));
+        lists[0] = (0..=k as u32).collect();
+        let broken = verify(&request, &Plan::from_lists(lists)).unwrap_err();
+        prop_assert_eq!(broken.guarantee(), 2);
+    }
+
+    #[test]
+    fn verify_rejects_a_user_over_its_cap(request in fleet()) {
+        let m = request.max_desktop_per_user().get();
+        let n = request.desktop_ids().len();
+        prop_assume!(matches!(m, Some(m) if (m as usize) < n) && !request.end_user_ids().is_empty());
+        let mut lists = lists(&plan(&request));
+        for list in &mut lists {
+            if list.first() != Some(&0) {
+                list.insert(0, 0);
+            }
+        }
+        let broken = verify(&request, &Plan::from_lists(lists)).unwrap_err();
+        prop_assert!(matches!(broken.guarantee(), 2 | 4), "{}", broken);
+    }
+
+    #[test]
+    fn verify_rejects_unbalanced_loads(request in fleet()) {
+        // Move one user from a desktop with the fewest users to one with the most: totals
+        // stay, loads now differ by two.
+        let mut lists = lists(&plan(&request));
+        let lo = (0..lists.len()).min_by_key(|&i| lists[i].len()).unwrap_or(0);
+        let hi = (0..lists.len()).max_by_key(|&i| lists[i].len()).unwrap_or(0);
+        prop_assume!(lo != hi);
+        let movable = lists[lo].iter().position(|user| !lists[hi].contains(user));
+        prop_assume!(movable.is_some());
+        let moved = lists[lo].remove(movable.unwrap_or_default());
+        lists[hi].push(moved);
+        lists[hi].sort_unstable();
+        prop_assert!(verify(&request, &Plan::from_lists(lists)).is_err());
+    }
+
+    #[test]
+    fn verify_rejects_a_missing_desktop(request in fleet()) {
+        let mut lists = lists(&plan(&request));
+        lists.pop();
+        let broken = verify(&request, &Plan::from_lists(lists)).unwrap_err();
+        prop_assert_eq!(broken.guarantee(), 1);
+    }
+}
+
+fn lists(plan: &Plan) -> Vec<Vec<u32>> {
+    plan.iter().map(<[u32]>::to_vec).collect()
+}
+
+#[test]
+fn verify_names_each_guarantee_in_words() {
+    // Pinned wording of the checker's messages, one per guarantee.
+    let request = support::request(3, 3, 1, 0, Strategy::Average);
+    let cases: Vec<(Vec<Vec<u32>>, &str)> = vec![
+        (
+            vec![vec![0], vec![1]],
+            "guarantee 1 broken: the plan has 2 desktops, but the request lists 3",
+        ),
+        (
+            vec![vec![0], vec![1], vec![7]],
+            "the plan gives desktop 3 user index 7, but the request lists only 3 users",
+        ),
+        (
+            vec![vec![0, 1], vec![1], vec![2]],
+            "guarantee 2 broken: desktop 1 has 2 users, more than MaxUserPerDesktop 1",
+        ),
+        (
+            vec![vec![0], vec![1], vec![]],
+            "guarantee 4 broken: the plan has 2 pairs, but the limits allow 3",
+        ),
+        (
+            vec![vec![0], vec![0], vec![0]],
+            "guarantee 6 broken: under AVERAGE user 2 has 0 desktops but user 1 has 3",
+        ),
+    ];
+    for (lists, message) in cases {
+        assert_eq!(
+            verify(&request, &Plan::from_lists(lists))
+                .unwrap_err()
+                .to_string(),
+            message
+        );
+    }
+    let open = support::request(2, 3, 0, 0, Strategy::Average);
+    let cases: Vec<(Vec<Vec<u32>>, &str)> = vec![
+        (
+            vec![vec![0, 0, 1, 2], vec![0, 1, 2]],
+            "guarantee 3 broken: desktop 1 lists user 1 twice",
+        ),
+        (
+            vec![vec![1, 0, 2], vec![0, 1, 2]],
+            "guarantee 3 broken: desktop 1 lists user 1 after user 2, against the request's order",
+        ),
+    ];
+    for (lists, message) in cases {
+        assert_eq!(
+            verify(&open, &Plan::from_lists(lists))
+                .unwrap_err()
+                .to_string(),
+            message
+        );
+    }
+    let four = support::request(4, 2, 0, 0, Strategy::Average);
+    let lopsided = Plan::from_lists(vec![vec![0, 1], vec![0, 1], vec![0, 1], vec![0, 1]]);
+    assert_eq!(verify(&four, &lopsided), Ok(()));
+    let two = support::request(2, 4, 0, 1, Strategy::Average);
+    let unbalanced = Plan::from_lists(vec![vec![0, 1, 2], vec![3]]);
+    assert_eq!(
+        verify(&two, &unbalanced).unwrap_err().to_string(),
+        "guarantee 5 broken: desktop 2 has 1 users but desktop 1 has 3"
+    );
+    let central = support::request(4, 3, 1, 2, Strategy::Central);
+    let rising = Plan::from_lists(vec![vec![0], vec![1], vec![1], vec![2]]);
+    assert_eq!(
+        verify(&central, &rising).unwrap_err().to_string(),
+        "guarantee 7 broken: under CENTRAL user 2 has 2 desktops, more than the 1 of the user before it"
+    );
+    let central = support::request(4, 3, 1, 3, Strategy::Central);
+    let partial = Plan::from_lists(vec![vec![0], vec![0], vec![1], vec![2]]);
+    assert_eq!(
+        verify(&central, &partial).unwrap_err().to_string(),
+        "guarantee 7 broken: under CENTRAL users 1 and 2 are both partly served (more than 0, fewer than 3 desktops)"
+    );
+}

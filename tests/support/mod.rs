@@ -1,0 +1,95 @@
+//! Helpers shared by the integration tests: the naive reference planner and request
+//! builders.
+
+#![allow(dead_code)]
+
+use eds_entitlement::{CheckedRequest, Plan, Request, Strategy};
+
+/// SPEC §2, read as literally as it is written: limits, `T`, the quotas one user at a time,
+/// then dealing positions `p, p+1, …` modulo `n`. Slow and obviously right.
+pub(crate) fn reference_plan(request: &CheckedRequest) -> Plan {
+    let n = request.desktop_ids().len();
+    let u = request.end_user_ids().len();
+    let k = match request.max_user_per_desktop().get() {
+        None => u,
+        Some(k) => (k as usize).min(u),
+    };
+    let m = match request.max_desktop_per_user().get() {
+        None => n,
+        Some(m) => (m as usize).min(n),
+    };
+    let total = (n * k).min(u * m);
+    let mut quotas = Vec::with_capacity(u);
+    match request.strategy() {
+        Strategy::Average => {
+            for j in 0..u {
+                quotas.push(total / u + usize::from(j < total % u));
+            }
+        }
+        Strategy::Central => {
+            let mut left = total;
+            for _ in 0..u {
+                let q = m.min(left);
+                quotas.push(q);
+                left -= q;
+            }
+        }
+    }
+    let mut desktops = vec![Vec::new(); n];
+    let mut p = 0;
+    for (j, &q) in quotas.iter().enumerate() {
+        for _ in 0..q {
+            desktops[p % n].push(j as u32);
+            p += 1;
+        }
+    }
+    Plan::from_lists(desktops)
+}
+
+/// A checked request for `n` desktops `d1…` and `u` users `A, B, …` (then `U27…`).
+pub(crate) fn request(n: usize, u: usize, k: u32, m: u32, strategy: Strategy) -> CheckedRequest {
+    Request::new(
+        "cn-hangzhou",
+        (1..=n).map(|i| format!("d{i}")),
+        (0..u).map(user_name),
+    )
+    .max_user_per_desktop(k)
+    .max_desktop_per_user(m)
+    .strategy(strategy)
+    .check()
+    .expect("a well-formed request")
+}
+
+/// `A`…`Z`, then `U27`, `U28`, …
+pub(crate) fn user_name(j: usize) -> String {
+    if j < 26 {
+        char::from(b'A' + j as u8).to_string()
+    } else {
+        format!("U{}", j + 1)
+    }
+}
+
+/// The plan as SPEC §2's tables write it: `d1:[A] d2:[A,B]`.
+pub(crate) fn render(request: &CheckedRequest, plan: &Plan) -> String {
+    let desktops = request.desktop_ids();
+    let users = request.end_user_ids();
+    plan.iter()
+        .enumerate()
+        .map(|(i, list)| {
+            let names: Vec<&str> = list.iter().map(|&j| &users[j as usize]).collect();
+            format!("{}:[{}]", &desktops[i], names.join(","))
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Each user's number of desktops in `plan`.
+pub(crate) fn user_counts(plan: &Plan, users: usize) -> Vec<usize> {
+    let mut counts = vec![0; users];
+    for list in plan.iter() {
+        for &j in list {
+            counts[j as usize] += 1;
+        }
+    }
+    counts
+}
