@@ -1,0 +1,164 @@
+//! The bodies of the fuzz targets, shared with the stable replay test
+//! (`tests/fuzz_regressions.rs`): a corpus or regression file replays through exactly the
+//! code the fuzzer ran. Each body panics on a bug, and only on a bug.
+
+#![allow(dead_code)]
+
+use std::fmt;
+
+use arbitrary::{Arbitrary, Unstructured};
+use eds_entitlement::{plan, plan_shape, verify, wire, Limit, Request, Response, Shape, Strategy};
+
+/// Inputs longer than this are skipped: the targets explore logic, not memory. 64 KiB
+/// holds thousands of IDs.
+pub(crate) const MAX_INPUT: usize = 1 << 16;
+
+/// Plans larger than this many pairs are not made: `u` users with no limit on `n` desktops
+/// is `n·u` pairs, which 64 KiB of IDs can push past 10^8. The capacity figures, which need
+/// no plan, are still checked on them.
+pub(crate) const MAX_PAIRS: u64 = 1 << 20;
+
+/// `request_json`: arbitrary bytes → JSON request → check → plan → verify → response.
+/// Any `Err` is fine; a panic, or a plan that fails the checker, is a bug.
+pub(crate) fn request_json(data: &[u8]) {
+    if data.len() > MAX_INPUT {
+        return;
+    }
+    if let Ok(request) = error_or(wire::from_json(data)) {
+        plan_and_verify(request);
+    }
+}
+
+/// Checks, plans, verifies and serialises a request read from the wire.
+fn plan_and_verify(request: Request) {
+    let Ok(request) = error_or(request.check()) else {
+        return;
+    };
+    if request.shape().assignments() > MAX_PAIRS {
+        return;
+    }
+    let plan = plan(&request);
+    if let Err(violation) = verify(&request, &plan) {
+        panic!("the plan of a checked request fails the checker: {violation}");
+    }
+    let response = Response::new(&request, &plan);
+    if let Err(e) = wire::to_json_string(&response) {
+        panic!("the response of a checked request does not serialise: {e}");
+    }
+}
+
+/// Renders an error's message, which must not panic either, and passes the result on.
+fn error_or<T>(result: Result<T, eds_entitlement::Error>) -> Result<T, eds_entitlement::Error> {
+    if let Err(e) = &result {
+        let message = e.to_string();
+        assert!(
+            !message.is_empty() && !message.contains('\n'),
+            "one line: {message:?}"
+        );
+    }
+    result
+}
+
+/// A limit as the fuzzer picks it: the interesting values often, any valid one sometimes.
+#[derive(Clone, Copy, Arbitrary)]
+pub(crate) enum LimitPick {
+    Unlimited,
+    One,
+    Small(u8),
+    ApiMax,
+    Any(u16),
+}
+
+impl LimitPick {
+    fn limit(self) -> Limit {
+        let value = match self {
+            LimitPick::Unlimited => 0,
+            LimitPick::One => 1,
+            LimitPick::Small(v) => u32::from(v % 16),
+            LimitPick::ApiMax => Limit::MAX,
+            LimitPick::Any(v) => u32::from(v) % (Limit::MAX + 1),
+        };
+        Limit::new(value).unwrap_or(Limit::UNLIMITED)
+    }
+}
+
+/// `plan_structured`'s input: a fleet small enough to plan, and a huge one to size.
+pub(crate) struct Fleet {
+    pub(crate) small: Shape,
+    pub(crate) huge: Shape,
+}
+
+impl<'a> Arbitrary<'a> for Fleet {
+    fn arbitrary(u: &mut Unstructured<'a>) -> arbitrary::Result<Fleet> {
+        let strategy = if bool::arbitrary(u)? {
+            Strategy::Central
+        } else {
+            Strategy::Average
+        };
+        let k = LimitPick::arbitrary(u)?.limit();
+        let m = LimitPick::arbitrary(u)?.limit();
+        let desktops = u16::arbitrary(u)? % 400;
+        let users = u16::arbitrary(u)? % 400;
+        let small = Shape::new(u32::from(desktops), u32::from(users), k, m, strategy);
+        let huge = Shape::new(u32::arbitrary(u)?, u32::arbitrary(u)?, k, m, strategy);
+        Ok(Fleet { small, huge })
+    }
+}
+
+/// Prints a paste-ready reproduction.
+impl fmt::Debug for Fleet {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (name, s) in [("small", &self.small), ("huge", &self.huge)] {
+            writeln!(
+                f,
+                "let {name} = Shape::new({}, {}, Limit::new({}).unwrap(), Limit::new({}).unwrap(), Strategy::{:?});",
+                s.desktops(),
+                s.users(),
+                s.max_user_per_desktop().to_wire(),
+                s.max_desktop_per_user().to_wire(),
+                s.strategy(),
+            )?;
+        }
+        Ok(())
+    }
+}
+
+/// `plan_structured`: plans the small fleet through a real request and checks it; sizes
+/// the huge one without overflow.
+pub(crate) fn plan_structured(fleet: &Fleet) {
+    let small = &fleet.small;
+    if small.desktops() > 0 {
+        let request = Request::new(
+            "cn-hangzhou",
+            (0..small.desktops()).map(|i| format!("ecd-{i}")),
+            (0..small.users()).map(|j| format!("user{j}")),
+        )
+        .max_user_per_desktop(small.max_user_per_desktop().to_wire())
+        .max_desktop_per_user(small.max_desktop_per_user().to_wire())
+        .strategy(small.strategy())
+        .check()
+        .expect("a request of distinct, non-empty IDs is valid");
+        assert_eq!(request.shape(), *small);
+        let plan = plan(&request);
+        if let Err(violation) = verify(&request, &plan) {
+            panic!("{fleet:?}: the plan fails the checker: {violation}");
+        }
+    }
+    let plan = plan_shape(small);
+    assert_eq!(plan.assignments() as u64, small.assignments(), "{fleet:?}");
+    let huge = &fleet.huge;
+    let mut dealt = 0u64;
+    let total = huge.assignments();
+    assert!(
+        total <= huge.desktops() * huge.users_per_desktop_cap(),
+        "{fleet:?}"
+    );
+    assert!(
+        total <= huge.users() * huge.desktops_per_user_cap(),
+        "{fleet:?}"
+    );
+    for j in [0, 1, huge.users() / 2, huge.users().saturating_sub(1)] {
+        dealt = dealt.max(huge.quota(j));
+    }
+    assert!(dealt <= huge.desktops_per_user_cap(), "{fleet:?}");
+}

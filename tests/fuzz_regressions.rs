@@ -1,0 +1,57 @@
+//! Replays every fuzz input kept in the repository, on stable Rust, through the very
+//! functions the fuzz targets call (`fuzz/harness.rs`): the seed corpora in
+//! `fuzz/corpus/<target>/` and the crashes found and fixed in `fuzz/regressions/<target>/`.
+//! A file there is a bug that must stay fixed; each has its story in
+//! `fuzz/regressions/README.md`.
+
+#[path = "../fuzz/harness.rs"]
+mod harness;
+
+use std::fs;
+use std::path::Path;
+
+use arbitrary::{Arbitrary, Unstructured};
+
+/// Every file kept for `target`, in a stable order.
+fn inputs(target: &str) -> Vec<(String, Vec<u8>)> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz");
+    let mut files = Vec::new();
+    for dir in [
+        root.join("corpus").join(target),
+        root.join("regressions").join(target),
+    ] {
+        let Ok(entries) = fs::read_dir(&dir) else {
+            continue;
+        };
+        for entry in entries {
+            let path = entry.expect("a readable directory").path();
+            let bytes = fs::read(&path).expect("a readable file");
+            files.push((path.display().to_string(), bytes));
+        }
+    }
+    files.sort();
+    files
+}
+
+fn replay(target: &str, body: impl Fn(&[u8])) {
+    let files = inputs(target);
+    assert!(!files.is_empty(), "no corpus for {target}");
+    for (name, bytes) in &files {
+        eprintln!("replaying {name}");
+        body(bytes);
+    }
+}
+
+#[test]
+fn request_json_inputs_replay() {
+    replay("request_json", harness::request_json);
+}
+
+#[test]
+fn plan_structured_inputs_replay() {
+    replay("plan_structured", |bytes| {
+        let fleet = harness::Fleet::arbitrary_take_rest(Unstructured::new(bytes))
+            .expect("a fleet can be read from any bytes");
+        harness::plan_structured(&fleet);
+    });
+}
