@@ -74,10 +74,9 @@ mod request;
 mod response;
 mod shape;
 mod verify;
-#[cfg(feature = "serde")]
 pub mod wire;
 
-pub use error::{Error, Field, LimitProblem, SHOWN_CHARS};
+pub use error::{CsvProblem, Error, Field, IndexProblem, LimitProblem, QueryProblem, SHOWN_CHARS};
 pub use ids::{IdList, Iter as IdIter};
 pub use planner::{plan, plan_shape, Plan};
 pub use request::{CheckOptions, CheckedRequest, Limit, Request, Strategy};
