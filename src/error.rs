@@ -197,8 +197,16 @@ pub enum CsvProblem {
         /// The cells in the rows before it.
         expected: u64,
     },
-    /// A row that is not UTF-8 text.
-    NotUtf8,
+    /// The row's ID cell is not UTF-8 text.
+    NotUtf8 {
+        /// The list the file fills.
+        field: Field,
+    },
+    /// A row the CSV reader could not read.
+    Malformed {
+        /// What the reader said.
+        message: String,
+    },
 }
 
 impl fmt::Display for CsvProblem {
@@ -224,14 +232,20 @@ impl fmt::Display for CsvProblem {
             }
             CsvProblem::WrongHeader { field, found } => write!(
                 f,
-                "the header names a {found} column but no {field} column: is this the other file?"
+                "the header names the {found} column but no {field} column: are the files swapped?"
             ),
             CsvProblem::UnequalRow { cells, expected } => write!(
                 f,
                 "the row has {cells} cells, but the rows before it have {expected} \
                  (is a comma in an ID not quoted?)"
             ),
-            CsvProblem::NotUtf8 => f.write_str("the row is not UTF-8 text"),
+            CsvProblem::NotUtf8 { field } => {
+                write!(
+                    f,
+                    "the {field} cell is not UTF-8 text (save the file as UTF-8)"
+                )
+            }
+            CsvProblem::Malformed { message } => write!(f, "malformed row: {message}"),
         }
     }
 }

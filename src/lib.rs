@@ -61,8 +61,11 @@ assert!(json.contains(r#""AssignModels":[{"DesktopId":"ecd-1","InnerStatus":"FIN
 # Features
 
 * `serde` (default): the JSON wire form, in [`wire`], and `Serialize` for [`Response`].
+* `csv` (default, through `cli`): [`wire::ids_from_csv`] reads lists of IDs from CSV files.
 * `cli` (default): the `eds-entitlement` command line and its argument parser. Embedders
   that only plan use `default-features = false`.
+
+The RPC query form ([`wire::from_query`], [`wire::to_query`]) needs no feature.
 */
 
 #![deny(missing_docs)]

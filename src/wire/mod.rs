@@ -11,3 +11,9 @@ mod query;
 #[cfg(feature = "serde")]
 pub use json::{from_json, to_json_string, write_json};
 pub use query::{from_query, to_query};
+
+#[cfg(feature = "csv")]
+mod csv;
+
+#[cfg(feature = "csv")]
+pub use self::csv::ids_from_csv;
