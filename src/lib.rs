@@ -47,6 +47,8 @@ assert!(json.contains(r#""AssignModels":[{"DesktopId":"ecd-1","InnerStatus":"FIN
 * [`Response`] is the API's response body; with the `serde` feature (on by default) it
   serialises with the API's field names in the API's order, and [`wire`] reads requests
   from JSON and writes responses.
+* [`wire`] also reads and writes the RPC query form (`RegionId=…&DesktopId.1=…`), as the
+  SDKs send it, and (feature `csv`) lists of IDs from CSV files.
 
 # How the request is read
 
