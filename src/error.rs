@@ -99,6 +99,157 @@ impl fmt::Display for LimitProblem {
     }
 }
 
+/// What is wrong with the item number of a list parameter in the query form
+/// (`DesktopId.N`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum IndexProblem {
+    /// `Name.0`: items are numbered from 1.
+    Zero,
+    /// `Name.01`: a second spelling of an item number, which no SDK writes.
+    LeadingZero,
+    /// `Name.x`, `Name.`, `Name.-1`, `Name.1.2`: not a decimal number.
+    NotANumber,
+}
+
+impl fmt::Display for IndexProblem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            IndexProblem::Zero => "which is zero",
+            IndexProblem::LeadingZero => "which has a leading zero",
+            IndexProblem::NotANumber => "which is not a whole number",
+        })
+    }
+}
+
+/// What is wrong with the text of a request in the query form.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum QueryProblem {
+    /// A `%` not followed by two hex digits (`%G1`, or `%4` at the end).
+    BadEscape {
+        /// The escape as written, up to three bytes.
+        text: String,
+    },
+    /// The name or value is not UTF-8 once percent-decoded.
+    NotUtf8,
+    /// A pair without `=` (`Preview` instead of `Preview=true`).
+    NoValue,
+    /// A pair with nothing before its `=`.
+    NoName,
+}
+
+impl fmt::Display for QueryProblem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            QueryProblem::BadEscape { text } => write!(
+                f,
+                "{text:?} is not a percent escape: '%' must be followed by two hex digits"
+            ),
+            QueryProblem::NotUtf8 => f.write_str("the text is not UTF-8 once percent-decoded"),
+            QueryProblem::NoValue => f.write_str("it has no '=' and no value"),
+            QueryProblem::NoName => f.write_str("a value has no parameter name before its '='"),
+        }
+    }
+}
+
+/// What is wrong with a row of a CSV file of IDs.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum CsvProblem {
+    /// The row's ID cell is empty while other cells of the row are not.
+    EmptyId {
+        /// The list the file fills.
+        field: Field,
+    },
+    /// The ID begins or ends with whitespace (a padded spreadsheet cell).
+    Whitespace {
+        /// The list the file fills.
+        field: Field,
+        /// The ID, shortened.
+        value: String,
+    },
+    /// The ID was already on an earlier line.
+    DuplicateId {
+        /// The list the file fills.
+        field: Field,
+        /// The ID, shortened.
+        value: String,
+        /// The 1-based line of its first occurrence.
+        first_line: u64,
+    },
+    /// The header row names the column more than once.
+    HeaderRepeated {
+        /// The list the file fills.
+        field: Field,
+    },
+    /// The header row names the other list's column and not this one's.
+    WrongHeader {
+        /// The list the file fills.
+        field: Field,
+        /// The column the header names.
+        found: Field,
+    },
+    /// A row with a different number of cells from the rows before it.
+    UnequalRow {
+        /// The cells in this row.
+        cells: u64,
+        /// The cells in the rows before it.
+        expected: u64,
+    },
+    /// The row's ID cell is not UTF-8 text.
+    NotUtf8 {
+        /// The list the file fills.
+        field: Field,
+    },
+    /// A row the CSV reader could not read.
+    Malformed {
+        /// What the reader said.
+        message: String,
+    },
+}
+
+impl fmt::Display for CsvProblem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            CsvProblem::EmptyId { field } => {
+                write!(f, "the {field} cell is empty, but IDs must not be empty")
+            }
+            CsvProblem::Whitespace { field, value } => write!(
+                f,
+                "{field} {value:?} begins or ends with whitespace, which IDs do not have"
+            ),
+            CsvProblem::DuplicateId {
+                field,
+                value,
+                first_line,
+            } => write!(
+                f,
+                "{field} {value:?} repeats line {first_line}: IDs must be unique"
+            ),
+            CsvProblem::HeaderRepeated { field } => {
+                write!(f, "the header names the {field} column more than once")
+            }
+            CsvProblem::WrongHeader { field, found } => write!(
+                f,
+                "the header names the {found} column but no {field} column: are the files swapped?"
+            ),
+            CsvProblem::UnequalRow { cells, expected } => write!(
+                f,
+                "the row has {cells} cells, but the rows before it have {expected} \
+                 (is a comma in an ID not quoted?)"
+            ),
+            CsvProblem::NotUtf8 { field } => {
+                write!(
+                    f,
+                    "the {field} cell is not UTF-8 text (save the file as UTF-8)"
+                )
+            }
+            CsvProblem::Malformed { message } => write!(f, "malformed row: {message}"),
+        }
+    }
+}
+
 /// Why a request was rejected.
 ///
 /// Every message names the parameter, the offending value (shortened to
@@ -225,6 +376,83 @@ pub enum Error {
         /// What the JSON parser expected.
         message: String,
     },
+    /// Text that is not a well-formed query string (`a=1&b=2`).
+    #[error("malformed query at byte {byte}{}: {problem}", in_parameter(.parameter.as_deref()))]
+    Query {
+        /// The 1-based position, in bytes from the start of the input, of the problem.
+        byte: usize,
+        /// The parameter's name as far as it could be read, shortened.
+        parameter: Option<String>,
+        /// What is wrong.
+        problem: QueryProblem,
+    },
+    /// A list parameter in the query form without its item number (`DesktopId=…`).
+    #[error(
+        "parameter '{field}' needs an item number: a list is sent as '{field}.1', \
+         '{field}.2', …"
+    )]
+    NotIndexed {
+        /// The parameter.
+        field: Field,
+    },
+    /// A list item's number in the query form that is not 1, 2, 3, … written plainly.
+    #[error(
+        "parameter '{field}.{index}' has item number {index:?}, {problem}: items are \
+         numbered 1, 2, 3, … in decimal"
+    )]
+    BadIndex {
+        /// The parameter.
+        field: Field,
+        /// The item number as written, shortened.
+        index: String,
+        /// What is wrong with it.
+        problem: IndexProblem,
+    },
+    /// The same list item twice in the query form (`DesktopId.2` twice).
+    #[error("parameter '{field}.{position}' is given more than once")]
+    RepeatedItem {
+        /// The parameter.
+        field: Field,
+        /// The 1-based item number.
+        position: usize,
+    },
+    /// A gap in the item numbers of a list in the query form.
+    #[error(
+        "parameter '{field}' has no item {missing} but has item {next}: items are numbered \
+         1, 2, 3, … without a gap"
+    )]
+    MissingItem {
+        /// The parameter.
+        field: Field,
+        /// The first item number that is absent.
+        missing: usize,
+        /// The next item number that is present, as written, shortened.
+        next: String,
+    },
+    /// An `Action` other than `BatchModifyEntitlement`.
+    #[error(
+        "parameter 'Action' is {value:?}, but this tool reads only 'BatchModifyEntitlement' \
+         requests"
+    )]
+    WrongAction {
+        /// The value as given, shortened.
+        value: String,
+    },
+    /// A bad row in a CSV file of IDs.
+    #[error("{file}, line {line}: {problem}")]
+    Csv {
+        /// The file, as named to the tool.
+        file: String,
+        /// The 1-based line where the row starts, counting the header and blank lines.
+        line: u64,
+        /// What is wrong.
+        problem: CsvProblem,
+    },
+}
+
+fn in_parameter(name: Option<&str>) -> String {
+    name.map(|n| format!(", in parameter {n:?}"))
+        .unwrap_or_default()
 }
 
 /// Values quoted in messages are cut to this many characters, the cut marked with `…`.

@@ -47,6 +47,8 @@ assert!(json.contains(r#""AssignModels":[{"DesktopId":"ecd-1","InnerStatus":"FIN
 * [`Response`] is the API's response body; with the `serde` feature (on by default) it
   serialises with the API's field names in the API's order, and [`wire`] reads requests
   from JSON and writes responses.
+* [`wire`] also reads and writes the RPC query form (`RegionId=…&DesktopId.1=…`), as the
+  SDKs send it, and (feature `csv`) lists of IDs from CSV files.
 
 # How the request is read
 
@@ -61,8 +63,11 @@ assert!(json.contains(r#""AssignModels":[{"DesktopId":"ecd-1","InnerStatus":"FIN
 # Features
 
 * `serde` (default): the JSON wire form, in [`wire`], and `Serialize` for [`Response`].
+* `csv` (default, through `cli`): [`wire::ids_from_csv`] reads lists of IDs from CSV files.
 * `cli` (default): the `eds-entitlement` command line and its argument parser. Embedders
   that only plan use `default-features = false`.
+
+The RPC query form ([`wire::from_query`], [`wire::to_query`]) needs no feature.
 */
 
 #![deny(missing_docs)]
@@ -74,10 +79,9 @@ mod request;
 mod response;
 mod shape;
 mod verify;
-#[cfg(feature = "serde")]
 pub mod wire;
 
-pub use error::{Error, Field, LimitProblem, SHOWN_CHARS};
+pub use error::{CsvProblem, Error, Field, IndexProblem, LimitProblem, QueryProblem, SHOWN_CHARS};
 pub use ids::{IdList, Iter as IdIter};
 pub use planner::{plan, plan_shape, Plan};
 pub use request::{CheckOptions, CheckedRequest, Limit, Request, Strategy};

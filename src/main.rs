@@ -5,11 +5,11 @@
 
 use std::fs;
 use std::io::{self, BufWriter, Read, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
-use eds_entitlement::{plan, wire, Request, Response};
+use clap::{Parser, Subcommand, ValueEnum};
+use eds_entitlement::{plan, wire, CheckOptions, Field, IdList, Request, Response, Strategy};
 
 #[derive(Parser)]
 #[command(name = "eds-entitlement", version, about, long_about = None)]
@@ -26,15 +26,92 @@ enum Command {
 
 #[derive(clap::Args)]
 struct PreviewArgs {
-    /// The request (JSON, as the SDKs' to_map() writes it); `-` reads standard input.
-    #[arg(value_name = "FILE|-", default_value = "-")]
-    input: PathBuf,
+    /// The request: JSON (as the SDKs' to_map() writes it) or the RPC query form
+    /// (`RegionId=…&DesktopId.1=…`), told apart by the first non-blank byte (`{` is JSON);
+    /// `-` reads standard input.
+    #[arg(value_name = "FILE|-", conflicts_with = "desktops")]
+    input: Option<PathBuf>,
+    /// Read the request in this form, whatever it starts with.
+    #[arg(long, value_enum, conflicts_with = "desktops")]
+    format: Option<Format>,
+    /// Reject what the live API would for size: more than 500 desktops or 500 users in one call.
+    #[arg(long)]
+    api_limits: bool,
+    #[command(flatten)]
+    csv: CsvArgs,
     /// The response's RequestId; by default it is derived from the request's content.
     #[arg(long, value_name = "ID")]
     request_id: Option<String>,
     /// Indent the JSON.
     #[arg(long)]
     pretty: bool,
+}
+
+/// The wire form of a request.
+#[derive(Clone, Copy, ValueEnum)]
+enum Format {
+    /// JSON, as the SDKs' to_map() writes it.
+    Json,
+    /// The RPC query form, as the SDKs send it: `RegionId=…&DesktopId.1=…`.
+    Query,
+}
+
+/// The request built from CSV files instead of read from FILE.
+#[derive(clap::Args)]
+struct CsvArgs {
+    /// Build the request from CSV files: this one lists the desktops, one ID a row (a header
+    /// row naming `DesktopId` picks that column, otherwise the first column is read).
+    #[arg(
+        long,
+        value_name = "FILE",
+        requires = "region",
+        help_heading = "Request from CSV files"
+    )]
+    desktops: Option<PathBuf>,
+    /// The users, one ID a row (a header row naming `EndUserId` picks that column); without
+    /// it, the request has no users.
+    #[arg(
+        long,
+        value_name = "FILE",
+        requires = "desktops",
+        help_heading = "Request from CSV files"
+    )]
+    users: Option<PathBuf>,
+    /// `RegionId`, e.g. cn-hangzhou.
+    #[arg(
+        long,
+        value_name = "R",
+        requires = "desktops",
+        help_heading = "Request from CSV files"
+    )]
+    region: Option<String>,
+    /// `MaxUserPerDesktop` (0 or absent: no limit).
+    #[arg(
+        long,
+        value_name = "K",
+        requires = "desktops",
+        help_heading = "Request from CSV files"
+    )]
+    max_user_per_desktop: Option<u32>,
+    /// `MaxDesktopPerUser` (0 or absent: no limit).
+    #[arg(
+        long,
+        value_name = "M",
+        requires = "desktops",
+        help_heading = "Request from CSV files"
+    )]
+    max_desktop_per_user: Option<u32>,
+    /// `Strategy`: AVERAGE (the default) or CENTRAL.
+    #[arg(long, value_name = "S", requires = "desktops", value_parser = parse_strategy, help_heading = "Request from CSV files")]
+    strategy: Option<Strategy>,
+    /// Send `Preview: false`: the plan is a task to execute.
+    #[arg(long, requires = "desktops", help_heading = "Request from CSV files")]
+    no_preview: bool,
+}
+
+fn parse_strategy(text: &str) -> Result<Strategy, String> {
+    text.parse()
+        .map_err(|e: eds_entitlement::Error| e.to_string())
 }
 
 /// Why a run failed: its exit status and its one line for stderr.
@@ -64,8 +141,13 @@ fn main() -> ExitCode {
 }
 
 fn preview(args: &PreviewArgs) -> Result<(), Failure> {
-    let request = read_request(&args.input)?
-        .check()
+    let request = match &args.csv.desktops {
+        Some(desktops) => request_from_csv(desktops, &args.csv)?,
+        None => read_request(args.input.as_deref(), args.format)?,
+    };
+    let options = CheckOptions::new().api_limits(args.api_limits);
+    let request = request
+        .check_with(&options)
         .map_err(|e| Failure::Input(e.to_string()))?;
     let plan = plan(&request);
     let mut response = Response::new(&request, &plan);
@@ -79,7 +161,8 @@ fn preview(args: &PreviewArgs) -> Result<(), Failure> {
         .map_err(|e| Failure::Io(format!("cannot write the response: {e}")))
 }
 
-fn read_request(input: &PathBuf) -> Result<Request, Failure> {
+fn read_request(input: Option<&Path>, format: Option<Format>) -> Result<Request, Failure> {
+    let input = input.unwrap_or(Path::new("-"));
     let bytes = if input.as_os_str() == "-" {
         let mut bytes = Vec::new();
         io::stdin()
@@ -88,7 +171,41 @@ fn read_request(input: &PathBuf) -> Result<Request, Failure> {
             .map_err(|e| Failure::Io(format!("cannot read standard input: {e}")))?;
         bytes
     } else {
-        fs::read(input).map_err(|e| Failure::Io(format!("cannot read {}: {e}", input.display())))?
+        read_file(input)?
     };
-    wire::from_json(&bytes).map_err(|e| Failure::Input(e.to_string()))
+    // A byte order mark, as Windows editors write, is not part of either form.
+    let text = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
+    let format = format.unwrap_or_else(|| match text.iter().find(|b| !b.is_ascii_whitespace()) {
+        Some(b'{') => Format::Json,
+        _ => Format::Query,
+    });
+    let request = match format {
+        Format::Json => wire::from_json(text),
+        Format::Query => wire::from_query(text),
+    };
+    request.map_err(|e| Failure::Input(e.to_string()))
+}
+
+/// The request of `preview --desktops FILE [--users FILE] --region R …`.
+fn request_from_csv(desktops: &Path, args: &CsvArgs) -> Result<Request, Failure> {
+    let ids = |path: &Path, field| {
+        wire::ids_from_csv(&read_file(path)?, &path.display().to_string(), field)
+            .map_err(|e| Failure::Input(e.to_string()))
+    };
+    Ok(Request {
+        region_id: args.region.clone().unwrap_or_default(),
+        desktop_ids: ids(desktops, Field::DesktopId)?,
+        end_user_ids: match &args.users {
+            Some(users) => ids(users, Field::EndUserId)?,
+            None => IdList::new(),
+        },
+        max_user_per_desktop: args.max_user_per_desktop,
+        max_desktop_per_user: args.max_desktop_per_user,
+        strategy: args.strategy.unwrap_or_default(),
+        preview: !args.no_preview,
+    })
+}
+
+fn read_file(path: &Path) -> Result<Vec<u8>, Failure> {
+    fs::read(path).map_err(|e| Failure::Io(format!("cannot read {}: {e}", path.display())))
 }

@@ -15,11 +15,11 @@ fn library_error(json: &str) -> Error {
     }
 }
 
-/// Runs `eds-entitlement preview -` on `json` and returns its stderr, after checking the
+/// Runs `eds-entitlement preview --format json -` on `json` and returns its stderr, after checking the
 /// exit status and that stdout is empty.
 fn cli_error(json: &str) -> String {
     let mut child = Command::new(env!("CARGO_BIN_EXE_eds-entitlement"))
-        .args(["preview", "-"])
+        .args(["preview", "--format", "json", "-"])
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())

@@ -1,8 +1,19 @@
 //! The wire forms of the API: how requests arrive and responses leave.
 //!
-//! Only this module knows of serde and JSON; the planner and the checker know nothing of
-//! them.
+//! Only this module knows of wire formats; the planner and the checker know nothing of
+//! them. The RPC query form needs no dependency; the JSON form needs the `serde` feature,
+//! and CSV lists of IDs the `csv` feature.
 
+#[cfg(feature = "serde")]
 mod json;
+mod query;
 
+#[cfg(feature = "serde")]
 pub use json::{from_json, to_json_string, write_json};
+pub use query::{from_query, to_query};
+
+#[cfg(feature = "csv")]
+mod csv;
+
+#[cfg(feature = "csv")]
+pub use self::csv::ids_from_csv;

@@ -1,0 +1,145 @@
+//! CSV lists of IDs: headers, blank rows, and every row error naming file and line.
+#![cfg(feature = "csv")]
+
+use eds_entitlement::wire::ids_from_csv;
+use eds_entitlement::{CsvProblem, Error, Field};
+
+fn desktops(text: &str) -> Result<Vec<String>, Error> {
+    ids_from_csv(text.as_bytes(), "d.csv", Field::DesktopId)
+        .map(|ids| ids.iter().map(str::to_owned).collect())
+}
+
+fn message(text: &str, field: Field) -> String {
+    match ids_from_csv(text.as_bytes(), "list.csv", field) {
+        Ok(ids) => panic!("{text:?} was accepted as {ids:?}"),
+        Err(e) => e.to_string(),
+    }
+}
+
+#[test]
+fn one_id_a_row_without_a_header() {
+    assert_eq!(desktops("ecd-a\necd-b\n").unwrap(), ["ecd-a", "ecd-b"]);
+    // No final newline, CRLF, a BOM, quotes.
+    assert_eq!(
+        desktops("\u{feff}ecd-a\r\n\"ecd,b\"\r\necd-c").unwrap(),
+        ["ecd-a", "ecd,b", "ecd-c"]
+    );
+    // Without a header, the first column of every row.
+    assert_eq!(
+        desktops("ecd-a,Alice\necd-b,Bob\n").unwrap(),
+        ["ecd-a", "ecd-b"]
+    );
+    assert_eq!(desktops("").unwrap(), Vec::<String>::new());
+}
+
+#[test]
+fn a_header_picks_its_column() {
+    assert_eq!(
+        desktops("Name,DesktopId,Owner\nfirst,ecd-a,Alice\nsecond,ecd-b,\n").unwrap(),
+        ["ecd-a", "ecd-b"]
+    );
+    // Any case, padded; after blank lines.
+    assert_eq!(desktops("\n\n desktopid \necd-a\n").unwrap(), ["ecd-a"]);
+    let users = ids_from_csv(b"EndUserId\nAlice\nBob\n", "u.csv", Field::EndUserId).unwrap();
+    assert_eq!(users.iter().collect::<Vec<_>>(), ["Alice", "Bob"]);
+    // A header-only file lists nothing.
+    assert_eq!(desktops("DesktopId\n").unwrap(), Vec::<String>::new());
+}
+
+#[test]
+fn blank_rows_are_skipped() {
+    assert_eq!(
+        desktops("DesktopId,Note\n\necd-a,x\n,\n  ,  \n\r\necd-b,y\n\n").unwrap(),
+        ["ecd-a", "ecd-b"]
+    );
+}
+
+#[test]
+fn row_errors_name_the_file_and_the_line() {
+    // Lines count the header and the blank lines.
+    assert_eq!(
+        ids_from_csv(
+            b"DesktopId,Note\n\necd-a,x\n,note\n",
+            "d.csv",
+            Field::DesktopId
+        )
+        .unwrap_err(),
+        Error::Csv {
+            file: "d.csv".to_owned(),
+            line: 4,
+            problem: CsvProblem::EmptyId {
+                field: Field::DesktopId
+            }
+        }
+    );
+    assert_eq!(
+        message("EndUserId,Note\nAlice,x\n\n,note\n", Field::EndUserId),
+        "list.csv, line 4: the EndUserId cell is empty, but IDs must not be empty"
+    );
+    assert_eq!(
+        message("ecd-a\n\necd-b\necd-a\n", Field::DesktopId),
+        r#"list.csv, line 4: DesktopId "ecd-a" repeats line 1: IDs must be unique"#
+    );
+    assert_eq!(
+        message("ecd-a\necd-b \n", Field::DesktopId),
+        r#"list.csv, line 2: DesktopId "ecd-b " begins or ends with whitespace, which IDs do not have"#
+    );
+    assert_eq!(
+        message("ecd-a\necd-b,Bob\n", Field::DesktopId),
+        "list.csv, line 2: the row has 2 cells, but the rows before it have 1 (is a comma in an ID not quoted?)"
+    );
+    assert_eq!(
+        ids_from_csv(b"ecd-a\nab\xffc\n", "d.csv", Field::DesktopId).unwrap_err(),
+        Error::Csv {
+            file: "d.csv".to_owned(),
+            line: 2,
+            problem: CsvProblem::NotUtf8 {
+                field: Field::DesktopId
+            }
+        }
+    );
+    // Lines ended by CR alone, or CRLF.
+    assert_eq!(
+        message("a\r\rb\ra\r", Field::DesktopId),
+        r#"list.csv, line 4: DesktopId "a" repeats line 1: IDs must be unique"#
+    );
+    assert_eq!(
+        message("a\r\n\r\nb\r\na\r\n", Field::DesktopId),
+        r#"list.csv, line 4: DesktopId "a" repeats line 1: IDs must be unique"#
+    );
+    // A quoted cell over two lines: the next rows' lines still count from the file.
+    assert_eq!(
+        message("\"a\nb\"\nc\n\"a\nb\"\n", Field::DesktopId),
+        r#"list.csv, line 4: DesktopId "a\nb" repeats line 1: IDs must be unique"#
+    );
+}
+
+#[test]
+fn the_earliest_problem_is_reported() {
+    // A duplicate on line 3 comes before an empty ID on line 5.
+    assert_eq!(
+        message("a,1\nb,2\na,3\nc,4\n,5\n", Field::DesktopId),
+        r#"list.csv, line 3: DesktopId "a" repeats line 1: IDs must be unique"#
+    );
+    // An empty ID on line 2 comes before a duplicate on line 3.
+    assert_eq!(
+        message("a,1\n,2\na,3\n", Field::DesktopId),
+        "list.csv, line 2: the DesktopId cell is empty, but IDs must not be empty"
+    );
+}
+
+#[test]
+fn headers_that_cannot_be_meant() {
+    assert_eq!(
+        message("DesktopId,desktopid\na,b\n", Field::DesktopId),
+        "list.csv, line 1: the header names the DesktopId column more than once"
+    );
+    assert_eq!(
+        message("\nEndUserId\nAlice\n", Field::DesktopId),
+        "list.csv, line 2: the header names the EndUserId column but no DesktopId column: are the files swapped?"
+    );
+    assert_eq!(
+        message("DesktopId\necd-a\n", Field::EndUserId),
+        "list.csv, line 1: the header names the DesktopId column but no EndUserId column: are the files swapped?"
+    );
+}
