@@ -55,3 +55,17 @@ fn plan_structured_inputs_replay() {
         harness::plan_structured(&fleet);
     });
 }
+
+#[test]
+fn request_query_inputs_replay() {
+    replay("request_query", harness::request_query);
+}
+
+#[test]
+fn roundtrip_inputs_replay() {
+    replay("roundtrip", |bytes| {
+        let request = harness::AnyRequest::arbitrary_take_rest(Unstructured::new(bytes))
+            .expect("a request can be read from any bytes");
+        harness::roundtrip(&request);
+    });
+}
