@@ -92,6 +92,14 @@ class Checks:
         return ok
 
 
+def first_difference(a, b):
+    """Where two outputs first differ, with a little context, instead of two full dumps."""
+    at = next((i for i, (x, y) in enumerate(zip(a, b)) if x != y), min(len(a), len(b)))
+    lo = max(0, at - 60)
+    return f"lengths {len(a)} and {len(b)}, first difference at byte {at}: " \
+           f"{a[lo:at + 60]!r} vs {b[lo:at + 60]!r}"
+
+
 def shorten(text, limit=600):
     text = str(text)
     return text if len(text) <= limit else text[:limit] + f"... ({len(text)} chars)"
@@ -258,6 +266,14 @@ def generate_cases(rng):
         ("api-max-lists", make_request([f"ecd-{i:04d}" for i in range(500)],
                                        [f"user{i:04d}" for i in range(500)], 3, 2,
                                        "AVERAGE", False, "ap-southeast-1")),
+        # twins of "one-one" differing only in Preview, and only in Strategy (same plan):
+        # different requests, so different RequestIds and TaskIds
+        ("preview-twin", make_request(["ecd-x"], ["alice"], 1, 1, "AVERAGE", False,
+                                      "us-west-1")),
+        ("strategy-twin", make_request(["ecd-x"], ["alice"], 1, 1, "CENTRAL", True,
+                                       "us-west-1")),
+        ("region-twin", make_request(["ecd-x"], ["alice"], 1, 1, "AVERAGE", True,
+                                     "us-west-2")),
         # every tricky ID at once, both lists
         ("all-tricky", make_request(list(TRICKY_IDS), list(reversed(TRICKY_IDS)), 2, 3,
                                     "CENTRAL", True, "cn-hongkong")),
@@ -469,7 +485,7 @@ def run_case(binary, case, idx, rng, checks, ids_seen):
 
     # Step 3: both forms give byte-identical output.
     checks.check(capture.result[1] == out, label, "query output == json output",
-                 f"json: {out!r}\nquery: {capture.result[1]!r}")
+                 "json vs query: " + first_difference(out, capture.result[1]))
 
     # Parameter order is not significant (SPEC section 1: order by N, not by position).
     pairs = capture.query.split("&")
@@ -477,7 +493,8 @@ def run_case(binary, case, idx, rng, checks, ids_seen):
     shuffled = run_binary(binary, "query", "&".join(pairs))
     checks.check(shuffled[0] == 0 and shuffled[1] == out, label,
                  "shuffled query output == json output",
-                 f"{describe_run(shuffled)}; request {'&'.join(pairs)}")
+                 (f"json vs query: {first_difference(out, shuffled[1])}" if shuffled[0] == 0
+                  else describe_run(shuffled)) + f"; request {'&'.join(pairs)}")
 
     # Step 4: the output is JSON in SPEC section 3's shape and reads back through the SDK.
     try:
@@ -490,12 +507,19 @@ def run_case(binary, case, idx, rng, checks, ids_seen):
     model = ecd_models.BatchModifyEntitlementResponseBody().from_map(json.loads(out))
     checks.check(model.to_map() == json.loads(out), label, "from_map/to_map round trip",
                  f"to_map {model.to_map()!r}\noutput {json.loads(out)!r}")
-    # ... and through the SDK client's own response handling (the stub's HTTP body).
-    ok = not isinstance(sdk_response, Exception) and sdk_response.status_code == 200 \
-        and sdk_response.body.to_map() == json.loads(out)
-    checks.check(ok, label, "SDK client parses the response",
-                 sdk_response if isinstance(sdk_response, Exception) else
-                 sdk_response.body.to_map() if sdk_response.body else None)
+    # ... and through the SDK client's own response handling, which received the query
+    # run's stdout as its HTTP body: it must read it back unchanged too.
+    try:
+        sent = json.loads(capture.result[1])
+    except ValueError as exc:
+        sent = exc
+    if isinstance(sdk_response, Exception) or isinstance(sent, Exception):
+        checks.check(False, label, "SDK client parses the response",
+                     sdk_response if isinstance(sdk_response, Exception) else sent)
+    else:
+        checks.check(sdk_response.status_code == 200 and sdk_response.body.to_map() == sent,
+                     label, "SDK client parses the response",
+                     f"parsed {sdk_response.body.to_map()!r}\nsent {sent!r}")
 
     ent = body.get("Entitlements") or {}
     models = ent.get("AssignModels") or []
