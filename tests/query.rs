@@ -157,6 +157,81 @@ fn limits_follow_the_json_rules() {
 }
 
 #[test]
+fn limits_are_read_exactly_not_through_a_float() {
+    let whole = [
+        ("-0", 0),
+        ("0e999999999", 0),
+        ("00012", 12),
+        ("5000e-1", 500),
+        ("0.00000000000000000000000000005e29", 5),
+        ("42949672950e-1", u32::MAX),
+    ];
+    for (text, value) in whole {
+        let request = read(&format!("DesktopId.1=a&MaxDesktopPerUser={text}"))
+            .unwrap_or_else(|e| panic!("{text}: {e}"));
+        assert_eq!(request.max_desktop_per_user, Some(value), "{text}");
+    }
+    let cases = [
+        ("1e-400", "1e-400", LimitProblem::Fractional),
+        ("-1e-400", "-1e-400", LimitProblem::Negative),
+        (
+            "0.9999999999999999999",
+            "0.9999999999999999999",
+            LimitProblem::Fractional,
+        ),
+        (
+            "500.00000000000000001",
+            "500.00000000000000001",
+            LimitProblem::Fractional,
+        ),
+        (
+            "4294967295.0000000000000001",
+            "4294967295.0000000000000001",
+            LimitProblem::TooLarge,
+        ),
+        ("1e999999999", "1e999999999", LimitProblem::TooLarge),
+        ("1e-999999999", "1e-999999999", LimitProblem::Fractional),
+        // The JSON number syntax, with leading zeros allowed: nothing else is a number.
+        ("5.", r#""5.""#, LimitProblem::NotANumber),
+        (".5", r#"".5""#, LimitProblem::NotANumber),
+        ("-inf", r#""-inf""#, LimitProblem::NotANumber),
+        ("1e", r#""1e""#, LimitProblem::NotANumber),
+        ("1e%2B", r#""1e+""#, LimitProblem::NotANumber),
+        ("-", r#""-""#, LimitProblem::NotANumber),
+        ("1.2.3", r#""1.2.3""#, LimitProblem::NotANumber),
+        ("1e5.5", r#""1e5.5""#, LimitProblem::NotANumber),
+    ];
+    for (text, value, problem) in cases {
+        let e = read(&format!("DesktopId.1=a&MaxUserPerDesktop={text}")).unwrap_err();
+        assert_eq!(
+            e,
+            Error::InvalidLimit {
+                field: Field::MaxUserPerDesktop,
+                value: value.to_owned(),
+                problem
+            },
+            "{text}"
+        );
+    }
+    assert_eq!(
+        message("RegionId=r&DesktopId.1=a&Preview=true&MaxUserPerDesktop=1e-400"),
+        "parameter 'MaxUserPerDesktop' is 1e-400, which is not a whole number: it must be a whole number from 0 to 500"
+    );
+    assert_eq!(
+        message("RegionId=r&DesktopId.1=a&Preview=true&MaxUserPerDesktop=-1e-400"),
+        "parameter 'MaxUserPerDesktop' is -1e-400, which is negative: it must be a whole number from 0 to 500"
+    );
+    assert_eq!(
+        message("RegionId=r&DesktopId.1=a&Preview=true&MaxDesktopPerUser=0.9999999999999999999"),
+        "parameter 'MaxDesktopPerUser' is 0.9999999999999999999, which is not a whole number: it must be a whole number from 0 to 500"
+    );
+    assert_eq!(
+        message("RegionId=r&DesktopId.1=a&Preview=true&MaxDesktopPerUser=5."),
+        r#"parameter 'MaxDesktopPerUser' is "5.", which is not a number: it must be a whole number from 0 to 500"#
+    );
+}
+
+#[test]
 fn strategy_is_read_exactly() {
     let request = read("DesktopId.1=a&Strategy=CENTRAL").unwrap();
     assert_eq!(request.strategy, Strategy::Central);

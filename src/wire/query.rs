@@ -1,6 +1,7 @@
 //! The RPC query form: requests as the SDKs put them on the wire, as form data or a URL
 //! query (`RegionId=cn-hangzhou&DesktopId.1=ecd-a&DesktopId.2=ecd-b&Preview=true`).
 
+use super::limit::parse_limit;
 use crate::error::{shown, Error, Field, IndexProblem, LimitProblem, QueryProblem};
 use crate::ids::IdList;
 use crate::request::{Request, Strategy};
@@ -435,42 +436,20 @@ fn item_number(field: Field, index: &str) -> Result<Option<u64>, Error> {
     })
 }
 
-/// A limit's value, by the rules of the JSON form: a whole number (`2`, `2.0`, `5e1`), not
+/// A limit's value, read exactly by [`parse_limit`]: a whole number (`2`, `2.0`, `5e1`), not
 /// negative, at most `u32::MAX` here ([`Request::check`] caps it at 500).
 fn limit(field: Field, text: &str) -> Result<u32, Error> {
-    let problem = if !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit()) {
-        match text.parse::<u32>() {
-            Ok(v) => return Ok(v),
-            Err(_) => LimitProblem::TooLarge,
-        }
-    } else if text.starts_with(|c: char| c == '-' || c == '.' || c.is_ascii_digit()) {
-        let value = text.parse::<f64>().unwrap_or(f64::NAN);
-        if value.is_nan() {
-            LimitProblem::NotANumber
-        } else if value == 0.0 {
-            return Ok(0);
-        } else if value < 0.0 {
-            LimitProblem::Negative
-        } else if value > f64::from(u32::MAX) {
-            LimitProblem::TooLarge
-        } else if value.fract() != 0.0 {
-            LimitProblem::Fractional
+    parse_limit(text).map_err(|problem| {
+        let value = if problem == LimitProblem::NotANumber {
+            format!("{:?}", shown(text))
         } else {
-            // A whole number written with a fraction or an exponent: `2.0`, `5e1`.
-            return Ok(value as u32);
+            shown(text)
+        };
+        Error::InvalidLimit {
+            field,
+            value,
+            problem,
         }
-    } else {
-        LimitProblem::NotANumber
-    };
-    let value = if problem == LimitProblem::NotANumber {
-        format!("{:?}", shown(text))
-    } else {
-        shown(text)
-    };
-    Err(Error::InvalidLimit {
-        field,
-        value,
-        problem,
     })
 }
 
