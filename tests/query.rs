@@ -415,6 +415,42 @@ fn huge_item_numbers_are_a_gap_not_an_allocation() {
 }
 
 #[test]
+fn the_gap_names_the_least_number_beyond_it_however_large() {
+    // u64::MAX is a number like any other, below every number too large for a u64.
+    for text in [
+        "DesktopId.1=a&DesktopId.18446744073709551615=x&DesktopId.99999999999999999999=y",
+        "DesktopId.1=a&DesktopId.99999999999999999999=y&DesktopId.18446744073709551615=x",
+        "DesktopId.1=a&DesktopId.18446744073709551616=y&DesktopId.18446744073709551615=x",
+    ] {
+        assert_eq!(
+            message(&format!("RegionId=r&Preview=true&{text}")),
+            "parameter 'DesktopId' has no item 2 but has item 18446744073709551615: items are numbered 1, 2, 3, … without a gap",
+            "{text}"
+        );
+    }
+    // A number that fits a u64 is below one that does not, and one of fewer digits below
+    // one of more.
+    assert_eq!(
+        read("EndUserId.100000000000000000000=x&EndUserId.18446744073709551614=y&DesktopId.1=a")
+            .unwrap_err(),
+        Error::MissingItem {
+            field: Field::EndUserId,
+            missing: 1,
+            next: "18446744073709551614".to_owned()
+        }
+    );
+    assert_eq!(
+        read("EndUserId.200000000000000000000=x&EndUserId.100000000000000000000=y&DesktopId.1=a")
+            .unwrap_err(),
+        Error::MissingItem {
+            field: Field::EndUserId,
+            missing: 1,
+            next: "100000000000000000000".to_owned()
+        }
+    );
+}
+
+#[test]
 fn malformed_text_says_where_and_in_which_parameter() {
     // Byte positions are 1-based: "RegionId=r&DesktopId.1=" is 23 bytes.
     assert_eq!(

@@ -195,11 +195,12 @@ fn encode(out: &mut String, value: &str) {
 #[derive(Default)]
 struct Items {
     text: String,
-    /// `(item number, end of its text in `text`)`, in the order read. Numbers too large
-    /// for `u64` are read as `u64::MAX`: they are beyond any gap.
+    /// `(item number, end of its text in `text`)`, in the order read. `u64::MAX` stands
+    /// for every number from `u64::MAX` up, which no list reaches: each is a gap.
     entries: Vec<(u64, usize)>,
-    /// The item numbers as written, kept only for entries whose number overflowed.
-    overflowed: Vec<String>,
+    /// The item numbers that `u64::MAX` stands for, as written (plain decimals, so the
+    /// shortest, then the first in text order, is the least).
+    huge: Vec<String>,
 }
 
 impl Items {
@@ -208,7 +209,7 @@ impl Items {
         let Items {
             text,
             entries,
-            overflowed,
+            huge,
         } = self;
         let mut spans: Vec<(u64, usize, usize)> = Vec::with_capacity(entries.len());
         let mut start = 0;
@@ -230,7 +231,7 @@ impl Items {
             }
             if number > expected {
                 let next = if number == u64::MAX {
-                    let least = overflowed.iter().min_by_key(|s| (s.len(), s.as_str()));
+                    let least = huge.iter().min_by_key(|s| (s.len(), s.as_str()));
                     least.map_or_else(|| number.to_string(), |s| shown(s))
                 } else {
                     number.to_string()
@@ -349,7 +350,7 @@ impl Reader {
                 return Err(bad_text(e));
             }
             let number = number.unwrap_or_else(|| {
-                items.overflowed.push(index.to_owned());
+                items.huge.push(index.to_owned());
                 u64::MAX
             });
             items.entries.push((number, items.text.len()));
@@ -418,7 +419,7 @@ impl Reader {
 }
 
 /// The item number `index` of `field.index`: `Some(n)` for `n >= 1` written plainly, `None`
-/// for a plain number too large for `u64`.
+/// for a plain number of `u64::MAX` or more (kept as text by [`Items`]).
 fn item_number(field: Field, index: &str) -> Result<Option<u64>, Error> {
     let problem = if index.is_empty() || !index.bytes().all(|b| b.is_ascii_digit()) {
         IndexProblem::NotANumber
@@ -427,7 +428,7 @@ fn item_number(field: Field, index: &str) -> Result<Option<u64>, Error> {
     } else if index.starts_with('0') {
         IndexProblem::LeadingZero
     } else {
-        return Ok(index.parse().ok());
+        return Ok(index.parse().ok().filter(|&n| n != u64::MAX));
     };
     Err(Error::BadIndex {
         field,
