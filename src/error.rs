@@ -265,11 +265,22 @@ pub enum Error {
         /// The parameter.
         field: Field,
     },
-    /// A parameter was given twice.
+    /// A parameter was given twice in the JSON form, which does not keep the first value
+    /// to show it; the query form reports [`Error::RepeatedParameter`], with both values.
     #[error("parameter '{field}' is given more than once")]
     Repeated {
         /// The parameter.
         field: Field,
+    },
+    /// A parameter given more than once in the query form: one of the request's
+    /// (`Preview=true&Preview=false`) or an RPC common parameter (`Version` twice).
+    #[error("parameter '{name}' is given more than once{}", then(.values.as_ref()))]
+    RepeatedParameter {
+        /// The parameter's name.
+        name: &'static str,
+        /// Its first and second values, shortened; `None` for the credentials
+        /// (`Signature`, `SecurityToken`), whose values messages never show.
+        values: Option<(String, String)>,
     },
     /// A parameter that the API does not have.
     #[error("unknown parameter {name:?}{}", suggest(*.suggestion))]
@@ -409,12 +420,16 @@ pub enum Error {
         problem: IndexProblem,
     },
     /// The same list item twice in the query form (`DesktopId.2` twice).
-    #[error("parameter '{field}.{position}' is given more than once")]
+    #[error("parameter '{field}.{position}' is given more than once: {first:?}, then {second:?}")]
     RepeatedItem {
         /// The parameter.
         field: Field,
         /// The 1-based item number.
         position: usize,
+        /// The item's first value, shortened.
+        first: String,
+        /// Its second value, shortened.
+        second: String,
     },
     /// A gap in the item numbers of a list in the query form.
     #[error(
@@ -465,6 +480,12 @@ pub(crate) fn shown(value: &str) -> String {
     }
     let kept: String = value.chars().take(SHOWN_CHARS - 1).collect();
     kept + "…"
+}
+
+fn then(values: Option<&(String, String)>) -> String {
+    values
+        .map(|(first, second)| format!(": {first:?}, then {second:?}"))
+        .unwrap_or_default()
 }
 
 fn suggest(field: Option<Field>) -> String {

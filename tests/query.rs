@@ -293,16 +293,30 @@ fn unknown_parameters_get_a_suggestion_without_their_item_number() {
 }
 
 #[test]
-fn a_repeated_scalar_is_rejected() {
+fn a_repeated_scalar_is_rejected_with_both_values() {
     assert_eq!(
         read("DesktopId.1=a&RegionId=cn-shanghai").unwrap_err(),
-        Error::Repeated {
-            field: Field::RegionId
+        Error::RepeatedParameter {
+            name: "RegionId",
+            values: Some(("cn-hangzhou".to_owned(), "cn-shanghai".to_owned()))
         }
     );
     assert_eq!(
-        message("Preview=true&Preview=true"),
-        "parameter 'Preview' is given more than once"
+        message("Preview=true&Preview=false"),
+        r#"parameter 'Preview' is given more than once: "true", then "false""#
+    );
+    // The repeat is found before the second value is read as a limit.
+    assert_eq!(
+        message("MaxUserPerDesktop=1&Strategy=CENTRAL&MaxUserPerDesktop=x%26y"),
+        r#"parameter 'MaxUserPerDesktop' is given more than once: "1", then "x&y""#
+    );
+    let long = "r".repeat(100);
+    assert_eq!(
+        message(&format!("RegionId={long}&RegionId=r")),
+        format!(
+            r#"parameter 'RegionId' is given more than once: "{}…", then "r""#,
+            "r".repeat(63)
+        )
     );
 }
 
@@ -372,12 +386,19 @@ fn a_gap_or_a_repeat_in_the_numbers_is_rejected() {
         read("DesktopId.1=a&DesktopId.2=b&DesktopId.2=c").unwrap_err(),
         Error::RepeatedItem {
             field: Field::DesktopId,
-            position: 2
+            position: 2,
+            first: "b".to_owned(),
+            second: "c".to_owned()
         }
     );
     assert_eq!(
         message("RegionId=r&Preview=true&DesktopId.1=a&EndUserId.1=A&EndUserId.1=A"),
-        "parameter 'EndUserId.1' is given more than once"
+        r#"parameter 'EndUserId.1' is given more than once: "A", then "A""#
+    );
+    // First and second as they stand in the text, whatever stands between them.
+    assert_eq!(
+        message("RegionId=r&Preview=true&DesktopId.2=x&DesktopId.1=a&DesktopId.2=y&DesktopId.2=z"),
+        r#"parameter 'DesktopId.2' is given more than once: "x", then "y""#
     );
     // DesktopId's problems come before EndUserId's, whatever the order in the text.
     assert_eq!(

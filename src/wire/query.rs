@@ -64,7 +64,7 @@ const BOOLEAN: &str = "a boolean (true, false, True or False)";
 /// escape, text that is not UTF-8, a pair without `=` or without a name), with its byte
 /// position and the parameter; [`Error::UnknownField`] (with the closest known name, the
 /// item number set aside), [`Error::NotIndexed`], [`Error::BadIndex`],
-/// [`Error::WrongAction`], [`Error::Repeated`] for a scalar given twice,
+/// [`Error::WrongAction`], [`Error::RepeatedParameter`] for a scalar given twice (with both values),
 /// [`Error::WrongType`] for `Preview`, [`Error::InvalidLimit`] and
 /// [`Error::UnknownStrategy`]. Then, per list (`DesktopId` first), [`Error::RepeatedItem`]
 /// and [`Error::MissingItem`], at the lowest item number concerned; then [`Error::Missing`]
@@ -224,9 +224,13 @@ impl Items {
         for (i, &(number, start, end)) in spans.iter().enumerate() {
             let expected = i as u64 + 1;
             if number < expected {
+                // Sorting kept equal numbers in the order read: the item before is the first.
+                let first = spans[i - 1];
                 return Err(Error::RepeatedItem {
                     field,
                     position: number as usize,
+                    first: shown(&text[first.1..first.2]),
+                    second: shown(&text[start..end]),
                 });
             }
             if number > expected {
@@ -251,17 +255,17 @@ impl Items {
 /// The request's parameters as read so far.
 #[derive(Default)]
 struct Reader {
-    seen: [bool; Field::ALL.len()],
-    region_id: Option<String>,
+    /// The parameters other than lists given so far, with their decoded values: a second
+    /// one is rejected with both values. `RegionId`'s value is taken from here.
+    given: Vec<(&'static str, String)>,
     desktop_ids: Items,
     end_user_ids: Items,
     max_user_per_desktop: Option<u32>,
     max_desktop_per_user: Option<u32>,
     strategy: Option<Strategy>,
     preview: Option<bool>,
-    /// Scratch space for a name and a value being decoded.
+    /// Scratch space for a name being decoded.
     name: String,
-    value: String,
 }
 
 impl Reader {
@@ -318,19 +322,14 @@ impl Reader {
         };
         let Some(field) = Field::from_name(base) else {
             if index.is_none() && COMMON.contains(&base) {
-                let mut value = std::mem::take(&mut self.value);
-                value.clear();
+                let mut value = String::new();
                 decode(raw, at, &mut value).map_err(bad_text)?;
-                let wrong = base == "Action" && value != ACTION;
-                let result = if wrong {
-                    Err(Error::WrongAction {
+                if base == "Action" && value != ACTION {
+                    return Err(Error::WrongAction {
                         value: shown(&value),
-                    })
-                } else {
-                    Ok(())
-                };
-                self.value = value;
-                return result;
+                    });
+                }
+                return Ok(());
             }
             return Err(unknown());
         };
@@ -359,23 +358,30 @@ impl Reader {
         if index.is_some() {
             return Err(unknown());
         }
-        let seen = &mut self.seen[Field::ALL.iter().position(|&f| f == field).unwrap_or(0)];
-        if std::mem::replace(seen, true) {
-            return Err(Error::Repeated { field });
-        }
-        let mut value = std::mem::take(&mut self.value);
-        value.clear();
-        let result = decode(raw, at, &mut value)
-            .map_err(bad_text)
-            .and_then(|()| self.scalar(field, &value));
-        self.value = value;
-        result
+        let mut value = String::new();
+        decode(raw, at, &mut value).map_err(bad_text)?;
+        self.once(field.name(), &value)?;
+        self.scalar(field, &value)?;
+        self.given.push((field.name(), value));
+        Ok(())
     }
 
-    /// Stores the decoded `value` of the scalar parameter `field`.
+    /// Rejects `name` given again, now with `value`.
+    fn once(&self, name: &'static str, value: &str) -> Result<(), Error> {
+        match self.given.iter().find(|(given, _)| *given == name) {
+            Some((_, first)) => Err(Error::RepeatedParameter {
+                name,
+                values: Some((shown(first), shown(value))),
+            }),
+            None => Ok(()),
+        }
+    }
+
+    /// Stores the decoded `value` of the scalar parameter `field` (`RegionId`'s stays in
+    /// `given`).
     fn scalar(&mut self, field: Field, value: &str) -> Result<(), Error> {
         match field {
-            Field::RegionId => self.region_id = Some(value.to_owned()),
+            Field::RegionId | Field::DesktopId | Field::EndUserId => {}
             Field::MaxUserPerDesktop => self.max_user_per_desktop = Some(limit(field, value)?),
             Field::MaxDesktopPerUser => self.max_desktop_per_user = Some(limit(field, value)?),
             Field::Strategy => self.strategy = Some(value.parse()?),
@@ -393,16 +399,19 @@ impl Reader {
                     }
                 })
             }
-            Field::DesktopId | Field::EndUserId => {}
         }
         Ok(())
     }
 
-    fn finish(self) -> Result<Request, Error> {
+    fn finish(mut self) -> Result<Request, Error> {
         let desktop_ids = self.desktop_ids.finish(Field::DesktopId)?;
         let end_user_ids = self.end_user_ids.finish(Field::EndUserId)?;
         let missing = |field| Error::Missing { field };
-        let region_id = self.region_id.ok_or(missing(Field::RegionId))?;
+        let region = self.given.iter().position(|&(name, _)| name == "RegionId");
+        let region_id = match region {
+            Some(i) => self.given.swap_remove(i).1,
+            None => return Err(missing(Field::RegionId)),
+        };
         if desktop_ids.is_empty() {
             return Err(missing(Field::DesktopId));
         }
