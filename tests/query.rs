@@ -269,6 +269,41 @@ fn common_parameters_are_ignored_but_action_is_checked() {
 }
 
 #[test]
+fn a_repeated_common_parameter_is_rejected() {
+    assert_eq!(
+        read("Version=2017-03-06&DesktopId.1=a&Version=2020-09-30").unwrap_err(),
+        Error::RepeatedParameter {
+            name: "Version",
+            values: Some(("2017-03-06".to_owned(), "2020-09-30".to_owned()))
+        }
+    );
+    assert_eq!(
+        message("Action=BatchModifyEntitlement&Action=BatchModifyEntitlement"),
+        r#"parameter 'Action' is given more than once: "BatchModifyEntitlement", then "BatchModifyEntitlement""#
+    );
+    // The repeat is found before the second Action is checked.
+    assert_eq!(
+        message("Action=BatchModifyEntitlement&Action=DescribeDesktops"),
+        r#"parameter 'Action' is given more than once: "BatchModifyEntitlement", then "DescribeDesktops""#
+    );
+    assert_eq!(
+        message("Timestamp=2024-01-01T00%3A00%3A00Z&Timestamp=x"),
+        r#"parameter 'Timestamp' is given more than once: "2024-01-01T00:00:00Z", then "x""#
+    );
+    // Credentials are named, never shown.
+    for name in ["Signature", "SecurityToken"] {
+        assert_eq!(
+            read(&format!("{name}=secret-1&{name}=secret-2")).unwrap_err(),
+            Error::RepeatedParameter { name, values: None }
+        );
+        assert_eq!(
+            message(&format!("{name}=secret-1&{name}=secret-2")),
+            format!("parameter '{name}' is given more than once")
+        );
+    }
+}
+
+#[test]
 fn unknown_parameters_get_a_suggestion_without_their_item_number() {
     assert_eq!(
         read("DesktopIds.1=a").unwrap_err(),

@@ -6,7 +6,8 @@ use crate::error::{shown, Error, Field, IndexProblem, LimitProblem, QueryProblem
 use crate::ids::IdList;
 use crate::request::{Request, Strategy};
 
-/// The RPC common parameters: accepted and ignored, except that `Action` is checked.
+/// The RPC common parameters: accepted and ignored, except that `Action` is checked, and
+/// each may be given once only.
 const COMMON: [&str; 10] = [
     "Action",
     "Version",
@@ -19,6 +20,10 @@ const COMMON: [&str; 10] = [
     "Timestamp",
     "SecurityToken",
 ];
+
+/// The common parameters whose values no message shows: a signature, and an STS token
+/// that grants access while it lasts.
+const CREDENTIALS: [&str; 2] = ["Signature", "SecurityToken"];
 
 /// The one `Action` this crate reads.
 const ACTION: &str = "BatchModifyEntitlement";
@@ -47,7 +52,9 @@ const BOOLEAN: &str = "a boolean (true, false, True or False)";
 /// * The RPC common parameters (`Action`, `Version`, `Format`, `AccessKeyId`, `Signature`,
 ///   `SignatureMethod`, `SignatureVersion`, `SignatureNonce`, `Timestamp`,
 ///   `SecurityToken`) are accepted and ignored, but `Action`, when present, must be
-///   `BatchModifyEntitlement`. Names are case-sensitive, as the API's are.
+///   `BatchModifyEntitlement`; like the request's own, each may be given once only (the
+///   values of `Signature` and `SecurityToken` are never shown in messages). Names are
+///   case-sensitive, as the API's are.
 /// * Tolerated, because copies and files carry them: ASCII whitespace before and after the
 ///   text (the newline `echo` adds), one leading `?` (a URL's query copied with it), and
 ///   empty pairs (`a=1&&b=2`, a trailing `&`), which hold nothing.
@@ -64,9 +71,9 @@ const BOOLEAN: &str = "a boolean (true, false, True or False)";
 /// escape, text that is not UTF-8, a pair without `=` or without a name), with its byte
 /// position and the parameter; [`Error::UnknownField`] (with the closest known name, the
 /// item number set aside), [`Error::NotIndexed`], [`Error::BadIndex`],
-/// [`Error::WrongAction`], [`Error::RepeatedParameter`] for a scalar given twice (with both values),
-/// [`Error::WrongType`] for `Preview`, [`Error::InvalidLimit`] and
-/// [`Error::UnknownStrategy`]. Then, per list (`DesktopId` first), [`Error::RepeatedItem`]
+/// [`Error::RepeatedParameter`] for a parameter other than a list item given twice (with
+/// both values), [`Error::WrongAction`], [`Error::WrongType`] for `Preview`,
+/// [`Error::InvalidLimit`] and [`Error::UnknownStrategy`]. Then, per list (`DesktopId` first), [`Error::RepeatedItem`]
 /// and [`Error::MissingItem`], at the lowest item number concerned; then [`Error::Missing`]
 /// for `RegionId`, `DesktopId` or `Preview`.
 ///
@@ -321,17 +328,20 @@ impl Reader {
             suggestion: Field::closest(base),
         };
         let Some(field) = Field::from_name(base) else {
-            if index.is_none() && COMMON.contains(&base) {
-                let mut value = String::new();
-                decode(raw, at, &mut value).map_err(bad_text)?;
-                if base == "Action" && value != ACTION {
-                    return Err(Error::WrongAction {
-                        value: shown(&value),
-                    });
-                }
-                return Ok(());
+            let common = COMMON.iter().find(|&&common| common == base);
+            let Some(&common) = common.filter(|_| index.is_none()) else {
+                return Err(unknown());
+            };
+            let mut value = String::new();
+            decode(raw, at, &mut value).map_err(bad_text)?;
+            self.once(common, &value)?;
+            if common == "Action" && value != ACTION {
+                return Err(Error::WrongAction {
+                    value: shown(&value),
+                });
             }
-            return Err(unknown());
+            self.given.push((common, value));
+            return Ok(());
         };
         if matches!(field, Field::DesktopId | Field::EndUserId) {
             let Some(index) = index else {
@@ -366,12 +376,12 @@ impl Reader {
         Ok(())
     }
 
-    /// Rejects `name` given again, now with `value`.
+    /// Rejects `name` given again, now with `value`; a credential's values are not shown.
     fn once(&self, name: &'static str, value: &str) -> Result<(), Error> {
         match self.given.iter().find(|(given, _)| *given == name) {
             Some((_, first)) => Err(Error::RepeatedParameter {
                 name,
-                values: Some((shown(first), shown(value))),
+                values: (!CREDENTIALS.contains(&name)).then(|| (shown(first), shown(value))),
             }),
             None => Ok(()),
         }
