@@ -136,7 +136,10 @@ pub enum QueryProblem {
     /// A pair without `=` (`Preview` instead of `Preview=true`).
     NoValue,
     /// A pair with nothing before its `=`.
-    NoName,
+    NoName {
+        /// The value after the `=`, percent-decoded when it can be, shortened.
+        value: String,
+    },
 }
 
 impl fmt::Display for QueryProblem {
@@ -148,7 +151,10 @@ impl fmt::Display for QueryProblem {
             ),
             QueryProblem::NotUtf8 => f.write_str("the text is not UTF-8 once percent-decoded"),
             QueryProblem::NoValue => f.write_str("it has no '=' and no value"),
-            QueryProblem::NoName => f.write_str("a value has no parameter name before its '='"),
+            QueryProblem::NoName { value } => write!(
+                f,
+                "the value {value:?} has no parameter name before its '='"
+            ),
         }
     }
 }

@@ -573,7 +573,33 @@ fn malformed_text_says_where_and_in_which_parameter() {
     );
     assert_eq!(
         message("RegionId=r&=a"),
-        "malformed query at byte 12: a value has no parameter name before its '='"
+        r#"malformed query at byte 12: the value "a" has no parameter name before its '='"#
+    );
+    // The value is shown decoded (as far as it can be) and shortened.
+    assert_eq!(
+        from_query(b"=ecd%2Da+b").unwrap_err(),
+        Error::Query {
+            byte: 1,
+            parameter: None,
+            problem: QueryProblem::NoName {
+                value: "ecd-a b".to_owned()
+            }
+        }
+    );
+    assert_eq!(
+        message("="),
+        r#"malformed query at byte 1: the value "" has no parameter name before its '='"#
+    );
+    assert_eq!(
+        message("=%FF%4"),
+        r#"malformed query at byte 1: the value "%FF%4" has no parameter name before its '='"#
+    );
+    assert_eq!(
+        message(&format!("={}", "v".repeat(70))),
+        format!(
+            r#"malformed query at byte 1: the value "{}…" has no parameter name before its '='"#,
+            "v".repeat(63)
+        )
     );
 }
 

@@ -292,10 +292,16 @@ impl Reader {
             });
         };
         if eq == 0 {
+            let raw_value = &pair[1..];
+            let mut value = String::new();
+            let value = match decode(raw_value, start + 1, &mut value) {
+                Ok(()) => shown(&value),
+                Err(_) => shown(&String::from_utf8_lossy(raw_value)),
+            };
             return Err(Error::Query {
                 byte: start + 1,
                 parameter: None,
-                problem: QueryProblem::NoName,
+                problem: QueryProblem::NoName { value },
             });
         }
         let (raw_name, raw_value) = (&pair[..eq], &pair[eq + 1..]);
