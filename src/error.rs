@@ -184,6 +184,14 @@ pub enum CsvProblem {
         /// The 1-based line of its first occurrence.
         first_line: u64,
     },
+    /// A row after the first whose ID is the column's name (any case, padded): a second
+    /// header row, as when two exports are pasted together.
+    HeaderAgain {
+        /// The list the file fills.
+        field: Field,
+        /// The cell, shortened.
+        value: String,
+    },
     /// The header row names the column more than once.
     HeaderRepeated {
         /// The list the file fills.
@@ -232,6 +240,11 @@ impl fmt::Display for CsvProblem {
             } => write!(
                 f,
                 "{field} {value:?} repeats line {first_line}: IDs must be unique"
+            ),
+            CsvProblem::HeaderAgain { field, value } => write!(
+                f,
+                "{field} {value:?} is the column's name, not an ID: is a second header row \
+                 pasted in?"
             ),
             CsvProblem::HeaderRepeated { field } => {
                 write!(f, "the header names the {field} column more than once")
