@@ -136,7 +136,10 @@ pub enum QueryProblem {
     /// A pair without `=` (`Preview` instead of `Preview=true`).
     NoValue,
     /// A pair with nothing before its `=`.
-    NoName,
+    NoName {
+        /// The value after the `=`, percent-decoded when it can be, shortened.
+        value: String,
+    },
 }
 
 impl fmt::Display for QueryProblem {
@@ -148,7 +151,10 @@ impl fmt::Display for QueryProblem {
             ),
             QueryProblem::NotUtf8 => f.write_str("the text is not UTF-8 once percent-decoded"),
             QueryProblem::NoValue => f.write_str("it has no '=' and no value"),
-            QueryProblem::NoName => f.write_str("a value has no parameter name before its '='"),
+            QueryProblem::NoName { value } => write!(
+                f,
+                "the value {value:?} has no parameter name before its '='"
+            ),
         }
     }
 }
@@ -177,6 +183,14 @@ pub enum CsvProblem {
         value: String,
         /// The 1-based line of its first occurrence.
         first_line: u64,
+    },
+    /// A row after the first whose ID is the column's name (any case, padded): a second
+    /// header row, as when two exports are pasted together.
+    HeaderAgain {
+        /// The list the file fills.
+        field: Field,
+        /// The cell, shortened.
+        value: String,
     },
     /// The header row names the column more than once.
     HeaderRepeated {
@@ -227,6 +241,11 @@ impl fmt::Display for CsvProblem {
                 f,
                 "{field} {value:?} repeats line {first_line}: IDs must be unique"
             ),
+            CsvProblem::HeaderAgain { field, value } => write!(
+                f,
+                "{field} {value:?} is the column's name, not an ID: is a second header row \
+                 pasted in?"
+            ),
             CsvProblem::HeaderRepeated { field } => {
                 write!(f, "the header names the {field} column more than once")
             }
@@ -265,11 +284,22 @@ pub enum Error {
         /// The parameter.
         field: Field,
     },
-    /// A parameter was given twice.
+    /// A parameter was given twice in the JSON form, which does not keep the first value
+    /// to show it; the query form reports [`Error::RepeatedParameter`], with both values.
     #[error("parameter '{field}' is given more than once")]
     Repeated {
         /// The parameter.
         field: Field,
+    },
+    /// A parameter given more than once in the query form: one of the request's
+    /// (`Preview=true&Preview=false`) or an RPC common parameter (`Version` twice).
+    #[error("parameter '{name}' is given more than once{}", then(.values.as_ref()))]
+    RepeatedParameter {
+        /// The parameter's name.
+        name: &'static str,
+        /// Its first and second values, shortened; `None` for the credentials
+        /// (`Signature`, `SecurityToken`), whose values messages never show.
+        values: Option<(String, String)>,
     },
     /// A parameter that the API does not have.
     #[error("unknown parameter {name:?}{}", suggest(*.suggestion))]
@@ -409,12 +439,16 @@ pub enum Error {
         problem: IndexProblem,
     },
     /// The same list item twice in the query form (`DesktopId.2` twice).
-    #[error("parameter '{field}.{position}' is given more than once")]
+    #[error("parameter '{field}.{position}' is given more than once: {first:?}, then {second:?}")]
     RepeatedItem {
         /// The parameter.
         field: Field,
         /// The 1-based item number.
         position: usize,
+        /// The item's first value, shortened.
+        first: String,
+        /// Its second value, shortened.
+        second: String,
     },
     /// A gap in the item numbers of a list in the query form.
     #[error(
@@ -465,6 +499,12 @@ pub(crate) fn shown(value: &str) -> String {
     }
     let kept: String = value.chars().take(SHOWN_CHARS - 1).collect();
     kept + "…"
+}
+
+fn then(values: Option<&(String, String)>) -> String {
+    values
+        .map(|(first, second)| format!(": {first:?}, then {second:?}"))
+        .unwrap_or_default()
 }
 
 fn suggest(field: Option<Field>) -> String {

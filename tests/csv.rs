@@ -49,8 +49,73 @@ fn a_header_picks_its_column() {
 #[test]
 fn blank_rows_are_skipped() {
     assert_eq!(
-        desktops("DesktopId,Note\n\necd-a,x\n,\n  ,  \n\r\necd-b,y\n\n").unwrap(),
+        desktops("DesktopId,Note\n\necd-a,x\n,\n\"\",\n\r\necd-b,y\n\n").unwrap(),
         ["ecd-a", "ecd-b"]
+    );
+}
+
+#[test]
+fn a_row_of_whitespace_is_not_blank() {
+    // Only empty cells make a blank row: whitespace is rejected, quoted or not, as it is
+    // around an ID.
+    assert_eq!(
+        message("ecd-a\n\" \"\necd-b\n", Field::DesktopId),
+        r#"list.csv, line 2: DesktopId " " begins or ends with whitespace, which IDs do not have"#
+    );
+    assert_eq!(
+        message("ecd-a\n\t\necd-b\n", Field::DesktopId),
+        r#"list.csv, line 2: DesktopId "\t" begins or ends with whitespace, which IDs do not have"#
+    );
+    assert_eq!(
+        ids_from_csv(
+            b"DesktopId,Note\necd-a,x\n  ,  \n",
+            "d.csv",
+            Field::DesktopId
+        )
+        .unwrap_err(),
+        Error::Csv {
+            file: "d.csv".to_owned(),
+            line: 3,
+            problem: CsvProblem::Whitespace {
+                field: Field::DesktopId,
+                value: "  ".to_owned()
+            }
+        }
+    );
+    // A row whose ID cell is empty and whose other cells are whitespace has an empty ID.
+    assert_eq!(
+        message("DesktopId,Note\necd-a,x\n, \n", Field::DesktopId),
+        "list.csv, line 3: the DesktopId cell is empty, but IDs must not be empty"
+    );
+}
+
+#[test]
+fn a_second_header_row_is_not_an_id() {
+    // Two exports pasted together.
+    assert_eq!(
+        ids_from_csv(
+            b"Name,DesktopId\nx,ecd-a\nName,DesktopId\ny,ecd-b\n",
+            "d.csv",
+            Field::DesktopId
+        )
+        .unwrap_err(),
+        Error::Csv {
+            file: "d.csv".to_owned(),
+            line: 3,
+            problem: CsvProblem::HeaderAgain {
+                field: Field::DesktopId,
+                value: "DesktopId".to_owned()
+            }
+        }
+    );
+    assert_eq!(
+        message("DesktopId\necd-a\n\n desktopid \necd-b\n", Field::DesktopId),
+        r#"list.csv, line 4: DesktopId " desktopid " is the column's name, not an ID: is a second header row pasted in?"#
+    );
+    // Without a header row at the top too.
+    assert_eq!(
+        message("Alice\nENDUSERID\nBob\n", Field::EndUserId),
+        r#"list.csv, line 2: EndUserId "ENDUSERID" is the column's name, not an ID: is a second header row pasted in?"#
     );
 }
 

@@ -157,6 +157,81 @@ fn limits_follow_the_json_rules() {
 }
 
 #[test]
+fn limits_are_read_exactly_not_through_a_float() {
+    let whole = [
+        ("-0", 0),
+        ("0e999999999", 0),
+        ("00012", 12),
+        ("5000e-1", 500),
+        ("0.00000000000000000000000000005e29", 5),
+        ("42949672950e-1", u32::MAX),
+    ];
+    for (text, value) in whole {
+        let request = read(&format!("DesktopId.1=a&MaxDesktopPerUser={text}"))
+            .unwrap_or_else(|e| panic!("{text}: {e}"));
+        assert_eq!(request.max_desktop_per_user, Some(value), "{text}");
+    }
+    let cases = [
+        ("1e-400", "1e-400", LimitProblem::Fractional),
+        ("-1e-400", "-1e-400", LimitProblem::Negative),
+        (
+            "0.9999999999999999999",
+            "0.9999999999999999999",
+            LimitProblem::Fractional,
+        ),
+        (
+            "500.00000000000000001",
+            "500.00000000000000001",
+            LimitProblem::Fractional,
+        ),
+        (
+            "4294967295.0000000000000001",
+            "4294967295.0000000000000001",
+            LimitProblem::TooLarge,
+        ),
+        ("1e999999999", "1e999999999", LimitProblem::TooLarge),
+        ("1e-999999999", "1e-999999999", LimitProblem::Fractional),
+        // The JSON number syntax, with leading zeros allowed: nothing else is a number.
+        ("5.", r#""5.""#, LimitProblem::NotANumber),
+        (".5", r#"".5""#, LimitProblem::NotANumber),
+        ("-inf", r#""-inf""#, LimitProblem::NotANumber),
+        ("1e", r#""1e""#, LimitProblem::NotANumber),
+        ("1e%2B", r#""1e+""#, LimitProblem::NotANumber),
+        ("-", r#""-""#, LimitProblem::NotANumber),
+        ("1.2.3", r#""1.2.3""#, LimitProblem::NotANumber),
+        ("1e5.5", r#""1e5.5""#, LimitProblem::NotANumber),
+    ];
+    for (text, value, problem) in cases {
+        let e = read(&format!("DesktopId.1=a&MaxUserPerDesktop={text}")).unwrap_err();
+        assert_eq!(
+            e,
+            Error::InvalidLimit {
+                field: Field::MaxUserPerDesktop,
+                value: value.to_owned(),
+                problem
+            },
+            "{text}"
+        );
+    }
+    assert_eq!(
+        message("RegionId=r&DesktopId.1=a&Preview=true&MaxUserPerDesktop=1e-400"),
+        "parameter 'MaxUserPerDesktop' is 1e-400, which is not a whole number: it must be a whole number from 0 to 500"
+    );
+    assert_eq!(
+        message("RegionId=r&DesktopId.1=a&Preview=true&MaxUserPerDesktop=-1e-400"),
+        "parameter 'MaxUserPerDesktop' is -1e-400, which is negative: it must be a whole number from 0 to 500"
+    );
+    assert_eq!(
+        message("RegionId=r&DesktopId.1=a&Preview=true&MaxDesktopPerUser=0.9999999999999999999"),
+        "parameter 'MaxDesktopPerUser' is 0.9999999999999999999, which is not a whole number: it must be a whole number from 0 to 500"
+    );
+    assert_eq!(
+        message("RegionId=r&DesktopId.1=a&Preview=true&MaxDesktopPerUser=5."),
+        r#"parameter 'MaxDesktopPerUser' is "5.", which is not a number: it must be a whole number from 0 to 500"#
+    );
+}
+
+#[test]
 fn strategy_is_read_exactly() {
     let request = read("DesktopId.1=a&Strategy=CENTRAL").unwrap();
     assert_eq!(request.strategy, Strategy::Central);
@@ -194,6 +269,41 @@ fn common_parameters_are_ignored_but_action_is_checked() {
 }
 
 #[test]
+fn a_repeated_common_parameter_is_rejected() {
+    assert_eq!(
+        read("Version=2017-03-06&DesktopId.1=a&Version=2020-09-30").unwrap_err(),
+        Error::RepeatedParameter {
+            name: "Version",
+            values: Some(("2017-03-06".to_owned(), "2020-09-30".to_owned()))
+        }
+    );
+    assert_eq!(
+        message("Action=BatchModifyEntitlement&Action=BatchModifyEntitlement"),
+        r#"parameter 'Action' is given more than once: "BatchModifyEntitlement", then "BatchModifyEntitlement""#
+    );
+    // The repeat is found before the second Action is checked.
+    assert_eq!(
+        message("Action=BatchModifyEntitlement&Action=DescribeDesktops"),
+        r#"parameter 'Action' is given more than once: "BatchModifyEntitlement", then "DescribeDesktops""#
+    );
+    assert_eq!(
+        message("Timestamp=2024-01-01T00%3A00%3A00Z&Timestamp=x"),
+        r#"parameter 'Timestamp' is given more than once: "2024-01-01T00:00:00Z", then "x""#
+    );
+    // Credentials are named, never shown.
+    for name in ["Signature", "SecurityToken"] {
+        assert_eq!(
+            read(&format!("{name}=secret-1&{name}=secret-2")).unwrap_err(),
+            Error::RepeatedParameter { name, values: None }
+        );
+        assert_eq!(
+            message(&format!("{name}=secret-1&{name}=secret-2")),
+            format!("parameter '{name}' is given more than once")
+        );
+    }
+}
+
+#[test]
 fn unknown_parameters_get_a_suggestion_without_their_item_number() {
     assert_eq!(
         read("DesktopIds.1=a").unwrap_err(),
@@ -218,16 +328,30 @@ fn unknown_parameters_get_a_suggestion_without_their_item_number() {
 }
 
 #[test]
-fn a_repeated_scalar_is_rejected() {
+fn a_repeated_scalar_is_rejected_with_both_values() {
     assert_eq!(
         read("DesktopId.1=a&RegionId=cn-shanghai").unwrap_err(),
-        Error::Repeated {
-            field: Field::RegionId
+        Error::RepeatedParameter {
+            name: "RegionId",
+            values: Some(("cn-hangzhou".to_owned(), "cn-shanghai".to_owned()))
         }
     );
     assert_eq!(
-        message("Preview=true&Preview=true"),
-        "parameter 'Preview' is given more than once"
+        message("Preview=true&Preview=false"),
+        r#"parameter 'Preview' is given more than once: "true", then "false""#
+    );
+    // The repeat is found before the second value is read as a limit.
+    assert_eq!(
+        message("MaxUserPerDesktop=1&Strategy=CENTRAL&MaxUserPerDesktop=x%26y"),
+        r#"parameter 'MaxUserPerDesktop' is given more than once: "1", then "x&y""#
+    );
+    let long = "r".repeat(100);
+    assert_eq!(
+        message(&format!("RegionId={long}&RegionId=r")),
+        format!(
+            r#"parameter 'RegionId' is given more than once: "{}…", then "r""#,
+            "r".repeat(63)
+        )
     );
 }
 
@@ -297,12 +421,19 @@ fn a_gap_or_a_repeat_in_the_numbers_is_rejected() {
         read("DesktopId.1=a&DesktopId.2=b&DesktopId.2=c").unwrap_err(),
         Error::RepeatedItem {
             field: Field::DesktopId,
-            position: 2
+            position: 2,
+            first: "b".to_owned(),
+            second: "c".to_owned()
         }
     );
     assert_eq!(
         message("RegionId=r&Preview=true&DesktopId.1=a&EndUserId.1=A&EndUserId.1=A"),
-        "parameter 'EndUserId.1' is given more than once"
+        r#"parameter 'EndUserId.1' is given more than once: "A", then "A""#
+    );
+    // First and second as they stand in the text, whatever stands between them.
+    assert_eq!(
+        message("RegionId=r&Preview=true&DesktopId.2=x&DesktopId.1=a&DesktopId.2=y&DesktopId.2=z"),
+        r#"parameter 'DesktopId.2' is given more than once: "x", then "y""#
     );
     // DesktopId's problems come before EndUserId's, whatever the order in the text.
     assert_eq!(
@@ -335,6 +466,42 @@ fn huge_item_numbers_are_a_gap_not_an_allocation() {
             field: Field::DesktopId,
             missing: 1,
             next: u64::MAX.to_string()
+        }
+    );
+}
+
+#[test]
+fn the_gap_names_the_least_number_beyond_it_however_large() {
+    // u64::MAX is a number like any other, below every number too large for a u64.
+    for text in [
+        "DesktopId.1=a&DesktopId.18446744073709551615=x&DesktopId.99999999999999999999=y",
+        "DesktopId.1=a&DesktopId.99999999999999999999=y&DesktopId.18446744073709551615=x",
+        "DesktopId.1=a&DesktopId.18446744073709551616=y&DesktopId.18446744073709551615=x",
+    ] {
+        assert_eq!(
+            message(&format!("RegionId=r&Preview=true&{text}")),
+            "parameter 'DesktopId' has no item 2 but has item 18446744073709551615: items are numbered 1, 2, 3, … without a gap",
+            "{text}"
+        );
+    }
+    // A number that fits a u64 is below one that does not, and one of fewer digits below
+    // one of more.
+    assert_eq!(
+        read("EndUserId.100000000000000000000=x&EndUserId.18446744073709551614=y&DesktopId.1=a")
+            .unwrap_err(),
+        Error::MissingItem {
+            field: Field::EndUserId,
+            missing: 1,
+            next: "18446744073709551614".to_owned()
+        }
+    );
+    assert_eq!(
+        read("EndUserId.200000000000000000000=x&EndUserId.100000000000000000000=y&DesktopId.1=a")
+            .unwrap_err(),
+        Error::MissingItem {
+            field: Field::EndUserId,
+            missing: 1,
+            next: "100000000000000000000".to_owned()
         }
     );
 }
@@ -406,7 +573,33 @@ fn malformed_text_says_where_and_in_which_parameter() {
     );
     assert_eq!(
         message("RegionId=r&=a"),
-        "malformed query at byte 12: a value has no parameter name before its '='"
+        r#"malformed query at byte 12: the value "a" has no parameter name before its '='"#
+    );
+    // The value is shown decoded (as far as it can be) and shortened.
+    assert_eq!(
+        from_query(b"=ecd%2Da+b").unwrap_err(),
+        Error::Query {
+            byte: 1,
+            parameter: None,
+            problem: QueryProblem::NoName {
+                value: "ecd-a b".to_owned()
+            }
+        }
+    );
+    assert_eq!(
+        message("="),
+        r#"malformed query at byte 1: the value "" has no parameter name before its '='"#
+    );
+    assert_eq!(
+        message("=%FF%4"),
+        r#"malformed query at byte 1: the value "%FF%4" has no parameter name before its '='"#
+    );
+    assert_eq!(
+        message(&format!("={}", "v".repeat(70))),
+        format!(
+            r#"malformed query at byte 1: the value "{}…" has no parameter name before its '='"#,
+            "v".repeat(63)
+        )
     );
 }
 

@@ -11,8 +11,11 @@ use crate::ids::IdList;
 /// * One ID a row. When the first row that is not blank has a cell naming the list
 ///   (`DesktopId` or `EndUserId`, any case, surrounding whitespace ignored), it is a header
 ///   and that column is read; otherwise the first column is read and the first row is data.
-/// * Blank rows are skipped: empty lines, and rows whose cells are all empty or whitespace
-///   (a spreadsheet writes an empty row of three columns as `,,`).
+/// * Blank rows are skipped: empty lines, and rows whose cells are all empty (a spreadsheet
+///   writes an empty row of three columns as `,,`). A cell of whitespace is not empty: a row
+///   of them is rejected, as whitespace around an ID is.
+/// * A later row whose ID is the column's name (any case, surrounding whitespace ignored) is
+///   rejected: it is a second header row, as when two exports are pasted together.
 /// * Cells are read as the CSV reader gives them: quotes (`"a,b"`) are understood, nothing
 ///   is trimmed. A UTF-8 byte order mark at the start is skipped. Rows must all have as many
 ///   cells as the first one that is not blank (a comma inside an unquoted ID shows up so).
@@ -22,10 +25,11 @@ use crate::ids::IdList;
 /// # Errors
 ///
 /// [`Error::Csv`], naming `file` and the 1-based line where the row starts (the header and
-/// blank lines count), for the first bad row: an empty ID cell, an ID that begins or ends
-/// with whitespace, an ID that repeats an earlier row (both lines are named), a cell that is
-/// not UTF-8, a row with a different number of cells; and for a header that names the
-/// column twice, or that names the other list's column instead (the files swapped).
+/// blank lines count), for the first bad row: an empty ID cell, an ID that is the column's
+/// name (a second header row), an ID that begins or ends with whitespace, an ID that
+/// repeats an earlier row (both lines are named), a cell that is not UTF-8, a row with a
+/// different number of cells; and for a header that names the column twice, or that names
+/// the other list's column instead (the files swapped).
 ///
 /// ```
 /// use eds_entitlement::{wire, Error, Field};
@@ -61,7 +65,7 @@ pub fn ids_from_csv(input: &[u8], file: &str, field: Field) -> Result<IdList, Er
                 return Err(earliest(&ids, &lines, file, field, line, problem));
             }
         };
-        if record.iter().all(|cell| cell.trim_ascii().is_empty()) {
+        if record.iter().all(<[u8]>::is_empty) {
             continue;
         }
         let column = match layout {
@@ -89,6 +93,12 @@ pub fn ids_from_csv(input: &[u8], file: &str, field: Field) -> Result<IdList, Er
         let problem = match core::str::from_utf8(cell) {
             Err(_) => CsvProblem::NotUtf8 { field },
             Ok("") => CsvProblem::EmptyId { field },
+            Ok(id) if id.trim_ascii().eq_ignore_ascii_case(field.name()) => {
+                CsvProblem::HeaderAgain {
+                    field,
+                    value: shown(id),
+                }
+            }
             Ok(id) if id.trim() != id => CsvProblem::Whitespace {
                 field,
                 value: shown(id),

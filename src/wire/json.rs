@@ -214,26 +214,10 @@ fn limit<E: de::Error>(slot: Slot<'_>, field: Field, raw: &RawValue) -> Result<O
     let text = raw.get();
     let problem = match text.as_bytes().first() {
         Some(b'n') => return Ok(None),
-        Some(b'-' | b'0'..=b'9') => {
-            let value: f64 = text.parse().unwrap_or(f64::NAN);
-            if let Ok(whole) = text.parse::<u64>() {
-                match u32::try_from(whole) {
-                    Ok(v) => return Ok(Some(v)),
-                    Err(_) => LimitProblem::TooLarge,
-                }
-            } else if value == 0.0 {
-                return Ok(Some(0));
-            } else if value < 0.0 {
-                LimitProblem::Negative
-            } else if value > f64::from(u32::MAX) {
-                LimitProblem::TooLarge
-            } else if value.fract() != 0.0 {
-                LimitProblem::Fractional
-            } else {
-                // A whole number written with a fraction or an exponent: `2.0`, `5e1`.
-                return Ok(Some(value as u32));
-            }
-        }
+        Some(b'-' | b'0'..=b'9') => match super::limit::parse_limit(text) {
+            Ok(v) => return Ok(Some(v)),
+            Err(problem) => problem,
+        },
         _ => LimitProblem::NotANumber,
     };
     Err(reject(

@@ -6,6 +6,7 @@
 
 #[cfg(feature = "serde")]
 mod json;
+mod limit;
 mod query;
 
 #[cfg(feature = "serde")]

@@ -1,11 +1,13 @@
 //! The RPC query form: requests as the SDKs put them on the wire, as form data or a URL
 //! query (`RegionId=cn-hangzhou&DesktopId.1=ecd-a&DesktopId.2=ecd-b&Preview=true`).
 
+use super::limit::parse_limit;
 use crate::error::{shown, Error, Field, IndexProblem, LimitProblem, QueryProblem};
 use crate::ids::IdList;
 use crate::request::{Request, Strategy};
 
-/// The RPC common parameters: accepted and ignored, except that `Action` is checked.
+/// The RPC common parameters: accepted and ignored, except that `Action` is checked, and
+/// each may be given once only.
 const COMMON: [&str; 10] = [
     "Action",
     "Version",
@@ -18,6 +20,10 @@ const COMMON: [&str; 10] = [
     "Timestamp",
     "SecurityToken",
 ];
+
+/// The common parameters whose values no message shows: a signature, and an STS token
+/// that grants access while it lasts.
+const CREDENTIALS: [&str; 2] = ["Signature", "SecurityToken"];
 
 /// The one `Action` this crate reads.
 const ACTION: &str = "BatchModifyEntitlement";
@@ -46,7 +52,9 @@ const BOOLEAN: &str = "a boolean (true, false, True or False)";
 /// * The RPC common parameters (`Action`, `Version`, `Format`, `AccessKeyId`, `Signature`,
 ///   `SignatureMethod`, `SignatureVersion`, `SignatureNonce`, `Timestamp`,
 ///   `SecurityToken`) are accepted and ignored, but `Action`, when present, must be
-///   `BatchModifyEntitlement`. Names are case-sensitive, as the API's are.
+///   `BatchModifyEntitlement`; like the request's own, each may be given once only (the
+///   values of `Signature` and `SecurityToken` are never shown in messages). Names are
+///   case-sensitive, as the API's are.
 /// * Tolerated, because copies and files carry them: ASCII whitespace before and after the
 ///   text (the newline `echo` adds), one leading `?` (a URL's query copied with it), and
 ///   empty pairs (`a=1&&b=2`, a trailing `&`), which hold nothing.
@@ -63,9 +71,9 @@ const BOOLEAN: &str = "a boolean (true, false, True or False)";
 /// escape, text that is not UTF-8, a pair without `=` or without a name), with its byte
 /// position and the parameter; [`Error::UnknownField`] (with the closest known name, the
 /// item number set aside), [`Error::NotIndexed`], [`Error::BadIndex`],
-/// [`Error::WrongAction`], [`Error::Repeated`] for a scalar given twice,
-/// [`Error::WrongType`] for `Preview`, [`Error::InvalidLimit`] and
-/// [`Error::UnknownStrategy`]. Then, per list (`DesktopId` first), [`Error::RepeatedItem`]
+/// [`Error::RepeatedParameter`] for a parameter other than a list item given twice (with
+/// both values), [`Error::WrongAction`], [`Error::WrongType`] for `Preview`,
+/// [`Error::InvalidLimit`] and [`Error::UnknownStrategy`]. Then, per list (`DesktopId` first), [`Error::RepeatedItem`]
 /// and [`Error::MissingItem`], at the lowest item number concerned; then [`Error::Missing`]
 /// for `RegionId`, `DesktopId` or `Preview`.
 ///
@@ -194,11 +202,12 @@ fn encode(out: &mut String, value: &str) {
 #[derive(Default)]
 struct Items {
     text: String,
-    /// `(item number, end of its text in `text`)`, in the order read. Numbers too large
-    /// for `u64` are read as `u64::MAX`: they are beyond any gap.
+    /// `(item number, end of its text in `text`)`, in the order read. `u64::MAX` stands
+    /// for every number from `u64::MAX` up, which no list reaches: each is a gap.
     entries: Vec<(u64, usize)>,
-    /// The item numbers as written, kept only for entries whose number overflowed.
-    overflowed: Vec<String>,
+    /// The item numbers that `u64::MAX` stands for, as written (plain decimals, so the
+    /// shortest, then the first in text order, is the least).
+    huge: Vec<String>,
 }
 
 impl Items {
@@ -207,7 +216,7 @@ impl Items {
         let Items {
             text,
             entries,
-            overflowed,
+            huge,
         } = self;
         let mut spans: Vec<(u64, usize, usize)> = Vec::with_capacity(entries.len());
         let mut start = 0;
@@ -222,14 +231,18 @@ impl Items {
         for (i, &(number, start, end)) in spans.iter().enumerate() {
             let expected = i as u64 + 1;
             if number < expected {
+                // Sorting kept equal numbers in the order read: the item before is the first.
+                let first = spans[i - 1];
                 return Err(Error::RepeatedItem {
                     field,
                     position: number as usize,
+                    first: shown(&text[first.1..first.2]),
+                    second: shown(&text[start..end]),
                 });
             }
             if number > expected {
                 let next = if number == u64::MAX {
-                    let least = overflowed.iter().min_by_key(|s| (s.len(), s.as_str()));
+                    let least = huge.iter().min_by_key(|s| (s.len(), s.as_str()));
                     least.map_or_else(|| number.to_string(), |s| shown(s))
                 } else {
                     number.to_string()
@@ -249,17 +262,17 @@ impl Items {
 /// The request's parameters as read so far.
 #[derive(Default)]
 struct Reader {
-    seen: [bool; Field::ALL.len()],
-    region_id: Option<String>,
+    /// The parameters other than lists given so far, with their decoded values: a second
+    /// one is rejected with both values. `RegionId`'s value is taken from here.
+    given: Vec<(&'static str, String)>,
     desktop_ids: Items,
     end_user_ids: Items,
     max_user_per_desktop: Option<u32>,
     max_desktop_per_user: Option<u32>,
     strategy: Option<Strategy>,
     preview: Option<bool>,
-    /// Scratch space for a name and a value being decoded.
+    /// Scratch space for a name being decoded.
     name: String,
-    value: String,
 }
 
 impl Reader {
@@ -279,10 +292,16 @@ impl Reader {
             });
         };
         if eq == 0 {
+            let raw_value = &pair[1..];
+            let mut value = String::new();
+            let value = match decode(raw_value, start + 1, &mut value) {
+                Ok(()) => shown(&value),
+                Err(_) => shown(&String::from_utf8_lossy(raw_value)),
+            };
             return Err(Error::Query {
                 byte: start + 1,
                 parameter: None,
-                problem: QueryProblem::NoName,
+                problem: QueryProblem::NoName { value },
             });
         }
         let (raw_name, raw_value) = (&pair[..eq], &pair[eq + 1..]);
@@ -315,22 +334,20 @@ impl Reader {
             suggestion: Field::closest(base),
         };
         let Some(field) = Field::from_name(base) else {
-            if index.is_none() && COMMON.contains(&base) {
-                let mut value = std::mem::take(&mut self.value);
-                value.clear();
-                decode(raw, at, &mut value).map_err(bad_text)?;
-                let wrong = base == "Action" && value != ACTION;
-                let result = if wrong {
-                    Err(Error::WrongAction {
-                        value: shown(&value),
-                    })
-                } else {
-                    Ok(())
-                };
-                self.value = value;
-                return result;
+            let common = COMMON.iter().find(|&&common| common == base);
+            let Some(&common) = common.filter(|_| index.is_none()) else {
+                return Err(unknown());
+            };
+            let mut value = String::new();
+            decode(raw, at, &mut value).map_err(bad_text)?;
+            self.once(common, &value)?;
+            if common == "Action" && value != ACTION {
+                return Err(Error::WrongAction {
+                    value: shown(&value),
+                });
             }
-            return Err(unknown());
+            self.given.push((common, value));
+            return Ok(());
         };
         if matches!(field, Field::DesktopId | Field::EndUserId) {
             let Some(index) = index else {
@@ -348,7 +365,7 @@ impl Reader {
                 return Err(bad_text(e));
             }
             let number = number.unwrap_or_else(|| {
-                items.overflowed.push(index.to_owned());
+                items.huge.push(index.to_owned());
                 u64::MAX
             });
             items.entries.push((number, items.text.len()));
@@ -357,23 +374,30 @@ impl Reader {
         if index.is_some() {
             return Err(unknown());
         }
-        let seen = &mut self.seen[Field::ALL.iter().position(|&f| f == field).unwrap_or(0)];
-        if std::mem::replace(seen, true) {
-            return Err(Error::Repeated { field });
-        }
-        let mut value = std::mem::take(&mut self.value);
-        value.clear();
-        let result = decode(raw, at, &mut value)
-            .map_err(bad_text)
-            .and_then(|()| self.scalar(field, &value));
-        self.value = value;
-        result
+        let mut value = String::new();
+        decode(raw, at, &mut value).map_err(bad_text)?;
+        self.once(field.name(), &value)?;
+        self.scalar(field, &value)?;
+        self.given.push((field.name(), value));
+        Ok(())
     }
 
-    /// Stores the decoded `value` of the scalar parameter `field`.
+    /// Rejects `name` given again, now with `value`; a credential's values are not shown.
+    fn once(&self, name: &'static str, value: &str) -> Result<(), Error> {
+        match self.given.iter().find(|(given, _)| *given == name) {
+            Some((_, first)) => Err(Error::RepeatedParameter {
+                name,
+                values: (!CREDENTIALS.contains(&name)).then(|| (shown(first), shown(value))),
+            }),
+            None => Ok(()),
+        }
+    }
+
+    /// Stores the decoded `value` of the scalar parameter `field` (`RegionId`'s stays in
+    /// `given`).
     fn scalar(&mut self, field: Field, value: &str) -> Result<(), Error> {
         match field {
-            Field::RegionId => self.region_id = Some(value.to_owned()),
+            Field::RegionId | Field::DesktopId | Field::EndUserId => {}
             Field::MaxUserPerDesktop => self.max_user_per_desktop = Some(limit(field, value)?),
             Field::MaxDesktopPerUser => self.max_desktop_per_user = Some(limit(field, value)?),
             Field::Strategy => self.strategy = Some(value.parse()?),
@@ -391,16 +415,19 @@ impl Reader {
                     }
                 })
             }
-            Field::DesktopId | Field::EndUserId => {}
         }
         Ok(())
     }
 
-    fn finish(self) -> Result<Request, Error> {
+    fn finish(mut self) -> Result<Request, Error> {
         let desktop_ids = self.desktop_ids.finish(Field::DesktopId)?;
         let end_user_ids = self.end_user_ids.finish(Field::EndUserId)?;
         let missing = |field| Error::Missing { field };
-        let region_id = self.region_id.ok_or(missing(Field::RegionId))?;
+        let region = self.given.iter().position(|&(name, _)| name == "RegionId");
+        let region_id = match region {
+            Some(i) => self.given.swap_remove(i).1,
+            None => return Err(missing(Field::RegionId)),
+        };
         if desktop_ids.is_empty() {
             return Err(missing(Field::DesktopId));
         }
@@ -417,7 +444,7 @@ impl Reader {
 }
 
 /// The item number `index` of `field.index`: `Some(n)` for `n >= 1` written plainly, `None`
-/// for a plain number too large for `u64`.
+/// for a plain number of `u64::MAX` or more (kept as text by [`Items`]).
 fn item_number(field: Field, index: &str) -> Result<Option<u64>, Error> {
     let problem = if index.is_empty() || !index.bytes().all(|b| b.is_ascii_digit()) {
         IndexProblem::NotANumber
@@ -426,7 +453,7 @@ fn item_number(field: Field, index: &str) -> Result<Option<u64>, Error> {
     } else if index.starts_with('0') {
         IndexProblem::LeadingZero
     } else {
-        return Ok(index.parse().ok());
+        return Ok(index.parse().ok().filter(|&n| n != u64::MAX));
     };
     Err(Error::BadIndex {
         field,
@@ -435,42 +462,20 @@ fn item_number(field: Field, index: &str) -> Result<Option<u64>, Error> {
     })
 }
 
-/// A limit's value, by the rules of the JSON form: a whole number (`2`, `2.0`, `5e1`), not
+/// A limit's value, read exactly by [`parse_limit`]: a whole number (`2`, `2.0`, `5e1`), not
 /// negative, at most `u32::MAX` here ([`Request::check`] caps it at 500).
 fn limit(field: Field, text: &str) -> Result<u32, Error> {
-    let problem = if !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit()) {
-        match text.parse::<u32>() {
-            Ok(v) => return Ok(v),
-            Err(_) => LimitProblem::TooLarge,
-        }
-    } else if text.starts_with(|c: char| c == '-' || c == '.' || c.is_ascii_digit()) {
-        let value = text.parse::<f64>().unwrap_or(f64::NAN);
-        if value.is_nan() {
-            LimitProblem::NotANumber
-        } else if value == 0.0 {
-            return Ok(0);
-        } else if value < 0.0 {
-            LimitProblem::Negative
-        } else if value > f64::from(u32::MAX) {
-            LimitProblem::TooLarge
-        } else if value.fract() != 0.0 {
-            LimitProblem::Fractional
+    parse_limit(text).map_err(|problem| {
+        let value = if problem == LimitProblem::NotANumber {
+            format!("{:?}", shown(text))
         } else {
-            // A whole number written with a fraction or an exponent: `2.0`, `5e1`.
-            return Ok(value as u32);
+            shown(text)
+        };
+        Error::InvalidLimit {
+            field,
+            value,
+            problem,
         }
-    } else {
-        LimitProblem::NotANumber
-    };
-    let value = if problem == LimitProblem::NotANumber {
-        format!("{:?}", shown(text))
-    } else {
-        shown(text)
-    };
-    Err(Error::InvalidLimit {
-        field,
-        value,
-        problem,
     })
 }
 
