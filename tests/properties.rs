@@ -51,6 +51,27 @@ fn fleet() -> impl Gen<Value = CheckedRequest> {
         })
 }
 
+/// Fleets whose loads can be unbalanced without changing the total: two desktops or more,
+/// and fewer users per desktop than users, so that a desktop can take one more.
+fn unbalanceable() -> impl Gen<Value = CheckedRequest> {
+    (2usize..300, 13usize..300, 1u32..=12, limit(), strategy())
+        .prop_map(|(n, u, k, m, strategy)| support::request(n, u, k, m, strategy))
+}
+
+/// Fleets where a cap binds: `MaxUserPerDesktop` below the number of users (`desktops` is
+/// true), or `MaxDesktopPerUser` below the number of desktops.
+fn capped(desktops: bool) -> impl Gen<Value = CheckedRequest> {
+    (13usize..300, 1usize..300, 1u32..=12, limit(), strategy()).prop_map(
+        move |(many, any, cap, other, strategy)| {
+            if desktops {
+                support::request(any, many, cap, other, strategy)
+            } else {
+                support::request(many, any, other, cap, strategy)
+            }
+        },
+    )
+}
+
 fn total(request: &CheckedRequest) -> usize {
     let (n, u) = (request.desktop_ids().len(), request.end_user_ids().len());
     let k = request
@@ -157,22 +178,17 @@ proptest! {
     }
 
     #[test]
-    fn verify_rejects_a_desktop_over_its_cap(request in fleet()) {
-        let k = request.max_user_per_desktop().get();
-        let u = request.end_user_ids().len();
-        prop_assume!(matches!(k, Some(k) if (k as usize) < u));
-        let k = k.unwrap_or_default() as usize;
+    fn verify_rejects_a_desktop_over_its_cap(request in capped(true)) {
+        let k = request.max_user_per_desktop().get().unwrap_or_default();
         let mut lists = lists(&plan(&request));
-        lists[0] = (0..=k as u32).collect();
+        lists[0] = (0..=k).collect();
         let broken = verify(&request, &Plan::from_lists(lists)).unwrap_err();
         prop_assert_eq!(broken.guarantee(), 2);
     }
 
     #[test]
-    fn verify_rejects_a_user_over_its_cap(request in fleet()) {
-        let m = request.max_desktop_per_user().get();
-        let n = request.desktop_ids().len();
-        prop_assume!(matches!(m, Some(m) if (m as usize) < n) && !request.end_user_ids().is_empty());
+    fn verify_rejects_a_user_over_its_cap(request in capped(false)) {
+        // Give user 0 every desktop, more than MaxDesktopPerUser allows.
         let mut lists = lists(&plan(&request));
         for list in &mut lists {
             if list.first() != Some(&0) {
@@ -184,17 +200,21 @@ proptest! {
     }
 
     #[test]
-    fn verify_rejects_unbalanced_loads(request in fleet()) {
-        // Move one user from a desktop with the fewest users to one with the most: totals
-        // stay, loads now differ by two.
+    fn verify_rejects_unbalanced_loads(request in unbalanceable()) {
+        // Take one pair from a desktop and give a desktop with the most users a user it lacks:
+        // the total stays, and that desktop now has two more than the fewest-loaded one.
+        let u = request.end_user_ids().len() as u32;
         let mut lists = lists(&plan(&request));
         let lo = (0..lists.len()).min_by_key(|&i| lists[i].len()).unwrap_or(0);
         let hi = (0..lists.len()).max_by_key(|&i| lists[i].len()).unwrap_or(0);
-        prop_assume!(lo != hi);
-        let movable = lists[lo].iter().position(|user| !lists[hi].contains(user));
-        prop_assume!(movable.is_some());
-        let moved = lists[lo].remove(movable.unwrap_or_default());
-        lists[hi].push(moved);
+        let lacking = (0..u).find(|user| !lists[hi].contains(user));
+        // From the fewest-loaded desktop if it has a pair, else from any other that has one.
+        let from = std::iter::once(lo)
+            .chain(0..lists.len())
+            .find(|&i| i != hi && !lists[i].is_empty());
+        prop_assume!(lacking.is_some() && from.is_some());
+        lists[from.unwrap_or_default()].pop();
+        lists[hi].push(lacking.unwrap_or_default());
         lists[hi].sort_unstable();
         prop_assert!(verify(&request, &Plan::from_lists(lists)).is_err());
     }
