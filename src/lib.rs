@@ -65,7 +65,8 @@ assert!(json.contains(r#""AssignModels":[{"DesktopId":"ecd-1","InnerStatus":"FIN
 # Features
 
 * `serde` (default): the JSON wire form, in [`wire`], and `Serialize` for [`Response`].
-* `cli` (default): the `eds-entitlement` command line and its argument parser. Embedders
+* `cli` (default): the `eds-entitlement` command line and its argument parser, and
+  [`report`], the text it prints for people. Embedders
   that only plan use `default-features = false`.
 */
 
@@ -75,6 +76,8 @@ mod capacity;
 mod error;
 mod ids;
 mod planner;
+#[cfg(feature = "cli")]
+pub mod report;
 mod request;
 mod response;
 mod shape;
