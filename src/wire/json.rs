@@ -68,15 +68,17 @@ pub fn write_json<W: io::Write>(
     mut writer: W,
     pretty: bool,
 ) -> io::Result<()> {
-    let written = if pretty {
-        serde_json::to_writer_pretty(&mut writer, response)
+    if pretty {
+        serde_json::to_writer_pretty(&mut writer, response).map_err(|e| {
+            match e.io_error_kind() {
+                Some(kind) => io::Error::new(kind, e),
+                None => io::Error::new(io::ErrorKind::InvalidData, e),
+            }
+        })?;
     } else {
-        serde_json::to_writer(&mut writer, response)
-    };
-    written.map_err(|e| match e.io_error_kind() {
-        Some(kind) => io::Error::new(kind, e),
-        None => io::Error::new(io::ErrorKind::InvalidData, e),
-    })?;
+        // The same bytes as `serde_json::to_writer`, faster: see `compact`.
+        super::compact::write(response, &mut writer)?;
+    }
     writer.write_all(b"\n")
 }
 
