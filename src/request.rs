@@ -4,7 +4,7 @@ use core::fmt;
 use core::str::FromStr;
 
 use crate::error::{shown, Error, Field, LimitProblem};
-use crate::ids::IdList;
+use crate::ids::{IdList, Scratch};
 use crate::shape::Shape;
 
 /// How a shortfall of desktops is shared among users (the request's `Strategy`).
@@ -226,8 +226,10 @@ impl Request {
             check_limit(Field::MaxUserPerDesktop, self.max_user_per_desktop)?;
         let max_desktop_per_user =
             check_limit(Field::MaxDesktopPerUser, self.max_desktop_per_user)?;
-        check_ids(Field::DesktopId, &self.desktop_ids, options)?;
-        check_ids(Field::EndUserId, &self.end_user_ids, options)?;
+        // One scratch buffer for both lists: fresh pages cost more than the hashing.
+        let mut scratch = Scratch::default();
+        check_ids(Field::DesktopId, &self.desktop_ids, options, &mut scratch)?;
+        check_ids(Field::EndUserId, &self.end_user_ids, options, &mut scratch)?;
         Ok(CheckedRequest {
             request: self,
             max_user_per_desktop,
@@ -352,7 +354,12 @@ fn check_limit(field: Field, value: Option<u32>) -> Result<Limit, Error> {
     })
 }
 
-fn check_ids(field: Field, ids: &IdList, options: &CheckOptions) -> Result<(), Error> {
+fn check_ids(
+    field: Field,
+    ids: &IdList,
+    options: &CheckOptions,
+    scratch: &mut Scratch,
+) -> Result<(), Error> {
     if field == Field::DesktopId && ids.is_empty() {
         return Err(Error::EmptyList { field });
     }
@@ -371,7 +378,7 @@ fn check_ids(field: Field, ids: &IdList, options: &CheckOptions) -> Result<(), E
     }
     // An empty ID and a repeat are reported in list order: whichever comes first.
     let empty = ids.iter().position(str::is_empty);
-    let repeat = ids.first_repeat();
+    let repeat = ids.first_repeat(scratch);
     match (empty, repeat) {
         (Some(index), r) if r.is_none_or(|(_, second)| index < second) => Err(Error::EmptyId {
             field,
