@@ -84,6 +84,16 @@ impl IdList {
 }
 
 impl IdList {
+    /// The index of the first empty ID, if any: one pass over the end offsets.
+    pub(crate) fn first_empty(&self) -> Option<usize> {
+        let mut previous = 0;
+        self.ends.iter().position(|&end| {
+            let empty = end == previous;
+            previous = end;
+            empty
+        })
+    }
+
     /// The first ID that repeats an earlier one, in list order: `(first, second)`, 0-based,
     /// where `second` is the smallest index whose ID occurs before it and `first` is that
     /// ID's first occurrence. `None` when all IDs are distinct.

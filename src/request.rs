@@ -377,7 +377,7 @@ fn check_ids(
         });
     }
     // An empty ID and a repeat are reported in list order: whichever comes first.
-    let empty = ids.iter().position(str::is_empty);
+    let empty = ids.first_empty();
     let repeat = ids.first_repeat(scratch);
     match (empty, repeat) {
         (Some(index), r) if r.is_none_or(|(_, second)| index < second) => Err(Error::EmptyId {
