@@ -73,3 +73,37 @@ fn a_late_repeat_in_a_long_list_names_both_positions() {
          must be unique"
     );
 }
+
+#[test]
+fn two_long_lists_report_the_desktops_first() {
+    // Both lists long enough to be checked on two threads.
+    let n = 100_000;
+    let mut desktops: Vec<String> = (0..n).map(|i| format!("ecd-{i}")).collect();
+    let mut users: Vec<String> = (0..n).map(|j| format!("user{j}")).collect();
+    users[5] = String::new();
+    desktops[n - 1] = "ecd-17".to_owned();
+    let both = Request::new("cn-hangzhou", &desktops, &users)
+        .check()
+        .unwrap_err();
+    assert_eq!(
+        both,
+        Error::DuplicateId {
+            field: Field::DesktopId,
+            value: "ecd-17".to_owned(),
+            first: 18,
+            second: n,
+        }
+    );
+    desktops[n - 1] = "ecd-last".to_owned();
+    let users_only = Request::new("cn-hangzhou", &desktops, &users)
+        .check()
+        .unwrap_err();
+    assert_eq!(
+        users_only.to_string(),
+        "parameter 'EndUserId' item 6 is an empty string, but IDs must not be empty"
+    );
+    users[5] = "user-five".to_owned();
+    assert!(Request::new("cn-hangzhou", &desktops, &users)
+        .check()
+        .is_ok());
+}
