@@ -83,6 +83,114 @@ impl IdList {
     }
 }
 
+impl IdList {
+    /// The index of the first empty ID, if any: one pass over the end offsets.
+    pub(crate) fn first_empty(&self) -> Option<usize> {
+        let mut previous = 0;
+        self.ends.iter().position(|&end| {
+            let empty = end == previous;
+            previous = end;
+            empty
+        })
+    }
+
+    /// The first ID that repeats an earlier one, in list order: `(first, second)`, 0-based,
+    /// where `second` is the smallest index whose ID occurs before it and `first` is that
+    /// ID's first occurrence. `None` when all IDs are distinct.
+    ///
+    /// Which pair is reported depends only on the list, never on the hash. Costs `O(len)`
+    /// expected time (every ID is hashed once, with XXH3) and 16 bytes per ID in `scratch`,
+    /// which is reused: a caller checking several lists lends the same one (fresh pages
+    /// cost more than the hashing).
+    ///
+    /// A hash table of a million IDs is far larger than the CPU's caches, and probing it
+    /// misses the cache on nearly every ID. So the IDs are first partitioned by the top
+    /// bits of their hash into buckets of about [`BUCKET`] IDs (one sequential pass; equal
+    /// IDs land in the same bucket, in list order), then each bucket is checked with a small
+    /// open-addressing table that stays in cache.
+    pub(crate) fn first_repeat(&self, scratch: &mut Scratch) -> Option<(usize, usize)> {
+        let len = self.len();
+        if len < 2 {
+            return None;
+        }
+        let bits = (len / BUCKET).next_power_of_two().trailing_zeros();
+        let bucket_of = |hash: u64| (hash.checked_shr(64 - bits).unwrap_or(0)) as usize;
+        let Scratch { hashes, entries } = scratch;
+        hashes.clear();
+        let text = self.text.as_bytes();
+        let mut start = 0;
+        hashes.extend(self.ends.iter().map(|&end| {
+            let hash = xxhash_rust::xxh3::xxh3_64(&text[start..end]);
+            start = end;
+            hash
+        }));
+        // Counting sort by bucket: `starts[b]..starts[b + 1]` will hold bucket `b`.
+        let mut starts = vec![0usize; (1 << bits) + 1];
+        for &hash in hashes.iter() {
+            starts[bucket_of(hash) + 1] += 1;
+        }
+        for b in 1..starts.len() {
+            starts[b] += starts[b - 1];
+        }
+        // Each entry: the hash's low 32 bits (a tag) above the ID's index.
+        entries.clear();
+        entries.resize(len, 0);
+        let mut fill = starts.clone();
+        for (index, &hash) in hashes.iter().enumerate() {
+            let slot = &mut fill[bucket_of(hash)];
+            entries[*slot] = (hash << 32) | index as u64;
+            *slot += 1;
+        }
+
+        let mut best: Option<(usize, usize)> = None;
+        let mut table: Vec<u64> = Vec::new();
+        for bucket in starts.windows(2).map(|w| &entries[w[0]..w[1]]) {
+            // Buckets are in list order: the first repeat found is the bucket's earliest.
+            let size = (bucket.len() * 2).next_power_of_two();
+            table.clear();
+            table.resize(size, u64::MAX);
+            let mask = size - 1;
+            for &entry in bucket {
+                let index = entry as u32 as usize;
+                if best.is_some_and(|(_, second)| second < index) {
+                    break;
+                }
+                let mut slot = (entry >> 32) as usize & mask;
+                loop {
+                    let held = table[slot];
+                    if held == u64::MAX {
+                        table[slot] = entry;
+                        break;
+                    }
+                    if held >> 32 == entry >> 32 {
+                        let earlier = held as u32 as usize;
+                        if self.get(earlier) == self.get(index) {
+                            best = Some((earlier, index));
+                            break;
+                        }
+                    }
+                    slot = (slot + 1) & mask;
+                }
+                if best.is_some_and(|(_, second)| second == index) {
+                    break;
+                }
+            }
+        }
+        best
+    }
+}
+
+/// The working memory of [`IdList::first_repeat`], kept between lists.
+#[derive(Default)]
+pub(crate) struct Scratch {
+    hashes: Vec<u64>,
+    entries: Vec<u64>,
+}
+
+/// The number of IDs per bucket that [`IdList::first_repeat`] aims at: a bucket's table
+/// of `2·BUCKET` `u64`s (4 KiB) stays in the L1 cache.
+const BUCKET: usize = 256;
+
 impl core::ops::Index<usize> for IdList {
     type Output = str;
 
@@ -192,5 +300,52 @@ mod tests {
         );
         assert_eq!(list.concatenated(), "abcé漢");
         assert_eq!(format!("{list:?}"), r#"["ab", "", "c", "é漢"]"#);
+    }
+
+    /// The obvious quadratic reference.
+    fn naive_first_repeat(list: &IdList) -> Option<(usize, usize)> {
+        (0..list.len()).find_map(|second| {
+            (0..second)
+                .find(|&first| list[first] == list[second])
+                .map(|first| (first, second))
+        })
+    }
+
+    #[test]
+    fn first_repeat_is_the_earliest_second_occurrence() {
+        // 700 distinct IDs, then repeats of some: the first reported is the earliest repeat.
+        let ids: IdList = (0..1000).map(|i| format!("id{}", i % 700)).collect();
+        assert_eq!(ids.first_repeat(&mut Scratch::default()), Some((0, 700)));
+        let ids: IdList = (0..5000)
+            .map(|i| {
+                format!(
+                    "id{}",
+                    if i == 4321 {
+                        1234
+                    } else if i == 4999 {
+                        5
+                    } else {
+                        i
+                    }
+                )
+            })
+            .collect();
+        assert_eq!(
+            ids.first_repeat(&mut Scratch::default()),
+            Some((1234, 4321))
+        );
+        let ids: IdList = (0..5000).map(|i| format!("id{i}")).collect();
+        assert_eq!(ids.first_repeat(&mut Scratch::default()), None);
+        let same: IdList = std::iter::repeat_n("x", 3000).collect();
+        assert_eq!(same.first_repeat(&mut Scratch::default()), Some((0, 1)));
+        for len in 0..600 {
+            // 313 distinct IDs in a scrambled order, repeated: against the naive reference.
+            let ids: IdList = (0..len).map(|i| format!("u{}", (i * 7919) % 313)).collect();
+            assert_eq!(
+                ids.first_repeat(&mut Scratch::default()),
+                naive_first_repeat(&ids),
+                "len {len}"
+            );
+        }
     }
 }

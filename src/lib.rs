@@ -42,6 +42,10 @@ assert!(json.contains(r#""AssignModels":[{"DesktopId":"ecd-1","InnerStatus":"FIN
 * [`plan`] makes the canonical plan (SPEC §2) as a [`Plan`] of indices into the request's
   lists; [`plan_shape`] does the same from a [`Shape`], which holds the counts and limits
   and answers, in `O(1)`, every count the plan would show.
+* [`capacity`] answers, in `O(1)` and without IDs, what a plan of a [`Shape`] would do
+  (SPEC §5): how many users are fully served, partly served or left out, how many desktops
+  stay idle, and how many desktops every user would need; [`Shape::binding`] says which
+  limit bound the plan.
 * [`verify`] checks any plan against the seven guarantees and says which one fails, and where,
   as a [`Violation`].
 * [`Response`] is the API's response body; with the `serde` feature (on by default) it
@@ -64,7 +68,8 @@ assert!(json.contains(r#""AssignModels":[{"DesktopId":"ecd-1","InnerStatus":"FIN
 
 * `serde` (default): the JSON wire form, in [`wire`], and `Serialize` for [`Response`].
 * `csv` (default, through `cli`): [`wire::ids_from_csv`] reads lists of IDs from CSV files.
-* `cli` (default): the `eds-entitlement` command line and its argument parser. Embedders
+* `cli` (default): the `eds-entitlement` command line and its argument parser, and
+  [`report`], the text it prints for people. Embedders
   that only plan use `default-features = false`.
 
 The RPC query form ([`wire::from_query`], [`wire::to_query`]) needs no feature.
@@ -72,15 +77,19 @@ The RPC query form ([`wire::from_query`], [`wire::to_query`]) needs no feature.
 
 #![deny(missing_docs)]
 
+mod capacity;
 mod error;
 mod ids;
 mod planner;
+#[cfg(feature = "cli")]
+pub mod report;
 mod request;
 mod response;
 mod shape;
 mod verify;
 pub mod wire;
 
+pub use capacity::{capacity, Binding, Capacity};
 pub use error::{CsvProblem, Error, Field, IndexProblem, LimitProblem, QueryProblem, SHOWN_CHARS};
 pub use ids::{IdList, Iter as IdIter};
 pub use planner::{plan, plan_shape, Plan};

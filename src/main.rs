@@ -9,7 +9,10 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
-use eds_entitlement::{plan, wire, CheckOptions, Field, IdList, Request, Response, Strategy};
+use eds_entitlement::{
+    capacity, plan, report, wire, CheckOptions, Error, Field, IdList, Limit, LimitProblem, Request,
+    Response, Shape, Strategy,
+};
 
 #[derive(Parser)]
 #[command(name = "eds-entitlement", version, about, long_about = None)]
@@ -22,6 +25,8 @@ struct Cli {
 enum Command {
     /// Reads a BatchModifyEntitlement request and prints the API's response, with the plan.
     Preview(PreviewArgs),
+    /// Prints what a plan of this shape would do (SPEC §5's capacity figures), without IDs.
+    Capacity(CapacityArgs),
 }
 
 #[derive(clap::Args)]
@@ -45,6 +50,40 @@ struct PreviewArgs {
     /// Indent the JSON.
     #[arg(long)]
     pretty: bool,
+    /// What to print: the response JSON, a summary for people (capacity figures, users left
+    /// without a desktop, desktops left without users, the limit that bound the plan), or
+    /// the plan as an aligned table.
+    #[arg(long, value_enum, default_value_t = Output::Json)]
+    output: Output,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Output {
+    Json,
+    Summary,
+    Table,
+}
+
+#[derive(clap::Args)]
+struct CapacityArgs {
+    /// The number of desktops.
+    #[arg(long, value_name = "N")]
+    desktops: u32,
+    /// The number of users.
+    #[arg(long, value_name = "U")]
+    users: u32,
+    /// MaxUserPerDesktop, 0 to 500; 0 (the default) is no limit.
+    #[arg(long, value_name = "K", default_value_t = 0)]
+    max_user_per_desktop: u32,
+    /// MaxDesktopPerUser, 0 to 500; 0 (the default) is no limit.
+    #[arg(long, value_name = "M", default_value_t = 0)]
+    max_desktop_per_user: u32,
+    /// AVERAGE or CENTRAL.
+    #[arg(long, value_name = "S", default_value = "AVERAGE")]
+    strategy: String,
+    /// Print one JSON object with SPEC §5's keys, for programs.
+    #[arg(long)]
+    json: bool,
 }
 
 /// The wire form of a request.
@@ -126,6 +165,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let outcome = match cli.command {
         Command::Preview(args) => preview(&args),
+        Command::Capacity(args) => capacity_figures(&args),
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,
@@ -141,6 +181,12 @@ fn main() -> ExitCode {
 }
 
 fn preview(args: &PreviewArgs) -> Result<(), Failure> {
+    if args.output != Output::Json && (args.request_id.is_some() || args.pretty) {
+        return Err(Failure::Input(
+            "--request-id and --pretty shape the response JSON: they go with --output json only"
+                .into(),
+        ));
+    }
     let request = match &args.csv.desktops {
         Some(desktops) => request_from_csv(desktops, &args.csv)?,
         None => read_request(args.input.as_deref(), args.format)?,
@@ -149,16 +195,54 @@ fn preview(args: &PreviewArgs) -> Result<(), Failure> {
     let request = request
         .check_with(&options)
         .map_err(|e| Failure::Input(e.to_string()))?;
-    let plan = plan(&request);
-    let mut response = Response::new(&request, &plan);
-    if let Some(id) = &args.request_id {
-        response = response.with_request_id(id.clone());
-    }
     let stdout = io::stdout().lock();
     let mut out = BufWriter::with_capacity(1 << 20, stdout);
-    wire::write_json(&response, &mut out, args.pretty)
+    let written = match args.output {
+        Output::Summary => report::write_summary(&request, &mut out),
+        Output::Table => report::write_table(&request, &plan(&request), &mut out),
+        Output::Json => {
+            let plan = plan(&request);
+            let mut response = Response::new(&request, &plan);
+            if let Some(id) = &args.request_id {
+                response = response.with_request_id(id.clone());
+            }
+            wire::write_json(&response, &mut out, args.pretty)
+        }
+    };
+    written
         .and_then(|()| out.flush())
         .map_err(|e| Failure::Io(format!("cannot write the response: {e}")))
+}
+
+fn capacity_figures(args: &CapacityArgs) -> Result<(), Failure> {
+    let input = |e: Error| Failure::Input(e.to_string());
+    let limit = |field, value| {
+        Limit::new(value).ok_or_else(|| {
+            input(Error::InvalidLimit {
+                field,
+                value: value.to_string(),
+                problem: LimitProblem::TooLarge,
+            })
+        })
+    };
+    let shape = Shape::new(
+        args.desktops,
+        args.users,
+        limit(Field::MaxUserPerDesktop, args.max_user_per_desktop)?,
+        limit(Field::MaxDesktopPerUser, args.max_desktop_per_user)?,
+        args.strategy.parse::<Strategy>().map_err(input)?,
+    );
+    let mut out = io::stdout().lock();
+    let written = if args.json {
+        serde_json::to_writer(&mut out, &capacity(&shape))
+            .map_err(io::Error::from)
+            .and_then(|()| out.write_all(b"\n"))
+    } else {
+        report::write_capacity(&shape, &mut out)
+    };
+    written
+        .and_then(|()| out.flush())
+        .map_err(|e| Failure::Io(format!("cannot write the figures: {e}")))
 }
 
 fn read_request(input: Option<&Path>, format: Option<Format>) -> Result<Request, Failure> {

@@ -1,7 +1,7 @@
 //! The canonical planner of SPEC §2, and the [`Plan`] it returns.
 
 use crate::request::CheckedRequest;
-use crate::shape::Shape;
+use crate::shape::{Quotas, Shape};
 
 /// A plan: for every desktop of the request, in request order, the end users it gets.
 ///
@@ -138,39 +138,80 @@ pub fn plan_shape(shape: &Shape) -> Plan {
     let n = shape.desktops();
     let total = shape.assignments();
     let mut users = vec![0u32; usize::try_from(total).unwrap_or(usize::MAX)];
-    let mut offsets = Vec::with_capacity(usize::try_from(n + 1).unwrap_or(usize::MAX));
-    offsets.push(0);
-    if total == 0 {
-        offsets.resize(n as usize + 1, 0);
-        return Plan { offsets, users };
+    // Desktop `i` gets `⌊T/n⌋` users, plus one for the first `T mod n` desktops.
+    let (base, longer) = match (total.checked_div(n), total.checked_rem(n)) {
+        (Some(base), Some(longer)) => (base, longer),
+        _ => (0, 0),
+    };
+    let offsets = (0..=n)
+        .map(|i| (i * base + i.min(longer)) as usize)
+        .collect();
+    // The quota rule is matched once, so that the loops below inline it.
+    match shape.quotas() {
+        Quotas::Average { base, extra } => deal(&mut users, shape, |j| base + u64::from(j < extra)),
+        Quotas::Central { cap, full, rest } => deal(&mut users, shape, |j| {
+            if j < full {
+                cap
+            } else if j == full {
+                rest
+            } else {
+                0
+            }
+        }),
+        Quotas::None => {}
     }
-    let quotas = shape.quotas();
-    let rows = total.div_ceil(n);
+    Plan { offsets, users }
+}
+
+/// Writes the users of every desktop, in order, into `users` (`T` slots), for a quota rule
+/// `quota(j) = q_j`.
+#[inline(always)]
+fn deal(users: &mut [u32], shape: &Shape, quota: impl Fn(u64) -> u64) {
+    let (n, total, u) = (shape.desktops(), shape.assignments(), shape.users());
+    if total == 0 {
+        return;
+    }
+    if total <= n {
+        // One row: desktop `i` gets the owner of position `i`, so the slots are the
+        // users in order, each repeated `q_j` times.
+        let mut rest = users;
+        let mut j = 0;
+        while !rest.is_empty() && j < u {
+            let (head, tail) = rest.split_at_mut((quota(j) as usize).min(rest.len()));
+            for slot in head {
+                *slot = j as u32;
+            }
+            rest = tail;
+            j += 1;
+        }
+        return;
+    }
+    let (base, longer) = (total / n, total % n);
     // Row `s`'s cursor: the user owning position `s·n + i`, and where that user's range ends.
-    let mut cursors: Vec<(u64, u64)> = (0..rows)
+    let mut cursors: Vec<(u64, u64)> = (0..total.div_ceil(n))
         .map(|s| {
             let owner = shape.owner(s * n).unwrap_or(0);
-            (owner, quotas.start(owner) + quotas.get(owner))
+            let start = shape.quotas().start(owner);
+            (owner, start + quota(owner))
         })
         .collect();
-    let (base, longer) = (total / n, total % n);
-    let mut rest = users.as_mut_slice();
-    let mut written = 0;
-    for i in 0..n {
-        let load = (base + u64::from(i < longer)) as usize;
-        let (row, tail) = rest.split_at_mut(load);
-        rest = tail;
+    let mut fill = |i: u64, row: &mut [u32]| {
         let mut t = i;
         for (slot, cursor) in row.iter_mut().zip(&mut cursors) {
             while t >= cursor.1 {
                 cursor.0 += 1;
-                cursor.1 += quotas.get(cursor.0);
+                cursor.1 += quota(cursor.0);
             }
             *slot = cursor.0 as u32;
             t += n;
         }
-        written += load;
-        offsets.push(written);
+    };
+    let (long, short) = users.split_at_mut((longer * (base + 1)) as usize);
+    for (i, row) in long.chunks_exact_mut(base as usize + 1).enumerate() {
+        fill(i as u64, row);
     }
-    Plan { offsets, users }
+    // `base ≥ 1`, as `T > n`.
+    for (i, row) in short.chunks_exact_mut(base as usize).enumerate() {
+        fill(longer + i as u64, row);
+    }
 }

@@ -5,6 +5,8 @@
 //! and CSV lists of IDs the `csv` feature.
 
 #[cfg(feature = "serde")]
+mod compact;
+#[cfg(feature = "serde")]
 mod json;
 mod limit;
 mod query;
