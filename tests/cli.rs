@@ -177,3 +177,35 @@ fn unknown_option_is_a_usage_error() {
     assert_eq!(output.status.code(), Some(2));
     assert!(output.stdout.is_empty());
 }
+
+#[test]
+fn json_options_are_refused_with_people_output() {
+    for args in [
+        [
+            "preview",
+            "examples/request.json",
+            "--output",
+            "summary",
+            "--pretty",
+        ],
+        [
+            "preview",
+            "examples/request.json",
+            "--output",
+            "table",
+            "--request-id",
+        ],
+    ] {
+        let mut args = args.to_vec();
+        if args.last() == Some(&"--request-id") {
+            args.push("x");
+        }
+        let output = run(&args, "");
+        assert_eq!(output.status.code(), Some(2), "{args:?}");
+        assert!(output.stdout.is_empty());
+        assert_eq!(
+            String::from_utf8_lossy(&output.stderr),
+            "eds-entitlement: --request-id and --pretty shape the response JSON: they go with --output json only\n"
+        );
+    }
+}
