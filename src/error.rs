@@ -381,7 +381,7 @@ pub enum Error {
         count: usize,
     },
     /// A limit that is not a whole number from 0 to 500.
-    #[error("parameter '{field}' is {value}, {problem}: it must be a whole number from 0 to 500")]
+    #[error("parameter '{field}' is {}, {problem}: it must be a whole number from 0 to 500", one_line(.value))]
     InvalidLimit {
         /// The parameter.
         field: Field,
@@ -427,8 +427,9 @@ pub enum Error {
     },
     /// A list item's number in the query form that is not 1, 2, 3, … written plainly.
     #[error(
-        "parameter '{field}.{index}' has item number {index:?}, {problem}: items are \
-         numbered 1, 2, 3, … in decimal"
+        "parameter '{field}.{}' has item number {index:?}, {problem}: items are \
+         numbered 1, 2, 3, … in decimal",
+        one_line(.index)
     )]
     BadIndex {
         /// The parameter.
@@ -473,7 +474,7 @@ pub enum Error {
         value: String,
     },
     /// A bad row in a CSV file of IDs.
-    #[error("{file}, line {line}: {problem}")]
+    #[error("{}, line {line}: {problem}", one_line(.file))]
     Csv {
         /// The file, as named to the tool.
         file: String,
@@ -499,6 +500,25 @@ pub(crate) fn shown(value: &str) -> String {
     }
     let kept: String = value.chars().take(SHOWN_CHARS - 1).collect();
     kept + "…"
+}
+
+/// `text` with its control characters escaped (`\n`, `\u{0}`), for text shown in a message
+/// without quotes: every message is one line.
+fn one_line(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.chars().any(char::is_control) {
+        text.chars()
+            .map(|c| {
+                if c.is_control() {
+                    c.escape_debug().to_string()
+                } else {
+                    c.to_string()
+                }
+            })
+            .collect::<String>()
+            .into()
+    } else {
+        text.into()
+    }
 }
 
 fn then(values: Option<&(String, String)>) -> String {

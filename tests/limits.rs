@@ -121,3 +121,14 @@ fn other_json_values_are_not_numbers() {
     }
     assert_eq!(read("null").unwrap().max_user_per_desktop, None);
 }
+
+#[test]
+fn a_limit_spread_over_lines_is_shown_on_one() {
+    // The raw JSON text of a bad limit is quoted as written, control characters escaped:
+    // a message is one line (found by the fuzzer in the query form's item numbers).
+    let error = read("[\n1]").unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "parameter 'MaxUserPerDesktop' is [\\n1], which is not a number: it must be a whole number from 0 to 500"
+    );
+}
