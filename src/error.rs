@@ -503,8 +503,8 @@ pub(crate) fn shown(value: &str) -> String {
 }
 
 /// `text` with its control characters escaped (`\n`, `\u{0}`), for text shown in a message
-/// without quotes: every message is one line.
-fn one_line(text: &str) -> std::borrow::Cow<'_, str> {
+/// without quotes: every message is one line, and so is every ID in a report.
+pub(crate) fn one_line(text: &str) -> std::borrow::Cow<'_, str> {
     if text.chars().any(char::is_control) {
         text.chars()
             .map(|c| {

@@ -7,6 +7,7 @@
 use std::io::{self, Write};
 
 use crate::capacity::{capacity, Capacity};
+use crate::error::one_line;
 use crate::planner::Plan;
 use crate::request::CheckedRequest;
 use crate::shape::Shape;
@@ -128,7 +129,7 @@ fn write_list<'a, W: Write>(out: &mut W, ids: impl Iterator<Item = &'a str>) -> 
     let mut none = true;
     for id in ids {
         none = false;
-        writeln!(out, "  {}", shown(id))?;
+        writeln!(out, "  {}", one_line(id))?;
     }
     if none {
         writeln!(out, "  (none)")?;
@@ -177,7 +178,7 @@ pub fn write_table<W: Write>(request: &CheckedRequest, plan: &Plan, mut out: W) 
     let position_width = desktops.len().to_string().len();
     let id_width = desktops
         .iter()
-        .map(|id| shown(id).chars().count())
+        .map(|id| one_line(id).chars().count())
         .max()
         .unwrap_or(0)
         .max("DesktopId".len());
@@ -189,7 +190,7 @@ pub fn write_table<W: Write>(request: &CheckedRequest, plan: &Plan, mut out: W) 
         "#", "DesktopId", "Users"
     )?;
     for (i, (desktop, end_users)) in desktops.iter().zip(plan.iter()).enumerate() {
-        let desktop = shown(desktop);
+        let desktop = one_line(desktop);
         // `{:<w$}` pads by characters, as the width was measured.
         write!(
             out,
@@ -208,27 +209,9 @@ pub fn write_table<W: Write>(request: &CheckedRequest, plan: &Plan, mut out: W) 
                 )
             })?;
             out.write_all(if s == 0 { b" " } else { b", " })?;
-            write!(out, "{}", shown(user))?;
+            write!(out, "{}", one_line(user))?;
         }
         out.write_all(b"\n")?;
     }
     Ok(())
-}
-
-/// `id` as a report prints it: as is, or with control characters escaped (`\n`, `\u{7}`).
-fn shown(id: &str) -> std::borrow::Cow<'_, str> {
-    if id.chars().any(char::is_control) {
-        id.chars()
-            .map(|c| {
-                if c.is_control() {
-                    c.escape_default().to_string()
-                } else {
-                    c.to_string()
-                }
-            })
-            .collect::<String>()
-            .into()
-    } else {
-        id.into()
-    }
 }

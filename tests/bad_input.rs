@@ -2,8 +2,7 @@
 //! the command line (exit status 2, one line on stderr, nothing on stdout). The messages'
 //! wording is pinned: it is interface.
 
-use std::io::Write;
-use std::process::{Command, Stdio};
+mod support;
 
 use eds_entitlement::{wire, Error, Field, LimitProblem};
 
@@ -18,20 +17,7 @@ fn library_error(json: &str) -> Error {
 /// Runs `eds-entitlement preview --format json -` on `json` and returns its stderr, after checking the
 /// exit status and that stdout is empty.
 fn cli_error(json: &str) -> String {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_eds-entitlement"))
-        .args(["preview", "--format", "json", "-"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("the binary runs");
-    child
-        .stdin
-        .take()
-        .expect("piped stdin")
-        .write_all(json.as_bytes())
-        .expect("the request is written");
-    let output = child.wait_with_output().expect("the binary ends");
+    let output = support::run_cli(&["preview", "--format", "json", "-"], json.as_bytes());
     assert_eq!(output.status.code(), Some(2), "exit status for {json}");
     assert!(
         output.stdout.is_empty(),

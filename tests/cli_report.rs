@@ -2,24 +2,12 @@
 //! summary|table`. Output is pinned byte for byte; the summary's lists are also checked
 //! against the plan in the JSON response.
 
-use std::io::Write;
-use std::process::{Command, Output, Stdio};
+mod support;
+
+use std::process::Output;
 
 fn run(args: &[&str], stdin: &str) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_eds-entitlement"))
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("the binary runs");
-    child
-        .stdin
-        .take()
-        .expect("piped")
-        .write_all(stdin.as_bytes())
-        .expect("stdin takes the request");
-    child.wait_with_output().expect("the binary finishes")
+    support::run_cli(args, stdin.as_bytes())
 }
 
 fn ok(args: &[&str], stdin: &str) -> String {

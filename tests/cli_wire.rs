@@ -2,9 +2,9 @@
 //! and requests built from CSV files.
 #![cfg(feature = "cli")]
 
-use std::io::Write;
+mod support;
+
 use std::path::PathBuf;
-use std::process::{Command, Stdio};
 
 use eds_entitlement::{wire, Request, Strategy};
 
@@ -15,18 +15,7 @@ struct Run {
 }
 
 fn run(args: &[&str], stdin: &[u8]) -> Run {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_eds-entitlement"))
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("the binary runs");
-    let mut input = child.stdin.take().expect("stdin is piped");
-    // The child may exit before reading: a broken pipe here is not the test's concern.
-    let _ = input.write_all(stdin);
-    drop(input);
-    let output = child.wait_with_output().expect("the binary ends");
+    let output = support::run_cli(args, stdin);
     Run {
         status: output.status.code().expect("the binary exits"),
         stdout: String::from_utf8(output.stdout).expect("stdout is UTF-8"),

@@ -93,3 +93,25 @@ pub(crate) fn user_counts(plan: &Plan, users: usize) -> Vec<usize> {
     }
     counts
 }
+
+/// Runs the `eds-entitlement` binary with `args`, in the crate's directory, with `stdin` on
+/// its standard input; its exit status and output.
+#[cfg(feature = "cli")]
+pub(crate) fn run_cli(args: &[&str], stdin: &[u8]) -> std::process::Output {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+
+    let mut child = Command::new(env!("CARGO_BIN_EXE_eds-entitlement"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the binary runs");
+    let mut input = child.stdin.take().expect("stdin is piped");
+    // The binary may exit before reading all of it: a broken pipe is not the test's concern.
+    let _ = input.write_all(stdin);
+    drop(input);
+    child.wait_with_output().expect("the binary ends")
+}
