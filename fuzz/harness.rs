@@ -8,7 +8,8 @@ use std::fmt;
 
 use arbitrary::{Arbitrary, Unstructured};
 use eds_entitlement::{
-    plan, plan_shape, verify, wire, IdList, Limit, Request, Response, Shape, Strategy,
+    capacity, plan, plan_shape, verify, wire, Capacity, IdList, Limit, Plan, Request, Response,
+    Shape, Strategy,
 };
 
 /// Inputs longer than this are skipped: the targets explore logic, not memory. 64 KiB
@@ -183,8 +184,9 @@ impl fmt::Debug for Fleet {
     }
 }
 
-/// `plan_structured`: plans the small fleet through a real request and checks it; sizes
-/// the huge one without overflow.
+/// `plan_structured`: plans the small fleet through a real request, checks it, and checks
+/// every capacity figure against the same figure counted on the plan; sizes the huge fleet
+/// without overflow and checks that its figures add up.
 pub(crate) fn plan_structured(fleet: &Fleet) {
     let small = &fleet.small;
     if small.desktops() > 0 {
@@ -205,20 +207,80 @@ pub(crate) fn plan_structured(fleet: &Fleet) {
         }
     }
     let plan = plan_shape(small);
-    assert_eq!(plan.assignments() as u64, small.assignments(), "{fleet:?}");
-    let huge = &fleet.huge;
-    let mut dealt = 0u64;
-    let total = huge.assignments();
-    assert!(
-        total <= huge.desktops() * huge.users_per_desktop_cap(),
-        "{fleet:?}"
-    );
-    assert!(
-        total <= huge.users() * huge.desktops_per_user_cap(),
-        "{fleet:?}"
-    );
-    for j in [0, 1, huge.users() / 2, huge.users().saturating_sub(1)] {
-        dealt = dealt.max(huge.quota(j));
+    assert_eq!(capacity(small), counted(small, &plan), "{fleet:?}");
+    adds_up(&capacity(&fleet.huge), &fleet.huge, fleet);
+}
+
+/// SPEC §5's figures counted on a real plan, the slow way.
+fn counted(shape: &Shape, plan: &Plan) -> Capacity {
+    let (n, u) = (shape.desktops(), shape.users());
+    let m = shape.desktops_per_user_cap();
+    let mut per_user = vec![0u64; u as usize];
+    for users in plan.iter() {
+        for &j in users {
+            per_user[j as usize] += 1;
+        }
     }
-    assert!(dealt <= huge.desktops_per_user_cap(), "{fleet:?}");
+    let loads: Vec<u64> = plan.iter().map(|users| users.len() as u64).collect();
+    let wanted = u64::from(shape.max_desktop_per_user().get().unwrap_or(1));
+    let k = shape.users_per_desktop_cap();
+    Capacity {
+        desktops: n,
+        users: u,
+        assignments: plan.assignments() as u64,
+        users_full: per_user.iter().filter(|&&q| q > 0 && q == m).count() as u64,
+        users_partial: per_user.iter().filter(|&&q| q > 0 && q < m).count() as u64,
+        users_unserved: per_user.iter().filter(|&&q| q == 0).count() as u64,
+        desktops_used: loads.iter().filter(|&&l| l > 0).count() as u64,
+        desktops_idle: loads.iter().filter(|&&l| l == 0).count() as u64,
+        min_users_per_desktop: loads.iter().copied().min().unwrap_or(0),
+        max_users_per_desktop: loads.iter().copied().max().unwrap_or(0),
+        min_desktops_per_user: per_user.iter().copied().min().unwrap_or(0),
+        max_desktops_per_user: per_user.iter().copied().max().unwrap_or(0),
+        desktops_needed: if u == 0 {
+            0
+        } else {
+            wanted.max((u * wanted).div_ceil(k))
+        },
+    }
+}
+
+/// The figures of a shape too big to plan: nothing overflowed, and they add up.
+fn adds_up(c: &Capacity, shape: &Shape, fleet: &Fleet) {
+    assert_eq!(c.desktops, shape.desktops(), "{fleet:?}");
+    assert_eq!(c.users, shape.users(), "{fleet:?}");
+    assert_eq!(c.assignments, shape.assignments(), "{fleet:?}");
+    assert_eq!(
+        c.users_full + c.users_partial + c.users_unserved,
+        c.users,
+        "{fleet:?}"
+    );
+    assert_eq!(c.desktops_used + c.desktops_idle, c.desktops, "{fleet:?}");
+    assert!(
+        c.min_users_per_desktop <= c.max_users_per_desktop,
+        "{fleet:?}"
+    );
+    assert!(
+        c.max_users_per_desktop <= shape.users_per_desktop_cap(),
+        "{fleet:?}"
+    );
+    assert!(
+        c.min_desktops_per_user <= c.max_desktops_per_user,
+        "{fleet:?}"
+    );
+    assert!(
+        c.max_desktops_per_user <= shape.desktops_per_user_cap(),
+        "{fleet:?}"
+    );
+    assert!(
+        c.assignments <= c.desktops * shape.users_per_desktop_cap(),
+        "{fleet:?}"
+    );
+    assert!(
+        c.assignments <= c.users * shape.desktops_per_user_cap(),
+        "{fleet:?}"
+    );
+    // Each served user holds at least one pair, each used desktop at least one.
+    assert!(c.users_full + c.users_partial <= c.assignments, "{fleet:?}");
+    assert!(c.desktops_used <= c.assignments, "{fleet:?}");
 }
