@@ -396,6 +396,17 @@ pub enum Error {
         /// The value as given, shortened.
         value: String,
     },
+    /// A plan too large for memory: the request is valid, the machine too small.
+    #[error(
+        "the plan of {desktops} desktops and {assignments} (desktop, user) pairs does not fit \
+         in memory: set MaxUserPerDesktop or MaxDesktopPerUser, or plan fewer desktops or users"
+    )]
+    PlanTooLarge {
+        /// `n`.
+        desktops: u64,
+        /// `T`.
+        assignments: u64,
+    },
     /// Text that is not JSON.
     #[error("malformed JSON at line {line}, column {column}: {message}")]
     Json {

@@ -10,8 +10,8 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use eds_entitlement::{
-    capacity, plan, report, wire, CheckOptions, Error, Field, IdList, Limit, LimitProblem, Request,
-    Response, Shape, Strategy,
+    capacity, report, try_plan, wire, CheckOptions, Error, Field, IdList, Limit, LimitProblem,
+    Request, Response, Shape, Strategy,
 };
 
 #[derive(Parser)]
@@ -199,9 +199,9 @@ fn preview(args: &PreviewArgs) -> Result<(), Failure> {
     let mut out = BufWriter::with_capacity(1 << 20, stdout);
     let written = match args.output {
         Output::Summary => report::write_summary(&request, &mut out),
-        Output::Table => report::write_table(&request, &plan(&request), &mut out),
+        Output::Table => report::write_table(&request, &planned(&request)?, &mut out),
         Output::Json => {
-            let plan = plan(&request);
+            let plan = planned(&request)?;
             let mut response = Response::new(&request, &plan);
             if let Some(id) = &args.request_id {
                 response = response.with_request_id(id.clone());
@@ -212,6 +212,10 @@ fn preview(args: &PreviewArgs) -> Result<(), Failure> {
     written
         .and_then(|()| out.flush())
         .map_err(|e| Failure::Io(format!("cannot write the response: {e}")))
+}
+
+fn planned(request: &eds_entitlement::CheckedRequest) -> Result<eds_entitlement::Plan, Failure> {
+    try_plan(request).map_err(|e| Failure::Input(e.to_string()))
 }
 
 fn capacity_figures(args: &CapacityArgs) -> Result<(), Failure> {

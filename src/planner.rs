@@ -1,5 +1,6 @@
 //! The canonical planner of SPEC §2, and the [`Plan`] it returns.
 
+use crate::error::Error;
 use crate::request::CheckedRequest;
 use crate::shape::{Quotas, Shape};
 
@@ -62,7 +63,10 @@ impl Plan {
     /// The users (indices into `EndUserId`) of desktop `desktop` (an index into
     /// `DesktopId`), in plan order; empty when there is no such desktop.
     pub fn end_users(&self, desktop: usize) -> &[u32] {
-        match (self.offsets.get(desktop), self.offsets.get(desktop + 1)) {
+        match (
+            self.offsets.get(desktop),
+            self.offsets.get(desktop.saturating_add(1)),
+        ) {
             (Some(&start), Some(&end)) => &self.users[start..end],
             _ => &[],
         }
@@ -123,8 +127,47 @@ impl Plan {
 /// assert_eq!(plan.assignments(), 3);
 /// # Ok::<(), eds_entitlement::Error>(())
 /// ```
+///
+/// # Panics
+///
+/// When memory for the plan cannot be had, as `Vec` does: a request of 80,000 desktops and
+/// 80,000 users with no limits asks for 25 GB. [`try_plan`] returns an error instead.
 pub fn plan(request: &CheckedRequest) -> Plan {
     plan_shape(&request.shape())
+}
+
+/// [`plan`], or an error when the plan does not fit in memory.
+///
+/// # Errors
+///
+/// [`Error::PlanTooLarge`] when the memory for the plan (`4·T + 8·(n + 1)` bytes) cannot be
+/// reserved. On a system that overcommits memory, a reservation can succeed that the
+/// system cannot honour later; this guards against the plans that cannot fit at all.
+pub fn try_plan(request: &CheckedRequest) -> Result<Plan, Error> {
+    try_plan_shape(&request.shape())
+}
+
+/// [`plan_shape`], or an error when the plan does not fit in memory.
+///
+/// # Errors
+///
+/// As [`try_plan`].
+pub fn try_plan_shape(shape: &Shape) -> Result<Plan, Error> {
+    let too_large = || Error::PlanTooLarge {
+        desktops: shape.desktops(),
+        assignments: shape.assignments(),
+    };
+    let pairs = usize::try_from(shape.assignments()).map_err(|_| too_large())?;
+    let desktops = usize::try_from(shape.desktops() + 1).map_err(|_| too_large())?;
+    // Reserve, then give back: `plan_shape` then allocates zeroed memory, which the kernel
+    // hands out lazily, and will not abort for want of it.
+    Vec::<u32>::new()
+        .try_reserve_exact(pairs)
+        .map_err(|_| too_large())?;
+    Vec::<usize>::new()
+        .try_reserve_exact(desktops)
+        .map_err(|_| too_large())?;
+    Ok(plan_shape(shape))
 }
 
 /// Plans by counts alone: [`plan`] for a request of this shape.
@@ -134,6 +177,11 @@ pub fn plan(request: &CheckedRequest) -> Plan {
 /// row `s` (`s`-th user) are the owners of the positions `s·n, s·n + 1, …`, which desktops
 /// meet one after another. One cursor per row walks those owners forward as `i` grows: the
 /// plan is written desktop by desktop, in order, with no division in the loop.
+///
+/// # Panics
+///
+/// As [`plan`], when memory for the plan cannot be had; [`try_plan_shape`] returns an
+/// error instead.
 pub fn plan_shape(shape: &Shape) -> Plan {
     let n = shape.desktops();
     let total = shape.assignments();

@@ -117,3 +117,39 @@ fn no_users_leaves_every_desktop_empty() {
     example((3, 0, 1, 0, AVERAGE), 0, &[], "d1:[] d2:[] d3:[]");
     example((3, 0, 0, 0, CENTRAL), 0, &[], "d1:[] d2:[] d3:[]");
 }
+
+#[test]
+fn a_plan_too_large_for_memory_is_an_error_not_an_abort() {
+    use eds_entitlement::{try_plan, try_plan_shape, Error, Limit, Shape};
+    let huge = Shape::new(
+        u32::MAX,
+        u32::MAX,
+        Limit::UNLIMITED,
+        Limit::UNLIMITED,
+        AVERAGE,
+    );
+    let error = try_plan_shape(&huge).unwrap_err();
+    assert_eq!(
+        error,
+        Error::PlanTooLarge {
+            desktops: u64::from(u32::MAX),
+            assignments: u64::from(u32::MAX) * u64::from(u32::MAX),
+        }
+    );
+    assert_eq!(
+        error.to_string(),
+        "the plan of 4294967295 desktops and 18446744065119617025 (desktop, user) pairs does not \
+         fit in memory: set MaxUserPerDesktop or MaxDesktopPerUser, or plan fewer desktops or users"
+    );
+    // A plan that fits is the plan.
+    let request = request(3, 5, 2, 0, CENTRAL);
+    assert_eq!(try_plan(&request), Ok(plan(&request)));
+}
+
+#[test]
+fn end_users_of_no_such_desktop_is_empty() {
+    let plan = plan(&request(2, 1, 0, 0, AVERAGE));
+    assert_eq!(plan.end_users(1), &[0]);
+    assert_eq!(plan.end_users(2), &[] as &[u32]);
+    assert_eq!(plan.end_users(usize::MAX), &[] as &[u32]);
+}

@@ -51,11 +51,12 @@ fn fleet() -> impl Gen<Value = CheckedRequest> {
         })
 }
 
-/// Fleets whose loads can be unbalanced without changing the total: two desktops or more,
-/// and fewer users per desktop than users, so that a desktop can take one more.
+/// Fleets whose loads can be unbalanced and nothing else broken: no `MaxUserPerDesktop`,
+/// two users or more, and `MaxDesktopPerUser` below the number of desktops, so every user is
+/// served and no desktop holds every user.
 fn unbalanceable() -> impl Gen<Value = CheckedRequest> {
-    (2usize..300, 13usize..300, 1u32..=12, limit(), strategy())
-        .prop_map(|(n, u, k, m, strategy)| support::request(n, u, k, m, strategy))
+    (13usize..300, 2usize..300, 1u32..=12, strategy())
+        .prop_map(|(n, u, m, strategy)| support::request(n, u, 0, m, strategy))
 }
 
 /// Fleets where a cap binds: `MaxUserPerDesktop` below the number of users (`desktops` is
@@ -152,7 +153,8 @@ proptest! {
         prop_assume!(!full.is_empty());
         let desktop = full[pick.index(full.len())];
         lists[desktop].pop();
-        prop_assert!(verify(&request, &Plan::from_lists(lists)).is_err());
+        let broken = verify(&request, &Plan::from_lists(lists)).unwrap_err();
+        prop_assert_eq!(broken.guarantee(), 4, "{}", broken);
     }
 
     #[test]
@@ -196,27 +198,27 @@ proptest! {
             }
         }
         let broken = verify(&request, &Plan::from_lists(lists)).unwrap_err();
-        prop_assert!(matches!(broken.guarantee(), 2 | 4), "{}", broken);
+        prop_assert_eq!(broken.guarantee(), 2, "{}", broken);
     }
 
     #[test]
     fn verify_rejects_unbalanced_loads(request in unbalanceable()) {
-        // Take one pair from a desktop and give a desktop with the most users a user it lacks:
-        // the total stays, and that desktop now has two more than the fewest-loaded one.
+        // Move a user from some desktop to a desktop with the most users, which lacks it:
+        // every user keeps its count, the total stays, no cap is passed (fewer pairs than
+        // n·k'), and that desktop now has two more users than the one it took them from.
         let u = request.end_user_ids().len() as u32;
         let mut lists = lists(&plan(&request));
-        let lo = (0..lists.len()).min_by_key(|&i| lists[i].len()).unwrap_or(0);
         let hi = (0..lists.len()).max_by_key(|&i| lists[i].len()).unwrap_or(0);
-        let lacking = (0..u).find(|user| !lists[hi].contains(user));
-        // From the fewest-loaded desktop if it has a pair, else from any other that has one.
-        let from = std::iter::once(lo)
-            .chain(0..lists.len())
-            .find(|&i| i != hi && !lists[i].is_empty());
-        prop_assume!(lacking.is_some() && from.is_some());
-        lists[from.unwrap_or_default()].pop();
-        lists[hi].push(lacking.unwrap_or_default());
+        let (from, user) = (0..lists.len())
+            .flat_map(|i| lists[i].iter().map(move |&j| (i, j)))
+            .find(|&(_, j)| !lists[hi].contains(&j))
+            .expect("a desktop holds a user that the fullest one lacks");
+        prop_assert!(user < u);
+        lists[from].retain(|&j| j != user);
+        lists[hi].push(user);
         lists[hi].sort_unstable();
-        prop_assert!(verify(&request, &Plan::from_lists(lists)).is_err());
+        let broken = verify(&request, &Plan::from_lists(lists)).unwrap_err();
+        prop_assert_eq!(broken.guarantee(), 5, "{}", broken);
     }
 
     #[test]
