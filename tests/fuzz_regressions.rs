@@ -69,3 +69,31 @@ fn roundtrip_inputs_replay() {
         harness::roundtrip(&request);
     });
 }
+
+/// `fuzz/regressions/request_query/multiline_item_number` (see the README there): an item
+/// number made of newlines was echoed into the message as written.
+#[test]
+fn multiline_item_number_is_named_on_one_line() {
+    let input = include_bytes!("../fuzz/regressions/request_query/multiline_item_number");
+    let message = eds_entitlement::wire::from_query(input)
+        .unwrap_err()
+        .to_string();
+    assert_eq!(
+        message,
+        r#"parameter 'DesktopId.\n\n\n\n\n\n\n\t\u{c}\n\t\0\0\0\0,\0\0\0.' has item number "\n\n\n\n\n\n\n\t\u{c}\n\t\0\0\0\0,\0\0\0.", which is not a whole number: items are numbered 1, 2, 3, … in decimal"#
+    );
+}
+
+/// `fuzz/regressions/request_json/multiline_limit_text`: a limit given as an object over
+/// several lines was quoted with its newlines.
+#[test]
+fn multiline_limit_text_is_quoted_on_one_line() {
+    let input = include_bytes!("../fuzz/regressions/request_json/multiline_limit_text");
+    let message = eds_entitlement::wire::from_json(input)
+        .unwrap_err()
+        .to_string();
+    assert_eq!(
+        message,
+        r#"parameter 'MaxDesktopPerUser' is {\t\t\n  "Strategy": "AVERAGE",\n  "Preview": true\n}, which is not a number: it must be a whole number from 0 to 500"#
+    );
+}
