@@ -78,7 +78,7 @@ impl IdList {
     }
 
     /// The bytes of all IDs, back to back, in order.
-    pub fn concatenated(&self) -> &str {
+    pub(crate) fn concatenated(&self) -> &str {
         &self.text
     }
 }

@@ -129,7 +129,7 @@ impl Shape {
 
     /// The user whose dealt range holds position `t` (`0 <= t < T`): the desktop at
     /// position `t mod n` gets this user. `None` when `t >= T`.
-    pub const fn owner(&self, t: u64) -> Option<u64> {
+    pub(crate) const fn owner(&self, t: u64) -> Option<u64> {
         if t >= self.total {
             return None;
         }
