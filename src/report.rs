@@ -45,7 +45,12 @@ pub fn write_capacity<W: Write>(shape: &Shape, mut out: W) -> io::Result<()> {
             c.desktops_needed,
             if m == 1 { "" } else { "s" }
         ),
-        None => format!("{} (for every user to get a desktop)", c.desktops_needed),
+        // Without MaxDesktopPerUser, CENTRAL gives the first users every desktop: the
+        // figure is what AVERAGE needs (SPEC §5), and the label says so.
+        None => format!(
+            "{} (for every user to get a desktop under AVERAGE)",
+            c.desktops_needed
+        ),
     };
     let rows: [(&str, String); 15] = [
         ("desktops", c.desktops.to_string()),

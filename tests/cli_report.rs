@@ -285,3 +285,31 @@ fn bad_requests_print_nothing_whatever_the_output() {
         );
     }
 }
+
+#[test]
+fn desktops_needed_without_a_desktop_limit_says_it_is_for_average() {
+    // ⌈5 users · 1 desktop / 2 users per desktop⌉ = 3; under CENTRAL with no
+    // MaxDesktopPerUser the first users would take them all, so the label names AVERAGE.
+    let text = ok(
+        &[
+            "capacity",
+            "--desktops",
+            "3",
+            "--users",
+            "5",
+            "--max-user-per-desktop",
+            "2",
+            "--strategy",
+            "CENTRAL",
+        ],
+        "",
+    );
+    let line = text
+        .lines()
+        .find(|l| l.starts_with("desktops needed"))
+        .expect("the line");
+    assert_eq!(
+        line,
+        "desktops needed           3 (for every user to get a desktop under AVERAGE)"
+    );
+}
