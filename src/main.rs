@@ -141,16 +141,16 @@ struct CsvArgs {
     )]
     max_desktop_per_user: Option<u32>,
     /// `Strategy`: AVERAGE (the default) or CENTRAL.
-    #[arg(long, value_name = "S", requires = "desktops", value_parser = parse_strategy, help_heading = "Request from CSV files")]
-    strategy: Option<Strategy>,
+    #[arg(
+        long,
+        value_name = "S",
+        requires = "desktops",
+        help_heading = "Request from CSV files"
+    )]
+    strategy: Option<String>,
     /// Send `Preview: false`: the plan is a task to execute.
     #[arg(long, requires = "desktops", help_heading = "Request from CSV files")]
     no_preview: bool,
-}
-
-fn parse_strategy(text: &str) -> Result<Strategy, String> {
-    text.parse()
-        .map_err(|e: eds_entitlement::Error| e.to_string())
 }
 
 /// Why a run failed: its exit status and its one line for stderr.
@@ -289,7 +289,13 @@ fn request_from_csv(desktops: &Path, args: &CsvArgs) -> Result<Request, Failure>
         },
         max_user_per_desktop: args.max_user_per_desktop,
         max_desktop_per_user: args.max_desktop_per_user,
-        strategy: args.strategy.unwrap_or_default(),
+        // Parsed here, not by the argument parser, for the library's one-line message.
+        strategy: match &args.strategy {
+            Some(text) => text
+                .parse()
+                .map_err(|e: Error| Failure::Input(e.to_string()))?,
+            None => Strategy::default(),
+        },
         preview: !args.no_preview,
     })
 }

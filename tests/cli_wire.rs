@@ -347,11 +347,9 @@ fn csv_mode_and_a_request_file_conflict() {
         b"",
     );
     assert_eq!(run.status, 2);
-    assert!(
-        run.stderr.contains(
-            "invalid value 'average' for '--strategy <S>': parameter 'Strategy' is \"average\", which is not a strategy: valid values are AVERAGE and CENTRAL"
-        ),
-        "{}",
-        run.stderr
+    assert!(run.stdout.is_empty());
+    assert_eq!(
+        run.stderr,
+        "eds-entitlement: parameter 'Strategy' is \"average\", which is not a strategy: valid values are AVERAGE and CENTRAL\n"
     );
 }
