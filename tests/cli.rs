@@ -1,4 +1,5 @@
 //! The `eds-entitlement` command line: golden output, IDs, statuses and exit codes.
+#![cfg(feature = "cli")]
 
 mod support;
 

@@ -3,6 +3,7 @@
 //! `fuzz/corpus/<target>/` and the crashes found and fixed in `fuzz/regressions/<target>/`.
 //! A file there is a bug that must stay fixed; each has its story in
 //! `fuzz/regressions/README.md`.
+#![cfg(feature = "serde")]
 
 #[path = "../fuzz/harness.rs"]
 mod harness;

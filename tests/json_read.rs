@@ -1,5 +1,6 @@
 //! Reading the ID lists: the fast path for plain strings and the general one agree, and
 //! the general one still words every error.
+#![cfg(feature = "serde")]
 
 use eds_entitlement::wire;
 use proptest::prelude::*;

@@ -1,5 +1,6 @@
 //! The hand-written compact JSON writer against serde_json, byte for byte, on IDs with
 //! every kind of character JSON escapes (or does not).
+#![cfg(feature = "serde")]
 
 use eds_entitlement::Strategy::{Average, Central};
 use eds_entitlement::{plan, wire, Plan, Request, Response};

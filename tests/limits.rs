@@ -1,5 +1,6 @@
 //! Limits in the JSON form are read exactly from their text, never through a float: a value
 //! a hair away from a whole number is not that number, and no exponent is too large to read.
+#![cfg(feature = "serde")]
 
 use eds_entitlement::{wire, Error, Field, LimitProblem, Request};
 
