@@ -10,8 +10,8 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use eds_entitlement::{
-    capacity, report, try_plan, wire, CheckOptions, Error, Field, IdList, Limit, LimitProblem,
-    Request, Response, Shape, Strategy,
+    capacity, report, try_plan, wire, CheckOptions, Error, Field, IdList, Limit, Request, Response,
+    Shape, Strategy,
 };
 
 #[derive(Parser)]
@@ -220,15 +220,7 @@ fn planned(request: &eds_entitlement::CheckedRequest) -> Result<eds_entitlement:
 
 fn capacity_figures(args: &CapacityArgs) -> Result<(), Failure> {
     let input = |e: Error| Failure::Input(e.to_string());
-    let limit = |field, value| {
-        Limit::new(value).ok_or_else(|| {
-            input(Error::InvalidLimit {
-                field,
-                value: value.to_string(),
-                problem: LimitProblem::TooLarge,
-            })
-        })
-    };
+    let limit = |field, value| Limit::for_field(field, value).map_err(input);
     let shape = Shape::new(
         args.desktops,
         args.users,

@@ -85,6 +85,19 @@ impl Limit {
         }
     }
 
+    /// The limit for `field`'s wire value, as [`Request::check`] reads it.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidLimit`] naming `field` when `value` is above 500.
+    pub fn for_field(field: Field, value: u32) -> Result<Limit, Error> {
+        Limit::new(value).ok_or(Error::InvalidLimit {
+            field,
+            value: value.to_string(),
+            problem: LimitProblem::TooLarge,
+        })
+    }
+
     /// The limit, or `None` when there is none.
     pub const fn get(self) -> Option<u32> {
         if self.0 == 0 {
@@ -367,12 +380,7 @@ fn check_region(region: &str) -> Result<(), Error> {
 }
 
 fn check_limit(field: Field, value: Option<u32>) -> Result<Limit, Error> {
-    let value = value.unwrap_or(0);
-    Limit::new(value).ok_or(Error::InvalidLimit {
-        field,
-        value: value.to_string(),
-        problem: LimitProblem::TooLarge,
-    })
+    Limit::for_field(field, value.unwrap_or(0))
 }
 
 /// Both lists at least this long: check them on two threads.
