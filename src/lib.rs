@@ -77,8 +77,11 @@ The RPC query form ([`wire::from_query`], [`wire::to_query`]) needs no feature.
 
 #![deny(missing_docs)]
 
+extern crate alloc;
+
 mod capacity;
 mod error;
+mod fleet;
 mod ids;
 mod planner;
 #[cfg(feature = "cli")]
@@ -91,6 +94,7 @@ pub mod wire;
 
 pub use capacity::{capacity, Binding, Capacity};
 pub use error::{CsvProblem, Error, Field, IndexProblem, LimitProblem, QueryProblem, SHOWN_CHARS};
+pub use fleet::{Eligibility, Fleet, FleetPlan, Origin, SnapshotDesktop};
 pub use ids::{IdList, Iter as IdIter};
 pub use planner::{plan, plan_shape, try_plan, try_plan_shape, Plan};
 pub use request::{CheckOptions, CheckedRequest, Limit, Request, Strategy};

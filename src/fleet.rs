@@ -1,0 +1,237 @@
+//! The fleet as it is (contract §6): a `DescribeDesktops` snapshot, and which of a request's
+//! desktops a call can change.
+//!
+//! This module holds the data model only; reading a snapshot from JSON lives in
+//! [`wire`](crate::wire), so that the planner knows nothing of files or JSON.
+
+use alloc::string::String;
+use alloc::vec::Vec;
+
+use indexmap::IndexMap;
+use xxhash_rust::xxh3::Xxh3DefaultBuilder;
+
+use crate::planner::Plan;
+use crate::request::CheckedRequest;
+
+/// One desktop of a snapshot: what §6 reads of it, and nothing else.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SnapshotDesktop {
+    status: String,
+    flags: Vec<String>,
+    end_user_ids: Vec<String>,
+    origin: Origin,
+}
+
+/// Where a desktop stands in the snapshot: its page (the `page`-th body read, from 0) and its
+/// 1-based position in that page's `Desktops`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Origin {
+    /// The 0-based index of the page (one `DescribeDesktops` body) it was read from.
+    pub page: usize,
+    /// Its 1-based position in that page's `Desktops`.
+    pub position: usize,
+}
+
+impl SnapshotDesktop {
+    /// A desktop with this `DesktopStatus`, no management flag and no end user.
+    pub fn new(status: impl Into<String>) -> SnapshotDesktop {
+        SnapshotDesktop {
+            status: status.into(),
+            flags: Vec::new(),
+            end_user_ids: Vec::new(),
+            origin: Origin::default(),
+        }
+    }
+
+    /// Adds a management flag (from `ManagementFlags` or the older `ManagementFlag`).
+    pub fn flag(mut self, flag: impl Into<String>) -> SnapshotDesktop {
+        self.flags.push(flag.into());
+        self
+    }
+
+    /// Sets the desktop's end users, in the snapshot's order.
+    pub fn end_users<I, S>(mut self, users: I) -> SnapshotDesktop
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.end_user_ids = users.into_iter().map(Into::into).collect();
+        self
+    }
+
+    /// Sets where the desktop was read from.
+    pub fn origin(mut self, origin: Origin) -> SnapshotDesktop {
+        self.origin = origin;
+        self
+    }
+
+    /// `DesktopStatus`, as the snapshot spells it.
+    pub fn status(&self) -> &str {
+        &self.status
+    }
+
+    /// The management flags, `ManagementFlags` then `ManagementFlag`.
+    pub fn flags(&self) -> &[String] {
+        &self.flags
+    }
+
+    /// `EndUserIds`: the users the desktop has now, in the snapshot's order.
+    pub fn end_user_ids(&self) -> &[String] {
+        &self.end_user_ids
+    }
+
+    /// Where the desktop was read from.
+    pub fn origin_in_snapshot(&self) -> Origin {
+        self.origin
+    }
+
+    /// Whether `DesktopStatus` is `Running`, compared without case.
+    pub fn is_running(&self) -> bool {
+        self.status.eq_ignore_ascii_case("Running")
+    }
+
+    /// Whether a flag is `Assigning`, compared without case (the API doc writes `ASSIGNING`).
+    pub fn is_assigning(&self) -> bool {
+        self.flags
+            .iter()
+            .any(|f| f.eq_ignore_ascii_case("Assigning"))
+    }
+
+    /// Whether a call can change this desktop's users, and if not, why (§6's order:
+    /// `NotRunning` before `Assigning`).
+    pub fn eligibility(&self) -> Eligibility {
+        if !self.is_running() {
+            Eligibility::NotRunning
+        } else if self.is_assigning() {
+            Eligibility::Assigning
+        } else {
+            Eligibility::Eligible
+        }
+    }
+}
+
+/// Whether a listed desktop can be changed by the call, and if not, why (§6).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Eligibility {
+    /// In the snapshot, `Running`, and not `Assigning`.
+    Eligible,
+    /// The snapshot does not have the desktop.
+    NotInSnapshot,
+    /// Its `DesktopStatus` is not `Running`.
+    NotRunning,
+    /// One of its management flags is `Assigning`.
+    Assigning,
+}
+
+impl Eligibility {
+    /// Whether the desktop can be changed.
+    pub const fn is_eligible(self) -> bool {
+        matches!(self, Eligibility::Eligible)
+    }
+
+    /// The reason's name in the change report (`NotInSnapshot`, `NotRunning`, `Assigning`),
+    /// `None` when eligible.
+    pub const fn reason(self) -> Option<&'static str> {
+        match self {
+            Eligibility::Eligible => None,
+            Eligibility::NotInSnapshot => Some("NotInSnapshot"),
+            Eligibility::NotRunning => Some("NotRunning"),
+            Eligibility::Assigning => Some("Assigning"),
+        }
+    }
+}
+
+/// A snapshot of the fleet: desktops by ID, in snapshot order.
+///
+/// # Representation
+///
+/// An [`IndexMap`] keyed by desktop ID: lookups by ID in `O(1)`, iteration in the order the
+/// desktops were read, and the first place of a desktop at hand when it comes again. The
+/// hasher is XXH3 with its fixed default secret: nothing here depends on iteration of hashes,
+/// and the same snapshot gives the same map on every platform.
+#[derive(Clone, Debug, Default)]
+pub struct Fleet {
+    desktops: IndexMap<String, SnapshotDesktop, Xxh3DefaultBuilder>,
+}
+
+impl Fleet {
+    /// An empty snapshot.
+    pub fn new() -> Fleet {
+        Fleet::default()
+    }
+
+    /// Adds a desktop. When the snapshot has it already, nothing changes and the first
+    /// one's [`Origin`] is returned.
+    pub fn insert(
+        &mut self,
+        desktop_id: impl Into<String>,
+        desktop: SnapshotDesktop,
+    ) -> Result<(), Origin> {
+        match self.desktops.entry(desktop_id.into()) {
+            indexmap::map::Entry::Occupied(first) => Err(first.get().origin),
+            indexmap::map::Entry::Vacant(slot) => {
+                slot.insert(desktop);
+                Ok(())
+            }
+        }
+    }
+
+    /// The desktop with this ID, if the snapshot has it.
+    pub fn get(&self, desktop_id: &str) -> Option<&SnapshotDesktop> {
+        self.desktops.get(desktop_id)
+    }
+
+    /// How many desktops the snapshot has.
+    pub fn len(&self) -> usize {
+        self.desktops.len()
+    }
+
+    /// Whether the snapshot has no desktop.
+    pub fn is_empty(&self) -> bool {
+        self.desktops.is_empty()
+    }
+
+    /// The desktops in snapshot order, with their IDs.
+    pub fn iter(&self) -> impl ExactSizeIterator<Item = (&str, &SnapshotDesktop)> + '_ {
+        self.desktops.iter().map(|(id, d)| (id.as_str(), d))
+    }
+
+    /// Each listed desktop's eligibility, in request order (§6: `NotInSnapshot`, then
+    /// `NotRunning`, then `Assigning`).
+    pub fn eligibility(&self, request: &CheckedRequest) -> Vec<Eligibility> {
+        request
+            .desktop_ids()
+            .iter()
+            .map(|id| match self.get(id) {
+                None => Eligibility::NotInSnapshot,
+                Some(desktop) => desktop.eligibility(),
+            })
+            .collect()
+    }
+}
+
+/// A plan made against a snapshot: a [`Plan`] with one row per listed desktop, in request
+/// order, where an ineligible desktop's row is empty (it keeps the users the snapshot gives
+/// it, which need not be in the request), and each listed desktop's [`Eligibility`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FleetPlan {
+    plan: Plan,
+    eligibility: Vec<Eligibility>,
+}
+
+impl FleetPlan {
+    /// Pairs a plan with the eligibility it was made under. Nothing is checked.
+    pub fn new(plan: Plan, eligibility: Vec<Eligibility>) -> FleetPlan {
+        FleetPlan { plan, eligibility }
+    }
+
+    /// The plan: one row per listed desktop; ineligible rows are empty.
+    pub fn plan(&self) -> &Plan {
+        &self.plan
+    }
+
+    /// Each listed desktop's eligibility, in request order.
+    pub fn eligibility(&self) -> &[Eligibility] {
+        &self.eligibility
+    }
+}
