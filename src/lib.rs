@@ -80,6 +80,7 @@ The RPC query form ([`wire::from_query`], [`wire::to_query`]) needs no feature.
 extern crate alloc;
 
 mod capacity;
+mod changes;
 mod error;
 mod fleet;
 mod ids;
@@ -93,14 +94,18 @@ mod verify;
 pub mod wire;
 
 pub use capacity::{capacity, Binding, Capacity};
-pub use error::{CsvProblem, Error, Field, IndexProblem, LimitProblem, QueryProblem, SHOWN_CHARS};
-pub use fleet::{Eligibility, Fleet, FleetPlan, Origin, SnapshotDesktop};
+pub use changes::{desktop_changes, Changes, DesktopChange, DesktopChanges};
+pub use error::{
+    CsvProblem, Error, Field, IndexProblem, LimitProblem, QueryProblem, SnapshotProblem,
+    SHOWN_CHARS,
+};
+pub use fleet::{plan_against, Eligibility, Fleet, FleetPlan, Origin, SnapshotDesktop};
 pub use ids::{IdList, Iter as IdIter};
 pub use planner::{plan, plan_shape, try_plan, try_plan_shape, Plan};
 pub use request::{CheckOptions, CheckedRequest, Limit, Request, Strategy};
-pub use response::{ApiId, Response, Status};
+pub use response::{ApiId, FleetResponse, Response, Status};
 pub use shape::Shape;
-pub use verify::{verify, Violation};
+pub use verify::{verify, verify_against, Violation};
 
 /// The README's examples run as doc tests, so that they stay true.
 #[cfg(doctest)]

@@ -7,10 +7,18 @@
 #[cfg(feature = "serde")]
 mod compact;
 #[cfg(feature = "serde")]
+mod fleet;
+#[cfg(feature = "serde")]
+mod fleet_json;
+#[cfg(feature = "serde")]
 mod json;
 mod limit;
 mod query;
 
+#[cfg(feature = "serde")]
+pub use fleet::{fleet_from_json, FleetReader};
+#[cfg(feature = "serde")]
+pub use fleet_json::{write_changes_json, write_fleet_json};
 #[cfg(feature = "serde")]
 pub use json::{from_json, to_json_string, write_json};
 pub use query::{from_query, to_query};
