@@ -314,7 +314,7 @@ fn requests(args: &RequestsArgs) -> Result<(), Failure> {
     let bytes = read_input(&args.plan)?;
     let plan = wire::plan_from_json(strip_bom(&bytes)).map_err(input)?;
     let calls = eds_entitlement::calls(&plan, None, &args.region).map_err(input)?;
-    let mut out = BufWriter::new(io::stdout().lock());
+    let mut out = BufWriter::new(stdout()?);
     let written = calls.iter().try_for_each(|call| {
         match args.format {
             Format::Query => out.write_all(call.to_query().as_bytes())?,
@@ -326,7 +326,12 @@ fn requests(args: &RequestsArgs) -> Result<(), Failure> {
         .and_then(|()| out.flush())
         .map_err(|e| Failure::Io(format!("cannot write the calls: {e}")))?;
     if args.summary {
-        eprintln!("eds-entitlement: {}", report::calls_summary(&calls));
+        // As for errors: a summary that cannot be written is lost, not a panic.
+        let _ = writeln!(
+            io::stderr().lock(),
+            "eds-entitlement: {}",
+            report::calls_summary(&calls)
+        );
     }
     Ok(())
 }
