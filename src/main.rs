@@ -1,7 +1,9 @@
 //! `eds-entitlement`: the command line, a thin shell over the library.
 //!
-//! Exit status: 0 on success, 1 on an I/O failure, 2 on bad input (one line on stderr,
-//! nothing on stdout).
+//! Exit status: 0 on success, 1 on an I/O failure (a file that cannot be read, an output
+//! that cannot be written, a standard output that is closed), 2 on bad input (one line on
+//! stderr, nothing on stdout). An error line that cannot be written (a full or closed
+//! standard error) changes nothing: the status is still 1 or 2.
 
 use std::fs;
 use std::io::{self, BufWriter, Read, Write};
@@ -161,6 +163,22 @@ enum Failure {
     Io(String),
 }
 
+impl Failure {
+    /// The exit status, as the module's documentation lists them.
+    fn status(&self) -> u8 {
+        match self {
+            Failure::Io(_) => 1,
+            Failure::Input(_) => 2,
+        }
+    }
+
+    fn line(&self) -> &str {
+        match self {
+            Failure::Io(line) | Failure::Input(line) => line,
+        }
+    }
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let outcome = match cli.command {
@@ -170,14 +188,42 @@ fn main() -> ExitCode {
     match outcome {
         Ok(()) => ExitCode::SUCCESS,
         Err(failure) => {
-            let (status, line) = match failure {
-                Failure::Input(line) => (2, line),
-                Failure::Io(line) => (1, line),
-            };
-            eprintln!("eds-entitlement: {line}");
-            ExitCode::from(status)
+            // Not `eprintln!`, which panics when stderr cannot be written (`2>/dev/full`):
+            // the line is lost then, but the status still says what happened.
+            let _ = writeln!(io::stderr().lock(), "eds-entitlement: {}", failure.line());
+            ExitCode::from(failure.status())
         }
     }
+}
+
+/// Standard output, or an I/O failure when it was closed (`>&-`).
+///
+/// The Rust runtime puts `/dev/null`, opened for reading and writing, in place of a closed
+/// standard output before `main` runs, and writes to it succeed: without this check the
+/// response would be lost with exit status 0. A shell's `>/dev/null` opens it for writing
+/// only, and is honoured. Only Linux says how a descriptor was opened (`/proc/self/fdinfo`);
+/// elsewhere, nothing is checked.
+fn stdout() -> Result<io::StdoutLock<'static>, Failure> {
+    let flags = fs::read_to_string("/proc/self/fdinfo/1")
+        .ok()
+        .and_then(|info| {
+            let flags = info.lines().find_map(|l| l.strip_prefix("flags:"))?;
+            u32::from_str_radix(flags.trim(), 8).ok()
+        });
+    const O_ACCMODE: u32 = 0o3;
+    const O_RDWR: u32 = 0o2;
+    let read_write = flags.is_some_and(|f| f & O_ACCMODE == O_RDWR);
+    if read_write && fs::read_link("/proc/self/fd/1").is_ok_and(|p| p == Path::new("/dev/null")) {
+        return Err(Failure::Io(
+            "standard output is closed: nothing can be written".into(),
+        ));
+    }
+    Ok(io::stdout().lock())
+}
+
+/// `path` for a message: on one line, whatever it holds.
+fn shown_path(path: &Path) -> String {
+    report::one_line(&path.display().to_string()).into_owned()
 }
 
 fn preview(args: &PreviewArgs) -> Result<(), Failure> {
@@ -195,8 +241,7 @@ fn preview(args: &PreviewArgs) -> Result<(), Failure> {
     let request = request
         .check_with(&options)
         .map_err(|e| Failure::Input(e.to_string()))?;
-    let stdout = io::stdout().lock();
-    let mut out = BufWriter::with_capacity(1 << 20, stdout);
+    let mut out = BufWriter::with_capacity(1 << 20, stdout()?);
     let written = match args.output {
         Output::Summary => report::write_summary(&request, &mut out),
         Output::Table => report::write_table(&request, &planned(&request)?, &mut out),
@@ -228,7 +273,7 @@ fn capacity_figures(args: &CapacityArgs) -> Result<(), Failure> {
         limit(Field::MaxDesktopPerUser, args.max_desktop_per_user)?,
         args.strategy.parse::<Strategy>().map_err(input)?,
     );
-    let mut out = io::stdout().lock();
+    let mut out = stdout()?;
     let written = if args.json {
         serde_json::to_writer(&mut out, &capacity(&shape))
             .map_err(io::Error::from)
@@ -297,5 +342,5 @@ fn request_from_csv(desktops: &Path, args: &CsvArgs) -> Result<Request, Failure>
 }
 
 fn read_file(path: &Path) -> Result<Vec<u8>, Failure> {
-    fs::read(path).map_err(|e| Failure::Io(format!("cannot read {}: {e}", path.display())))
+    fs::read(path).map_err(|e| Failure::Io(format!("cannot read {}: {e}", shown_path(path))))
 }

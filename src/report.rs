@@ -7,10 +7,24 @@
 use std::io::{self, Write};
 
 use crate::capacity::{capacity, Capacity};
-use crate::error::one_line;
+use crate::error;
 use crate::planner::Plan;
 use crate::request::CheckedRequest;
 use crate::shape::Shape;
+
+/// `text` on one line, as every message and report of this crate shows text: control
+/// characters are escaped (a newline as `\n`, NUL as `\0`, others as `\u{1b}`), and
+/// nothing else changes. Borrows when there is nothing to escape. `O(len)`.
+///
+/// ```
+/// use eds_entitlement::report::one_line;
+///
+/// assert_eq!(one_line("ecd-a"), "ecd-a");
+/// assert_eq!(one_line("req\nuest.json"), "req\\nuest.json");
+/// ```
+pub fn one_line(text: &str) -> std::borrow::Cow<'_, str> {
+    error::one_line(text)
+}
 
 /// Writes SPEC §5's figures for `shape`, one per line, label and value aligned, then which
 /// limit bound the plan. `O(1)`.
