@@ -833,7 +833,9 @@ mod accessor_tests {
     /// Every variant, with what its accessors must say: `(error, field, position, value)`.
     /// The accessors match without a wildcard, so a new variant fails to compile until it
     /// is covered there; add it here too.
-    fn every_variant() -> Vec<(Error, Option<Field>, Option<usize>, Option<&'static str>)> {
+    type Said = (Error, Option<Field>, Option<usize>, Option<&'static str>);
+
+    fn every_variant() -> Vec<Said> {
         use Field::*;
         vec![
             (
