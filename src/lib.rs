@@ -79,6 +79,7 @@ The RPC query form ([`wire::from_query`], [`wire::to_query`]) needs no feature.
 
 extern crate alloc;
 
+mod by_id;
 mod capacity;
 mod error;
 mod fleet;
@@ -92,11 +93,12 @@ mod shape;
 mod verify;
 pub mod wire;
 
+pub use by_id::{ById, EndUserIds};
 pub use capacity::{capacity, Binding, Capacity};
 pub use error::{CsvProblem, Error, Field, IndexProblem, LimitProblem, QueryProblem, SHOWN_CHARS};
 pub use fleet::{Eligibility, Fleet, FleetPlan, Origin, SnapshotDesktop};
 pub use ids::{IdList, Iter as IdIter};
-pub use planner::{plan, plan_shape, try_plan, try_plan_shape, Plan};
+pub use planner::{plan, plan_shape, try_plan, try_plan_shape, Plan, Rows};
 pub use request::{CheckOptions, CheckedRequest, Limit, Request, Strategy};
 pub use response::{ApiId, Response, Status};
 pub use shape::Shape;

@@ -186,3 +186,141 @@ fn a_request_from_id_lists_takes_them_as_they_are() {
     let request = Request::from_id_lists("cn-hangzhou", desktops.clone(), users.clone());
     assert_eq!(request, Request::new("cn-hangzhou", &desktops, &users));
 }
+
+#[test]
+fn plans_read_by_id_without_index_glue() {
+    let request = Request::new("cn-hangzhou", ["d1", "d2", "d3"], ["A", "B"])
+        .max_user_per_desktop(1)
+        .check()
+        .expect("valid");
+    let plan = plan(&request);
+    let by_id = plan.by_id(&request);
+    assert_eq!(by_id.len(), 3);
+    let rows: Vec<(&str, Vec<&str>)> = by_id.map(|(d, users)| (d, users.collect())).collect();
+    assert_eq!(
+        rows,
+        [("d1", vec!["A"]), ("d2", vec!["A"]), ("d3", vec!["B"])]
+    );
+    // The same as the index glue it replaces.
+    let glued: Vec<(&str, Vec<&str>)> = request
+        .desktop_ids()
+        .iter()
+        .zip(&plan)
+        .map(|(d, users)| {
+            (
+                d,
+                users
+                    .iter()
+                    .map(|&j| &request.end_user_ids()[j as usize])
+                    .collect(),
+            )
+        })
+        .collect();
+    assert_eq!(rows, glued);
+}
+
+#[test]
+fn plan_rows_are_a_named_double_ended_iterator() {
+    let plan = eds_entitlement::Plan::from_lists([vec![0], vec![], vec![1, 2]]);
+    let mut rows: eds_entitlement::Rows<'_> = plan.iter();
+    assert_eq!(rows.len(), 3);
+    assert_eq!(rows.next_back(), Some(&[1, 2][..]));
+    assert_eq!(rows.next(), Some(&[0][..]));
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows.next(), Some(&[][..]));
+    assert_eq!(rows.next(), None);
+    assert_eq!((&plan).into_iter().count(), 3);
+}
+
+#[test]
+fn a_plan_from_a_responses_ids_is_the_plan() {
+    let desktops = ids("ecd-", 40);
+    let users = ids("user", 13);
+    let request = Request::new("cn-hangzhou", &desktops, &users)
+        .max_user_per_desktop(2)
+        .max_desktop_per_user(5)
+        .strategy(Strategy::Central)
+        .check()
+        .expect("valid");
+    let ours = plan(&request);
+    // The response read back as a service would, with serde_json.
+    #[cfg(feature = "serde")]
+    {
+        let response = eds_entitlement::Response::new(&request, &ours);
+        let json: serde_json::Value =
+            serde_json::from_str(&eds_entitlement::wire::to_json_string(&response)).unwrap();
+        let models = json["Entitlements"]["AssignModels"].as_array().unwrap();
+        let rows = models.iter().map(|m| {
+            (
+                m["DesktopId"].as_str().unwrap(),
+                m["EndUserIds"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|u| u.as_str().unwrap()),
+            )
+        });
+        let theirs = eds_entitlement::Plan::from_ids(&request, rows).expect("known IDs");
+        assert_eq!(theirs, ours);
+    }
+    let rows: Vec<(&str, Vec<&str>)> = ours
+        .by_id(&request)
+        .map(|(d, u)| (d, u.collect()))
+        .collect();
+    let theirs = eds_entitlement::Plan::from_ids(&request, rows.iter().cloned()).unwrap();
+    assert_eq!(theirs, ours);
+    eds_entitlement::verify(&request, &theirs).expect("the canonical plan");
+}
+
+#[test]
+fn a_plan_from_ids_names_unknown_and_misplaced_ids() {
+    use eds_entitlement::Plan;
+    let request = Request::new("cn-hangzhou", ["d1", "d2", "d3"], ["A", "B"])
+        .check()
+        .expect("valid");
+    let error = Plan::from_ids(&request, [("d1", vec!["A"]), ("dX", vec![])]).unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        r#"the plan's row 2 names DesktopId "dX", which the request does not list"#
+    );
+    assert_eq!(
+        (error.field(), error.position(), error.value()),
+        (Some(Field::DesktopId), None, Some("dX"))
+    );
+    let error = Plan::from_ids(&request, [("d2", vec!["A"])]).unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        r#"the plan's row 1 is for DesktopId "d2", but the request lists it as item 2: rows follow the request's order"#
+    );
+    let error = Plan::from_ids(&request, [("d1", vec!["B", "A", "C"])]).unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        r#"the plan's row 1 names EndUserId "C" (item 3 of the row), which the request does not list"#
+    );
+    // Too few rows, repeated or unordered users: a plan, which `verify` judges.
+    let short = Plan::from_ids(&request, [("d1", vec!["B", "A", "B"])]).expect("known IDs");
+    assert_eq!(short.end_users(0), &[1, 0, 1]);
+    assert!(eds_entitlement::verify(&request, &short).is_err());
+}
+
+#[test]
+fn debug_summarises_requests_and_plans() {
+    let request = Request::new("cn-hangzhou", ids("d", 1000), ids("u", 3)).max_user_per_desktop(2);
+    let debug = format!("{request:?}");
+    assert_eq!(
+        debug,
+        r#"Request { region_id: "cn-hangzhou", desktop_ids: ["d0", "d1", "d2", "d3", "d4", … 995 more], end_user_ids: ["u0", "u1", "u2"], max_user_per_desktop: Some(2), max_desktop_per_user: None, strategy: Average, preview: true }"#
+    );
+    let checked = request.check().expect("valid");
+    assert!(format!("{checked:?}").contains("… 995 more"));
+    let plan = plan(&checked);
+    assert_eq!(
+        format!("{plan:?}"),
+        "Plan { desktops: 1000, assignments: 2000, rows: [[0, 1], [0, 1], [0, 1], [0, 1], [0, 1], … 995 more] }"
+    );
+    let wide = eds_entitlement::Plan::from_lists([(0..20).collect::<Vec<u32>>()]);
+    assert_eq!(
+        format!("{wide:?}"),
+        "Plan { desktops: 1, assignments: 20, rows: [[0, 1, 2, 3, 4, … 15 more]] }"
+    );
+}
