@@ -246,9 +246,9 @@ impl<S: AsRef<str>> Extend<S> for IdList {
     }
 }
 
-/// `Debug` shows every ID of a list of up to [`Summary::FULL`], and the first
-/// [`Summary::HEAD`] and a count of the rest of a longer one: a request of a million IDs
-/// prints in one line.
+/// `Debug` shows every ID of a list of up to 8 IDs, and the first 5 and a count of the
+/// rest of a longer one (`["d0", "d1", "d2", "d3", "d4", … 995 more]`): a request of a
+/// million IDs prints in one line.
 impl fmt::Debug for IdList {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         Summary::list(f, self.iter())
