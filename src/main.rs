@@ -356,24 +356,28 @@ fn request_from_csv(desktops: &Path, args: &CsvArgs) -> Result<Request, Failure>
         wire::ids_from_csv(&read_file(path)?, &path.display().to_string(), field)
             .map_err(|e| Failure::Input(e.to_string()))
     };
-    Ok(Request {
-        region_id: args.region.clone().unwrap_or_default(),
-        desktop_ids: ids(desktops, Field::DesktopId)?,
-        end_user_ids: match &args.users {
-            Some(users) => ids(users, Field::EndUserId)?,
-            None => IdList::new(),
-        },
-        max_user_per_desktop: args.max_user_per_desktop,
-        max_desktop_per_user: args.max_desktop_per_user,
-        // Parsed here, not by the argument parser, for the library's one-line message.
-        strategy: match &args.strategy {
-            Some(text) => text
-                .parse()
-                .map_err(|e: Error| Failure::Input(e.to_string()))?,
-            None => Strategy::default(),
-        },
-        preview: !args.no_preview,
-    })
+    let desktop_ids = ids(desktops, Field::DesktopId)?;
+    let end_user_ids = match &args.users {
+        Some(users) => ids(users, Field::EndUserId)?,
+        None => IdList::new(),
+    };
+    // Parsed here, not by the argument parser, for the library's one-line message.
+    let strategy = match &args.strategy {
+        Some(text) => text
+            .parse()
+            .map_err(|e: Error| Failure::Input(e.to_string()))?,
+        None => Strategy::default(),
+    };
+    let mut request = Request::from_id_lists(
+        args.region.clone().unwrap_or_default(),
+        desktop_ids,
+        end_user_ids,
+    )
+    .strategy(strategy)
+    .preview(!args.no_preview);
+    request.max_user_per_desktop = args.max_user_per_desktop;
+    request.max_desktop_per_user = args.max_desktop_per_user;
+    Ok(request)
 }
 
 /// The bytes of `input`, standard input for `-`.

@@ -9,7 +9,10 @@ use crate::request::CheckedRequest;
 
 /// The status of the whole task (`Entitlements.Status`) or of one desktop
 /// (`AssignModels[].InnerStatus`), spelt as the API spells it.
+///
+/// `#[non_exhaustive]`: it mirrors the API's values, which may grow.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Status {
     /// `NOT_STARTED`: a task not yet begun (`Preview: false`).
     NotStarted,
@@ -154,6 +157,7 @@ impl fmt::Display for ApiId {
 /// # Ok::<(), eds_entitlement::Error>(())
 /// ```
 #[derive(Clone, Debug)]
+#[must_use = "a response does nothing until it is written"]
 pub struct Response<'a> {
     request: &'a CheckedRequest,
     plan: &'a Plan,
