@@ -271,7 +271,145 @@ impl fmt::Display for CsvProblem {
     }
 }
 
-<<<<<<< HEAD
+/// What is wrong with an item of a plan's `AssignModels` ([`Error::Plan`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum PlanProblem {
+    /// The item is not a JSON object.
+    NotAnObject {
+        /// The item as JSON, shortened.
+        found: String,
+    },
+    /// The item has no `DesktopId` (or it is `null`).
+    NoDesktopId,
+    /// `DesktopId` is the empty string.
+    EmptyDesktopId,
+    /// A field of the wrong JSON type.
+    WrongType {
+        /// The field: `DesktopId`, `InnerStatus` or `EndUserIds`.
+        key: &'static str,
+        /// What it must be.
+        expected: &'static str,
+        /// The value as JSON, shortened.
+        found: String,
+    },
+    /// A desktop that is not `FAILED` without an `EndUserIds` list.
+    NoEndUserIds,
+    /// An item of `EndUserIds` that is not a non-empty string.
+    NotAUserId {
+        /// Its 1-based position in `EndUserIds`.
+        user: usize,
+        /// The value as JSON, shortened.
+        found: String,
+    },
+    /// A user twice in one desktop's `EndUserIds`.
+    RepeatedUser {
+        /// The user, shortened.
+        user: String,
+        /// The 1-based position of its first occurrence.
+        first: usize,
+        /// The 1-based position of its repetition.
+        second: usize,
+    },
+    /// An `InnerStatus` the API does not have.
+    UnknownStatus {
+        /// The value, shortened.
+        value: String,
+    },
+    /// A desktop that an earlier item lists already.
+    RepeatedDesktop {
+        /// The desktop, shortened.
+        desktop: String,
+        /// The 1-based position of the earlier item.
+        first: usize,
+    },
+    /// A field given twice in one item.
+    RepeatedKey {
+        /// The field.
+        key: &'static str,
+    },
+}
+
+impl fmt::Display for PlanProblem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            PlanProblem::NotAnObject { found } => write!(f, "is {found}, not an object"),
+            PlanProblem::NoDesktopId => f.write_str("has no 'DesktopId'"),
+            PlanProblem::EmptyDesktopId => f.write_str("has an empty 'DesktopId'"),
+            PlanProblem::WrongType {
+                key,
+                expected,
+                found,
+            } => write!(f, "has '{key}' {found}, which is not {expected}"),
+            PlanProblem::NoEndUserIds => {
+                f.write_str("has no 'EndUserIds' list, which every desktop not FAILED needs")
+            }
+            PlanProblem::NotAUserId { user, found } => write!(
+                f,
+                "has 'EndUserIds' item {user} {found}, which is not a user ID (a non-empty string)"
+            ),
+            PlanProblem::RepeatedUser {
+                user,
+                first,
+                second,
+            } => write!(
+                f,
+                "has 'EndUserIds' item {second} {user:?}, which repeats item {first}: a desktop \
+                 lists each user once"
+            ),
+            PlanProblem::UnknownStatus { value } => write!(
+                f,
+                "has 'InnerStatus' {value:?}, which is not a status: valid values are \
+                 NOT_STARTED, STARTED, PROCESSING, FINISHED and FAILED"
+            ),
+            PlanProblem::RepeatedDesktop { desktop, first } => write!(
+                f,
+                "is desktop {desktop:?}, which repeats item {first}: a plan lists each desktop once"
+            ),
+            PlanProblem::RepeatedKey { key } => write!(f, "has '{key}' more than once"),
+        }
+    }
+}
+
+/// What is wrong with a plan body around its `AssignModels` ([`Error::NotAPlan`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum PlanShape {
+    /// A field on the way to `AssignModels` is absent or `null`.
+    Missing {
+        /// The field's path, e.g. `Entitlements.AssignModels`.
+        key: &'static str,
+    },
+    /// A field on the way of the wrong JSON type.
+    WrongType {
+        /// The field's path.
+        key: &'static str,
+        /// What it must be.
+        expected: &'static str,
+        /// The value as JSON, shortened.
+        found: String,
+    },
+    /// A field on the way given twice.
+    Repeated {
+        /// The field's path.
+        key: &'static str,
+    },
+}
+
+impl fmt::Display for PlanShape {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            PlanShape::Missing { key } => write!(f, "it has no '{key}'"),
+            PlanShape::WrongType {
+                key,
+                expected,
+                found,
+            } => write!(f, "its '{key}' is {found}, not {expected}"),
+            PlanShape::Repeated { key } => write!(f, "it has '{key}' more than once"),
+        }
+    }
+}
+
 /// What is wrong with a `DescribeDesktops` snapshot (the contract, §6), apart from its JSON
 /// syntax ([`Error::SnapshotJson`]).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -325,49 +463,10 @@ pub enum SnapshotProblem {
         /// The user's ID, shortened.
         value: String,
         /// The 1-based position of its first occurrence in `EndUserIds`.
-=======
-/// What is wrong with an item of a plan's `AssignModels` ([`Error::Plan`]).
-#[derive(Clone, Debug, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum PlanProblem {
-    /// The item is not a JSON object.
-    NotAnObject {
-        /// The item as JSON, shortened.
-        found: String,
-    },
-    /// The item has no `DesktopId` (or it is `null`).
-    NoDesktopId,
-    /// `DesktopId` is the empty string.
-    EmptyDesktopId,
-    /// A field of the wrong JSON type.
-    WrongType {
-        /// The field: `DesktopId`, `InnerStatus` or `EndUserIds`.
-        key: &'static str,
-        /// What it must be.
-        expected: &'static str,
-        /// The value as JSON, shortened.
-        found: String,
-    },
-    /// A desktop that is not `FAILED` without an `EndUserIds` list.
-    NoEndUserIds,
-    /// An item of `EndUserIds` that is not a non-empty string.
-    NotAUserId {
-        /// Its 1-based position in `EndUserIds`.
-        user: usize,
-        /// The value as JSON, shortened.
-        found: String,
-    },
-    /// A user twice in one desktop's `EndUserIds`.
-    RepeatedUser {
-        /// The user, shortened.
-        user: String,
-        /// The 1-based position of its first occurrence.
->>>>>>> main
         first: usize,
         /// The 1-based position of its repetition.
         second: usize,
     },
-<<<<<<< HEAD
     /// A desktop that the snapshot has already (in this file or an earlier one).
     RepeatedDesktop {
         /// The desktop's ID, shortened.
@@ -413,52 +512,10 @@ impl fmt::Display for SnapshotProblem {
             ),
             SnapshotProblem::RepeatedUser {
                 value,
-=======
-    /// An `InnerStatus` the API does not have.
-    UnknownStatus {
-        /// The value, shortened.
-        value: String,
-    },
-    /// A desktop that an earlier item lists already.
-    RepeatedDesktop {
-        /// The desktop, shortened.
-        desktop: String,
-        /// The 1-based position of the earlier item.
-        first: usize,
-    },
-    /// A field given twice in one item.
-    RepeatedKey {
-        /// The field.
-        key: &'static str,
-    },
-}
-
-impl fmt::Display for PlanProblem {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            PlanProblem::NotAnObject { found } => write!(f, "is {found}, not an object"),
-            PlanProblem::NoDesktopId => f.write_str("has no 'DesktopId'"),
-            PlanProblem::EmptyDesktopId => f.write_str("has an empty 'DesktopId'"),
-            PlanProblem::WrongType {
-                key,
-                expected,
-                found,
-            } => write!(f, "has '{key}' {found}, which is not {expected}"),
-            PlanProblem::NoEndUserIds => {
-                f.write_str("has no 'EndUserIds' list, which every desktop not FAILED needs")
-            }
-            PlanProblem::NotAUserId { user, found } => write!(
-                f,
-                "has 'EndUserIds' item {user} {found}, which is not a user ID (a non-empty string)"
-            ),
-            PlanProblem::RepeatedUser {
-                user,
->>>>>>> main
                 first,
                 second,
             } => write!(
                 f,
-<<<<<<< HEAD
                 "field 'EndUserIds' item {second} is {value:?}, which repeats item {first}: \
                  a desktop lists each user once"
             ),
@@ -472,60 +529,6 @@ impl fmt::Display for PlanProblem {
                  lists each desktop once",
                 one_line(first_file)
             ),
-=======
-                "has 'EndUserIds' item {second} {user:?}, which repeats item {first}: a desktop \
-                 lists each user once"
-            ),
-            PlanProblem::UnknownStatus { value } => write!(
-                f,
-                "has 'InnerStatus' {value:?}, which is not a status: valid values are \
-                 NOT_STARTED, STARTED, PROCESSING, FINISHED and FAILED"
-            ),
-            PlanProblem::RepeatedDesktop { desktop, first } => write!(
-                f,
-                "is desktop {desktop:?}, which repeats item {first}: a plan lists each desktop once"
-            ),
-            PlanProblem::RepeatedKey { key } => write!(f, "has '{key}' more than once"),
-        }
-    }
-}
-
-/// What is wrong with a plan body around its `AssignModels` ([`Error::NotAPlan`]).
-#[derive(Clone, Debug, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum PlanShape {
-    /// A field on the way to `AssignModels` is absent or `null`.
-    Missing {
-        /// The field's path, e.g. `Entitlements.AssignModels`.
-        key: &'static str,
-    },
-    /// A field on the way of the wrong JSON type.
-    WrongType {
-        /// The field's path.
-        key: &'static str,
-        /// What it must be.
-        expected: &'static str,
-        /// The value as JSON, shortened.
-        found: String,
-    },
-    /// A field on the way given twice.
-    Repeated {
-        /// The field's path.
-        key: &'static str,
-    },
-}
-
-impl fmt::Display for PlanShape {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            PlanShape::Missing { key } => write!(f, "it has no '{key}'"),
-            PlanShape::WrongType {
-                key,
-                expected,
-                found,
-            } => write!(f, "its '{key}' is {found}, not {expected}"),
-            PlanShape::Repeated { key } => write!(f, "it has '{key}' more than once"),
->>>>>>> main
         }
     }
 }
@@ -805,13 +808,13 @@ pub enum Error {
         /// What is wrong.
         problem: CsvProblem,
     },
-<<<<<<< HEAD
     /// A `DescribeDesktops` snapshot (`preview --fleet`) that is not JSON.
     #[error(
         "{}: malformed JSON at byte {byte}{}: {message}",
         one_line(.file),
         in_desktop(*.desktop)
     )]
+    #[non_exhaustive]
     SnapshotJson {
         /// The file, as named to the tool.
         file: String,
@@ -824,6 +827,7 @@ pub enum Error {
     },
     /// A `DescribeDesktops` snapshot that is JSON but not a snapshot the contract's §6 reads.
     #[error("{}{}: {problem}", one_line(.file), at_desktop(*.desktop))]
+    #[non_exhaustive]
     Snapshot {
         /// The file, as named to the tool.
         file: String,
@@ -833,19 +837,6 @@ pub enum Error {
         /// What is wrong.
         problem: SnapshotProblem,
     },
-}
-
-fn in_desktop(desktop: Option<usize>) -> String {
-    desktop
-        .map(|d| format!(", in desktop {d}"))
-        .unwrap_or_default()
-}
-
-fn at_desktop(desktop: Option<usize>) -> String {
-    desktop
-        .map(|d| format!(", desktop {d}"))
-        .unwrap_or_default()
-=======
     /// A request whose plan has more (desktop, user) pairs than
     /// [`CheckOptions::max_assignments`](crate::CheckOptions::max_assignments) allows: a
     /// service's budget, not the API's rule.
@@ -953,7 +944,14 @@ impl Error {
             | Error::PlanTooLarge { .. }
             | Error::Json { .. }
             | Error::WrongAction { .. }
-            | Error::TooManyAssignments { .. } => None,
+            | Error::TooManyAssignments { .. }
+            | Error::SnapshotJson { .. }
+            | Error::Snapshot { .. }
+            | Error::Plan { .. }
+            | Error::NotAPlan { .. }
+            | Error::IllegalMove { .. }
+            | Error::NotInTask { .. }
+            | Error::PollingPolicy { .. } => None,
         }
     }
 
@@ -989,7 +987,14 @@ impl Error {
             | Error::BadIndex { .. }
             | Error::WrongAction { .. }
             | Error::Csv { .. }
-            | Error::TooManyAssignments { .. } => None,
+            | Error::TooManyAssignments { .. }
+            | Error::SnapshotJson { .. }
+            | Error::Snapshot { .. }
+            | Error::Plan { .. }
+            | Error::NotAPlan { .. }
+            | Error::IllegalMove { .. }
+            | Error::NotInTask { .. }
+            | Error::PollingPolicy { .. } => None,
         }
     }
 
@@ -1016,6 +1021,7 @@ impl Error {
             Error::RepeatedParameter { values, .. } => values.as_ref().map(|(_, second)| &**second),
             Error::Query { problem, .. } => problem.value(),
             Error::Csv { problem, .. } => problem.value(),
+            Error::Snapshot { problem, .. } => problem.value(),
             Error::Missing { .. }
             | Error::Repeated { .. }
             | Error::EmptyList { .. }
@@ -1025,7 +1031,13 @@ impl Error {
             | Error::PlanTooLarge { .. }
             | Error::Json { .. }
             | Error::NotIndexed { .. }
-            | Error::TooManyAssignments { .. } => None,
+            | Error::TooManyAssignments { .. }
+            | Error::SnapshotJson { .. }
+            | Error::Plan { .. }
+            | Error::NotAPlan { .. }
+            | Error::IllegalMove { .. }
+            | Error::NotInTask { .. }
+            | Error::PollingPolicy { .. } => None,
         }
     }
 }
@@ -1037,6 +1049,23 @@ impl QueryProblem {
             QueryProblem::BadEscape { text } => Some(text),
             QueryProblem::NoName { value } => Some(value),
             QueryProblem::NotUtf8 | QueryProblem::NoValue => None,
+        }
+    }
+}
+
+impl SnapshotProblem {
+    /// The value the message quotes, if any.
+    fn value(&self) -> Option<&str> {
+        match self {
+            SnapshotProblem::BodyNotAnObject { found }
+            | SnapshotProblem::DesktopsNotAnArray { found }
+            | SnapshotProblem::DesktopNotAnObject { found }
+            | SnapshotProblem::WrongType { found, .. } => Some(found),
+            SnapshotProblem::RepeatedUser { value, .. }
+            | SnapshotProblem::RepeatedDesktop { value, .. } => Some(value),
+            SnapshotProblem::RepeatedKey { .. }
+            | SnapshotProblem::Missing { .. }
+            | SnapshotProblem::EmptyUser { .. } => None,
         }
     }
 }
@@ -1070,7 +1099,18 @@ impl CsvProblem {
             | CsvProblem::Malformed { .. } => None,
         }
     }
->>>>>>> main
+}
+
+fn in_desktop(desktop: Option<usize>) -> String {
+    desktop
+        .map(|d| format!(", in desktop {d}"))
+        .unwrap_or_default()
+}
+
+fn at_desktop(desktop: Option<usize>) -> String {
+    desktop
+        .map(|d| format!(", desktop {d}"))
+        .unwrap_or_default()
 }
 
 fn in_parameter(name: Option<&str>) -> String {

@@ -62,6 +62,7 @@ impl SnapshotDesktop {
     }
 
     /// A desktop from what a reader found, without copying it again.
+    #[cfg(feature = "serde")]
     pub(crate) fn from_parts(
         status: String,
         flags: Vec<String>,

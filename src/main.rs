@@ -285,15 +285,10 @@ fn preview(args: &PreviewArgs) -> Result<(), Failure> {
     let request = request
         .check_with(&options)
         .map_err(|e| Failure::Input(e.to_string()))?;
-<<<<<<< HEAD
     if !args.fleet.is_empty() {
         return preview_against(args, &request);
     }
-    let stdout = io::stdout().lock();
-    let mut out = BufWriter::with_capacity(1 << 20, stdout);
-=======
     let mut out = BufWriter::with_capacity(1 << 20, stdout()?);
->>>>>>> main
     let written = match args.output {
         Output::Summary => report::write_summary(&request, &mut out),
         Output::Table => report::write_table(&request, &planned(&request)?, &mut out),

@@ -131,7 +131,6 @@ impl Plan {
     }
 }
 
-<<<<<<< HEAD
 impl Plan {
     /// This plan of the eligible desktops only, spread over all `eligible.len()` desktops:
     /// the `i`-th eligible desktop gets this plan's row `i`, the others an empty row.
@@ -153,7 +152,6 @@ impl Plan {
     }
 }
 
-=======
 impl fmt::Debug for Plan {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         /// Rows, summarised; each row's users summarised too.
@@ -215,7 +213,6 @@ impl ExactSizeIterator for Rows<'_> {}
 
 impl FusedIterator for Rows<'_> {}
 
->>>>>>> main
 /// Plans `request` by the canonical rule of SPEC §2.
 ///
 /// The plan has exactly `T = min(n·k', u·m')` pairs and meets the seven guarantees of

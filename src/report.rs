@@ -7,13 +7,9 @@
 use std::io::{self, Write};
 
 use crate::capacity::{capacity, Capacity};
-<<<<<<< HEAD
 use crate::changes::{desktop_changes, Changes, DesktopChange};
-use crate::error::one_line;
-use crate::fleet::{Fleet, FleetPlan};
-=======
 use crate::error;
->>>>>>> main
+use crate::fleet::{Fleet, FleetPlan};
 use crate::planner::Plan;
 use crate::request::CheckedRequest;
 use crate::shape::Shape;
@@ -241,7 +237,35 @@ pub fn write_table<W: Write>(request: &CheckedRequest, plan: &Plan, mut out: W) 
     Ok(())
 }
 
-<<<<<<< HEAD
+/// The one line `requests --summary` prints on stderr: how many calls of each operation,
+/// for how many desktops, beside the per-desktop baseline.
+///
+/// ```
+/// use eds_entitlement::{calls, report, PlanResponse, PlannedDesktop};
+///
+/// let plan = PlanResponse::new(vec![PlannedDesktop::new("ecd-a", None, ["Alice"])])?;
+/// let calls = calls(&plan, None, "cn-hangzhou")?;
+/// assert_eq!(
+///     report::calls_summary(&calls),
+///     "1 call (1 ModifyEntitlement, 0 ModifyUserEntitlement) for 1 desktop; \
+///      per-desktop baseline 1"
+/// );
+/// # Ok::<(), eds_entitlement::Error>(())
+/// ```
+pub fn calls_summary(calls: &crate::execute::Calls) -> String {
+    let plural =
+        |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+    let replacements = calls.modify_entitlement();
+    format!(
+        "{} ({replacements} ModifyEntitlement, {} ModifyUserEntitlement) for {}; \
+         per-desktop baseline {}",
+        plural(calls.len(), "call", "calls"),
+        calls.len() - replacements,
+        plural(calls.desktops(), "desktop", "desktops"),
+        calls.baseline()
+    )
+}
+
 /// The state column of a fleet report: the snapshot's status for an eligible desktop, the
 /// reason (with the status, when there is one) for the others.
 fn state(change: &DesktopChange<'_>) -> String {
@@ -435,33 +459,4 @@ pub fn write_fleet_summary<W: Write>(
     }
     writeln!(out, "changes:")?;
     write_totals(&Changes::new(request, fleet, plan), &mut out)
-=======
-/// The one line `requests --summary` prints on stderr: how many calls of each operation,
-/// for how many desktops, beside the per-desktop baseline.
-///
-/// ```
-/// use eds_entitlement::{calls, report, PlanResponse, PlannedDesktop};
-///
-/// let plan = PlanResponse::new(vec![PlannedDesktop::new("ecd-a", None, ["Alice"])])?;
-/// let calls = calls(&plan, None, "cn-hangzhou")?;
-/// assert_eq!(
-///     report::calls_summary(&calls),
-///     "1 call (1 ModifyEntitlement, 0 ModifyUserEntitlement) for 1 desktop; \
-///      per-desktop baseline 1"
-/// );
-/// # Ok::<(), eds_entitlement::Error>(())
-/// ```
-pub fn calls_summary(calls: &crate::execute::Calls) -> String {
-    let plural =
-        |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
-    let replacements = calls.modify_entitlement();
-    format!(
-        "{} ({replacements} ModifyEntitlement, {} ModifyUserEntitlement) for {}; \
-         per-desktop baseline {}",
-        plural(calls.len(), "call", "calls"),
-        calls.len() - replacements,
-        plural(calls.desktops(), "desktop", "desktops"),
-        calls.baseline()
-    )
->>>>>>> main
 }
