@@ -1,5 +1,8 @@
 //! The canonical planner of SPEC §2, and the [`Plan`] it returns.
 
+use alloc::vec;
+use alloc::vec::Vec;
+
 use crate::error::Error;
 use crate::request::CheckedRequest;
 use crate::shape::{Quotas, Shape};
