@@ -85,14 +85,12 @@ let response = Response::new(&request, &plan);
 Embedders that only plan use `default-features = false`. The RPC query form
 ([`wire::from_query`], [`wire::to_query`]) needs no feature.
 */
-#![cfg_attr(not(feature = "std"), no_std)]
+// No std without the `std` feature, except in the unit tests, which std's harness runs.
+#![cfg_attr(not(any(feature = "std", test)), no_std)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 #![deny(missing_docs)]
 
 extern crate alloc;
-// The unit tests use std's test harness, with or without the `std` feature.
-#[cfg(all(test, not(feature = "std")))]
-extern crate std;
 
 mod by_id;
 mod capacity;
