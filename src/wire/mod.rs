@@ -10,6 +10,8 @@ mod compact;
 mod json;
 mod limit;
 mod query;
+#[cfg(feature = "serde")]
+mod types;
 
 #[cfg(feature = "serde")]
 pub use json::{from_json, to_json_string, write_json};
