@@ -271,6 +271,145 @@ impl fmt::Display for CsvProblem {
     }
 }
 
+/// What is wrong with an item of a plan's `AssignModels` ([`Error::Plan`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum PlanProblem {
+    /// The item is not a JSON object.
+    NotAnObject {
+        /// The item as JSON, shortened.
+        found: String,
+    },
+    /// The item has no `DesktopId` (or it is `null`).
+    NoDesktopId,
+    /// `DesktopId` is the empty string.
+    EmptyDesktopId,
+    /// A field of the wrong JSON type.
+    WrongType {
+        /// The field: `DesktopId`, `InnerStatus` or `EndUserIds`.
+        key: &'static str,
+        /// What it must be.
+        expected: &'static str,
+        /// The value as JSON, shortened.
+        found: String,
+    },
+    /// A desktop that is not `FAILED` without an `EndUserIds` list.
+    NoEndUserIds,
+    /// An item of `EndUserIds` that is not a non-empty string.
+    NotAUserId {
+        /// Its 1-based position in `EndUserIds`.
+        user: usize,
+        /// The value as JSON, shortened.
+        found: String,
+    },
+    /// A user twice in one desktop's `EndUserIds`.
+    RepeatedUser {
+        /// The user, shortened.
+        user: String,
+        /// The 1-based position of its first occurrence.
+        first: usize,
+        /// The 1-based position of its repetition.
+        second: usize,
+    },
+    /// An `InnerStatus` the API does not have.
+    UnknownStatus {
+        /// The value, shortened.
+        value: String,
+    },
+    /// A desktop that an earlier item lists already.
+    RepeatedDesktop {
+        /// The desktop, shortened.
+        desktop: String,
+        /// The 1-based position of the earlier item.
+        first: usize,
+    },
+    /// A field given twice in one item.
+    RepeatedKey {
+        /// The field.
+        key: &'static str,
+    },
+}
+
+impl fmt::Display for PlanProblem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            PlanProblem::NotAnObject { found } => write!(f, "is {found}, not an object"),
+            PlanProblem::NoDesktopId => f.write_str("has no 'DesktopId'"),
+            PlanProblem::EmptyDesktopId => f.write_str("has an empty 'DesktopId'"),
+            PlanProblem::WrongType {
+                key,
+                expected,
+                found,
+            } => write!(f, "has '{key}' {found}, which is not {expected}"),
+            PlanProblem::NoEndUserIds => {
+                f.write_str("has no 'EndUserIds' list, which every desktop not FAILED needs")
+            }
+            PlanProblem::NotAUserId { user, found } => write!(
+                f,
+                "has 'EndUserIds' item {user} {found}, which is not a user ID (a non-empty string)"
+            ),
+            PlanProblem::RepeatedUser {
+                user,
+                first,
+                second,
+            } => write!(
+                f,
+                "has 'EndUserIds' item {second} {user:?}, which repeats item {first}: a desktop \
+                 lists each user once"
+            ),
+            PlanProblem::UnknownStatus { value } => write!(
+                f,
+                "has 'InnerStatus' {value:?}, which is not a status: valid values are \
+                 NOT_STARTED, STARTED, PROCESSING, FINISHED and FAILED"
+            ),
+            PlanProblem::RepeatedDesktop { desktop, first } => write!(
+                f,
+                "is desktop {desktop:?}, which repeats item {first}: a plan lists each desktop once"
+            ),
+            PlanProblem::RepeatedKey { key } => write!(f, "has '{key}' more than once"),
+        }
+    }
+}
+
+/// What is wrong with a plan body around its `AssignModels` ([`Error::NotAPlan`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum PlanShape {
+    /// A field on the way to `AssignModels` is absent or `null`.
+    Missing {
+        /// The field's path, e.g. `Entitlements.AssignModels`.
+        key: &'static str,
+    },
+    /// A field on the way of the wrong JSON type.
+    WrongType {
+        /// The field's path.
+        key: &'static str,
+        /// What it must be.
+        expected: &'static str,
+        /// The value as JSON, shortened.
+        found: String,
+    },
+    /// A field on the way given twice.
+    Repeated {
+        /// The field's path.
+        key: &'static str,
+    },
+}
+
+impl fmt::Display for PlanShape {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            PlanShape::Missing { key } => write!(f, "it has no '{key}'"),
+            PlanShape::WrongType {
+                key,
+                expected,
+                found,
+            } => write!(f, "its '{key}' is {found}, not {expected}"),
+            PlanShape::Repeated { key } => write!(f, "it has '{key}' more than once"),
+        }
+    }
+}
+
 /// Why a request was rejected.
 ///
 /// Every message names the parameter, the offending value (shortened to
@@ -410,6 +549,51 @@ pub enum Error {
         desktops: u64,
         /// `T`.
         assignments: u64,
+    },
+    /// A bad item of a plan's `AssignModels` (the contract, §8).
+    #[error("plan 'AssignModels' item {position} {problem}")]
+    Plan {
+        /// The item's 1-based position in `AssignModels`.
+        position: usize,
+        /// What is wrong with it.
+        problem: PlanProblem,
+    },
+    /// A plan body without a list of desktops where `AssignModels` should be.
+    #[error("the plan is not a BatchModifyEntitlement response body: {problem}")]
+    NotAPlan {
+        /// What is missing or wrong.
+        problem: PlanShape,
+    },
+    /// A task's desktop moved other than `NOT_STARTED` → `STARTED` → `PROCESSING` →
+    /// `FINISHED` or `FAILED` (the contract, §8).
+    #[error(
+        "desktop {desktop:?} cannot move from {from} to {to}: a desktop moves only \
+         NOT_STARTED → STARTED → PROCESSING → FINISHED or FAILED"
+    )]
+    IllegalMove {
+        /// The desktop, shortened.
+        desktop: String,
+        /// Its status.
+        from: crate::response::Status,
+        /// The status asked for.
+        to: crate::response::Status,
+    },
+    /// A desktop that the task does not have.
+    #[error("desktop {desktop:?} is not in the task")]
+    NotInTask {
+        /// The desktop, shortened.
+        desktop: String,
+    },
+    /// A polling policy whose waits could not end or could not be kept.
+    #[error(
+        "polling policy has a first wait of {first:?} and a longest wait of {longest:?}: the \
+         first must be more than zero and no longer than the longest"
+    )]
+    PollingPolicy {
+        /// The first wait.
+        first: core::time::Duration,
+        /// The longest wait.
+        longest: core::time::Duration,
     },
     /// Text that is not JSON.
     #[error("malformed JSON at line {line}, column {column}: {message}")]

@@ -29,6 +29,28 @@ enum Command {
     Preview(PreviewArgs),
     /// Prints what a plan of this shape would do (SPEC §5's capacity figures), without IDs.
     Capacity(CapacityArgs),
+    /// Prints the ModifyEntitlement / ModifyUserEntitlement calls that carry out a plan,
+    /// one a line, in the order to send them (the contract, §8).
+    Requests(RequestsArgs),
+}
+
+#[derive(clap::Args)]
+struct RequestsArgs {
+    /// The plan: a BatchModifyEntitlement response body (this tool's or the live API's);
+    /// `-` reads standard input.
+    #[arg(value_name = "PLAN|-")]
+    plan: PathBuf,
+    /// `RegionId` of every call, e.g. cn-hangzhou.
+    #[arg(long, value_name = "R", required = true)]
+    region: String,
+    /// How to print each call: the RPC query form (Action, Version, RegionId, then the
+    /// parameters, percent-encoded; unsigned), or one JSON object as the SDKs' to_map()
+    /// gives it, with "Action".
+    #[arg(long, value_enum, default_value = "query")]
+    format: Format,
+    /// Print the number of calls, and the per-desktop baseline, on stderr.
+    #[arg(long)]
+    summary: bool,
 }
 
 #[derive(clap::Args)]
@@ -184,6 +206,7 @@ fn main() -> ExitCode {
     let outcome = match cli.command {
         Command::Preview(args) => preview(&args),
         Command::Capacity(args) => capacity_figures(&args),
+        Command::Requests(args) => requests(&args),
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,
@@ -286,20 +309,36 @@ fn capacity_figures(args: &CapacityArgs) -> Result<(), Failure> {
         .map_err(|e| Failure::Io(format!("cannot write the figures: {e}")))
 }
 
+fn requests(args: &RequestsArgs) -> Result<(), Failure> {
+    let input = |e: Error| Failure::Input(e.to_string());
+    let bytes = read_input(&args.plan)?;
+    let plan = wire::plan_from_json(strip_bom(&bytes)).map_err(input)?;
+    let calls = eds_entitlement::calls(&plan, None, &args.region).map_err(input)?;
+    let mut out = BufWriter::new(stdout()?);
+    let written = calls.iter().try_for_each(|call| {
+        match args.format {
+            Format::Query => out.write_all(call.to_query().as_bytes())?,
+            Format::Json => wire::write_call_json(call, &mut out)?,
+        }
+        out.write_all(b"\n")
+    });
+    written
+        .and_then(|()| out.flush())
+        .map_err(|e| Failure::Io(format!("cannot write the calls: {e}")))?;
+    if args.summary {
+        // As for errors: a summary that cannot be written is lost, not a panic.
+        let _ = writeln!(
+            io::stderr().lock(),
+            "eds-entitlement: {}",
+            report::calls_summary(&calls)
+        );
+    }
+    Ok(())
+}
+
 fn read_request(input: Option<&Path>, format: Option<Format>) -> Result<Request, Failure> {
-    let input = input.unwrap_or(Path::new("-"));
-    let bytes = if input.as_os_str() == "-" {
-        let mut bytes = Vec::new();
-        io::stdin()
-            .lock()
-            .read_to_end(&mut bytes)
-            .map_err(|e| Failure::Io(format!("cannot read standard input: {e}")))?;
-        bytes
-    } else {
-        read_file(input)?
-    };
-    // A byte order mark, as Windows editors write, is not part of either form.
-    let text = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
+    let bytes = read_input(input.unwrap_or(Path::new("-")))?;
+    let text = strip_bom(&bytes);
     let format = format.unwrap_or_else(|| match text.iter().find(|b| !b.is_ascii_whitespace()) {
         Some(b'{') => Format::Json,
         _ => Format::Query,
@@ -339,6 +378,26 @@ fn request_from_csv(desktops: &Path, args: &CsvArgs) -> Result<Request, Failure>
     request.max_user_per_desktop = args.max_user_per_desktop;
     request.max_desktop_per_user = args.max_desktop_per_user;
     Ok(request)
+}
+
+/// The bytes of `input`, standard input for `-`.
+fn read_input(input: &Path) -> Result<Vec<u8>, Failure> {
+    if input.as_os_str() == "-" {
+        let mut bytes = Vec::new();
+        io::stdin()
+            .lock()
+            .read_to_end(&mut bytes)
+            .map_err(|e| Failure::Io(format!("cannot read standard input: {e}")))?;
+        Ok(bytes)
+    } else {
+        read_file(input)
+    }
+}
+
+/// `bytes` without a byte order mark, as Windows editors write, which no JSON or query
+/// text has.
+fn strip_bom(bytes: &[u8]) -> &[u8] {
+    bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes)
 }
 
 fn read_file(path: &Path) -> Result<Vec<u8>, Failure> {

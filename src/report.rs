@@ -234,3 +234,32 @@ pub fn write_table<W: Write>(request: &CheckedRequest, plan: &Plan, mut out: W) 
     }
     Ok(())
 }
+
+/// The one line `requests --summary` prints on stderr: how many calls of each operation,
+/// for how many desktops, beside the per-desktop baseline.
+///
+/// ```
+/// use eds_entitlement::{calls, report, PlanResponse, PlannedDesktop};
+///
+/// let plan = PlanResponse::new(vec![PlannedDesktop::new("ecd-a", None, ["Alice"])])?;
+/// let calls = calls(&plan, None, "cn-hangzhou")?;
+/// assert_eq!(
+///     report::calls_summary(&calls),
+///     "1 call (1 ModifyEntitlement, 0 ModifyUserEntitlement) for 1 desktop; \
+///      per-desktop baseline 1"
+/// );
+/// # Ok::<(), eds_entitlement::Error>(())
+/// ```
+pub fn calls_summary(calls: &crate::execute::Calls) -> String {
+    let plural =
+        |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+    let replacements = calls.modify_entitlement();
+    format!(
+        "{} ({replacements} ModifyEntitlement, {} ModifyUserEntitlement) for {}; \
+         per-desktop baseline {}",
+        plural(calls.len(), "call", "calls"),
+        calls.len() - replacements,
+        plural(calls.desktops(), "desktop", "desktops"),
+        calls.baseline()
+    )
+}

@@ -517,7 +517,7 @@ impl CheckedRequest {
     }
 }
 
-fn check_region(region: &str) -> Result<(), Error> {
+pub(crate) fn check_region(region: &str) -> Result<(), Error> {
     let ok = (1..=64).contains(&region.len())
         && region
             .bytes()

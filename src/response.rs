@@ -27,6 +27,20 @@ pub enum Status {
 }
 
 impl Status {
+    /// Every status, in the order a desktop moves through them (`FAILED` last).
+    pub const ALL: [Status; 5] = [
+        Status::NotStarted,
+        Status::Started,
+        Status::Processing,
+        Status::Finished,
+        Status::Failed,
+    ];
+
+    /// The status with exactly this API spelling (`NOT_STARTED`, …).
+    pub fn from_name(name: &str) -> Option<Status> {
+        Status::ALL.into_iter().find(|s| s.as_str() == name)
+    }
+
     /// The API's spelling, e.g. `NOT_STARTED`.
     pub const fn as_str(self) -> &'static str {
         match self {
