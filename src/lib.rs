@@ -54,6 +54,10 @@ let response = Response::new(&request, &plan);
 * [`Response`] is the API's response body; with the `serde` feature (on by default) it
   serialises with the API's field names in the API's order, and [`wire`] reads requests
   from JSON and writes responses.
+* [`calls`] turns a plan (a [`PlanResponse`], read by `wire::plan_from_json`) into the
+  [`ModifyEntitlement`] and [`ModifyUserEntitlement`] calls that carry it out exactly (the
+  contract, §8), with the grouping rule documented there; [`Task`] models the task of a
+  `Preview: false` plan and [`PollPolicy`] the API doc's polling advice, without a clock.
 * [`wire`] also reads and writes the RPC query form (`RegionId=…&DesktopId.1=…`), as the
   SDKs send it, and (feature `csv`) lists of IDs from CSV files.
 
