@@ -63,6 +63,11 @@ fn request_query_inputs_replay() {
 }
 
 #[test]
+fn fleet_json_inputs_replay() {
+    replay("fleet_json", harness::fleet_json);
+}
+
+#[test]
 fn roundtrip_inputs_replay() {
     replay("roundtrip", |bytes| {
         let request = harness::AnyRequest::arbitrary_take_rest(Unstructured::new(bytes))
