@@ -81,8 +81,9 @@ impl FleetReader {
     }
 
     /// Reads one `DescribeDesktops` response body from `reader`, streaming: the body is
-    /// never held in memory, only the desktops' fields that §6 reads. Give it a buffered
-    /// reader (a `BufReader`): it reads a byte at a time.
+    /// never held in memory, only the desktops' fields that §6 reads (and a 64 KiB buffer,
+    /// and the starts of the last lines read, 1 MiB, to tell an error's byte). `reader`
+    /// need not be buffered: this buffers it.
     ///
     /// # Errors
     ///
@@ -95,7 +96,8 @@ impl FleetReader {
     ) -> Result<Result<(), Error>, io::Error> {
         let counted = Counted::new(reader);
         let lines = counted.lines.clone();
-        let mut de = serde_json::Deserializer::from_reader(counted);
+        let mut de =
+            serde_json::Deserializer::from_reader(io::BufReader::with_capacity(BUFFER, counted));
         match self.read(file, &mut de, |line, column| lines.byte_of(line, column)) {
             Ok(()) => Ok(Ok(())),
             Err(Failed::Snapshot(e)) => Ok(Err(e)),
@@ -195,22 +197,28 @@ fn byte_of(text: &[u8], line: usize, column: usize) -> usize {
     (start + column).max(1)
 }
 
-/// A reader that counts the bytes it gives and remembers where the last lines began, so
-/// that an error's line and column can be told as a byte. (serde_json reads a little past
-/// an error, closing the arrays and objects around it: hence several lines.)
+/// A reader that remembers where the last lines began, so that an error's line and
+/// column can be told as a byte. It sits under the `BufReader` that serde_json reads a byte
+/// at a time (std reads a `BufReader` byte by byte without a call per byte), and sees the
+/// text a buffer at a time: it keeps the starts of the last [`LINES_KEPT`] lines, more than
+/// two buffers can hold, as serde_json reads a little past an error (closing the arrays and
+/// objects around it) and the buffer runs ahead of it.
 struct Counted<R> {
     inner: R,
     lines: std::rc::Rc<Lines>,
 }
 
-/// How many line starts [`Lines`] keeps.
-const LINES_KEPT: usize = 256;
+/// The buffer between the file and serde_json.
+const BUFFER: usize = 1 << 16;
+
+/// How many line starts [`Lines`] keeps: two buffers' worth of newlines.
+const LINES_KEPT: usize = 2 * BUFFER;
 
 #[derive(Default)]
 struct Lines {
-    /// Bytes given so far.
-    given: Cell<usize>,
-    /// The number of newlines given so far.
+    /// Bytes read so far.
+    read: Cell<usize>,
+    /// The number of newlines read so far.
     newlines: Cell<usize>,
     /// The 0-based byte where line `l` (1-based, after the first) began, at `l % LINES_KEPT`.
     starts: std::cell::RefCell<Vec<usize>>,
@@ -222,13 +230,11 @@ impl Lines {
         let start = if line <= 1 {
             0
         } else if line <= newlines + 1 && newlines + 1 - line < LINES_KEPT {
-            self.starts
-                .borrow()
-                .get(line % LINES_KEPT)
-                .copied()
-                .unwrap_or(0)
+            self.starts.borrow().get(line % LINES_KEPT).copied().unwrap_or(0)
         } else {
-            self.given.get().saturating_sub(column)
+            // Not kept (a run of more blank lines than two buffers hold): the end of
+            // what was read, the nearest place known.
+            self.read.get().saturating_sub(column)
         };
         (start + column).max(1)
     }
@@ -251,15 +257,17 @@ impl<R: io::Read> io::Read for Counted<R> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         let read = self.inner.read(buf)?;
         let lines = &self.lines;
-        let given = lines.given.get();
+        let before = lines.read.get();
+        let mut newlines = lines.newlines.get();
+        let mut starts = lines.starts.borrow_mut();
         for (i, &b) in buf[..read].iter().enumerate() {
             if b == b'\n' {
-                let line = lines.newlines.get() + 2;
-                lines.newlines.set(line - 1);
-                lines.starts.borrow_mut()[line % LINES_KEPT] = given + i + 1;
+                newlines += 1;
+                starts[(newlines + 1) % LINES_KEPT] = before + i + 1;
             }
         }
-        lines.given.set(given + read);
+        lines.newlines.set(newlines);
+        lines.read.set(before + read);
         Ok(read)
     }
 }
