@@ -230,7 +230,11 @@ impl Lines {
         let start = if line <= 1 {
             0
         } else if line <= newlines + 1 && newlines + 1 - line < LINES_KEPT {
-            self.starts.borrow().get(line % LINES_KEPT).copied().unwrap_or(0)
+            self.starts
+                .borrow()
+                .get(line % LINES_KEPT)
+                .copied()
+                .unwrap_or(0)
         } else {
             // Not kept (a run of more blank lines than two buffers hold): the end of
             // what was read, the nearest place known.
