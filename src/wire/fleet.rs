@@ -66,18 +66,18 @@ impl FleetReader {
     /// desktop being read; [`Error::Snapshot`] for JSON that is not a snapshot (see
     /// [`SnapshotProblem`]), naming `file` and the desktop's 1-based position.
     pub fn read_page(&mut self, file: &str, page: &[u8]) -> Result<(), Error> {
-        let mut de = serde_json::Deserializer::from_slice(page);
-        self.read(file, &mut de, |line, column| byte_of(page, line, column))
-            .map_err(|failed| match failed {
-                Failed::Snapshot(e) => e,
-                // A slice cannot fail to read.
-                Failed::Io(e) => Error::SnapshotJson {
-                    file: file.to_owned(),
-                    byte: 1,
-                    desktop: None,
-                    message: e.to_string(),
-                },
-            })
+        // Through the streaming reader, so that both say the same byte for the same error
+        // (serde_json's slice reader places some errors one byte earlier).
+        match self.read_page_from(file, page) {
+            Ok(read) => read,
+            // A slice cannot fail to read.
+            Err(e) => Err(Error::SnapshotJson {
+                file: file.to_owned(),
+                byte: 1,
+                desktop: None,
+                message: e.to_string(),
+            }),
+        }
     }
 
     /// Reads one `DescribeDesktops` response body from `reader`, streaming: the body is
@@ -181,20 +181,6 @@ where
         reader.read_page(label.as_ref(), bytes.as_ref())?;
     }
     Ok(reader.finish())
-}
-
-/// The 1-based byte of serde_json's (1-based line, column) in `text`.
-fn byte_of(text: &[u8], line: usize, column: usize) -> usize {
-    let start = if line <= 1 {
-        0
-    } else {
-        text.iter()
-            .enumerate()
-            .filter(|&(_, &b)| b == b'\n')
-            .nth(line - 2)
-            .map_or(text.len(), |(i, _)| i + 1)
-    };
-    (start + column).max(1)
 }
 
 /// A reader that remembers where the last lines began, so that an error's line and
