@@ -27,7 +27,7 @@ struct Cli {
 enum Command {
     /// Reads a BatchModifyEntitlement request and prints the API's response, with the plan.
     Preview(PreviewArgs),
-    /// Prints what a plan of this shape would do (SPEC §5's capacity figures), without IDs.
+    /// Prints what a plan of this shape would do (the capacity figures of the contract, §5), without IDs.
     Capacity(CapacityArgs),
     /// Prints the ModifyEntitlement / ModifyUserEntitlement calls that carry out a plan,
     /// one a line, in the order to send them (the contract, §8).
@@ -105,7 +105,7 @@ struct CapacityArgs {
     /// AVERAGE or CENTRAL.
     #[arg(long, value_name = "S", default_value = "AVERAGE")]
     strategy: String,
-    /// Print one JSON object with SPEC §5's keys, for programs.
+    /// Print one JSON object with the keys of the contract, §5, for programs.
     #[arg(long)]
     json: bool,
 }

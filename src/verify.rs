@@ -1,11 +1,11 @@
-//! The checker: [`verify`] a plan against the seven guarantees of SPEC §2.
+//! The checker: [`verify`] a plan against the seven guarantees of [the contract](crate::contract), §2.
 
 use alloc::vec;
 
 use crate::planner::Plan;
 use crate::request::{CheckedRequest, Strategy};
 
-/// A guarantee of SPEC §2 that a plan breaks, and where.
+/// A guarantee of [the contract](crate::contract), §2 that a plan breaks, and where.
 ///
 /// Desktops and users are 0-based indices into the request's lists; messages print them
 /// 1-based, as positions in the request, like every message of this crate.
@@ -123,7 +123,7 @@ pub enum Violation {
 }
 
 impl Violation {
-    /// The number (1 to 7) of the SPEC §2 guarantee broken; `0` for a plan that names a
+    /// The number (1 to 7) of the guarantee broken ([the contract](crate::contract), §2); `0` for a plan that names a
     /// user the request does not list, which no guarantee can even be asked of.
     pub fn guarantee(&self) -> u8 {
         match self {
@@ -139,7 +139,7 @@ impl Violation {
     }
 }
 
-/// Checks that `plan` meets the seven guarantees of SPEC §2 for `request`, without calling
+/// Checks that `plan` meets the seven guarantees of [the contract](crate::contract), §2 for `request`, without calling
 /// the planner: any plan that passes is a valid answer to the request (the canonical plan
 /// is one of them).
 ///
