@@ -1,5 +1,9 @@
 //! The one error type of the crate: every rejection of a request.
 
+use alloc::borrow::ToOwned;
+use alloc::format;
+use alloc::string::{String, ToString};
+use alloc::vec::Vec;
 use core::fmt;
 
 /// A parameter of the `BatchModifyEntitlement` request, named as the API names it.
@@ -975,7 +979,7 @@ pub(crate) fn shown(value: &str) -> String {
 
 /// `text` with its control characters escaped (`\n`, `\u{0}`), for text shown in a message
 /// without quotes: every message is one line, and so is every ID in a report.
-pub(crate) fn one_line(text: &str) -> std::borrow::Cow<'_, str> {
+pub(crate) fn one_line(text: &str) -> alloc::borrow::Cow<'_, str> {
     if text.chars().any(char::is_control) {
         text.chars()
             .map(|c| {
