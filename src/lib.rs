@@ -96,7 +96,7 @@ pub use capacity::{capacity, Binding, Capacity};
 pub use error::{CsvProblem, Error, Field, IndexProblem, LimitProblem, QueryProblem, SHOWN_CHARS};
 pub use fleet::{Eligibility, Fleet, FleetPlan, Origin, SnapshotDesktop};
 pub use ids::{IdList, Iter as IdIter};
-pub use planner::{plan, plan_shape, try_plan, try_plan_shape, Plan};
+pub use planner::{plan, plan_shape, try_plan, try_plan_rows, try_plan_shape, Plan, PlanRows};
 pub use request::{CheckOptions, CheckedRequest, Limit, Request, Strategy};
 pub use response::{ApiId, Response, Status};
 pub use shape::Shape;

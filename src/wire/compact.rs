@@ -6,7 +6,9 @@
 use std::io;
 
 use crate::ids::IdList;
-use crate::response::Response;
+use crate::planner::{Rows, Stored};
+use crate::request::CheckedRequest;
+use crate::response::{Response, Status};
 
 /// Bytes gathered before each write to the writer.
 const CHUNK: usize = 1 << 16;
@@ -14,27 +16,59 @@ const CHUNK: usize = 1 << 16;
 /// Writes `response` as compact JSON, without a final newline.
 pub(super) fn write<W: io::Write>(response: &Response<'_>, writer: &mut W) -> io::Result<()> {
     let (request, plan) = (response.request(), response.plan());
-    let (desktops, users) = (request.desktop_ids(), request.end_user_ids());
-    if plan.desktops() != desktops.len() {
+    if plan.desktops() != request.desktop_ids().len() {
         return Err(invalid(format!(
             "the plan has {} desktops, but the request lists {}",
             plan.desktops(),
-            desktops.len()
+            request.desktop_ids().len()
         )));
     }
+    let head = Head {
+        request_id: response.request_id(),
+        task_id: response.task_id(),
+        status: response.status(),
+    };
+    write_rows(&head, request, &mut Stored::new(plan), writer)
+}
+
+/// What the response says besides the plan.
+pub(super) struct Head<'a> {
+    pub(super) request_id: &'a str,
+    pub(super) task_id: &'a str,
+    pub(super) status: Status,
+}
+
+/// Writes the response to `request` as compact JSON, without a final newline, its
+/// `AssignModels` from `rows`, one desktop at a time: nothing but the current chunk of
+/// output is held.
+pub(super) fn write_rows<W: io::Write>(
+    head: &Head<'_>,
+    request: &CheckedRequest,
+    rows: &mut dyn Rows,
+    writer: &mut W,
+) -> io::Result<()> {
+    let (desktops, users) = (request.desktop_ids(), request.end_user_ids());
     let plain_desktops = needs_no_escape(desktops);
     let plain_users = needs_no_escape(users);
-    let status = response.status().as_str().as_bytes();
+    let status = head.status.as_str().as_bytes();
 
-    let mut out = Vec::with_capacity(CHUNK + 1024);
+    let mut out = Vec::new();
+    out.try_reserve_exact(CHUNK + 1024)
+        .map_err(|_| io::Error::from(io::ErrorKind::OutOfMemory))?;
     out.extend_from_slice(b"{\"RequestId\":");
-    string(&mut out, response.request_id(), false);
+    string(&mut out, head.request_id, false);
     out.extend_from_slice(b",\"Entitlements\":{\"Status\":\"");
     out.extend_from_slice(status);
     out.extend_from_slice(b"\",\"TaskId\":");
-    string(&mut out, response.task_id(), false);
+    string(&mut out, head.task_id, false);
     out.extend_from_slice(b",\"AssignModels\":[");
-    for (i, (desktop, end_users)) in desktops.iter().zip(plan.iter()).enumerate() {
+    for (i, desktop) in desktops.iter().enumerate() {
+        let end_users = rows.next_row().ok_or_else(|| {
+            invalid(format!(
+                "the plan has {i} desktops, but the request lists {}",
+                desktops.len()
+            ))
+        })?;
         if i > 0 {
             out.push(b',');
         }
@@ -54,6 +88,12 @@ pub(super) fn write<W: io::Write>(response: &Response<'_>, writer: &mut W) -> io
                 ))
             })?;
             string(&mut out, id, plain_users);
+            // A desktop of many users (a single desktop and millions of users) is written
+            // in chunks too.
+            if out.len() >= CHUNK {
+                writer.write_all(&out)?;
+                out.clear();
+            }
         }
         out.extend_from_slice(b"]}");
         if out.len() >= CHUNK {

@@ -12,7 +12,8 @@ mod limit;
 mod query;
 
 #[cfg(feature = "serde")]
-pub use json::{from_json, to_json_string, write_json};
+pub use json::{from_json, to_json_string, write_json, write_json_rows};
+pub use limit::read_limit;
 pub use query::{from_query, to_query};
 
 #[cfg(feature = "csv")]

@@ -1,8 +1,8 @@
 //! The RPC query form: requests as the SDKs put them on the wire, as form data or a URL
 //! query (`RegionId=cn-hangzhou&DesktopId.1=ecd-a&DesktopId.2=ecd-b&Preview=true`).
 
-use super::limit::parse_limit;
-use crate::error::{shown, Error, Field, IndexProblem, LimitProblem, QueryProblem};
+use super::limit::read_limit;
+use crate::error::{shown, Error, Field, IndexProblem, QueryProblem};
 use crate::ids::IdList;
 use crate::request::{Request, Strategy};
 
@@ -462,21 +462,10 @@ fn item_number(field: Field, index: &str) -> Result<Option<u64>, Error> {
     })
 }
 
-/// A limit's value, read exactly by [`parse_limit`]: a whole number (`2`, `2.0`, `5e1`), not
+/// A limit's value, read exactly by [`read_limit`]: a whole number (`2`, `2.0`, `5e1`), not
 /// negative, at most `u32::MAX` here ([`Request::check`] caps it at 500).
 fn limit(field: Field, text: &str) -> Result<u32, Error> {
-    parse_limit(text).map_err(|problem| {
-        let value = if problem == LimitProblem::NotANumber {
-            format!("{:?}", shown(text))
-        } else {
-            shown(text)
-        };
-        Error::InvalidLimit {
-            field,
-            value,
-            problem,
-        }
-    })
+    read_limit(field, text)
 }
 
 /// Percent-decodes `raw` (which starts at byte `at` of the input) onto `out`, `+` read as a
