@@ -42,6 +42,10 @@ assert!(json.contains(r#""AssignModels":[{"DesktopId":"ecd-1","InnerStatus":"FIN
 * [`plan`] makes the canonical plan (SPEC §2) as a [`Plan`] of indices into the request's
   lists; [`plan_shape`] does the same from a [`Shape`], which holds the counts and limits
   and answers, in `O(1)`, every count the plan would show.
+* [`try_plan_rows`] makes the same plan one desktop at a time, as [`PlanRows`], for writers
+  that stream the response ([`wire::write_json_rows`]): memory then depends on the request,
+  not on the number of pairs. [`try_plan`] and [`try_plan_rows`] return an error where memory
+  cannot be had, never abort.
 * [`capacity`] answers, in `O(1)` and without IDs, what a plan of a [`Shape`] would do
   (SPEC §5): how many users are fully served, partly served or left out, how many desktops
   stay idle, and how many desktops every user would need; [`Shape::binding`] says which

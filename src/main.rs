@@ -101,11 +101,21 @@ struct CapacityArgs {
     users: u32,
     /// MaxUserPerDesktop, 0 to 500; 0 (the default) is no limit. Read as the wire forms
     /// read it: `500`, `500.0` and `5e2` are 500, `+5` is not a number.
-    #[arg(long, value_name = "K", default_value = "0", allow_hyphen_values = true)]
+    #[arg(
+        long,
+        value_name = "K",
+        default_value = "0",
+        allow_hyphen_values = true
+    )]
     max_user_per_desktop: String,
     /// MaxDesktopPerUser, 0 to 500; 0 (the default) is no limit. Read as the wire forms
     /// read it.
-    #[arg(long, value_name = "M", default_value = "0", allow_hyphen_values = true)]
+    #[arg(
+        long,
+        value_name = "M",
+        default_value = "0",
+        allow_hyphen_values = true
+    )]
     max_desktop_per_user: String,
     /// AVERAGE or CENTRAL.
     #[arg(long, value_name = "S", default_value = "AVERAGE")]
@@ -334,7 +344,10 @@ fn fits(bytes: u64, limit: Option<u64>) -> Result<(), Failure> {
 fn available_memory() -> Option<u64> {
     let read = |path: &str| fs::read_to_string(path).ok();
     let cgroup = || {
-        let max = read("/sys/fs/cgroup/memory.max")?.trim().parse::<u64>().ok()?;
+        let max = read("/sys/fs/cgroup/memory.max")?
+            .trim()
+            .parse::<u64>()
+            .ok()?;
         let current = read("/sys/fs/cgroup/memory.current")
             .and_then(|c| c.trim().parse::<u64>().ok())
             .unwrap_or(0);
@@ -407,7 +420,11 @@ fn capacity_figures(args: &CapacityArgs) -> Result<(), Failure> {
         .map_err(|e| Failure::Io(format!("cannot write the figures: {e}")))
 }
 
-fn read_request(input: Option<&Path>, format: Option<Format>, cap: u64) -> Result<Request, Failure> {
+fn read_request(
+    input: Option<&Path>,
+    format: Option<Format>,
+    cap: u64,
+) -> Result<Request, Failure> {
     let bytes = read_input(input.unwrap_or(Path::new("-")), cap)?;
     // A byte order mark, as Windows editors write, is not part of either form.
     let text = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);

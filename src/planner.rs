@@ -214,7 +214,8 @@ fn build(shape: &Shape) -> Result<Plan, TooLarge> {
             j += 1;
         }
     } else {
-        let mut rows = PlanRows::build(shape)?;
+        // The cursors only: the rows are written straight into the plan.
+        let mut rows = PlanRows::cursors(shape)?;
         while rows.push_next(&mut users) {}
     }
     Ok(Plan { offsets, users })
@@ -304,6 +305,13 @@ impl PlanRows {
     }
 
     fn build(shape: &Shape) -> Result<PlanRows, TooLarge> {
+        let mut rows = PlanRows::cursors(shape)?;
+        rows.row = vec_for(slots(shape))?;
+        Ok(rows)
+    }
+
+    /// The rows without room for a row: for writing into a buffer of the caller's.
+    fn cursors(shape: &Shape) -> Result<PlanRows, TooLarge> {
         let quotas = shape.quotas();
         let slots = slots(shape);
         let mut cursors = vec_for(slots)?;
@@ -317,7 +325,7 @@ impl PlanRows {
             quotas,
             next: 0,
             cursors,
-            row: vec_for(slots)?,
+            row: Vec::new(),
         })
     }
 
@@ -419,7 +427,9 @@ fn slots(shape: &Shape) -> u64 {
     shape
         .assignments()
         .checked_div(shape.desktops())
-        .map_or(0, |base| base + u64::from(shape.assignments() % shape.desktops() > 0))
+        .map_or(0, |base| {
+            base + u64::from(shape.assignments() % shape.desktops() > 0)
+        })
 }
 
 /// Appends the users of desktop `i` to `out`, one per cursor, moving each cursor forward to
