@@ -42,6 +42,32 @@ enum Command {
     Preview(PreviewArgs),
     /// Prints what a plan of this shape would do (SPEC §5's capacity figures), without IDs.
     Capacity(CapacityArgs),
+    /// Prints the ModifyEntitlement / ModifyUserEntitlement calls that carry out a plan,
+    /// one a line, in the order to send them (the contract, §8).
+    Requests(RequestsArgs),
+}
+
+#[derive(clap::Args)]
+struct RequestsArgs {
+    /// The plan: a BatchModifyEntitlement response body (this tool's or the live API's);
+    /// `-` reads standard input.
+    #[arg(value_name = "PLAN|-")]
+    plan: PathBuf,
+    /// `RegionId` of every call, e.g. cn-hangzhou.
+    #[arg(long, value_name = "R", required = true)]
+    region: String,
+    /// How to print each call: the RPC query form (Action, Version, RegionId, then the
+    /// parameters, percent-encoded; unsigned), or one JSON object as the SDKs' to_map()
+    /// gives it, with "Action".
+    #[arg(long, value_enum, default_value = "query")]
+    format: Format,
+    /// Print the number of calls, and the per-desktop baseline, on stderr.
+    #[arg(long)]
+    summary: bool,
+    /// The longest plan read, in bytes (suffixes K, M, G, T: powers of 1024); a longer one
+    /// is refused with exit status 3.
+    #[arg(long, value_name = "BYTES", value_parser = parse_bytes, default_value = "256M")]
+    max_input_bytes: u64,
 }
 
 #[derive(clap::Args)]
@@ -233,6 +259,7 @@ fn main() -> ExitCode {
     let outcome = match cli.command {
         Command::Preview(args) => preview(&args),
         Command::Capacity(args) => capacity_figures(&args),
+        Command::Requests(args) => requests(&args),
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,
@@ -420,14 +447,40 @@ fn capacity_figures(args: &CapacityArgs) -> Result<(), Failure> {
         .map_err(|e| Failure::Io(format!("cannot write the figures: {e}")))
 }
 
+fn requests(args: &RequestsArgs) -> Result<(), Failure> {
+    let input = |e: Error| Failure::Input(e.to_string());
+    let bytes = read_input(&args.plan, args.max_input_bytes)?;
+    let plan = wire::plan_from_json(strip_bom(&bytes)).map_err(input)?;
+    let calls = eds_entitlement::calls(&plan, None, &args.region).map_err(input)?;
+    let mut out = BufWriter::new(stdout()?);
+    let written = calls.iter().try_for_each(|call| {
+        match args.format {
+            Format::Query => out.write_all(call.to_query().as_bytes())?,
+            Format::Json => wire::write_call_json(call, &mut out)?,
+        }
+        out.write_all(b"\n")
+    });
+    written
+        .and_then(|()| out.flush())
+        .map_err(|e| Failure::Io(format!("cannot write the calls: {e}")))?;
+    if args.summary {
+        // As for errors: a summary that cannot be written is lost, not a panic.
+        let _ = writeln!(
+            io::stderr().lock(),
+            "eds-entitlement: {}",
+            report::calls_summary(&calls)
+        );
+    }
+    Ok(())
+}
+
 fn read_request(
     input: Option<&Path>,
     format: Option<Format>,
     cap: u64,
 ) -> Result<Request, Failure> {
     let bytes = read_input(input.unwrap_or(Path::new("-")), cap)?;
-    // A byte order mark, as Windows editors write, is not part of either form.
-    let text = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
+    let text = strip_bom(&bytes);
     let format = format.unwrap_or_else(|| match text.iter().find(|b| !b.is_ascii_whitespace()) {
         Some(b'{') => Format::Json,
         _ => Format::Query,
@@ -456,6 +509,7 @@ fn request_from_csv(desktops: &Path, args: &CsvArgs, cap: u64) -> Result<Request
         wire::ids_from_csv(&read_input(path, cap)?, &name, field)
             .map_err(|e| Failure::Input(e.to_string()))
     };
+    let desktop_ids = ids(desktops, Field::DesktopId)?;
     let end_user_ids = match &args.users {
         Some(users) => {
             let ids = ids(users, Field::EndUserId)?;
@@ -476,21 +530,29 @@ fn request_from_csv(desktops: &Path, args: &CsvArgs, cap: u64) -> Result<Request
             .map_err(|e| Failure::Input(e.to_string())),
         None => Ok(None),
     };
-    Ok(Request {
-        region_id: args.region.clone().unwrap_or_default(),
-        desktop_ids: ids(desktops, Field::DesktopId)?,
+    // Parsed here, not by the argument parser, for the library's one-line message.
+    let strategy = match &args.strategy {
+        Some(text) => text
+            .parse()
+            .map_err(|e: Error| Failure::Input(e.to_string()))?,
+        None => Strategy::default(),
+    };
+    let mut request = Request::from_id_lists(
+        args.region.clone().unwrap_or_default(),
+        desktop_ids,
         end_user_ids,
-        max_user_per_desktop: limit(Field::MaxUserPerDesktop, &args.max_user_per_desktop)?,
-        max_desktop_per_user: limit(Field::MaxDesktopPerUser, &args.max_desktop_per_user)?,
-        // Parsed here, not by the argument parser, for the library's one-line message.
-        strategy: match &args.strategy {
-            Some(text) => text
-                .parse()
-                .map_err(|e: Error| Failure::Input(e.to_string()))?,
-            None => Strategy::default(),
-        },
-        preview: !args.no_preview,
-    })
+    )
+    .strategy(strategy)
+    .preview(!args.no_preview);
+    request.max_user_per_desktop = limit(Field::MaxUserPerDesktop, &args.max_user_per_desktop)?;
+    request.max_desktop_per_user = limit(Field::MaxDesktopPerUser, &args.max_desktop_per_user)?;
+    Ok(request)
+}
+
+/// `bytes` without a byte order mark, as Windows editors write, which no JSON or query
+/// text has.
+fn strip_bom(bytes: &[u8]) -> &[u8] {
+    bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes)
 }
 
 /// The bytes of `path` (`-`: standard input), at most `cap` of them: a longer input is

@@ -8,7 +8,7 @@ use std::io::{self, Write};
 
 use crate::capacity::{capacity, Capacity};
 use crate::error;
-use crate::planner::{Plan, PlanRows, Rows, Stored};
+use crate::planner::{Plan, PlanRows, RowSource};
 use crate::request::CheckedRequest;
 use crate::shape::Shape;
 
@@ -199,7 +199,7 @@ pub fn write_table<W: Write>(request: &CheckedRequest, plan: &Plan, out: W) -> i
         ));
     }
     let most = plan.iter().map(<[u32]>::len).max().unwrap_or(0);
-    table(request, &mut Stored::new(plan), most, out)
+    table(request, &mut plan.iter(), most, out)
 }
 
 /// [`write_table`], the same bytes, planning as it writes: each desktop's users are made by
@@ -228,7 +228,7 @@ pub fn write_table_rows<W: Write>(
 
 fn table<W: Write>(
     request: &CheckedRequest,
-    rows: &mut dyn Rows,
+    rows: &mut dyn RowSource,
     most: usize,
     mut out: W,
 ) -> io::Result<()> {
@@ -278,4 +278,33 @@ fn table<W: Write>(
         out.write_all(b"\n")?;
     }
     Ok(())
+}
+
+/// The one line `requests --summary` prints on stderr: how many calls of each operation,
+/// for how many desktops, beside the per-desktop baseline.
+///
+/// ```
+/// use eds_entitlement::{calls, report, PlanResponse, PlannedDesktop};
+///
+/// let plan = PlanResponse::new(vec![PlannedDesktop::new("ecd-a", None, ["Alice"])])?;
+/// let calls = calls(&plan, None, "cn-hangzhou")?;
+/// assert_eq!(
+///     report::calls_summary(&calls),
+///     "1 call (1 ModifyEntitlement, 0 ModifyUserEntitlement) for 1 desktop; \
+///      per-desktop baseline 1"
+/// );
+/// # Ok::<(), eds_entitlement::Error>(())
+/// ```
+pub fn calls_summary(calls: &crate::execute::Calls) -> String {
+    let plural =
+        |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+    let replacements = calls.modify_entitlement();
+    format!(
+        "{} ({replacements} ModifyEntitlement, {} ModifyUserEntitlement) for {}; \
+         per-desktop baseline {}",
+        plural(calls.len(), "call", "calls"),
+        calls.len() - replacements,
+        plural(calls.desktops(), "desktop", "desktops"),
+        calls.baseline()
+    )
 }

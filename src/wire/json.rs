@@ -161,13 +161,35 @@ pub fn write_json_rows<W: io::Write>(
     writer.write_all(b"\n")
 }
 
-/// `response` as a JSON string, compact, without a final newline.
+/// `response` as a JSON string, compact, without a final newline: the same bytes as
+/// [`write_json`] writes before its newline, by the same hand-written writer.
 ///
-/// # Errors
+/// Costs `O(len)` time and the string's memory (about 60 bytes per desktop plus each
+/// listed user's ID and 3 bytes).
 ///
-/// As [`write_json`], when the plan does not fit the request.
-pub fn to_json_string(response: &Response<'_>) -> Result<String, io::Error> {
-    serde_json::to_string(response).map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))
+/// ```
+/// use eds_entitlement::{plan, wire, Request, Response};
+///
+/// let request = Request::new("cn-hangzhou", ["ecd-a"], ["Alice"]).check()?;
+/// let plan = plan(&request);
+/// let json = wire::to_json_string(&Response::new(&request, &plan));
+/// assert!(json.ends_with(r#""AssignModels":[{"DesktopId":"ecd-a","InnerStatus":"FINISHED","EndUserIds":["Alice"]}]}}"#));
+/// # Ok::<(), eds_entitlement::Error>(())
+/// ```
+///
+/// # Panics
+///
+/// When the plan does not fit the request: a plan built with
+/// [`Plan::from_lists`](crate::Plan::from_lists) that has another number of desktops, or
+/// names a user index the request does not have. Plans from [`plan`](crate::plan) always
+/// fit; check any other with [`verify`](crate::verify) first, or use [`write_json`], which
+/// returns an error instead.
+#[must_use]
+pub fn to_json_string(response: &Response<'_>) -> String {
+    match super::compact::to_string(response) {
+        Ok(json) => json,
+        Err(message) => panic!("{message}"),
+    }
 }
 
 fn json_error(e: &serde_json::Error) -> Error {

@@ -5,15 +5,24 @@
 //! and CSV lists of IDs the `csv` feature.
 
 #[cfg(feature = "serde")]
+mod calls;
+#[cfg(feature = "serde")]
 mod compact;
 #[cfg(feature = "serde")]
 mod json;
 mod limit;
+#[cfg(feature = "serde")]
+mod plan;
 mod query;
 
 #[cfg(feature = "serde")]
+pub use calls::write_call_json;
+#[cfg(feature = "serde")]
 pub use json::{from_json, to_json_string, write_json, write_json_rows};
 pub use limit::read_limit;
+#[cfg(feature = "serde")]
+pub use plan::plan_from_json;
+pub(crate) use query::encode as encode_query_value;
 pub use query::{from_query, to_query};
 
 #[cfg(feature = "csv")]
