@@ -792,7 +792,12 @@ impl Error {
             | Error::PlanTooLarge { .. }
             | Error::Json { .. }
             | Error::WrongAction { .. }
-            | Error::TooManyAssignments { .. } => None,
+            | Error::TooManyAssignments { .. }
+            | Error::Plan { .. }
+            | Error::NotAPlan { .. }
+            | Error::IllegalMove { .. }
+            | Error::NotInTask { .. }
+            | Error::PollingPolicy { .. } => None,
         }
     }
 
@@ -811,7 +816,12 @@ impl Error {
             Error::DuplicateId { second, .. } => Some(*second),
             Error::MissingItem { missing, .. } => Some(*missing),
             Error::MisplacedDesktop { listed, .. } => Some(*listed),
-            Error::Missing { .. }
+            Error::Plan { position, .. } => Some(*position),
+            Error::NotAPlan { .. }
+            | Error::IllegalMove { .. }
+            | Error::NotInTask { .. }
+            | Error::PollingPolicy { .. }
+            | Error::Missing { .. }
             | Error::Repeated { .. }
             | Error::RepeatedParameter { .. }
             | Error::UnknownField { .. }
@@ -855,7 +865,11 @@ impl Error {
             Error::RepeatedParameter { values, .. } => values.as_ref().map(|(_, second)| &**second),
             Error::Query { problem, .. } => problem.value(),
             Error::Csv { problem, .. } => problem.value(),
-            Error::Missing { .. }
+            Error::Plan { problem, .. } => problem.value(),
+            Error::NotAPlan { problem } => problem.value(),
+            Error::IllegalMove { desktop, .. } | Error::NotInTask { desktop } => Some(desktop),
+            Error::PollingPolicy { .. }
+            | Error::Missing { .. }
             | Error::Repeated { .. }
             | Error::EmptyList { .. }
             | Error::EmptyId { .. }
@@ -865,6 +879,34 @@ impl Error {
             | Error::Json { .. }
             | Error::NotIndexed { .. }
             | Error::TooManyAssignments { .. } => None,
+        }
+    }
+}
+
+impl PlanProblem {
+    /// The value the message quotes, if any.
+    fn value(&self) -> Option<&str> {
+        match self {
+            PlanProblem::NotAnObject { found }
+            | PlanProblem::WrongType { found, .. }
+            | PlanProblem::NotAUserId { found, .. } => Some(found),
+            PlanProblem::RepeatedUser { user, .. } => Some(user),
+            PlanProblem::UnknownStatus { value } => Some(value),
+            PlanProblem::RepeatedDesktop { desktop, .. } => Some(desktop),
+            PlanProblem::NoDesktopId
+            | PlanProblem::EmptyDesktopId
+            | PlanProblem::NoEndUserIds
+            | PlanProblem::RepeatedKey { .. } => None,
+        }
+    }
+}
+
+impl PlanShape {
+    /// The value the message quotes, if any.
+    fn value(&self) -> Option<&str> {
+        match self {
+            PlanShape::WrongType { found, .. } => Some(found),
+            PlanShape::Missing { .. } | PlanShape::Repeated { .. } => None,
         }
     }
 }
