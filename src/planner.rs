@@ -511,12 +511,10 @@ impl RowSource for Rows<'_> {
 
 /// `⌈T/n⌉`: the most users a desktop gets, and the number of cursors.
 fn slots(shape: &Shape) -> u64 {
-    shape
-        .assignments()
-        .checked_div(shape.desktops())
-        .map_or(0, |base| {
-            base + u64::from(shape.assignments() % shape.desktops() > 0)
-        })
+    match shape.desktops() {
+        0 => 0,
+        n => shape.assignments().div_ceil(n),
+    }
 }
 
 /// Appends the users of desktop `i` to `out`, one per cursor, moving each cursor forward to

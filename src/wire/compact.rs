@@ -21,7 +21,12 @@ const CHUNK: usize = 1 << 16;
 pub(super) fn write<W: io::Write>(response: &Response<'_>, writer: &mut W) -> io::Result<()> {
     fits(response).map_err(invalid)?;
     let plan = response.plan();
-    write_rows(&Head::of(response), response.request(), &mut plan.iter(), writer)
+    write_rows(
+        &Head::of(response),
+        response.request(),
+        &mut plan.iter(),
+        writer,
+    )
 }
 
 /// What the response says besides the plan.
