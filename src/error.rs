@@ -1,5 +1,9 @@
 //! The one error type of the crate: every rejection of a request.
 
+use alloc::borrow::ToOwned;
+use alloc::format;
+use alloc::string::{String, ToString};
+use alloc::vec::Vec;
 use core::fmt;
 
 /// A parameter of the `BatchModifyEntitlement` request, named as the API names it.
@@ -742,7 +746,8 @@ impl Error {
     /// The request's parameter the error is about, when there is one: the parameter of a
     /// bad value or item, the list of a bad ID or CSV row. `None` for text that is not JSON
     /// or not a query, an unknown parameter (its name is [`Error::value`]), a parameter
-    /// that is not the request's (`Action`, `Version`), and a plan too large.
+    /// that is not the request's (`Action`, `Version`), a plan too large or over budget,
+    /// a plan body or task error.
     ///
     /// With [`Error::position`] and [`Error::value`], it lets a service map any rejection
     /// to its own response body without matching every variant:
@@ -804,7 +809,8 @@ impl Error {
     /// The 1-based position of the item in its list, for an error about one item of
     /// `DesktopId` or `EndUserId`: the second occurrence of a repeated ID, an empty ID, an
     /// item of the wrong type, a repeated or missing item number in the query form, a
-    /// user in a plan's row. `None` otherwise: the place in the text of malformed JSON, of
+    /// user in a plan's row; for a bad item of a plan's `AssignModels`, that item's
+    /// position. `None` otherwise: the place in the text of malformed JSON, of
     /// a malformed query or of a CSV row is in the variant (`line`, `column`, `byte`).
     #[must_use]
     pub fn position(&self) -> Option<usize> {
@@ -846,7 +852,8 @@ impl Error {
     /// characters), when it quotes one: a bad region, limit, strategy, ID, item number or
     /// `Action`; the name of an unknown parameter; the second value of a repeated one;
     /// what was found instead of the expected type (`the number 42`); the ID of a bad CSV
-    /// row. `None` when the message quotes no value (a missing parameter, an empty ID).
+    /// row; the value of a bad plan item; the desktop of a task's error. `None` when the
+    /// message quotes no value (a missing parameter, an empty ID).
     #[must_use]
     pub fn value(&self) -> Option<&str> {
         match self {
@@ -972,7 +979,7 @@ pub(crate) fn shown(value: &str) -> String {
 
 /// `text` with its control characters escaped (`\n`, `\u{0}`), for text shown in a message
 /// without quotes: every message is one line, and so is every ID in a report.
-pub(crate) fn one_line(text: &str) -> std::borrow::Cow<'_, str> {
+pub(crate) fn one_line(text: &str) -> alloc::borrow::Cow<'_, str> {
     if text.chars().any(char::is_control) {
         text.chars()
             .map(|c| {
@@ -1325,6 +1332,65 @@ mod accessor_tests {
                 Some(DesktopId),
                 Some(2),
                 Some("d2"),
+            ),
+            (
+                Error::Plan {
+                    position: 3,
+                    problem: PlanProblem::UnknownStatus {
+                        value: "DONE".into(),
+                    },
+                },
+                None,
+                Some(3),
+                Some("DONE"),
+            ),
+            (
+                Error::Plan {
+                    position: 1,
+                    problem: PlanProblem::NoDesktopId,
+                },
+                None,
+                Some(1),
+                None,
+            ),
+            (
+                Error::NotAPlan {
+                    problem: PlanShape::WrongType {
+                        key: "Entitlements",
+                        expected: "an object",
+                        found: "[]".into(),
+                    },
+                },
+                None,
+                None,
+                Some("[]"),
+            ),
+            (
+                Error::IllegalMove {
+                    desktop: "ecd-a".into(),
+                    from: crate::response::Status::Finished,
+                    to: crate::response::Status::Started,
+                },
+                None,
+                None,
+                Some("ecd-a"),
+            ),
+            (
+                Error::NotInTask {
+                    desktop: "ecd-z".into(),
+                },
+                None,
+                None,
+                Some("ecd-z"),
+            ),
+            (
+                Error::PollingPolicy {
+                    first: core::time::Duration::ZERO,
+                    longest: core::time::Duration::from_secs(1),
+                },
+                None,
+                None,
+                None,
             ),
         ]
     }

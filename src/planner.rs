@@ -446,7 +446,7 @@ impl PlanRows {
     }
 
     /// Whether these are the untouched rows of a plan of `shape`.
-    #[cfg(feature = "serde")]
+    #[cfg(any(feature = "serde", feature = "report"))]
     pub(crate) fn fresh_for(&self, shape: &Shape) -> bool {
         self.next == 0 && self.shape == *shape
     }
@@ -489,20 +489,20 @@ impl PlanRows {
 
 /// A plan's rows, one desktop at a time, whether made as they are read ([`PlanRows`]) or
 /// read from a [`Plan`]: what the response's writers consume.
-#[cfg(feature = "serde")]
+#[cfg(any(feature = "serde", feature = "report"))]
 pub(crate) trait RowSource {
     /// The next desktop's users; `None` after the last desktop.
     fn next_row(&mut self) -> Option<&[u32]>;
 }
 
-#[cfg(feature = "serde")]
+#[cfg(any(feature = "serde", feature = "report"))]
 impl RowSource for PlanRows {
     fn next_row(&mut self) -> Option<&[u32]> {
         PlanRows::next_row(self)
     }
 }
 
-#[cfg(feature = "serde")]
+#[cfg(any(feature = "serde", feature = "report"))]
 impl RowSource for Rows<'_> {
     fn next_row(&mut self) -> Option<&[u32]> {
         self.next()

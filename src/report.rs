@@ -2,7 +2,8 @@
 //! and a plan as an aligned table. (Programs read the JSON response, or [`Capacity`] with
 //! serde.)
 //!
-//! Only with the `cli` feature. The planner knows nothing of this module.
+//! Only with the `report` feature (which `cli` turns on); it needs no argument parser. The
+//! planner knows nothing of this module.
 
 use std::io::{self, Write};
 

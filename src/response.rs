@@ -1,5 +1,7 @@
 //! The API's response (SPEC §3): [`Response`], [`Status`] and the derived [`ApiId`]s.
 
+use alloc::format;
+use alloc::string::{String, ToString};
 use core::fmt;
 
 use xxhash_rust::xxh3::Xxh3;

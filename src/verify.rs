@@ -1,5 +1,7 @@
 //! The checker: [`verify`] a plan against the seven guarantees of SPEC §2.
 
+use alloc::vec;
+
 use crate::planner::Plan;
 use crate::request::{CheckedRequest, Strategy};
 

@@ -1,5 +1,7 @@
 //! Limits as written on the wire, read exactly from their decimal text.
 
+use alloc::format;
+
 use crate::error::{shown, Error, Field, LimitProblem};
 
 /// Reads a limit (`MaxUserPerDesktop` or `MaxDesktopPerUser`) written as text, as the query
@@ -152,6 +154,8 @@ fn as_i128(n: usize) -> i128 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use alloc::format;
+    use alloc::string::ToString;
 
     #[test]
     fn exact_values() {

@@ -14,6 +14,8 @@ mod limit;
 #[cfg(feature = "serde")]
 mod plan;
 mod query;
+#[cfg(feature = "serde")]
+mod types;
 
 #[cfg(feature = "serde")]
 pub use calls::write_call_json;
