@@ -19,8 +19,8 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use eds_entitlement::{
-    capacity, report, try_plan_rows, wire, CheckOptions, CheckedRequest, Error, Field, IdList,
-    Limit, PlanRows, Request, Shape, Strategy,
+    capacity, plan_against, report, try_plan_rows, wire, CheckOptions, CheckedRequest, Error,
+    Field, Fleet, FleetPlan, FleetResponse, IdList, Limit, PlanRows, Request, Shape, Strategy,
 };
 
 /// The exit statuses, as `--help` and the README list them.
@@ -93,9 +93,16 @@ struct PreviewArgs {
     pretty: bool,
     /// What to print: the response JSON, a summary for people (capacity figures, users left
     /// without a desktop, desktops left without users, the limit that bound the plan), or
-    /// the plan as an aligned table.
+    /// the plan as an aligned table; with --fleet, also the change report as JSON
+    /// (`changes`), and the table and summary show who gains and loses a desktop.
     #[arg(long, value_enum, default_value_t = Output::Json)]
     output: Output,
+    /// Plan against the fleet as it is: a DescribeDesktops response body (as the SDKs'
+    /// to_map() or `aliyun ecd DescribeDesktops --pager` print it). Repeat for each page.
+    /// Only Running desktops without the Assigning flag are planned; the others keep their
+    /// users and are reported FAILED.
+    #[arg(long, value_name = "FILE")]
+    fleet: Vec<PathBuf>,
     /// The most memory the plan may take, in bytes (suffixes K, M, G, T: powers of 1024).
     /// By default, the memory this run can have: the cgroup's limit (memory.max) or the
     /// system's available memory (MemAvailable), whichever is less. A plan that needs more
@@ -115,6 +122,8 @@ enum Output {
     Json,
     Summary,
     Table,
+    /// The change report of a plan made against --fleet, as JSON.
+    Changes,
 }
 
 #[derive(clap::Args)]
@@ -303,7 +312,19 @@ fn shown_path(path: &Path) -> String {
 }
 
 fn preview(args: &PreviewArgs) -> Result<(), Failure> {
-    if args.output != Output::Json && (args.request_id.is_some() || args.pretty) {
+    if args.output == Output::Changes && args.fleet.is_empty() {
+        return Err(Failure::Input(
+            "--output changes reports against a snapshot: give it with --fleet FILE".into(),
+        ));
+    }
+    if args.output == Output::Changes && args.request_id.is_some() {
+        return Err(Failure::Input(
+            "--request-id shapes the response JSON: it goes with --output json only".into(),
+        ));
+    }
+    if !matches!(args.output, Output::Json | Output::Changes)
+        && (args.request_id.is_some() || args.pretty)
+    {
         return Err(Failure::Input(
             "--request-id and --pretty shape the response JSON: they go with --output json only"
                 .into(),
@@ -318,6 +339,9 @@ fn preview(args: &PreviewArgs) -> Result<(), Failure> {
     let request = request
         .check_with(&options)
         .map_err(|e| Failure::Input(e.to_string()))?;
+    if !args.fleet.is_empty() {
+        return preview_against(args, &request);
+    }
     let mut out = BufWriter::with_capacity(1 << 20, stdout()?);
     let written = match args.output {
         Output::Summary => report::write_summary(&request, &mut out),
@@ -330,6 +354,8 @@ fn preview(args: &PreviewArgs) -> Result<(), Failure> {
             &mut out,
             args.pretty,
         ),
+        // Refused above: the change report needs a snapshot.
+        Output::Changes => Ok(()),
     };
     written
         .and_then(|()| out.flush())
@@ -341,7 +367,7 @@ fn preview(args: &PreviewArgs) -> Result<(), Failure> {
 fn rows(request: &CheckedRequest, args: &PreviewArgs) -> Result<PlanRows, Failure> {
     let shape = request.shape();
     fits(PlanRows::bytes_for(&shape), args.memory_limit)?;
-    try_plan_rows(request).map_err(|e| Failure::TooLarge(e.to_string()))
+    try_plan_rows(request).map_err(planning_failure)
 }
 
 /// Refuses `bytes` of memory beyond `limit`, or by default beyond what this run can have.
@@ -419,6 +445,74 @@ fn show_bytes(bytes: u64) -> String {
         Some(&(shift, unit)) => format!("{:.1} {unit}", bytes as f64 / (1u64 << shift) as f64),
         None => format!("{bytes} bytes"),
     }
+}
+
+/// A planner of plans made against a snapshot: the contract's §6 canonical plan.
+type FleetPlanner = fn(&CheckedRequest, &Fleet) -> Result<FleetPlan, Error>;
+
+/// The planner the options ask for.
+fn fleet_planner(_args: &PreviewArgs) -> FleetPlanner {
+    plan_against
+}
+
+/// `preview … --fleet FILE…`: the plan made against the snapshot, in the output asked for.
+fn preview_against(args: &PreviewArgs, request: &CheckedRequest) -> Result<(), Failure> {
+    let fleet = read_fleet(&args.fleet)?;
+    // The plan against a snapshot is held whole: at most the plan of every listed desktop.
+    fits(plan_bytes(&request.shape()), args.memory_limit)?;
+    let plan = fleet_planner(args)(request, &fleet).map_err(planning_failure)?;
+    let mut out = BufWriter::with_capacity(1 << 20, stdout()?);
+    let written = match args.output {
+        Output::Json => {
+            let mut response = FleetResponse::new(request, &fleet, &plan);
+            if let Some(id) = &args.request_id {
+                response = response.with_request_id(id.clone());
+            }
+            wire::write_fleet_json(&response, &mut out, args.pretty)
+        }
+        Output::Changes => wire::write_changes_json(request, &fleet, &plan, &mut out, args.pretty),
+        Output::Table => report::write_fleet_table(request, &fleet, &plan, &mut out),
+        Output::Summary => report::write_fleet_summary(request, &fleet, &plan, &mut out),
+    };
+    written
+        .and_then(|()| out.flush())
+        .map_err(|e| Failure::Io(format!("cannot write the response: {e}")))
+}
+
+/// Reads the snapshot's pages, streaming each file: only what the contract's §6 reads of
+/// each desktop is held.
+fn read_fleet(paths: &[PathBuf]) -> Result<Fleet, Failure> {
+    let mut reader = wire::FleetReader::new();
+    for path in paths {
+        let label = path.display().to_string();
+        let cannot = |e: io::Error| Failure::Io(format!("cannot read {}: {e}", shown_path(path)));
+        let file = fs::File::open(path).map_err(cannot)?;
+        reader
+            .read_page_from(&label, io::BufReader::with_capacity(1 << 16, file))
+            .map_err(cannot)?
+            .map_err(|e| Failure::Input(e.to_string()))?;
+    }
+    Ok(reader.finish())
+}
+
+/// A planner's error: a plan that does not fit in memory is too large for this run (status
+/// 3), anything else is bad input.
+fn planning_failure(e: Error) -> Failure {
+    match e {
+        Error::PlanTooLarge { .. } => Failure::TooLarge(e.to_string()),
+        e => Failure::Input(e.to_string()),
+    }
+}
+
+/// The bytes a whole plan of `shape` takes, with the planner's working space: `4·T` for the
+/// users, `8·(n + 1)` for the offsets, `16·⌈T/n⌉` for the cursors.
+fn plan_bytes(shape: &Shape) -> u64 {
+    let (n, total) = (shape.desktops(), shape.assignments());
+    let rows = if n == 0 { 0 } else { total.div_ceil(n) };
+    total
+        .saturating_mul(4)
+        .saturating_add((n + 1).saturating_mul(8))
+        .saturating_add(rows.saturating_mul(16))
 }
 
 fn capacity_figures(args: &CapacityArgs) -> Result<(), Failure> {
