@@ -98,6 +98,7 @@ extern crate alloc;
 
 mod by_id;
 mod capacity;
+mod changes;
 mod error;
 mod execute;
 mod fleet;
@@ -114,22 +115,23 @@ pub mod wire;
 
 pub use by_id::{ById, EndUserIds};
 pub use capacity::{capacity, Binding, Capacity};
+pub use changes::{desktop_changes, Changes, DesktopChange, DesktopChanges};
 pub use error::{
     CsvProblem, Error, Field, IndexProblem, LimitProblem, PlanProblem, PlanShape, QueryProblem,
-    SHOWN_CHARS,
+    SnapshotProblem, SHOWN_CHARS,
 };
 pub use execute::{
     baseline_calls, calls, Call, Calls, ModifyEntitlement, ModifyUserEntitlement, PlanResponse,
     PlannedDesktop, API_VERSION, MAX_IDS_PER_CALL,
 };
-pub use fleet::{Eligibility, Fleet, FleetPlan, Origin, SnapshotDesktop};
+pub use fleet::{plan_against, Eligibility, Fleet, FleetPlan, Origin, SnapshotDesktop};
 pub use ids::{IdList, Iter as IdIter};
 pub use planner::{plan, plan_shape, try_plan, try_plan_shape, Plan, Rows};
 pub use request::{CheckOptions, CheckedRequest, Limit, Request, Strategy};
-pub use response::{ApiId, Response, Status};
+pub use response::{ApiId, FleetResponse, Response, Status};
 pub use shape::Shape;
 pub use task::{PollPolicy, Task, Waits};
-pub use verify::{verify, Violation};
+pub use verify::{verify, verify_against, Violation};
 
 /// The README's examples run as doc tests, so that they stay true.
 #[cfg(doctest)]
