@@ -326,10 +326,17 @@ pub(crate) fn plan_calls(data: &[u8]) {
             Call::ModifyEntitlement(c) => {
                 assert!(c.end_user_ids.len() <= 100);
                 assert_eq!(json["DesktopId"], c.desktop_id.as_str());
-                state.insert(&c.desktop_id, c.end_user_ids.iter().map(String::as_str).collect());
+                state.insert(
+                    &c.desktop_id,
+                    c.end_user_ids.iter().map(String::as_str).collect(),
+                );
             }
             Call::ModifyUserEntitlement(c) => {
-                for list in [&c.end_user_ids, &c.authorize_desktop_ids, &c.revoke_desktop_ids] {
+                for list in [
+                    &c.end_user_ids,
+                    &c.authorize_desktop_ids,
+                    &c.revoke_desktop_ids,
+                ] {
                     assert!(list.len() <= 100);
                 }
                 assert!(!c.end_user_ids.is_empty());
