@@ -117,9 +117,8 @@ verify(&central, &theirs)?;
   implements `core::error::Error`) and the fleet data model. With it, [`Request::check`]
   checks two long ID lists on two threads.
 * `serde` (default; implies `std`): the JSON wire form, in [`wire`]; `Serialize` for
-  [`Response`] and [`Capacity`]; `Serialize` and `Deserialize` for [`Request`],
-  [`CheckedRequest`], [`Strategy`], [`Limit`], [`Plan`], [`Status`], [`Field`] and
-  [`IdList`].
+  [`Response`]; `Serialize` and `Deserialize` for [`Request`], [`CheckedRequest`],
+  [`Strategy`], [`Limit`], [`Plan`], [`Status`], [`Field`], [`IdList`] and [`Capacity`].
 * `csv` (implies `std`): `wire::ids_from_csv` reads lists of IDs from CSV files.
 * `report` (implies `std`): the `report` module, the text the command line prints for people.
 * `cli` (implies all of the above): the `eds-entitlement` binary and its argument parser.
