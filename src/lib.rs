@@ -44,6 +44,10 @@ let response = Response::new(&request, &plan);
 * [`plan`] makes the canonical plan (SPEC §2) as a [`Plan`] of indices into the request's
   lists; [`plan_shape`] does the same from a [`Shape`], which holds the counts and limits
   and answers, in `O(1)`, every count the plan would show.
+* [`try_plan_rows`] makes the same plan one desktop at a time, as [`PlanRows`], for writers
+  that stream the response (`wire::write_json_rows`, feature `serde`): memory then depends on the request,
+  not on the number of pairs. [`try_plan`] and [`try_plan_rows`] return an error where memory
+  cannot be had, never abort.
 * [`capacity`] answers, in `O(1)` and without IDs, what a plan of a [`Shape`] would do
   (SPEC §5): how many users are fully served, partly served or left out, how many desktops
   stay idle, and how many desktops every user would need; [`Shape::binding`] says which
@@ -166,7 +170,9 @@ pub use execute::{
 };
 pub use fleet::{plan_against, Eligibility, Fleet, FleetPlan, Origin, SnapshotDesktop};
 pub use ids::{IdList, Iter as IdIter};
-pub use planner::{plan, plan_shape, try_plan, try_plan_shape, Plan, Rows};
+pub use planner::{
+    plan, plan_shape, try_plan, try_plan_rows, try_plan_shape, Plan, PlanRows, Rows,
+};
 pub use request::{CheckOptions, CheckedRequest, Limit, Request, Strategy};
 pub use response::{ApiId, FleetResponse, Response, Status};
 pub use shape::Shape;
