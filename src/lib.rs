@@ -38,6 +38,10 @@ let response = Response::new(&request, &plan);
 
 # Contents
 
+* [`contract`] is the contract the crate keeps, in numbered sections (§1 request, §2 plan
+  and its seven guarantees, §3 response, §4 command line, §5 capacity, §6 fleet snapshot,
+  §7 sticky re-planning, §8 execution, §9 performance), cited as "the contract, §N"
+  throughout; it is `docs/contract.md` in the package.
 * [`Request`] is the API's request; [`Request::check`] validates it into a
   [`CheckedRequest`], or says what is wrong with an [`Error`] that names the parameter, the
   value and the position. A checked request cannot fail to plan.
