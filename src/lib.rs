@@ -121,8 +121,8 @@ verify(&central, &theirs)?;
 # Features
 
 * `std` (default): the standard library. Without it the crate is `#![no_std]` and needs only
-  `alloc`: the planner, the checker, [`capacity`], the query form, [`Error`] (which then
-  implements `core::error::Error`) and the fleet data model. With it, [`Request::check`]
+  `alloc`: the planner, the checker, [`capacity`], the query form, [`Error`] (a
+  `core::error::Error`, the same trait as `std::error::Error`) and the fleet data model. With it, [`Request::check`]
   checks two long ID lists on two threads.
 * `serde` (default; implies `std`): the JSON wire form, in [`wire`]; `Serialize` for
   [`Response`]; `Serialize` and `Deserialize` for [`Request`], [`CheckedRequest`],
