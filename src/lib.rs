@@ -93,9 +93,11 @@ mod verify;
 pub mod wire;
 
 pub use capacity::{capacity, Binding, Capacity};
-pub use error::{CsvProblem, Error, Field, IndexProblem, LimitProblem, QueryProblem, SHOWN_CHARS};
+pub use error::{
+    CsvProblem, Error, Field, IdProblem, IndexProblem, LimitProblem, QueryProblem, SHOWN_CHARS,
+};
 pub use fleet::{Eligibility, Fleet, FleetPlan, Origin, SnapshotDesktop};
-pub use ids::{IdList, Iter as IdIter};
+pub use ids::{id_problem, IdList, Iter as IdIter};
 pub use planner::{plan, plan_shape, try_plan, try_plan_shape, Plan};
 pub use request::{CheckOptions, CheckedRequest, Limit, Request, Strategy};
 pub use response::{ApiId, Response, Status};

@@ -253,15 +253,10 @@ fn read_request(input: Option<&Path>, format: Option<Format>) -> Result<Request,
     } else {
         read_file(input)?
     };
-    // A byte order mark, as Windows editors write, is not part of either form.
-    let text = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
-    let format = format.unwrap_or_else(|| match text.iter().find(|b| !b.is_ascii_whitespace()) {
-        Some(b'{') => Format::Json,
-        _ => Format::Query,
-    });
     let request = match format {
-        Format::Json => wire::from_json(text),
-        Format::Query => wire::from_query(text),
+        Some(Format::Json) => wire::from_json(&bytes),
+        Some(Format::Query) => wire::from_query(&bytes),
+        None => wire::from_bytes(&bytes),
     };
     request.map_err(|e| Failure::Input(e.to_string()))
 }

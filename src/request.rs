@@ -234,7 +234,9 @@ impl Request {
     /// ([`Error::InvalidLimit`]); then `DesktopId`, then `EndUserId`: the list's length
     /// ([`Error::EmptyList`], [`Error::TooManyIds`] with
     /// [`CheckOptions::api_limits`], [`Error::ListTooLong`]), then its items in order
-    /// ([`Error::EmptyId`], [`Error::DuplicateId`] at the second occurrence).
+    /// ([`Error::EmptyId`]; [`Error::InvalidId`] for a control character or surrounding
+    /// whitespace, the rule of [`id_problem`](crate::id_problem), whatever form the ID came
+    /// in; [`Error::DuplicateId`] at the second occurrence).
     pub fn check_with(self, options: &CheckOptions) -> Result<CheckedRequest, Error> {
         check_region(&self.region_id)?;
         let max_user_per_desktop =
@@ -299,7 +301,8 @@ impl CheckOptions {
 /// A request that passed every check of SPEC §1: the planner cannot fail on it.
 ///
 /// It guarantees: a valid `RegionId`; at least one desktop; at most `u32::MAX` desktops and
-/// users; no empty and no repeated ID in either list; both limits in `0..=500`.
+/// users; no empty, no repeated ID in either list, and none that
+/// [`id_problem`](crate::id_problem) rejects; both limits in `0..=500`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CheckedRequest {
     request: Request,
@@ -408,14 +411,30 @@ fn check_ids(
             count: ids.len(),
         });
     }
-    // An empty ID and a repeat are reported in list order: whichever comes first.
-    let empty = ids.first_empty();
+    // An empty ID, an invalid one and a repeat are reported in list order: whichever comes
+    // first (at one index, the ID's own fault before its repeating an earlier one).
+    let empty = ids.first_empty().map(|i| (i, None));
+    let invalid = ids.first_invalid().map(|(i, problem)| (i, Some(problem)));
+    let own = match (empty, invalid) {
+        (Some(a), Some(b)) => Some(if a.0 <= b.0 { a } else { b }),
+        (a, b) => a.or(b),
+    };
     let repeat = ids.first_repeat(scratch);
-    match (empty, repeat) {
-        (Some(index), r) if r.is_none_or(|(_, second)| index < second) => Err(Error::EmptyId {
-            field,
-            position: index + 1,
-        }),
+    match (own, repeat) {
+        (Some((index, problem)), r) if r.is_none_or(|(_, second)| index <= second) => {
+            Err(match problem {
+                None => Error::EmptyId {
+                    field,
+                    position: index + 1,
+                },
+                Some(problem) => Error::InvalidId {
+                    field,
+                    position: index + 1,
+                    value: shown(&ids[index]),
+                    problem,
+                },
+            })
+        }
         (_, Some((first, second))) => Err(Error::DuplicateId {
             field,
             value: shown(&ids[second]),

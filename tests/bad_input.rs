@@ -319,11 +319,33 @@ fn not_an_object() {
         r#"["ecd-a"]"#,
         Error::Json {
             line: 1,
-            column: 0,
-            message: "invalid type: sequence, expected a JSON object of the request's parameters".into(),
+            column: 1,
+            message: "the request must be a JSON object of its parameters, but it is an array"
+                .into(),
         },
-        "malformed JSON at line 1, column 0: invalid type: sequence, expected a JSON object of the request's parameters",
+        "malformed JSON at line 1, column 1: the request must be a JSON object of its parameters, but it is an array",
     );
+    // Every other top level too, placed where it starts.
+    for (json, found, line, column) in [
+        ("null", "null", 1, 1),
+        ("  \"x\"", "a string", 1, 3),
+        ("\n 1", "a number", 2, 2),
+        ("-5", "a number", 1, 1),
+        ("true", "a boolean", 1, 1),
+        ("\u{feff}[]", "an array", 1, 1),
+    ] {
+        let message =
+            format!("the request must be a JSON object of its parameters, but it is {found}");
+        rejects(
+            json,
+            Error::Json {
+                line,
+                column,
+                message: message.clone(),
+            },
+            &format!("malformed JSON at line {line}, column {column}: {message}"),
+        );
+    }
 }
 
 #[test]
@@ -332,10 +354,10 @@ fn empty_input() {
         "",
         Error::Json {
             line: 1,
-            column: 0,
+            column: 1,
             message: "EOF while parsing a value".into(),
         },
-        "malformed JSON at line 1, column 0: EOF while parsing a value",
+        "malformed JSON at line 1, column 1: EOF while parsing a value",
     );
 }
 
