@@ -28,7 +28,7 @@ verify(&request, &plan)?;
 
 // The API's response body, field for field.
 let response = Response::new(&request, &plan);
-let json = eds_entitlement::wire::to_json_string(&response)?;
+let json = eds_entitlement::wire::to_json_string(&response);
 assert!(json.starts_with(r#"{"RequestId":""#));
 assert!(json.contains(r#""AssignModels":[{"DesktopId":"ecd-1","InnerStatus":"FINISHED","EndUserIds":["Alice"]}"#));
 # Ok::<(), Box<dyn std::error::Error>>(())
@@ -79,8 +79,10 @@ The RPC query form ([`wire::from_query`], [`wire::to_query`]) needs no feature.
 
 extern crate alloc;
 
+mod by_id;
 mod capacity;
 mod error;
+mod execute;
 mod fleet;
 mod ids;
 mod planner;
@@ -89,19 +91,27 @@ pub mod report;
 mod request;
 mod response;
 mod shape;
+mod task;
 mod verify;
 pub mod wire;
 
+pub use by_id::{ById, EndUserIds};
 pub use capacity::{capacity, Binding, Capacity};
 pub use error::{
-    CsvProblem, Error, Field, IdProblem, IndexProblem, LimitProblem, QueryProblem, SHOWN_CHARS,
+    CsvProblem, Error, Field, IdProblem, IndexProblem, LimitProblem, PlanProblem, PlanShape,
+    QueryProblem, SHOWN_CHARS,
+};
+pub use execute::{
+    baseline_calls, calls, Call, Calls, ModifyEntitlement, ModifyUserEntitlement, PlanResponse,
+    PlannedDesktop, API_VERSION, MAX_IDS_PER_CALL,
 };
 pub use fleet::{Eligibility, Fleet, FleetPlan, Origin, SnapshotDesktop};
 pub use ids::{id_problem, IdList, Iter as IdIter};
-pub use planner::{plan, plan_shape, try_plan, try_plan_shape, Plan};
+pub use planner::{plan, plan_shape, try_plan, try_plan_shape, Plan, Rows};
 pub use request::{CheckOptions, CheckedRequest, Limit, Request, Strategy};
 pub use response::{ApiId, Response, Status};
 pub use shape::Shape;
+pub use task::{PollPolicy, Task, Waits};
 pub use verify::{verify, Violation};
 
 /// The README's examples run as doc tests, so that they stay true.

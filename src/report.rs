@@ -7,10 +7,24 @@
 use std::io::{self, Write};
 
 use crate::capacity::{capacity, Capacity};
-use crate::error::one_line;
+use crate::error;
 use crate::planner::Plan;
 use crate::request::CheckedRequest;
 use crate::shape::Shape;
+
+/// `text` on one line, as every message and report of this crate shows text: control
+/// characters are escaped (a newline as `\n`, NUL as `\0`, others as `\u{1b}`), and
+/// nothing else changes. Borrows when there is nothing to escape. `O(len)`.
+///
+/// ```
+/// use eds_entitlement::report::one_line;
+///
+/// assert_eq!(one_line("ecd-a"), "ecd-a");
+/// assert_eq!(one_line("req\nuest.json"), "req\\nuest.json");
+/// ```
+pub fn one_line(text: &str) -> std::borrow::Cow<'_, str> {
+    error::one_line(text)
+}
 
 /// Writes SPEC §5's figures for `shape`, one per line, label and value aligned, then which
 /// limit bound the plan. `O(1)`.
@@ -219,4 +233,33 @@ pub fn write_table<W: Write>(request: &CheckedRequest, plan: &Plan, mut out: W) 
         out.write_all(b"\n")?;
     }
     Ok(())
+}
+
+/// The one line `requests --summary` prints on stderr: how many calls of each operation,
+/// for how many desktops, beside the per-desktop baseline.
+///
+/// ```
+/// use eds_entitlement::{calls, report, PlanResponse, PlannedDesktop};
+///
+/// let plan = PlanResponse::new(vec![PlannedDesktop::new("ecd-a", None, ["Alice"])])?;
+/// let calls = calls(&plan, None, "cn-hangzhou")?;
+/// assert_eq!(
+///     report::calls_summary(&calls),
+///     "1 call (1 ModifyEntitlement, 0 ModifyUserEntitlement) for 1 desktop; \
+///      per-desktop baseline 1"
+/// );
+/// # Ok::<(), eds_entitlement::Error>(())
+/// ```
+pub fn calls_summary(calls: &crate::execute::Calls) -> String {
+    let plural =
+        |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+    let replacements = calls.modify_entitlement();
+    format!(
+        "{} ({replacements} ModifyEntitlement, {} ModifyUserEntitlement) for {}; \
+         per-desktop baseline {}",
+        plural(calls.len(), "call", "calls"),
+        calls.len() - replacements,
+        plural(calls.desktops(), "desktop", "desktops"),
+        calls.baseline()
+    )
 }

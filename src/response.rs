@@ -9,7 +9,10 @@ use crate::request::CheckedRequest;
 
 /// The status of the whole task (`Entitlements.Status`) or of one desktop
 /// (`AssignModels[].InnerStatus`), spelt as the API spells it.
+///
+/// `#[non_exhaustive]`: it mirrors the API's values, which may grow.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Status {
     /// `NOT_STARTED`: a task not yet begun (`Preview: false`).
     NotStarted,
@@ -24,6 +27,20 @@ pub enum Status {
 }
 
 impl Status {
+    /// Every status, in the order a desktop moves through them (`FAILED` last).
+    pub const ALL: [Status; 5] = [
+        Status::NotStarted,
+        Status::Started,
+        Status::Processing,
+        Status::Finished,
+        Status::Failed,
+    ];
+
+    /// The status with exactly this API spelling (`NOT_STARTED`, …).
+    pub fn from_name(name: &str) -> Option<Status> {
+        Status::ALL.into_iter().find(|s| s.as_str() == name)
+    }
+
     /// The API's spelling, e.g. `NOT_STARTED`.
     pub const fn as_str(self) -> &'static str {
         match self {
@@ -140,6 +157,7 @@ impl fmt::Display for ApiId {
 /// # Ok::<(), eds_entitlement::Error>(())
 /// ```
 #[derive(Clone, Debug)]
+#[must_use = "a response does nothing until it is written"]
 pub struct Response<'a> {
     request: &'a CheckedRequest,
     plan: &'a Plan,

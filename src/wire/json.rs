@@ -6,12 +6,12 @@ use std::cell::Cell;
 use std::fmt;
 use std::io;
 
-use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde_json::value::RawValue;
 
 use crate::error::{shown, Error, Field, LimitProblem};
 use crate::ids::IdList;
-use crate::request::{Request, Strategy};
+use crate::request::{CheckedRequest, Request, Strategy};
 use crate::response::Response;
 
 /// Reads a request in the JSON form, as the SDKs' `to_map()` writes it:
@@ -78,9 +78,10 @@ enum Failure {
 fn read(input: &[u8], fast: bool) -> Result<Request, Failure> {
     let slot = Cell::new(None);
     let mut de = serde_json::Deserializer::from_slice(input);
+    let mode = if fast { Mode::Fast } else { Mode::General };
     let parsed = RequestSeed {
         slot: &slot,
-        fast,
+        mode,
         input,
     }
     .deserialize(&mut de)
@@ -154,13 +155,35 @@ pub fn write_json<W: io::Write>(
     writer.write_all(b"\n")
 }
 
-/// `response` as a JSON string, compact, without a final newline.
+/// `response` as a JSON string, compact, without a final newline: the same bytes as
+/// [`write_json`] writes before its newline, by the same hand-written writer.
 ///
-/// # Errors
+/// Costs `O(len)` time and the string's memory (about 60 bytes per desktop plus each
+/// listed user's ID and 3 bytes).
 ///
-/// As [`write_json`], when the plan does not fit the request.
-pub fn to_json_string(response: &Response<'_>) -> Result<String, io::Error> {
-    serde_json::to_string(response).map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))
+/// ```
+/// use eds_entitlement::{plan, wire, Request, Response};
+///
+/// let request = Request::new("cn-hangzhou", ["ecd-a"], ["Alice"]).check()?;
+/// let plan = plan(&request);
+/// let json = wire::to_json_string(&Response::new(&request, &plan));
+/// assert!(json.ends_with(r#""AssignModels":[{"DesktopId":"ecd-a","InnerStatus":"FINISHED","EndUserIds":["Alice"]}]}}"#));
+/// # Ok::<(), eds_entitlement::Error>(())
+/// ```
+///
+/// # Panics
+///
+/// When the plan does not fit the request: a plan built with
+/// [`Plan::from_lists`](crate::Plan::from_lists) that has another number of desktops, or
+/// names a user index the request does not have. Plans from [`plan`](crate::plan) always
+/// fit; check any other with [`verify`](crate::verify) first, or use [`write_json`], which
+/// returns an error instead.
+#[must_use]
+pub fn to_json_string(response: &Response<'_>) -> String {
+    match super::compact::to_string(response) {
+        Ok(json) => json,
+        Err(message) => panic!("{message}"),
+    }
 }
 
 fn json_error(e: &serde_json::Error) -> Error {
@@ -215,9 +238,21 @@ impl Raw {
 
 struct RequestSeed<'s, 'de> {
     slot: Slot<'s>,
-    fast: bool,
-    /// The whole input, to place errors found in a value read on its own.
+    mode: Mode,
+    /// The whole input, in the modes that read serde_json's raw text: errors found in a
+    /// value read on its own are placed in it.
     input: &'de [u8],
+}
+
+/// How [`RequestSeed`] reads limits and lists.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    /// From serde_json: limits and ID lists from their raw text, plain lists split by hand.
+    Fast,
+    /// From serde_json: limits from their raw text, lists item by item.
+    General,
+    /// From any deserializer (no raw text): limits from the number read, lists item by item.
+    Generic,
 }
 
 impl<'de> DeserializeSeed<'de> for RequestSeed<'_, 'de> {
@@ -237,10 +272,6 @@ impl<'de> Visitor<'de> for RequestSeed<'_, 'de> {
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Raw, A::Error> {
         let (slot, input) = (self.slot, self.input);
-        // Every value is taken as its raw text first: a number is then quoted as written,
-        // and one out of range (`1e999`) is the wrong type for its parameter, not
-        // malformed JSON.
-        let value = |raw: &'de RawValue| Value::of(raw, input).map_err(|e| reject(slot, e));
         let mut raw = Raw::default();
         while let Some(field) = map.next_key_seed(KeySeed { slot })? {
             let seen = &mut raw.seen[Field::ALL.iter().position(|&f| f == field).unwrap_or(0)];
@@ -249,27 +280,42 @@ impl<'de> Visitor<'de> for RequestSeed<'_, 'de> {
             }
             match field {
                 Field::RegionId => {
-                    raw.region_id = value(map.next_value()?)?.string(slot, field, "a string")?
+                    raw.region_id = self
+                        .value(&mut map, field)?
+                        .string(slot, field, "a string")?
                 }
                 Field::DesktopId | Field::EndUserId => {
-                    let list = if self.fast {
-                        id_list(slot, field, map.next_value()?, input)?
-                    } else {
-                        map.next_value_seed(IdListSeed { slot, field, input })?
+                    let list = match self.mode {
+                        Mode::Fast => id_list(slot, field, map.next_value()?, input)?,
+                        Mode::General => map.next_value_seed(IdListSeed {
+                            slot,
+                            field,
+                            input: Some(input),
+                        })?,
+                        Mode::Generic => map.next_value_seed(IdListSeed {
+                            slot,
+                            field,
+                            input: None,
+                        })?,
                     };
                     match field {
                         Field::DesktopId => raw.desktop_ids = list,
                         _ => raw.end_user_ids = list,
                     }
                 }
-                Field::MaxUserPerDesktop => {
-                    raw.max_user_per_desktop = limit(slot, field, map.next_value()?)?
-                }
-                Field::MaxDesktopPerUser => {
-                    raw.max_desktop_per_user = limit(slot, field, map.next_value()?)?
+                Field::MaxUserPerDesktop | Field::MaxDesktopPerUser => {
+                    let value = if self.mode == Mode::Generic {
+                        generic_limit(slot, field, map.next_value_seed(ValueSeed { field })?)?
+                    } else {
+                        limit(slot, field, map.next_value()?)?
+                    };
+                    match field {
+                        Field::MaxUserPerDesktop => raw.max_user_per_desktop = value,
+                        _ => raw.max_desktop_per_user = value,
+                    }
                 }
                 Field::Strategy => {
-                    let strategy = value(map.next_value()?)?.string(
+                    let strategy = self.value(&mut map, field)?.string(
                         slot,
                         field,
                         "a string (AVERAGE or CENTRAL)",
@@ -280,7 +326,7 @@ impl<'de> Visitor<'de> for RequestSeed<'_, 'de> {
                     };
                 }
                 Field::Preview => {
-                    raw.preview = match value(map.next_value()?)? {
+                    raw.preview = match self.value(&mut map, field)? {
                         Value::Null => None,
                         Value::Bool(b) => Some(b),
                         other => {
@@ -294,6 +340,18 @@ impl<'de> Visitor<'de> for RequestSeed<'_, 'de> {
     }
 }
 
+impl<'de> RequestSeed<'_, 'de> {
+    /// The next value of `map`. From serde_json, it is taken as its raw text first: a number
+    /// is then quoted as written, and one out of range (`1e999`) is the wrong type for its
+    /// parameter, not malformed JSON.
+    fn value<A: MapAccess<'de>>(&self, map: &mut A, field: Field) -> Result<Value<'de>, A::Error> {
+        if self.mode == Mode::Generic {
+            return map.next_value_seed(ValueSeed { field });
+        }
+        Value::of(map.next_value()?, self.input).map_err(|e| reject(self.slot, e))
+    }
+}
+
 /// Reads `DesktopId` or `EndUserId` from its raw JSON text, which serde_json has already
 /// checked to be well-formed JSON in valid UTF-8 (`input` is the whole request's text).
 ///
@@ -301,8 +359,8 @@ impl<'de> Visitor<'de> for RequestSeed<'_, 'de> {
 /// element cost more than the rest of the read. The common case, an array of strings
 /// without escapes, is split here in one pass, straight into the [`IdList`]'s buffer;
 /// anything else (an escape, an item that is not a string, `null`) goes through
-/// [`IdListSeed`], which reads every case. Malformed JSON is worded by [`from_json`]'s
-/// second, general reading.
+/// [`IdListSeed`], which reads every case. Errors are worded by [`from_json`]'s second,
+/// general reading.
 fn id_list<'de, E: de::Error>(
     slot: Slot<'_>,
     field: Field,
@@ -313,9 +371,13 @@ fn id_list<'de, E: de::Error>(
         return Ok(Some(list));
     }
     let mut de = serde_json::Deserializer::from_str(raw.get());
-    IdListSeed { slot, field, input }
-        .deserialize(&mut de)
-        .map_err(E::custom)
+    IdListSeed {
+        slot,
+        field,
+        input: Some(input),
+    }
+    .deserialize(&mut de)
+    .map_err(E::custom)
 }
 
 /// The strings of `text`, a well-formed JSON array of strings without escapes; `None`
@@ -382,6 +444,97 @@ fn limit<E: de::Error>(slot: Slot<'_>, field: Field, raw: &RawValue) -> Result<O
     ))
 }
 
+/// Reads a limit from the value a deserializer without raw text gave: a number, read as
+/// [`limit`] reads its text (so `2.0` is 2, `2.5` is not whole).
+fn generic_limit<E: de::Error>(
+    slot: Slot<'_>,
+    field: Field,
+    value: Value<'_>,
+) -> Result<Option<u32>, E> {
+    let (value, problem) = match value {
+        Value::Null => return Ok(None),
+        Value::Number(text) => match super::limit::parse_limit(&text) {
+            Ok(v) => return Ok(Some(v)),
+            Err(problem) => (text.into_owned(), problem),
+        },
+        Value::Str(s) => (format!("{s:?}"), LimitProblem::NotANumber),
+        Value::Bool(b) => (b.to_string(), LimitProblem::NotANumber),
+        Value::Array => ("an array".to_owned(), LimitProblem::NotANumber),
+        Value::Object => ("an object".to_owned(), LimitProblem::NotANumber),
+    };
+    Err(reject(
+        slot,
+        Error::InvalidLimit {
+            field,
+            value: shown(&value),
+            problem,
+        },
+    ))
+}
+
+/// The API's JSON form of a request, from any serde format (as [`from_json`] reads JSON):
+/// the API's parameter names, `null` or absent for an unset parameter. The request is not
+/// checked here: deserialize a [`CheckedRequest`] to check it as it is read.
+///
+/// A rejection is the deserializer's error, whose message is the [`Error`]'s.
+impl<'de> de::Deserialize<'de> for Request {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Request, D::Error> {
+        let slot = Cell::new(None);
+        let seed = RequestSeed {
+            slot: &slot,
+            mode: Mode::Generic,
+            input: &[],
+        };
+        match seed.deserialize(deserializer) {
+            Ok(raw) => raw.finish().map_err(de::Error::custom),
+            Err(e) => Err(slot.take().map_or(e, de::Error::custom)),
+        }
+    }
+}
+
+/// The API's JSON form, as the SDKs' `to_map()` writes it: every parameter by the API's
+/// name, in the API's order, limits left out when unset. [`from_json`] and
+/// `Deserialize` read it back as the same request.
+impl serde::Serialize for Request {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let limits = usize::from(self.max_user_per_desktop.is_some())
+            + usize::from(self.max_desktop_per_user.is_some());
+        let mut map = serializer.serialize_map(Some(5 + limits))?;
+        map.serialize_entry("RegionId", &self.region_id)?;
+        if let Some(limit) = self.max_user_per_desktop {
+            map.serialize_entry("MaxUserPerDesktop", &limit)?;
+        }
+        if let Some(limit) = self.max_desktop_per_user {
+            map.serialize_entry("MaxDesktopPerUser", &limit)?;
+        }
+        map.serialize_entry("Strategy", &self.strategy)?;
+        map.serialize_entry("DesktopId", &self.desktop_ids)?;
+        map.serialize_entry("EndUserId", &self.end_user_ids)?;
+        map.serialize_entry("Preview", &self.preview)?;
+        map.end()
+    }
+}
+
+/// A request checked as it is read: [`Request`]'s `Deserialize`, then
+/// [`Request::check`] with the default options. A request that fails a check is the
+/// deserializer's error, whose message is the [`Error`]'s: an embedder's own
+/// `Deserialize` type with a `CheckedRequest` field cannot hold an unchecked request.
+impl<'de> de::Deserialize<'de> for CheckedRequest {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<CheckedRequest, D::Error> {
+        Request::deserialize(deserializer)?
+            .check()
+            .map_err(de::Error::custom)
+    }
+}
+
+/// As the [`Request`] it was checked from.
+impl serde::Serialize for CheckedRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.as_request().serialize(serializer)
+    }
+}
+
 struct KeySeed<'s> {
     slot: Slot<'s>,
 }
@@ -419,8 +572,8 @@ enum Value<'de> {
     Null,
     Bool(bool),
     Str(Cow<'de, str>),
-    /// The number as written.
-    Number(&'de str),
+    /// The number as written, when the deserializer has raw text (serde_json).
+    Number(Cow<'de, str>),
     Array,
     Object,
 }
@@ -463,7 +616,7 @@ impl<'de> Value<'de> {
                     }
                 },
             },
-            _ => Value::Number(text),
+            _ => Value::Number(Cow::Borrowed(text)),
         })
     }
 
@@ -491,7 +644,7 @@ impl<'de> Value<'de> {
             Value::Null => "null".to_owned(),
             Value::Bool(b) => b.to_string(),
             Value::Str(s) => format!("the string {:?}", shown(&s)),
-            Value::Number(n) => format!("the number {}", shown(n)),
+            Value::Number(n) => format!("the number {}", shown(&n)),
             Value::Array => "an array".to_owned(),
             Value::Object => "an object".to_owned(),
         };
@@ -507,11 +660,71 @@ impl<'de> Value<'de> {
     }
 }
 
-/// Reads a list of IDs from the deserializer; the general reading, for every case.
+struct ValueSeed {
+    field: Field,
+}
+
+impl<'de> DeserializeSeed<'de> for ValueSeed {
+    type Value = Value<'de>;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Value<'de>, D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for ValueSeed {
+    type Value = Value<'de>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "a value for '{}'", self.field)
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<Value<'de>, E> {
+        Ok(Value::Null)
+    }
+
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Value<'de>, E> {
+        Ok(Value::Bool(v))
+    }
+
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Value<'de>, E> {
+        Ok(Value::Number(v.to_string().into()))
+    }
+
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Value<'de>, E> {
+        Ok(Value::Number(v.to_string().into()))
+    }
+
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Value<'de>, E> {
+        Ok(Value::Number(v.to_string().into()))
+    }
+
+    fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Value<'de>, E> {
+        Ok(Value::Str(v.into()))
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Value<'de>, E> {
+        Ok(Value::Str(v.to_owned().into()))
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value<'de>, A::Error> {
+        while seq.next_element::<IgnoredAny>()?.is_some() {}
+        Ok(Value::Array)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value<'de>, A::Error> {
+        while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+        Ok(Value::Object)
+    }
+}
+
+/// Reads a list of IDs item by item, for every case.
 struct IdListSeed<'s, 'de> {
     slot: Slot<'s>,
     field: Field,
-    input: &'de [u8],
+    /// The whole input, when the deserializer is serde_json's: items are then taken as
+    /// their raw text (see [`Value::of`]).
+    input: Option<&'de [u8]>,
 }
 
 impl<'de> DeserializeSeed<'de> for IdListSeed<'_, 'de> {
@@ -538,8 +751,18 @@ impl<'de> Visitor<'de> for IdListSeed<'_, 'de> {
         let (slot, field) = (self.slot, self.field);
         let mut list = IdList::new();
         let mut position = 1;
-        while let Some(raw) = seq.next_element::<&'de RawValue>()? {
-            match Value::of(raw, self.input).map_err(|e| reject(slot, e))? {
+        loop {
+            let value = match self.input {
+                Some(input) => match seq.next_element::<&'de RawValue>()? {
+                    Some(raw) => Value::of(raw, input).map_err(|e| reject(slot, e))?,
+                    None => break,
+                },
+                None => match seq.next_element_seed(ValueSeed { field })? {
+                    Some(value) => value,
+                    None => break,
+                },
+            };
+            match value {
                 Value::Str(id) => list.push(&id),
                 other => return Err(other.wrong(slot, field, Some(position), "a string")),
             }
@@ -556,18 +779,16 @@ impl<'de> Visitor<'de> for IdListSeed<'_, 'de> {
         Err(Value::Bool(v).wrong(self.slot, self.field, None, ID_LIST))
     }
 
-    // The fast reading, which runs first, quotes numbers as written; this one sees them
-    // only after malformed JSON elsewhere, and its message is that JSON's.
     fn visit_i64<E: de::Error>(self, v: i64) -> Result<Option<IdList>, E> {
-        Err(Value::Number(&v.to_string()).wrong(self.slot, self.field, None, ID_LIST))
+        Err(Value::Number(v.to_string().into()).wrong(self.slot, self.field, None, ID_LIST))
     }
 
     fn visit_u64<E: de::Error>(self, v: u64) -> Result<Option<IdList>, E> {
-        Err(Value::Number(&v.to_string()).wrong(self.slot, self.field, None, ID_LIST))
+        Err(Value::Number(v.to_string().into()).wrong(self.slot, self.field, None, ID_LIST))
     }
 
     fn visit_f64<E: de::Error>(self, v: f64) -> Result<Option<IdList>, E> {
-        Err(Value::Number(&v.to_string()).wrong(self.slot, self.field, None, ID_LIST))
+        Err(Value::Number(v.to_string().into()).wrong(self.slot, self.field, None, ID_LIST))
     }
 
     fn visit_str<E: de::Error>(self, v: &str) -> Result<Option<IdList>, E> {

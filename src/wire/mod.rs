@@ -5,15 +5,26 @@
 //! and CSV lists of IDs the `csv` feature.
 
 #[cfg(feature = "serde")]
+mod calls;
+#[cfg(feature = "serde")]
 mod compact;
 #[cfg(feature = "serde")]
 mod json;
 mod limit;
+#[cfg(feature = "serde")]
+mod plan;
 mod query;
 mod text;
+#[cfg(feature = "serde")]
+mod types;
 
 #[cfg(feature = "serde")]
+pub use calls::write_call_json;
+#[cfg(feature = "serde")]
 pub use json::{from_json, to_json_string, write_json};
+#[cfg(feature = "serde")]
+pub use plan::plan_from_json;
+pub(crate) use query::encode as encode_query_value;
 pub use query::{from_query, to_query};
 pub use text::{is_utf16, reject_utf16};
 

@@ -187,7 +187,7 @@ pub fn to_query(request: &Request) -> String {
 }
 
 /// Percent-encodes `value` onto `out`, keeping RFC 3986's unreserved bytes.
-fn encode(out: &mut String, value: &str) {
+pub(crate) fn encode(out: &mut String, value: &str) {
     const HEX: &[u8; 16] = b"0123456789ABCDEF";
     for &b in value.as_bytes() {
         if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
