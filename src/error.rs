@@ -1,5 +1,9 @@
 //! The one error type of the crate: every rejection of a request.
 
+use alloc::borrow::ToOwned;
+use alloc::format;
+use alloc::string::{String, ToString};
+use alloc::vec::Vec;
 use core::fmt;
 
 /// A parameter of the `BatchModifyEntitlement` request, named as the API names it.
@@ -514,6 +518,129 @@ impl fmt::Display for PlanShape {
     }
 }
 
+/// What is wrong with a `DescribeDesktops` snapshot (the contract, §6), apart from its JSON
+/// syntax ([`Error::SnapshotJson`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum SnapshotProblem {
+    /// The body is not a JSON object.
+    BodyNotAnObject {
+        /// What it is instead, e.g. `an array`.
+        found: String,
+    },
+    /// `Desktops` is neither an array nor `null`.
+    DesktopsNotAnArray {
+        /// What it is instead, shortened.
+        found: String,
+    },
+    /// An item of `Desktops` is not a JSON object.
+    DesktopNotAnObject {
+        /// What it is instead, shortened.
+        found: String,
+    },
+    /// A key that this crate reads is given twice in one object (the body's `Desktops`,
+    /// a desktop's `DesktopId`, `DesktopStatus`, `ManagementFlags`, `ManagementFlag` or
+    /// `EndUserIds`).
+    RepeatedKey {
+        /// The key.
+        key: &'static str,
+    },
+    /// A desktop without `DesktopId` or `DesktopStatus`.
+    Missing {
+        /// The key.
+        key: &'static str,
+    },
+    /// A value of the wrong JSON type.
+    WrongType {
+        /// The key.
+        key: &'static str,
+        /// The 1-based position, for an item of a list.
+        position: Option<usize>,
+        /// What the API gives there, e.g. `a string`.
+        expected: &'static str,
+        /// The value, shortened.
+        found: String,
+    },
+    /// An `EndUserIds` item that is the empty string.
+    EmptyUser {
+        /// Its 1-based position in `EndUserIds`.
+        position: usize,
+    },
+    /// A user listed twice on one desktop.
+    RepeatedUser {
+        /// The user's ID, shortened.
+        value: String,
+        /// The 1-based position of its first occurrence in `EndUserIds`.
+        first: usize,
+        /// The 1-based position of its repetition.
+        second: usize,
+    },
+    /// A desktop that the snapshot has already (in this file or an earlier one).
+    RepeatedDesktop {
+        /// The desktop's ID, shortened.
+        value: String,
+        /// The file of its first occurrence, as named to the tool.
+        first_file: String,
+        /// Its 1-based position in that file's `Desktops`.
+        first_position: usize,
+    },
+}
+
+impl fmt::Display for SnapshotProblem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            SnapshotProblem::BodyNotAnObject { found } => write!(
+                f,
+                "the body must be a JSON object (a DescribeDesktops response), but it is {found}"
+            ),
+            SnapshotProblem::DesktopsNotAnArray { found } => write!(
+                f,
+                "field 'Desktops' must be an array of desktops or null, but it is {found}"
+            ),
+            SnapshotProblem::DesktopNotAnObject { found } => {
+                write!(f, "the desktop must be a JSON object, but it is {found}")
+            }
+            SnapshotProblem::RepeatedKey { key } => {
+                write!(f, "field '{key}' is given more than once")
+            }
+            SnapshotProblem::Missing { key } => write!(f, "missing required field '{key}'"),
+            SnapshotProblem::WrongType {
+                key,
+                position,
+                expected,
+                found,
+            } => write!(
+                f,
+                "field '{key}'{} must be {expected}, but it is {found}",
+                item(*position)
+            ),
+            SnapshotProblem::EmptyUser { position } => write!(
+                f,
+                "field 'EndUserIds' item {position} is an empty string, but IDs must not be empty"
+            ),
+            SnapshotProblem::RepeatedUser {
+                value,
+                first,
+                second,
+            } => write!(
+                f,
+                "field 'EndUserIds' item {second} is {value:?}, which repeats item {first}: \
+                 a desktop lists each user once"
+            ),
+            SnapshotProblem::RepeatedDesktop {
+                value,
+                first_file,
+                first_position,
+            } => write!(
+                f,
+                "DesktopId {value:?} repeats desktop {first_position} of {}: a snapshot \
+                 lists each desktop once",
+                one_line(first_file)
+            ),
+        }
+    }
+}
+
 /// Why a request was rejected.
 ///
 /// Every message names the parameter, the offending value (shortened to
@@ -809,6 +936,35 @@ pub enum Error {
         /// What is wrong.
         problem: CsvProblem,
     },
+    /// A `DescribeDesktops` snapshot (`preview --fleet`) that is not JSON.
+    #[error(
+        "{}: malformed JSON at byte {byte}{}: {message}",
+        one_line(.file),
+        in_desktop(*.desktop)
+    )]
+    #[non_exhaustive]
+    SnapshotJson {
+        /// The file, as named to the tool.
+        file: String,
+        /// The 1-based position, in bytes from the start of the file, of the problem.
+        byte: usize,
+        /// The 1-based position in `Desktops` of the desktop being read, if one was.
+        desktop: Option<usize>,
+        /// What the JSON parser expected.
+        message: String,
+    },
+    /// A `DescribeDesktops` snapshot that is JSON but not a snapshot the contract's §6 reads.
+    #[error("{}{}: {problem}", one_line(.file), at_desktop(*.desktop))]
+    #[non_exhaustive]
+    Snapshot {
+        /// The file, as named to the tool.
+        file: String,
+        /// The 1-based position in the file's `Desktops` of the bad desktop, if the problem
+        /// is in one.
+        desktop: Option<usize>,
+        /// What is wrong.
+        problem: SnapshotProblem,
+    },
     /// A request whose plan has more (desktop, user) pairs than
     /// [`CheckOptions::max_assignments`](crate::CheckOptions::max_assignments) allows: a
     /// service's budget, not the API's rule.
@@ -924,7 +1080,9 @@ impl Error {
             | Error::NotAPlan { .. }
             | Error::IllegalMove { .. }
             | Error::NotInTask { .. }
-            | Error::PollingPolicy { .. } => None,
+            | Error::PollingPolicy { .. }
+            | Error::SnapshotJson { .. }
+            | Error::Snapshot { .. } => None,
         }
     }
 
@@ -967,7 +1125,9 @@ impl Error {
             | Error::WrongAction { .. }
             | Error::Csv { .. }
             | Error::Utf16 { .. }
-            | Error::TooManyAssignments { .. } => None,
+            | Error::TooManyAssignments { .. }
+            | Error::SnapshotJson { .. }
+            | Error::Snapshot { .. } => None,
         }
     }
 
@@ -996,6 +1156,7 @@ impl Error {
             Error::RepeatedParameter { values, .. } => values.as_ref().map(|(_, second)| &**second),
             Error::Query { problem, .. } => problem.value(),
             Error::Csv { problem, .. } => problem.value(),
+            Error::Snapshot { problem, .. } => problem.value(),
             Error::Plan { problem, .. } => problem.value(),
             Error::NotAPlan { problem } => problem.value(),
             Error::IllegalMove { desktop, .. } | Error::NotInTask { desktop } => Some(desktop),
@@ -1010,7 +1171,8 @@ impl Error {
             | Error::Json { .. }
             | Error::NotIndexed { .. }
             | Error::Utf16 { .. }
-            | Error::TooManyAssignments { .. } => None,
+            | Error::TooManyAssignments { .. }
+            | Error::SnapshotJson { .. } => None,
         }
     }
 }
@@ -1054,6 +1216,23 @@ impl QueryProblem {
     }
 }
 
+impl SnapshotProblem {
+    /// The value the message quotes, if any.
+    fn value(&self) -> Option<&str> {
+        match self {
+            SnapshotProblem::BodyNotAnObject { found }
+            | SnapshotProblem::DesktopsNotAnArray { found }
+            | SnapshotProblem::DesktopNotAnObject { found }
+            | SnapshotProblem::WrongType { found, .. } => Some(found),
+            SnapshotProblem::RepeatedUser { value, .. }
+            | SnapshotProblem::RepeatedDesktop { value, .. } => Some(value),
+            SnapshotProblem::RepeatedKey { .. }
+            | SnapshotProblem::Missing { .. }
+            | SnapshotProblem::EmptyUser { .. } => None,
+        }
+    }
+}
+
 impl CsvProblem {
     /// The list the file fills, when the problem names it.
     fn field(&self) -> Option<Field> {
@@ -1092,6 +1271,18 @@ impl CsvProblem {
     }
 }
 
+fn in_desktop(desktop: Option<usize>) -> String {
+    desktop
+        .map(|d| format!(", in desktop {d}"))
+        .unwrap_or_default()
+}
+
+fn at_desktop(desktop: Option<usize>) -> String {
+    desktop
+        .map(|d| format!(", desktop {d}"))
+        .unwrap_or_default()
+}
+
 fn in_parameter(name: Option<&str>) -> String {
     name.map(|n| format!(", in parameter {n:?}"))
         .unwrap_or_default()
@@ -1111,7 +1302,7 @@ pub(crate) fn shown(value: &str) -> String {
 
 /// `text` with its control characters escaped (`\n`, `\u{0}`), for text shown in a message
 /// without quotes: every message is one line, and so is every ID in a report.
-pub(crate) fn one_line(text: &str) -> std::borrow::Cow<'_, str> {
+pub(crate) fn one_line(text: &str) -> alloc::borrow::Cow<'_, str> {
     if text.chars().any(char::is_control) {
         text.chars()
             .map(|c| {

@@ -1,5 +1,8 @@
 //! [`IdList`]: an ordered list of IDs held in one buffer.
 
+use alloc::string::String;
+use alloc::vec;
+use alloc::vec::Vec;
 use core::fmt;
 
 use crate::error::IdProblem;
@@ -396,6 +399,7 @@ impl serde::Serialize for IdList {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use alloc::format;
 
     #[test]
     fn keeps_ids_apart_and_in_order() {

@@ -12,8 +12,8 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use eds_entitlement::{
-    capacity, report, try_plan, wire, CheckOptions, Error, Field, IdList, Limit, Request, Response,
-    Shape, Strategy,
+    capacity, plan_against, report, try_plan, wire, CheckOptions, CheckedRequest, Error, Field,
+    Fleet, FleetPlan, FleetResponse, IdList, Limit, Request, Response, Shape, Strategy,
 };
 
 #[derive(Parser)]
@@ -76,9 +76,16 @@ struct PreviewArgs {
     pretty: bool,
     /// What to print: the response JSON, a summary for people (capacity figures, users left
     /// without a desktop, desktops left without users, the limit that bound the plan), or
-    /// the plan as an aligned table.
+    /// the plan as an aligned table; with --fleet, also the change report as JSON
+    /// (`changes`), and the table and summary show who gains and loses a desktop.
     #[arg(long, value_enum, default_value_t = Output::Json)]
     output: Output,
+    /// Plan against the fleet as it is: a DescribeDesktops response body (as the SDKs'
+    /// to_map() or `aliyun ecd DescribeDesktops --pager` print it). Repeat for each page.
+    /// Only Running desktops without the Assigning flag are planned; the others keep their
+    /// users and are reported FAILED.
+    #[arg(long, value_name = "FILE")]
+    fleet: Vec<PathBuf>,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -86,6 +93,8 @@ enum Output {
     Json,
     Summary,
     Table,
+    /// The change report of a plan made against --fleet, as JSON.
+    Changes,
 }
 
 #[derive(clap::Args)]
@@ -250,7 +259,19 @@ fn shown_path(path: &Path) -> String {
 }
 
 fn preview(args: &PreviewArgs) -> Result<(), Failure> {
-    if args.output != Output::Json && (args.request_id.is_some() || args.pretty) {
+    if args.output == Output::Changes && args.fleet.is_empty() {
+        return Err(Failure::Input(
+            "--output changes reports against a snapshot: give it with --fleet FILE".into(),
+        ));
+    }
+    if args.output == Output::Changes && args.request_id.is_some() {
+        return Err(Failure::Input(
+            "--request-id shapes the response JSON: it goes with --output json only".into(),
+        ));
+    }
+    if !matches!(args.output, Output::Json | Output::Changes)
+        && (args.request_id.is_some() || args.pretty)
+    {
         return Err(Failure::Input(
             "--request-id and --pretty shape the response JSON: they go with --output json only"
                 .into(),
@@ -264,10 +285,15 @@ fn preview(args: &PreviewArgs) -> Result<(), Failure> {
     let request = request
         .check_with(&options)
         .map_err(|e| Failure::Input(e.to_string()))?;
+    if !args.fleet.is_empty() {
+        return preview_against(args, &request);
+    }
     let mut out = BufWriter::with_capacity(1 << 20, stdout()?);
     let written = match args.output {
         Output::Summary => report::write_summary(&request, &mut out),
         Output::Table => report::write_table(&request, &planned(&request)?, &mut out),
+        // Refused above: the change report needs a snapshot.
+        Output::Changes => Ok(()),
         Output::Json => {
             let plan = planned(&request)?;
             let mut response = Response::new(&request, &plan);
@@ -280,6 +306,53 @@ fn preview(args: &PreviewArgs) -> Result<(), Failure> {
     written
         .and_then(|()| out.flush())
         .map_err(|e| Failure::Io(format!("cannot write the response: {e}")))
+}
+
+/// A planner of plans made against a snapshot: the contract's §6 canonical plan.
+type FleetPlanner = fn(&CheckedRequest, &Fleet) -> Result<FleetPlan, Error>;
+
+/// The planner the options ask for.
+fn fleet_planner(_args: &PreviewArgs) -> FleetPlanner {
+    plan_against
+}
+
+/// `preview … --fleet FILE…`: the plan made against the snapshot, in the output asked for.
+fn preview_against(args: &PreviewArgs, request: &CheckedRequest) -> Result<(), Failure> {
+    let fleet = read_fleet(&args.fleet)?;
+    let plan = fleet_planner(args)(request, &fleet).map_err(|e| Failure::Input(e.to_string()))?;
+    let stdout = io::stdout().lock();
+    let mut out = BufWriter::with_capacity(1 << 20, stdout);
+    let written = match args.output {
+        Output::Json => {
+            let mut response = FleetResponse::new(request, &fleet, &plan);
+            if let Some(id) = &args.request_id {
+                response = response.with_request_id(id.clone());
+            }
+            wire::write_fleet_json(&response, &mut out, args.pretty)
+        }
+        Output::Changes => wire::write_changes_json(request, &fleet, &plan, &mut out, args.pretty),
+        Output::Table => report::write_fleet_table(request, &fleet, &plan, &mut out),
+        Output::Summary => report::write_fleet_summary(request, &fleet, &plan, &mut out),
+    };
+    written
+        .and_then(|()| out.flush())
+        .map_err(|e| Failure::Io(format!("cannot write the response: {e}")))
+}
+
+/// Reads the snapshot's pages, streaming each file: only what the contract's §6 reads of
+/// each desktop is held.
+fn read_fleet(paths: &[PathBuf]) -> Result<Fleet, Failure> {
+    let mut reader = wire::FleetReader::new();
+    for path in paths {
+        let label = path.display().to_string();
+        let cannot = |e: io::Error| Failure::Io(format!("cannot read {label}: {e}"));
+        let file = fs::File::open(path).map_err(cannot)?;
+        reader
+            .read_page_from(&label, io::BufReader::with_capacity(1 << 16, file))
+            .map_err(cannot)?
+            .map_err(|e| Failure::Input(e.to_string()))?;
+    }
+    Ok(reader.finish())
 }
 
 fn planned(request: &eds_entitlement::CheckedRequest) -> Result<eds_entitlement::Plan, Failure> {

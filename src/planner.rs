@@ -131,6 +131,27 @@ impl Plan {
     }
 }
 
+impl Plan {
+    /// This plan of the eligible desktops only, spread over all `eligible.len()` desktops:
+    /// the `i`-th eligible desktop gets this plan's row `i`, the others an empty row.
+    /// `O(n)`; the pairs are not copied.
+    pub(crate) fn spread(self, eligible: impl ExactSizeIterator<Item = bool>) -> Plan {
+        let mut offsets = Vec::with_capacity(eligible.len() + 1);
+        offsets.push(0);
+        let mut row = 0;
+        for is_eligible in eligible {
+            if is_eligible {
+                row += 1;
+            }
+            offsets.push(self.offsets.get(row).copied().unwrap_or(self.users.len()));
+        }
+        Plan {
+            offsets,
+            users: self.users,
+        }
+    }
+}
+
 impl fmt::Debug for Plan {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         /// Rows, summarised; each row's users summarised too.

@@ -1,5 +1,6 @@
 //! The request, as the API takes it, and its validation into a [`CheckedRequest`].
 
+use alloc::string::{String, ToString};
 use core::fmt;
 use core::str::FromStr;
 
@@ -137,7 +138,8 @@ impl fmt::Display for Limit {
 /// A `BatchModifyEntitlement` request as the API takes it, not yet checked.
 ///
 /// Build one with [`Request::new`] and its setters, or read one from the wire with
-/// [`wire::from_json`](crate::wire::from_json). [`Request::check`] turns it into a
+/// `wire::from_json` (feature `serde`) or [`wire::from_query`](crate::wire::from_query).
+/// [`Request::check`] turns it into a
 /// [`CheckedRequest`], which cannot fail to plan. Its fields are public to read and
 /// change; it is `#[non_exhaustive]`, so that a parameter the API adds is not a breaking
 /// change: outside this crate it is built by [`Request::new`], not by a struct literal.
@@ -334,19 +336,12 @@ impl Request {
         }
         let check_users = || check_items(Field::EndUserId, users, &mut Scratch::default());
         if options.parallel && desktops.len().min(users.len()) >= PARALLEL {
-            // Two large lists: check the users on a second thread. The result is the same
-            // as checking in turn: the desktops' error, if any, comes first.
-            std::thread::scope(|scope| {
-                let spawned = std::thread::Builder::new().spawn_scoped(scope, check_users);
-                let desktops = check_items(Field::DesktopId, desktops, &mut Scratch::default());
-                let users = match spawned {
-                    Ok(thread) => thread
-                        .join()
-                        .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
-                    Err(_) => check_users(),
-                };
-                desktops.and(users)
-            })?;
+            // Two large lists: check the users on a second thread (with `std`). The result
+            // is the same as checking in turn: the desktops' error, if any, comes first.
+            let check_desktops =
+                || check_items(Field::DesktopId, desktops, &mut Scratch::default());
+            let (desktops, users) = both(check_desktops, check_users);
+            desktops.and(users)?;
         } else {
             // One scratch buffer for both lists: fresh pages cost more than the hashing.
             let mut scratch = Scratch::default();
@@ -355,6 +350,29 @@ impl Request {
         }
         Ok((max_user_per_desktop, max_desktop_per_user))
     }
+}
+
+/// Runs `first` here and `second` on a scoped second thread, and returns both results; in
+/// turn when a thread cannot be started, or without the `std` feature.
+#[cfg(feature = "std")]
+fn both<A, B: Send>(first: impl FnOnce() -> A, second: impl FnOnce() -> B + Send + Copy) -> (A, B) {
+    std::thread::scope(|scope| {
+        let spawned = std::thread::Builder::new().spawn_scoped(scope, second);
+        let first = first();
+        let second = match spawned {
+            Ok(thread) => thread
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+            Err(_) => second(),
+        };
+        (first, second)
+    })
+}
+
+/// Runs `first`, then `second` (no threads without the `std` feature).
+#[cfg(not(feature = "std"))]
+fn both<A, B>(first: impl FnOnce() -> A, second: impl FnOnce() -> B) -> (A, B) {
+    (first(), second())
 }
 
 /// Options of [`Request::check_with`], set by value:

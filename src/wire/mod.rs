@@ -9,6 +9,10 @@ mod calls;
 #[cfg(feature = "serde")]
 mod compact;
 #[cfg(feature = "serde")]
+mod fleet;
+#[cfg(feature = "serde")]
+mod fleet_json;
+#[cfg(feature = "serde")]
 mod json;
 mod limit;
 #[cfg(feature = "serde")]
@@ -20,6 +24,10 @@ mod types;
 
 #[cfg(feature = "serde")]
 pub use calls::write_call_json;
+#[cfg(feature = "serde")]
+pub use fleet::{fleet_from_json, FleetReader};
+#[cfg(feature = "serde")]
+pub use fleet_json::{write_changes_json, write_fleet_json};
 #[cfg(feature = "serde")]
 pub use json::{from_json, to_json_string, write_json};
 #[cfg(feature = "serde")]
