@@ -17,6 +17,7 @@ use crate::request::{Limit, Strategy};
 /// assert_eq!((0..5).map(|j| shape.quota(j)).collect::<Vec<_>>(), [2, 1, 1, 1, 1]);
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[must_use]
 pub struct Shape {
     desktops: u64,
     users: u64,
