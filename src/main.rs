@@ -64,6 +64,11 @@ struct RequestsArgs {
     /// Print the number of calls, and the per-desktop baseline, on stderr.
     #[arg(long)]
     summary: bool,
+    /// The fleet as it is (DescribeDesktops response bodies, as for preview; repeat for each
+    /// page): desktops that already have their planned users get no call, and users are
+    /// added or revoked where that takes fewer calls than replacing them.
+    #[arg(long, value_name = "FILE")]
+    fleet: Vec<PathBuf>,
     /// The longest plan read, in bytes (suffixes K, M, G, T: powers of 1024); a longer one
     /// is refused with exit status 3.
     #[arg(long, value_name = "BYTES", value_parser = parse_bytes, default_value = "256M")]
@@ -558,7 +563,12 @@ fn requests(args: &RequestsArgs) -> Result<(), Failure> {
     let input = |e: Error| Failure::Input(e.to_string());
     let bytes = read_input(&args.plan, args.max_input_bytes)?;
     let plan = wire::plan_from_json(strip_bom(&bytes)).map_err(input)?;
-    let calls = eds_entitlement::calls(&plan, None, &args.region).map_err(input)?;
+    let fleet = if args.fleet.is_empty() {
+        None
+    } else {
+        Some(read_fleet(&args.fleet)?)
+    };
+    let calls = eds_entitlement::calls(&plan, fleet.as_ref(), &args.region).map_err(input)?;
     let mut out = BufWriter::new(stdout()?);
     let written = calls.iter().try_for_each(|call| {
         match args.format {

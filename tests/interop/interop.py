@@ -35,8 +35,10 @@ on any failure. A missing SDK is a failure, never a skip.
 import json
 import random
 import re
+import os
 import subprocess
 import sys
+import tempfile
 from contextlib import contextmanager
 from urllib.parse import parse_qsl, quote, urlencode
 
@@ -571,10 +573,11 @@ REQUEST_MODELS = {
 LIST_PARAMS = {"EndUserId", "AuthorizeDesktopId", "RevokeDesktopId"}
 
 
-def run_requests(binary, plan_text, fmt, region):
+def run_requests(binary, plan_text, fmt, region, fleet=None):
+    extra = ["--fleet", fleet] if fleet else []
     try:
         proc = subprocess.run([binary, "requests", "-", "--region", region, "--format", fmt,
-                               "--summary"], input=plan_text.encode("utf-8"),
+                               "--summary"] + extra, input=plan_text.encode("utf-8"),
                               capture_output=True, timeout=TIMEOUT_S)
     except (OSError, subprocess.TimeoutExpired) as exc:
         return -1, b"", str(exc).encode()
@@ -661,12 +664,40 @@ def requests_plans(binary, rng):
     return plans
 
 
+def snapshot_file(before, directory):
+    """The fleet `before` as a DescribeDesktops body, through the SDK's response model."""
+    body = ecd_models.DescribeDesktopsResponseBody().from_map({
+        "RequestId": "1", "TotalCount": len(before),
+        "Desktops": [{"DesktopId": d, "DesktopStatus": "Running", "ManagementFlags": ["NoFlag"],
+                      "EndUserIds": sorted(users), "Cpu": 4} for d, users in before.items()]})
+    path = os.path.join(directory, "fleet.json")
+    with open(path, "w", encoding="utf-8") as f:
+        json.dump(body.to_map(), f)
+    return path
+
+
 def run_requests_case(binary, label, plan_text, rng, checks):
     if not checks.check(plan_text is not None, label, "preview made a plan"):
         return
+    calls = run_requests_mode(binary, label, plan_text, rng, checks, with_fleet=False)
+    run_requests_mode(binary, label + " --fleet", plan_text, rng, checks, with_fleet=True)
+    return calls
+
+
+def run_requests_mode(binary, label, plan_text, rng, checks, with_fleet):
+    """Without a snapshot, every desktop starts with a stranger beside its planned users; with
+    one, every other desktop starts with exactly its plan, and must get no call."""
+    models = json.loads(plan_text)["Entitlements"]["AssignModels"]
+    before = {}
+    for i, am in enumerate(models):
+        planned = set(am.get("EndUserIds") or [])
+        before[am["DesktopId"]] = planned if with_fleet and i % 2 == 0 else {"stranger"} | planned
+    before["unlisted desktop"] = {"someone"}
     region = rng.choice(REGIONS)
-    q_status, q_out, q_err = run_requests(binary, plan_text, "query", region)
-    j_status, j_out, j_err = run_requests(binary, plan_text, "json", region)
+    with tempfile.TemporaryDirectory() as directory:
+        fleet = snapshot_file(before, directory) if with_fleet else None
+        q_status, q_out, q_err = run_requests(binary, plan_text, "query", region, fleet)
+        j_status, j_out, j_err = run_requests(binary, plan_text, "json", region, fleet)
     if not checks.check(q_status == 0 and j_status == 0, label, "requests: exit 0",
                         f"query: {q_status} {q_err!r}; json: {j_status} {j_err!r}"):
         return
@@ -676,13 +707,8 @@ def run_requests_case(binary, label, plan_text, rng, checks):
                  f"{len(q_lines)} vs {len(j_lines)}")
     checks.check(q_err.decode().startswith(f"eds-entitlement: {len(q_lines)} call"), label,
                  "--summary counts the calls", q_err)
-    state = {}
-    before = {}
-    models = json.loads(plan_text)["Entitlements"]["AssignModels"]
-    for am in models:  # a fleet where every desktop has a stranger and the planned users
-        before[am["DesktopId"]] = {"stranger"} | set(am.get("EndUserIds") or [])
-    before["unlisted desktop"] = {"someone"}
     state = {d: set(u) for d, u in before.items()}
+    named = set()
     for line, json_line in zip(q_lines, j_lines):
         common, params, problems = query_line_to_map(line)
         checks.check(not problems, label, "query encoding is the SDK's", "; ".join(problems))
@@ -712,10 +738,16 @@ def run_requests_case(binary, label, plan_text, rng, checks):
                      "the SDK client sends exactly the printed parameters",
                      f"{exc!r}" if exc else f"sent {sent!r}\nprinted {flat!r}")
         apply_call(state, action, params)
+        for key in ("DesktopId", "AuthorizeDesktopId", "RevokeDesktopId"):
+            value = params.get(key, [])
+            named.update([value] if isinstance(value, str) else value)
     for am in models:
         d = am["DesktopId"]
         if am.get("InnerStatus") == "FAILED":
-            checks.check(state[d] == before[d], label, f"FAILED {d!r} untouched")
+            checks.check(state[d] == before[d] and d not in named, label,
+                         f"FAILED {d!r} untouched")
+        elif with_fleet and before[d] == set(am["EndUserIds"]):
+            checks.check(d not in named, label, f"unchanged {d!r} gets no call")
         else:
             checks.check(state[d] == set(am["EndUserIds"]), label, f"{d!r} ends as planned",
                          f"has {sorted(state[d])[:10]}..., planned {am['EndUserIds'][:10]}...")
