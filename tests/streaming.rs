@@ -40,7 +40,7 @@ proptest! {
     ) {
         let request = Request::new(
             "cn-hangzhou",
-            (0..n).map(|i| format!("ecd-\"{i}\"\n")),
+            (0..n).map(|i| format!("ecd-\"{i}\"\\")),
             (0..u).map(support::user_name),
         )
         .max_user_per_desktop(k)
