@@ -404,3 +404,71 @@ fn a_huge_unknown_name_gets_no_suggestion() {
         Some(Field::MaxUserPerDesktop)
     );
 }
+
+mod control_characters {
+    use eds_entitlement::{wire, Field, Request};
+    use proptest::prelude::*;
+
+    /// A control character: C0, DEL or C1.
+    fn control() -> impl Strategy<Value = char> {
+        prop_oneof![
+            prop::char::range('\u{0}', '\u{1f}'),
+            Just('\u{7f}'),
+            prop::char::range('\u{80}', '\u{9f}'),
+        ]
+    }
+
+    /// Distinct printable IDs.
+    fn ids() -> impl Strategy<Value = Vec<String>> {
+        prop::collection::vec("[a-z0-9\"\\\\,;é漢 -]{0,8}", 1..8).prop_map(|ids| {
+            ids.into_iter()
+                .enumerate()
+                .map(|(i, id)| format!("x{id}{i}"))
+                .collect()
+        })
+    }
+
+    fn csv(field: Field, ids: &[String]) -> String {
+        let mut text = format!("{field}\n");
+        for id in ids {
+            text.push_str(&format!("\"{}\"\n", id.replace('"', "\"\"")));
+        }
+        text
+    }
+
+    proptest! {
+        /// No ID holding a control character survives any of the three forms, wherever the
+        /// character is and whichever list the ID is in.
+        #[test]
+        fn no_id_with_a_control_character_survives_any_form(
+            mut desktops in ids(), mut users in ids(), c in control(),
+            in_users in any::<bool>(), which in any::<prop::sample::Index>(),
+            at in any::<prop::sample::Index>(),
+        ) {
+            let list = if in_users { &mut users } else { &mut desktops };
+            let id = which.get_mut(list);
+            let cut = at.index(id.chars().count() + 1);
+            let byte = id.char_indices().nth(cut).map_or(id.len(), |(b, _)| b);
+            id.insert(byte, c);
+            let request = Request::new("cn-hangzhou", &desktops, &users);
+
+            let json = serde_json::json!({
+                "RegionId": "cn-hangzhou", "DesktopId": desktops, "EndUserId": users,
+                "Preview": true,
+            })
+            .to_string();
+            let from_json = wire::from_json(json.as_bytes()).and_then(|r| r.check());
+            prop_assert!(from_json.is_err(), "JSON: {json}");
+            let query = wire::to_query(&request);
+            let from_query = wire::from_query(query.as_bytes()).and_then(|r| r.check());
+            prop_assert!(from_query.is_err(), "query: {query}");
+            let from_csv = wire::ids_from_csv(csv(Field::DesktopId, &desktops).as_bytes(), "d.csv", Field::DesktopId)
+                .and_then(|d| {
+                    let u = wire::ids_from_csv(csv(Field::EndUserId, &users).as_bytes(), "u.csv", Field::EndUserId)?;
+                    Request::new("cn-hangzhou", &d, &u).check()
+                });
+            prop_assert!(from_csv.is_err(), "CSV: {desktops:?} {users:?}");
+            prop_assert!(request.check().is_err());
+        }
+    }
+}
