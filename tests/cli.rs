@@ -1,5 +1,4 @@
 //! The `eds-entitlement` command line: golden output, IDs, statuses and exit codes.
-#![cfg(feature = "cli")]
 
 mod support;
 

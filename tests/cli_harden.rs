@@ -1,6 +1,5 @@
 //! The command line under careless and hostile use: unwritable standard error, closed
 //! standard output, odd paths, standard input for lists, huge inputs, memory limits.
-#![cfg(feature = "cli")]
 
 mod support;
 

@@ -1,7 +1,6 @@
 //! The command line's reports for people and programs: `capacity`, `preview --output
 //! summary|table`. Output is pinned byte for byte; the summary's lists are also checked
 //! against the plan in the JSON response.
-#![cfg(feature = "cli")]
 
 mod support;
 

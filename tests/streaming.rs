@@ -1,6 +1,5 @@
 //! Planning while writing: [`PlanRows`] gives the rows of [`plan`], and the streaming writers
 //! write the same bytes as the writers of a whole [`Plan`](eds_entitlement::Plan).
-#![cfg(feature = "cli")]
 
 mod support;
 
