@@ -214,7 +214,7 @@ pub(crate) fn plan_structured(fleet: &Fleet) {
     adds_up(&capacity(&fleet.huge), &fleet.huge, fleet);
 }
 
-/// SPEC §5's figures counted on a real plan, the slow way.
+/// The contract's §5 figures counted on a real plan, the slow way.
 fn counted(shape: &Shape, plan: &Plan) -> Capacity {
     let (n, u) = (shape.desktops(), shape.users());
     let m = shape.desktops_per_user_cap();

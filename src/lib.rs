@@ -41,7 +41,7 @@ let response = Response::new(&request, &plan);
 * [`Request`] is the API's request; [`Request::check`] validates it into a
   [`CheckedRequest`], or says what is wrong with an [`Error`] that names the parameter, the
   value and the position. A checked request cannot fail to plan.
-* [`plan`] makes the canonical plan (SPEC §2) as a [`Plan`] of indices into the request's
+* [`plan`] makes the canonical plan ([the contract](contract), §2) as a [`Plan`] of indices into the request's
   lists; [`plan_shape`] does the same from a [`Shape`], which holds the counts and limits
   and answers, in `O(1)`, every count the plan would show.
 * [`try_plan_rows`] makes the same plan one desktop at a time, as [`PlanRows`], for writers
@@ -49,7 +49,7 @@ let response = Response::new(&request, &plan);
   not on the number of pairs. [`try_plan`] and [`try_plan_rows`] return an error where memory
   cannot be had, never abort.
 * [`capacity`] answers, in `O(1)` and without IDs, what a plan of a [`Shape`] would do
-  (SPEC §5): how many users are fully served, partly served or left out, how many desktops
+  ([the contract](contract), §5): how many users are fully served, partly served or left out, how many desktops
   stay idle, and how many desktops every user would need; [`Shape::binding`] says which
   limit bound the plan.
 * [`verify`] checks any plan against the seven guarantees and says which one fails, and where,
@@ -144,6 +144,10 @@ extern crate alloc;
 mod by_id;
 mod capacity;
 mod changes;
+// The contract's text is `docs/contract.md`, part of the package: the same page on a clone,
+// in the package and on docs.rs.
+#[doc = include_str!("../docs/contract.md")]
+pub mod contract {}
 mod error;
 mod execute;
 mod fleet;

@@ -40,7 +40,7 @@ enum Command {
     /// Reads a BatchModifyEntitlement request and prints the API's response, with the plan.
     #[command(after_help = STATUSES)]
     Preview(PreviewArgs),
-    /// Prints what a plan of this shape would do (SPEC §5's capacity figures), without IDs.
+    /// Prints what a plan of this shape would do (the capacity figures of the contract, §5), without IDs.
     Capacity(CapacityArgs),
     /// Prints the ModifyEntitlement / ModifyUserEntitlement calls that carry out a plan,
     /// one a line, in the order to send them (the contract, §8).
@@ -160,7 +160,7 @@ struct CapacityArgs {
     /// AVERAGE or CENTRAL.
     #[arg(long, value_name = "S", default_value = "AVERAGE")]
     strategy: String,
-    /// Print one JSON object with SPEC §5's keys, for programs.
+    /// Print one JSON object with the keys of the contract, §5, for programs.
     #[arg(long)]
     json: bool,
 }

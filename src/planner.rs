@@ -1,4 +1,4 @@
-//! The canonical planner of SPEC §2, and the [`Plan`] it returns.
+//! The canonical planner of [the contract](crate::contract), §2, and the [`Plan`] it returns.
 
 use alloc::vec;
 use alloc::vec::Vec;
@@ -213,10 +213,10 @@ impl ExactSizeIterator for Rows<'_> {}
 
 impl FusedIterator for Rows<'_> {}
 
-/// Plans `request` by the canonical rule of SPEC §2.
+/// Plans `request` by the canonical rule of [the contract](crate::contract), §2.
 ///
 /// The plan has exactly `T = min(n·k', u·m')` pairs and meets the seven guarantees of
-/// SPEC §2, which [`verify`](crate::verify) checks. It depends on nothing but the request:
+/// [the contract](crate::contract), §2, which [`verify`](crate::verify) checks. It depends on nothing but the request:
 /// the same request gives the same plan on every platform and in every version of this
 /// crate with the same major version.
 ///
@@ -290,7 +290,7 @@ pub fn try_plan_shape(shape: &Shape) -> Result<Plan, Error> {
 
 /// Plans by counts alone: [`plan`] for a request of this shape.
 ///
-/// SPEC §2 deals positions `0..T` to users in order, position `t` going to desktop `t mod n`.
+/// [The contract](crate::contract), §2, deals positions `0..T` to users in order, position `t` going to desktop `t mod n`.
 /// So desktop `i` gets the owners of positions `i, i + n, i + 2n, …`: the users of its
 /// row `s` (`s`-th user) are the owners of the positions `s·n, s·n + 1, …`, which desktops
 /// meet one after another. One cursor per row walks those owners forward as `i` grows: the

@@ -29,7 +29,7 @@ pub fn one_line(text: &str) -> std::borrow::Cow<'_, str> {
     error::one_line(text)
 }
 
-/// Writes SPEC §5's figures for `shape`, one per line, label and value aligned, then which
+/// Writes [the contract](crate::contract)'s §5 figures for `shape`, one per line, label and value aligned, then which
 /// limit bound the plan. `O(1)`.
 ///
 /// ```
@@ -63,7 +63,7 @@ pub fn write_capacity<W: Write>(shape: &Shape, mut out: W) -> io::Result<()> {
             if m == 1 { "" } else { "s" }
         ),
         // Without MaxDesktopPerUser, CENTRAL gives the first users every desktop: the
-        // figure is what AVERAGE needs (SPEC §5), and the label says so.
+        // figure is what AVERAGE needs (the contract, §5), and the label says so.
         None => format!(
             "{} (for every user to get a desktop under AVERAGE)",
             c.desktops_needed
@@ -109,7 +109,7 @@ pub fn write_capacity<W: Write>(shape: &Shape, mut out: W) -> io::Result<()> {
 /// one per line under a heading (`  (none)` when there is none). The figures come first so
 /// that a long list does not hide them.
 ///
-/// Needs no plan: by SPEC §2 a user is left out exactly when its quota is `0`, and a desktop
+/// Needs no plan: by [the contract](crate::contract), §2, a user is left out exactly when its quota is `0`, and a desktop
 /// exactly when its load is `0`. `O(n + u)`.
 ///
 /// ```

@@ -1,4 +1,4 @@
-//! The API's response (SPEC §3): [`Response`], [`Status`] and the derived [`ApiId`]s.
+//! The API's response ([the contract](crate::contract), §3): [`Response`], [`Status`] and the derived [`ApiId`]s.
 
 use alloc::format;
 use alloc::string::{String, ToString};
@@ -138,7 +138,7 @@ impl fmt::Display for ApiId {
     }
 }
 
-/// The API's response body for a plan, field for field (SPEC §3):
+/// The API's response body for a plan, field for field ([the contract](crate::contract), §3):
 ///
 /// ```json
 /// {"RequestId":"…","Entitlements":{"Status":"FINISHED","TaskId":"…",

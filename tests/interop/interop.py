@@ -3,7 +3,7 @@
 
 Usage: interop.py BINARY
 
-What it proves, per generated request (SPEC sections 1 to 3):
+What it proves, per generated request (docs/contract.md §1 to §3):
   * the request is built with the SDK's own model (`BatchModifyEntitlementRequest`) and put
     into both wire forms exactly as the SDK does:
       - JSON: `to_map()` serialised with `json.dumps` (ASCII escapes) or with the SDK's own
@@ -17,8 +17,8 @@ What it proves, per generated request (SPEC sections 1 to 3):
         Signature: the crate must accept and ignore them;
   * both forms give exit status 0 and byte-identical stdout (same plan, same IDs);
   * the output reads back through the SDK's response model (`from_map`, and the client's own
-    response parsing) with nothing lost or misnamed, keys in SPEC section 3's order;
-  * the plan equals an independent reference implementation of SPEC section 2 (quotas and
+    response parsing) with nothing lost or misnamed, keys in the contract's §3 order;
+  * the plan equals an independent reference implementation of docs/contract.md §2 (quotas and
     dealing), and satisfies the section 2 guarantees 1 to 7 checked directly;
   * statuses follow `Preview`; RequestId/TaskId look like the API's and differ between
     different requests;
@@ -61,7 +61,7 @@ SEED = 20200930          # the API version, as good a seed as any
 RANDOM_CASES = 64        # generated requests, on top of the fixed ones below
 TIMEOUT_S = 120          # per binary run
 
-# RPC common parameters (SPEC section 1): accepted and ignored by the crate.
+# RPC common parameters (docs/contract.md §1): accepted and ignored by the crate.
 COMMON_PARAMS = {
     "Action", "Version", "Format", "AccessKeyId", "Signature", "SignatureMethod",
     "SignatureVersion", "SignatureNonce", "Timestamp", "SecurityToken",
@@ -112,7 +112,7 @@ def shorten(text, limit=600):
     return text if len(text) <= limit else text[:limit] + f"... ({len(text)} chars)"
 
 
-# --- SPEC section 2: the reference planner --------------------------------------------------
+# --- docs/contract.md §2: the reference planner --------------------------------------------------
 def effective_limits(n, u, k, m):
     """k' = min(MaxUserPerDesktop, u), m' = min(MaxDesktopPerUser, n); absent/0 = unlimited."""
     return (min(k, u) if k else u), (min(m, n) if m else n)
@@ -121,7 +121,7 @@ def effective_limits(n, u, k, m):
 def reference_plan(desktops, users, k, m, strategy):
     """Returns (T, quotas, plan) where plan[i] is desktop i's list of user IDs.
 
-    Written straight from SPEC section 2, favouring obviousness over speed."""
+    Written straight from docs/contract.md §2, favouring obviousness over speed."""
     n, u = len(desktops), len(users)
     kk, mm = effective_limits(n, u, k, m)
     total = min(n * kk, u * mm)
@@ -142,7 +142,7 @@ def reference_plan(desktops, users, k, m, strategy):
 
 
 def guarantee_problems(desktops, users, k, m, strategy, assign_models):
-    """SPEC section 2's guarantees 1 to 7, checked on an output plan without the reference."""
+    """The contract's §2 guarantees 1 to 7, checked on an output plan without the reference."""
     problems = []
     n, u = len(desktops), len(users)
     kk, mm = effective_limits(n, u, k, m)
@@ -189,9 +189,9 @@ def guarantee_problems(desktops, users, k, m, strategy, assign_models):
     return problems
 
 
-# SPEC section 2's worked examples: (n, u, MaxUserPerDesktop, MaxDesktopPerUser, Strategy, T,
+# The contract's §2 worked examples: (n, u, MaxUserPerDesktop, MaxDesktopPerUser, Strategy, T,
 # quotas, plan as desktop -> users letters).
-SPEC_EXAMPLES = [
+CONTRACT_EXAMPLES = [
     (3, 2, 1, 0, "AVERAGE", 3, [2, 1], ["A", "A", "B"]),
     (3, 2, 1, 0, "CENTRAL", 3, [3, 0], ["A", "A", "A"]),
     (3, 4, 1, 2, "AVERAGE", 3, [1, 1, 1, 0], ["A", "B", "C"]),
@@ -212,7 +212,7 @@ class Case:
     def __init__(self, label, request, expected_plan=None):
         self.label = label
         self.request = request              # ecd_models.BatchModifyEntitlementRequest
-        self.expected_plan = expected_plan  # literal plan from the SPEC table, if any
+        self.expected_plan = expected_plan  # literal plan from the contract's table, if any
 
 
 def unique_ids(rng, count, plain, tricky_rate):
@@ -249,8 +249,8 @@ def make_request(desktops, users, k, m, strategy, preview, region):
 
 def generate_cases(rng):
     cases = []
-    # 1. SPEC section 2's worked examples, with their literal expected plans.
-    for idx, (n, u, k, m, strategy, _t, _q, plan) in enumerate(SPEC_EXAMPLES):
+    # 1. the contract's §2 worked examples, with their literal expected plans.
+    for idx, (n, u, k, m, strategy, _t, _q, plan) in enumerate(CONTRACT_EXAMPLES):
         users = [chr(ord("A") + j) for j in range(u)]
         req = make_request([f"d{i + 1}" for i in range(n)], users, k, m, strategy,
                            idx % 2 == 0, "cn-hangzhou")
@@ -430,7 +430,7 @@ def ordered_pairs(pairs):
 
 
 def key_order_problems(body):
-    """SPEC section 3: RequestId, Entitlements{Status, TaskId, AssignModels[{DesktopId,
+    """docs/contract.md §3: RequestId, Entitlements{Status, TaskId, AssignModels[{DesktopId,
     InnerStatus, EndUserIds}]}, in this order and nothing else."""
     problems = []
     if list(body) != ["RequestId", "Entitlements"]:
@@ -494,7 +494,7 @@ def run_case(binary, case, idx, rng, checks, ids_seen):
     checks.check(capture.result[1] == out, label, "query output == json output",
                  "json vs query: " + first_difference(out, capture.result[1]))
 
-    # Parameter order is not significant (SPEC section 1: order by N, not by position).
+    # Parameter order is not significant (docs/contract.md §1: order by N, not by position).
     pairs = capture.query.split("&")
     rng.shuffle(pairs)
     shuffled = run_binary(binary, "query", "&".join(pairs))
@@ -503,14 +503,14 @@ def run_case(binary, case, idx, rng, checks, ids_seen):
                  (f"json vs query: {first_difference(out, shuffled[1])}" if shuffled[0] == 0
                   else describe_run(shuffled)) + f"; request {'&'.join(pairs)}")
 
-    # Step 4: the output is JSON in SPEC section 3's shape and reads back through the SDK.
+    # Step 4: the output is JSON in the contract's §3 shape and reads back through the SDK.
     try:
         body = json.loads(out, object_pairs_hook=ordered_pairs)
     except ValueError as exc:
         checks.check(False, label, "output is JSON", f"{exc}: {out!r}")
         return
     problems = key_order_problems(body)
-    checks.check(not problems, label, "response keys in SPEC order", "; ".join(problems))
+    checks.check(not problems, label, "response keys in the contract's order", "; ".join(problems))
     model = ecd_models.BatchModifyEntitlementResponseBody().from_map(json.loads(out))
     checks.check(model.to_map() == json.loads(out), label, "from_map/to_map round trip",
                  f"to_map {model.to_map()!r}\noutput {json.loads(out)!r}")
@@ -531,7 +531,7 @@ def run_case(binary, case, idx, rng, checks, ids_seen):
     ent = body.get("Entitlements") or {}
     models = ent.get("AssignModels") or []
 
-    # Statuses follow Preview (SPEC section 3).
+    # Statuses follow Preview (docs/contract.md §3).
     want = "FINISHED" if req.preview else "NOT_STARTED"
     statuses = [ent.get("Status")] + [am.get("InnerStatus") for am in models]
     checks.check(all(s == want for s in statuses), label, f"statuses all {want}", statuses)
@@ -544,17 +544,17 @@ def run_case(binary, case, idx, rng, checks, ids_seen):
     key = json.dumps([desktops, users, k or 0, m or 0, strategy, req.preview, req.region_id])
     ids_seen.append((key, rid, tid, label))
 
-    # Step 5: the plan itself, against the reference planner and SPEC's guarantees.
+    # Step 5: the plan itself, against the reference planner and the contract's guarantees.
     got = [am.get("EndUserIds") for am in models]
     _total, _quotas, want_plan = reference_plan(desktops, users, k, m, strategy)
     checks.check([am.get("DesktopId") for am in models] == desktops and got == want_plan,
-                  label, "plan == SPEC section 2 reference",
+                  label, "plan == docs/contract.md §2 reference",
                   f"got {list(zip([am.get('DesktopId') for am in models], got))}\n"
                   f"want {list(zip(desktops, want_plan))}")
     problems = guarantee_problems(desktops, users, k, m, strategy, models)
-    checks.check(not problems, label, "SPEC section 2 guarantees 1-7", "; ".join(problems))
+    checks.check(not problems, label, "docs/contract.md §2 guarantees 1-7", "; ".join(problems))
     if case.expected_plan is not None:
-        checks.check(got == case.expected_plan, label, "plan == SPEC worked example",
+        checks.check(got == case.expected_plan, label, "plan == the contract's worked example",
                      f"got {got}, want {case.expected_plan}")
 
 
@@ -762,8 +762,8 @@ def main():
     binary = sys.argv[1]
     checks = Checks()
 
-    # The reference planner reproduces SPEC section 2's worked examples (checks the checker).
-    for n, u, k, m, strategy, t, quotas, plan in SPEC_EXAMPLES:
+    # The reference planner reproduces the contract's §2 worked examples (checks the checker).
+    for n, u, k, m, strategy, t, quotas, plan in CONTRACT_EXAMPLES:
         users = [chr(ord("A") + j) for j in range(u)]
         got = reference_plan([f"d{i}" for i in range(n)], users, k, m, strategy)
         checks.check(got == (t, quotas, [list(p) for p in plan]), "reference",
@@ -781,7 +781,7 @@ def main():
               f"k={req.max_user_per_desktop} m={req.max_desktop_per_user} "
               f"{req.strategy} preview={req.preview}")
 
-    # Different requests get different RequestIds and TaskIds (SPEC section 3).
+    # Different requests get different RequestIds and TaskIds (docs/contract.md §3).
     for name, col in [("RequestId", 1), ("TaskId", 2)]:
         owner = {}
         clashes = []
