@@ -7,7 +7,7 @@ use eds_entitlement::{plan, wire, Plan, Request, Response};
 use proptest::prelude::*;
 
 /// IDs drawn from characters that matter to JSON: quotes, backslashes, every control
-/// character, DEL, non-ASCII, and plain letters; made distinct by a suffix.
+/// character, DEL, non-ASCII, and plain letters; made distinct by a prefix.
 fn ids(max: usize) -> impl Strategy<Value = Vec<String>> {
     let ch = prop_oneof![
         4 => prop::char::range('a', 'z'),
@@ -21,7 +21,8 @@ fn ids(max: usize) -> impl Strategy<Value = Vec<String>> {
     prop::collection::vec(prop::collection::vec(ch, 0..6), 0..max).prop_map(|ids| {
         ids.into_iter()
             .enumerate()
-            .map(|(i, chars)| chars.into_iter().collect::<String>() + &i.to_string())
+            // The index first, then a ':': a suffix could collide ("1"+"4" and ""+"14").
+            .map(|(i, chars)| format!("{i}:{}", chars.into_iter().collect::<String>()))
             .collect()
     })
 }
