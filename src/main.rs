@@ -597,14 +597,10 @@ fn read_request(
     cap: u64,
 ) -> Result<Request, Failure> {
     let bytes = read_input(input.unwrap_or(Path::new("-")), cap)?;
-    let text = strip_bom(&bytes);
-    let format = format.unwrap_or_else(|| match text.iter().find(|b| !b.is_ascii_whitespace()) {
-        Some(b'{') => Format::Json,
-        _ => Format::Query,
-    });
     let request = match format {
-        Format::Json => wire::from_json(text),
-        Format::Query => wire::from_query(text),
+        Some(Format::Json) => wire::from_json(&bytes),
+        Some(Format::Query) => wire::from_query(&bytes),
+        None => wire::from_bytes(&bytes),
     };
     request.map_err(|e| Failure::Input(e.to_string()))
 }
