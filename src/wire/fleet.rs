@@ -62,10 +62,11 @@ impl FleetReader {
     ///
     /// # Errors
     ///
-    /// [`Error::SnapshotJson`] for text that is not JSON, with the 1-based byte and the
-    /// desktop being read; [`Error::Snapshot`] for JSON that is not a snapshot (see
+    /// [`Error::Utf16`] for a UTF-16 page; [`Error::SnapshotJson`] for text that is not
+    /// JSON, with the 1-based byte and the desktop being read; [`Error::Snapshot`] for JSON that is not a snapshot (see
     /// [`SnapshotProblem`]), naming `file` and the desktop's 1-based position.
     pub fn read_page(&mut self, file: &str, page: &[u8]) -> Result<(), Error> {
+        super::reject_utf16(page, file)?;
         // Through the streaming reader, so that both say the same byte for the same error
         // (serde_json's slice reader places some errors one byte earlier).
         match self.read_page_from(file, page) {
