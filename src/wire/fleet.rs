@@ -66,7 +66,6 @@ impl FleetReader {
     /// JSON, with the 1-based byte and the desktop being read; [`Error::Snapshot`] for JSON that is not a snapshot (see
     /// [`SnapshotProblem`]), naming `file` and the desktop's 1-based position.
     pub fn read_page(&mut self, file: &str, page: &[u8]) -> Result<(), Error> {
-        super::reject_utf16(page, file)?;
         // Through the streaming reader, so that both say the same byte for the same error
         // (serde_json's slice reader places some errors one byte earlier).
         match self.read_page_from(file, page) {
@@ -88,7 +87,8 @@ impl FleetReader {
     ///
     /// # Errors
     ///
-    /// As [`FleetReader::read_page`]; an I/O error of `reader` is an [`io::Error`] (the outer
+    /// As [`FleetReader::read_page`] ([`Error::Utf16`] when the first buffer read starts
+    /// as UTF-16 does); an I/O error of `reader` is an [`io::Error`] (the outer
     /// `Err`), apart from the snapshot's errors (the inner one).
     pub fn read_page_from<R: io::Read>(
         &mut self,
@@ -97,8 +97,13 @@ impl FleetReader {
     ) -> Result<Result<(), Error>, io::Error> {
         let counted = Counted::new(reader);
         let lines = counted.lines.clone();
-        let mut de =
-            serde_json::Deserializer::from_reader(io::BufReader::with_capacity(BUFFER, counted));
+        let mut buffered = io::BufReader::with_capacity(BUFFER, counted);
+        // UTF-16 is told by its first two bytes.
+        let head = io::BufRead::fill_buf(&mut buffered)?;
+        if let Err(e) = super::reject_utf16(head, file) {
+            return Ok(Err(e));
+        }
+        let mut de = serde_json::Deserializer::from_reader(buffered);
         match self.read(file, &mut de, |line, column| lines.byte_of(line, column)) {
             Ok(()) => Ok(Ok(())),
             Err(Failed::Snapshot(e)) => Ok(Err(e)),
