@@ -5,6 +5,49 @@ use alloc::vec;
 use alloc::vec::Vec;
 use core::fmt;
 
+use crate::error::IdProblem;
+
+/// What makes `id` no ID, if anything: the one rule for IDs of every form (JSON, the
+/// query form, CSV, a [`Request`](crate::Request) built in code), which
+/// [`Request::check`](crate::Request::check) applies to every ID. An ID holds no control
+/// character ([`char::is_control`]: NUL, tab, line breaks, DEL, C1), and neither begins
+/// nor ends with whitespace ([`char::is_whitespace`], as [`str::trim`] removes it).
+///
+/// The rule keeps every message and report one line, and nothing is silently changed: a
+/// padded ID is rejected, not trimmed. An empty ID is not this rule's ([`Error::EmptyId`](crate::Error::EmptyId)).
+///
+/// Costs `O(len)`, one pass over the bytes.
+///
+/// ```
+/// use eds_entitlement::{id_problem, IdProblem};
+///
+/// assert_eq!(id_problem("ecd-a"), None);
+/// assert_eq!(id_problem("Zoë Ann"), None);
+/// assert_eq!(id_problem("ecd\0a"), Some(IdProblem::ControlCharacter { character: '\0' }));
+/// assert_eq!(id_problem("ecd-a\u{85}"), Some(IdProblem::ControlCharacter { character: '\u{85}' }));
+/// assert_eq!(id_problem(" Alice"), Some(IdProblem::Whitespace));
+/// ```
+pub fn id_problem(id: &str) -> Option<IdProblem> {
+    let bytes = id.as_bytes();
+    // Control characters are the bytes below 0x20 and 0x7F, and C1's `C2 80` to `C2 9F`
+    // (a C2 byte always starts a character in UTF-8).
+    let mut from = 0;
+    while let Some(i) = bytes[from..]
+        .iter()
+        .position(|&b| b < 0x20 || b == 0x7F || b == 0xC2)
+    {
+        let at = from + i;
+        if bytes[at] != 0xC2 || bytes.get(at + 1).is_some_and(|&b| b < 0xA0) {
+            let character = id[at..].chars().next().unwrap_or_default();
+            return Some(IdProblem::ControlCharacter { character });
+        }
+        from = at + 1;
+    }
+    let padded = id.chars().next().is_some_and(char::is_whitespace)
+        || id.chars().next_back().is_some_and(char::is_whitespace);
+    padded.then_some(IdProblem::Whitespace)
+}
+
 /// An ordered list of IDs (desktop IDs or end-user IDs), as the request gives them.
 ///
 /// Order is priority: the planner deals desktops and users in this order.
@@ -110,6 +153,13 @@ impl IdList {
 }
 
 impl IdList {
+    /// The first ID that [`id_problem`] rejects, with its 0-based index.
+    pub(crate) fn first_invalid(&self) -> Option<(usize, IdProblem)> {
+        self.iter()
+            .enumerate()
+            .find_map(|(i, id)| id_problem(id).map(|p| (i, p)))
+    }
+
     /// The index of the first empty ID, if any: one pass over the end offsets.
     pub(crate) fn first_empty(&self) -> Option<usize> {
         let mut previous = 0;

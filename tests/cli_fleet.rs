@@ -1,6 +1,5 @@
 //! `preview --fleet` (the contract, §6): golden outputs of a hand-made two-page snapshot in
 //! every output, exit statuses, and the bytes without a snapshot.
-#![cfg(feature = "cli")]
 
 mod support;
 

@@ -1,6 +1,5 @@
 //! `eds-entitlement requests`: the calls for a plan, as query-form lines or JSON objects,
 //! and its exit statuses and messages (the contract, §8).
-#![cfg(feature = "cli")]
 
 mod support;
 
