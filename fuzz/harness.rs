@@ -45,6 +45,50 @@ pub(crate) fn request_query(data: &[u8]) {
     }
 }
 
+/// `csv_ids`: arbitrary bytes as a CSV file of IDs (the first byte picks the list). What
+/// is accepted is a list of IDs that [`Request::check`] would take (non-empty, distinct,
+/// without control characters or padding), and the same list written back as CSV reads
+/// the same; any error is one line.
+#[cfg(feature = "csv")]
+pub(crate) fn csv_ids(data: &[u8]) {
+    use eds_entitlement::Field;
+    if data.len() > MAX_INPUT {
+        return;
+    }
+    let Some((&pick, text)) = data.split_first() else {
+        return;
+    };
+    let field = if pick % 2 == 0 {
+        Field::DesktopId
+    } else {
+        Field::EndUserId
+    };
+    let Ok(ids) = error_or(wire::ids_from_csv(text, "fuzz.csv", field)) else {
+        return;
+    };
+    let mut seen = std::collections::HashSet::new();
+    for id in &ids {
+        assert!(!id.is_empty(), "an empty ID");
+        assert_eq!(eds_entitlement::id_problem(id), None, "{id:?}");
+        assert!(seen.insert(id), "a repeated ID: {id:?}");
+    }
+    // Written back, one quoted ID a row under a header, it reads the same.
+    let mut again = format!("{}\r\n", field.name());
+    for id in &ids {
+        again.push('"');
+        again.push_str(&id.replace('"', "\"\""));
+        again.push_str("\"\r\n");
+    }
+    match wire::ids_from_csv(again.as_bytes(), "again.csv", field) {
+        Ok(read) => assert_eq!(read, ids, "{again:?}"),
+        Err(e) => panic!("the list written back is refused: {e}: {again:?}"),
+    }
+    if !ids.is_empty() {
+        let request = Request::new("cn-hangzhou", &ids, [] as [&str; 0]);
+        assert!(request.check().is_ok(), "the CSV's IDs fail the check");
+    }
+}
+
 /// A request read from either form survives the query form's encoder and parser.
 fn same_in_the_query_form(request: &Request) {
     if request.desktop_ids.is_empty() {
@@ -95,6 +139,13 @@ fn plan_and_verify(request: Request) {
     let Ok(request) = error_or(request.check()) else {
         return;
     };
+    // Whatever form it came in, an accepted ID holds no control character (issue 11).
+    for id in request.desktop_ids().iter().chain(request.end_user_ids()) {
+        assert!(
+            !id.chars().any(char::is_control),
+            "an accepted ID holds a control character: {id:?}"
+        );
+    }
     if request.shape().assignments() > MAX_PAIRS {
         return;
     }

@@ -62,6 +62,12 @@ fn plan_structured_inputs_replay() {
     });
 }
 
+#[cfg(feature = "csv")]
+#[test]
+fn csv_ids_inputs_replay() {
+    replay("csv_ids", harness::csv_ids);
+}
+
 #[test]
 fn request_query_inputs_replay() {
     replay("request_query", harness::request_query);

@@ -441,6 +441,12 @@ fn id_list<'de, E: de::Error>(
     if let Some(list) = plain_strings(raw.get()) {
         return Ok(Some(list));
     }
+    match Value::of(raw, input).map_err(|e| reject(slot, e))? {
+        Value::Array => {}
+        Value::Null => return Ok(None),
+        // A number as written, not as serde_json would re-print it.
+        other => return Err(other.wrong(slot, field, None, ID_LIST)),
+    }
     let mut de = serde_json::Deserializer::from_str(raw.get());
     IdListSeed {
         slot,
