@@ -7,9 +7,10 @@ use eds_entitlement::{plan, wire, Plan, Request, Response};
 use proptest::prelude::*;
 
 /// IDs drawn from characters that matter to JSON: quotes, backslashes, non-ASCII, and
-/// plain letters; made distinct by a suffix. (IDs hold no control character and no
-/// whitespace at their ends, or the request is not checked; the `RequestId`, which is not
-/// an ID, carries every control character to the writer.)
+/// plain letters; made distinct by their index in front (a suffix alone lets "1"+"4" and
+/// ""+"14" collide), and ending in it. (IDs hold no control character and no whitespace at
+/// their ends, or the request is not checked; the `RequestId`, which is not an ID, carries
+/// every control character to the writer.)
 fn ids(max: usize) -> impl Strategy<Value = Vec<String>> {
     let ch = prop_oneof![
         4 => prop::char::range('a', 'z'),
@@ -22,7 +23,7 @@ fn ids(max: usize) -> impl Strategy<Value = Vec<String>> {
     prop::collection::vec(prop::collection::vec(ch, 0..6), 0..max).prop_map(|ids| {
         ids.into_iter()
             .enumerate()
-            .map(|(i, chars)| format!("x{}{i}", chars.into_iter().collect::<String>()))
+            .map(|(i, chars)| format!("x{i}:{}{i}", chars.into_iter().collect::<String>()))
             .collect()
     })
 }

@@ -257,7 +257,7 @@ pub fn to_json_string(response: &Response<'_>) -> String {
     }
 }
 
-fn json_error(e: &serde_json::Error) -> Error {
+pub(super) fn json_error(e: &serde_json::Error) -> Error {
     let text = e.to_string();
     let place = format!(" at line {} column {}", e.line(), e.column());
     let message = text.strip_suffix(&place).unwrap_or(&text).to_owned();

@@ -6,6 +6,7 @@ use std::fmt;
 use serde::de::{Deserializer, MapAccess, Visitor};
 use serde_json::value::RawValue;
 
+use super::json::json_error;
 use crate::error::{shown, Error, PlanProblem, PlanShape};
 use crate::execute::{PlanResponse, PlannedDesktop};
 use crate::response::Status;
@@ -214,17 +215,6 @@ impl<'de> Visitor<'de> for Fields {
             fields.push((key, map.next_value::<&RawValue>()?));
         }
         Ok(fields)
-    }
-}
-
-fn json_error(e: &serde_json::Error) -> Error {
-    let text = e.to_string();
-    let place = format!(" at line {} column {}", e.line(), e.column());
-    let message = text.strip_suffix(&place).unwrap_or(&text).to_owned();
-    Error::Json {
-        line: e.line(),
-        column: e.column(),
-        message,
     }
 }
 
