@@ -96,6 +96,18 @@ fn utf16_is_refused_in_one_line_in_every_form() {
                     "{case}"
                 );
             }
+            let snapshot = utf16(r#"{"TotalCount":0,"Desktops":[]}"#, big_endian, bom);
+            assert_eq!(
+                wire::fleet_from_json([("fleet.json", &snapshot)])
+                    .unwrap_err()
+                    .to_string(),
+                "fleet.json is UTF-16: save as UTF-8"
+            );
+            let plan = utf16(r#"{"Entitlements":{"AssignModels":[]}}"#, big_endian, bom);
+            assert_eq!(
+                wire::plan_from_json(&plan).unwrap_err().to_string(),
+                "the plan is UTF-16: save as UTF-8"
+            );
             let path = file(&format!("utf16-{big_endian}-{bom}.csv"), &csv);
             assert_eq!(
                 preview_bad(&["--desktops", arg(&path), "--region", "r"], b""),

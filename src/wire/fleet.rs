@@ -62,10 +62,11 @@ impl FleetReader {
     ///
     /// # Errors
     ///
-    /// [`Error::SnapshotJson`] for text that is not JSON, with the 1-based byte and the
-    /// desktop being read; [`Error::Snapshot`] for JSON that is not a snapshot (see
+    /// [`Error::Utf16`] for a UTF-16 page; [`Error::SnapshotJson`] for text that is not
+    /// JSON, with the 1-based byte and the desktop being read; [`Error::Snapshot`] for JSON that is not a snapshot (see
     /// [`SnapshotProblem`]), naming `file` and the desktop's 1-based position.
     pub fn read_page(&mut self, file: &str, page: &[u8]) -> Result<(), Error> {
+        super::reject_utf16(page, file)?;
         let mut de = serde_json::Deserializer::from_slice(page);
         self.read(file, &mut de, |line, column| byte_of(page, line, column))
             .map_err(|failed| match failed {

@@ -30,7 +30,8 @@ use crate::response::Status;
 ///
 /// # Errors
 ///
-/// [`Error::Json`] for text that is not JSON, with its line and column;
+/// [`Error::Utf16`] for UTF-16 text; [`Error::Json`] for text that is not JSON, with its
+/// line and column;
 /// [`Error::NotAPlan`] when there is no `Entitlements.AssignModels` list; [`Error::Plan`]
 /// for a bad item, with its 1-based position.
 ///
@@ -45,6 +46,7 @@ use crate::response::Status;
 /// # Ok::<(), eds_entitlement::Error>(())
 /// ```
 pub fn plan_from_json(input: &[u8]) -> Result<PlanResponse, Error> {
+    super::reject_utf16(input, "the plan")?;
     let body: &RawValue = serde_json::from_slice(input).map_err(|e| json_error(&e))?;
     let entitlements = field(body, "body", "Entitlements", "Entitlements")?;
     let models = field(
