@@ -212,3 +212,18 @@ fn changes_need_a_snapshot() {
         "eds-entitlement: --request-id and --pretty shape the response JSON: they go with --output json only"
     );
 }
+
+/// `sdk_snapshot.json` is `tools/make_snapshot.py 12 6 … --pretty`: every field of the
+/// SDK's `DescribeDesktopsResponseBodyDesktops` filled in, as its `to_map()` names them.
+#[test]
+fn a_snapshot_built_with_the_sdk_model_reads_and_matches_the_golden_table() {
+    let table = stdout_of(&[
+        "preview",
+        "tests/golden/fleet/sdk_request.json",
+        "--fleet",
+        "tests/golden/fleet/sdk_snapshot.json",
+        "--output",
+        "table",
+    ]);
+    assert_eq!(table, golden("sdk_table.txt"));
+}

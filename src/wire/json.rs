@@ -13,7 +13,7 @@ use crate::error::{shown, Error, Field, LimitProblem};
 use crate::ids::IdList;
 use crate::planner::PlanRows;
 use crate::request::{CheckedRequest, Request, Strategy};
-use crate::response::{derived_ids, Body, Response, Status};
+use crate::response::{derived_ids, status_of, Body, Response};
 
 /// Reads a request in the JSON form, as the SDKs' `to_map()` writes it:
 ///
@@ -197,11 +197,7 @@ pub fn write_json_rows<W: io::Write>(
         ));
     }
     let (derived, task_id) = derived_ids(request);
-    let status = if request.preview() {
-        Status::Finished
-    } else {
-        Status::NotStarted
-    };
+    let status = status_of(request);
     let request_id = request_id.unwrap_or(&derived);
     if pretty {
         let body = Body {
