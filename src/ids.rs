@@ -28,24 +28,34 @@ use crate::error::IdProblem;
 /// assert_eq!(id_problem(" Alice"), Some(IdProblem::Whitespace));
 /// ```
 pub fn id_problem(id: &str) -> Option<IdProblem> {
-    let bytes = id.as_bytes();
-    // Control characters are the bytes below 0x20 and 0x7F, and C1's `C2 80` to `C2 9F`
-    // (a C2 byte always starts a character in UTF-8).
+    if let Some(at) = first_control(id.as_bytes()) {
+        let character = id[at..].chars().next().unwrap_or_default();
+        return Some(IdProblem::ControlCharacter { character });
+    }
+    padded(id).then_some(IdProblem::Whitespace)
+}
+
+/// The byte offset of the first control character in `text` (UTF-8): the bytes below 0x20
+/// and 0x7F, and C1's `C2 80` to `C2 9F` (a C2 byte always starts a character).
+fn first_control(text: &[u8]) -> Option<usize> {
     let mut from = 0;
-    while let Some(i) = bytes[from..]
+    while let Some(i) = text[from..]
         .iter()
         .position(|&b| b < 0x20 || b == 0x7F || b == 0xC2)
     {
         let at = from + i;
-        if bytes[at] != 0xC2 || bytes.get(at + 1).is_some_and(|&b| b < 0xA0) {
-            let character = id[at..].chars().next().unwrap_or_default();
-            return Some(IdProblem::ControlCharacter { character });
+        if text[at] != 0xC2 || text.get(at + 1).is_some_and(|&b| b < 0xA0) {
+            return Some(at);
         }
         from = at + 1;
     }
-    let padded = id.chars().next().is_some_and(char::is_whitespace)
-        || id.chars().next_back().is_some_and(char::is_whitespace);
-    padded.then_some(IdProblem::Whitespace)
+    None
+}
+
+/// Whether `id` begins or ends with whitespace.
+fn padded(id: &str) -> bool {
+    id.chars().next().is_some_and(char::is_whitespace)
+        || id.chars().next_back().is_some_and(char::is_whitespace)
 }
 
 /// An ordered list of IDs (desktop IDs or end-user IDs), as the request gives them.
@@ -154,10 +164,21 @@ impl IdList {
 
 impl IdList {
     /// The first ID that [`id_problem`] rejects, with its 0-based index.
+    ///
+    /// [`id_problem`] in one pass over the list's text for control characters (which no ID
+    /// boundary splits), then over the IDs before the first of them for padding: at one ID,
+    /// a control character is its problem, as [`id_problem`] says.
     pub(crate) fn first_invalid(&self) -> Option<(usize, IdProblem)> {
-        self.iter()
-            .enumerate()
-            .find_map(|(i, id)| id_problem(id).map(|p| (i, p)))
+        let control = first_control(self.text.as_bytes()).map(|at| {
+            let index = self.ends.partition_point(|&end| end <= at);
+            let character = self.text[at..].chars().next().unwrap_or_default();
+            (index, IdProblem::ControlCharacter { character })
+        });
+        let before = control.map_or(self.len(), |(index, _)| index);
+        (0..before)
+            .find(|&i| self.get(i).is_some_and(padded))
+            .map(|i| (i, IdProblem::Whitespace))
+            .or(control)
     }
 
     /// The index of the first empty ID, if any: one pass over the end offsets.
@@ -437,6 +458,27 @@ mod tests {
             format!("{many:#?}"),
             "[\n    \"d0\",\n    \"d1\",\n    \"d2\",\n    \"d3\",\n    \"d4\",\n    … 999995 more,\n]"
         );
+    }
+
+    #[test]
+    fn first_invalid_is_the_first_id_that_id_problem_rejects() {
+        let pieces = [
+            "", "a", "é", " ", "\u{a0}", "\t", "\0", "\u{7f}", "\u{85}", "\u{a0}b", "\u{9f}", "b ",
+            "漢", "x\ny",
+        ];
+        // Every list of up to three pieces, against the ID-by-ID reading.
+        for a in pieces {
+            for b in pieces {
+                for c in pieces {
+                    let list: IdList = [a, b, c, "z"].into_iter().collect();
+                    let naive = list
+                        .iter()
+                        .enumerate()
+                        .find_map(|(i, id)| id_problem(id).map(|p| (i, p)));
+                    assert_eq!(list.first_invalid(), naive, "{list:?}");
+                }
+            }
+        }
     }
 
     /// The obvious quadratic reference.
