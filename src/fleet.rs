@@ -194,6 +194,12 @@ impl Fleet {
         }
     }
 
+    /// Keeps the first `len` desktops read (for a reader undoing a page).
+    #[cfg(feature = "serde")]
+    pub(crate) fn truncate(&mut self, len: usize) {
+        self.desktops.truncate(len);
+    }
+
     /// The desktop with this ID, if the snapshot has it.
     pub fn get(&self, desktop_id: &str) -> Option<&SnapshotDesktop> {
         self.desktops.get(desktop_id)

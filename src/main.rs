@@ -506,7 +506,7 @@ fn read_fleet(paths: &[PathBuf]) -> Result<Fleet, Failure> {
         let cannot = |e: io::Error| Failure::Io(format!("cannot read {}: {e}", shown_path(path)));
         let file = fs::File::open(path).map_err(cannot)?;
         reader
-            .read_page_from(&label, file)
+            .read_page_seekable(&label, file)
             .map_err(cannot)?
             .map_err(|e| Failure::Input(e.to_string()))?;
     }
