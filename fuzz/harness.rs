@@ -416,8 +416,9 @@ pub(crate) fn plan_calls(data: &[u8]) {
     assert!(calls.len() <= calls.baseline());
 }
 
-/// `fleet_json`: arbitrary bytes as a `DescribeDesktops` snapshot page. Read whole and
-/// streamed, both must say the same: the same desktops, or the same one-line error. A
+/// `fleet_json`: arbitrary bytes as a `DescribeDesktops` snapshot page. Read whole (in
+/// chunks, each desktop from memory, the streaming reader telling errors) and streamed, both
+/// must say the same: the same desktops, or the same one-line error. A
 /// snapshot read is then planned against: a request of its first desktops (and one that
 /// it does not have) and of its users plus one more; the plan must pass `verify_against`,
 /// the change report's totals must add up, and both JSON outputs must be written.

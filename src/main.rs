@@ -497,8 +497,8 @@ fn preview_against(args: &PreviewArgs, request: &CheckedRequest) -> Result<(), F
         .map_err(|e| Failure::Io(format!("cannot write the response: {e}")))
 }
 
-/// Reads the snapshot's pages, streaming each file: only what the contract's §6 reads of
-/// each desktop is held.
+/// Reads the snapshot's pages, each file in chunks: only a chunk and what the contract's §6
+/// reads of each desktop are held.
 fn read_fleet(paths: &[PathBuf]) -> Result<Fleet, Failure> {
     let mut reader = wire::FleetReader::new();
     for path in paths {

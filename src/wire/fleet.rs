@@ -1246,6 +1246,45 @@ mod tests {
         outcome.starts_with("Fleet {")
     }
 
+    proptest::proptest! {
+        /// Desktops whose strings hold quotes, backslashes and brackets, cut into chunks of
+        /// any size, maybe with one byte changed: the chunked reader says what the
+        /// streaming one says, and a valid page is read by the fast path itself.
+        #[test]
+        fn any_chunk_size_reads_the_same(
+            desktops in proptest::collection::vec(
+                ("[a-c\\\\\"{}\\[\\]]{0,4}", "[\\\\\"{}\\[\\] a]{0,8}", 0..3usize),
+                0..5,
+            ),
+            chunk in 1..80usize,
+            change in proptest::option::of((0..4096usize, proptest::sample::select(b"\"\\{}[],: ".to_vec()))),
+        ) {
+            let listed: Vec<String> = desktops
+                .iter()
+                .map(|(id, other, users)| {
+                    let users: Vec<String> = (0..*users).map(|u| format!("u{u}")).collect();
+                    format!(
+                        r#"{{"Other":{{"s":{other:?},"l":[{other:?},[]]}},"DesktopId":{id:?},"DesktopStatus":"Running","EndUserIds":{users:?}}}"#
+                    )
+                })
+                .collect();
+            let mut page = format!(r#"{{"RequestId":"{{[","Desktops":[{}],"TotalCount":1}}"#, listed.join(",\n"))
+                .into_bytes();
+            if let Some((at, byte)) = change {
+                let at = at % page.len();
+                page[at] = byte;
+            }
+            let mut streaming = FleetReader::new();
+            let want = outcome(streaming.read_page_from("p.json", &page[..]), streaming);
+            let mut chunked = FleetReader::new();
+            let read = chunked.read_page_chunked("p.json", io::Cursor::new(&page), chunk);
+            proptest::prop_assert_eq!(outcome(read, chunked), want.clone());
+            let mut direct = FleetReader::new();
+            let took = direct.read_fast("p.json", &mut &page[..], chunk).unwrap();
+            proptest::prop_assert_eq!(took, streaming_ok(&want));
+        }
+    }
+
     /// A page that the fast path gives up on after reading desktops leaves the reader as it
     /// was: a second page repeating a desktop names the first page's place.
     #[test]
