@@ -89,6 +89,7 @@ pub mod report;
 mod request;
 mod response;
 mod shape;
+mod sticky;
 mod verify;
 pub mod wire;
 
@@ -100,6 +101,7 @@ pub use planner::{plan, plan_shape, try_plan, try_plan_shape, Plan};
 pub use request::{CheckOptions, CheckedRequest, Limit, Request, Strategy};
 pub use response::{ApiId, Response, Status};
 pub use shape::Shape;
+pub use sticky::plan_sticky_shape;
 pub use verify::{verify, Violation};
 
 /// The README's examples run as doc tests, so that they stay true.
