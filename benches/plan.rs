@@ -66,27 +66,24 @@ fn fleet(size: usize) -> Arc<Request> {
         .entry(size)
         .or_insert_with(|| {
             let (desktop_ids, end_user_ids) = fleet_ids(size, size);
-            Arc::new(Request {
-                region_id: "cn-hangzhou".to_owned(),
-                desktop_ids,
-                end_user_ids,
-                max_user_per_desktop: Some(1),
-                max_desktop_per_user: Some(0),
-                strategy: Strategy::Average,
-                preview: true,
-            })
+            Arc::new(
+                Request::from_id_lists("cn-hangzhou", desktop_ids, end_user_ids)
+                    .max_user_per_desktop(1)
+                    .max_desktop_per_user(0)
+                    .strategy(Strategy::Average)
+                    .preview(true),
+            )
         })
         .clone()
 }
 
 fn checked(size: usize, k: u32, strategy: Strategy) -> CheckedRequest {
-    Request {
-        max_user_per_desktop: Some(k),
-        strategy,
-        ..(*fleet(size)).clone()
-    }
-    .check()
-    .expect("the generator makes valid requests")
+    (*fleet(size))
+        .clone()
+        .max_user_per_desktop(k)
+        .strategy(strategy)
+        .check()
+        .expect("the generator makes valid requests")
 }
 
 const SIZES: [usize; 4] = [1_000, 10_000, 100_000, 1_000_000];

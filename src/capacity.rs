@@ -27,7 +27,11 @@ use crate::shape::Shape;
 ///
 /// Plain public fields, all `u64`, named as SPEC §5's JSON keys: counts up to `u32::MAX`
 /// give `T` up to `(2^32 - 1)^2`, and `desktops_needed` up to `500·(2^32 - 1)`.
+/// `#[non_exhaustive]`, so that a figure added later is not a breaking change: outside this
+/// crate a `Capacity` comes from [`capacity`].
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+#[must_use]
 pub struct Capacity {
     /// `n`, the number of desktops.
     pub desktops: u64,

@@ -1,5 +1,9 @@
 //! The one error type of the crate: every rejection of a request.
 
+use alloc::borrow::ToOwned;
+use alloc::format;
+use alloc::string::{String, ToString};
+use alloc::vec::Vec;
 use core::fmt;
 
 /// A parameter of the `BatchModifyEntitlement` request, named as the API names it.
@@ -26,8 +30,9 @@ pub enum Field {
 }
 
 impl Field {
-    /// Every parameter of the request, in the order of the API's documentation.
-    pub const ALL: [Field; 7] = [
+    /// Every parameter of the request, in the order of the API's documentation. A slice,
+    /// so that a parameter added later is not a breaking change.
+    pub const ALL: &'static [Field] = &[
         Field::RegionId,
         Field::MaxUserPerDesktop,
         Field::MaxDesktopPerUser,
@@ -52,7 +57,7 @@ impl Field {
 
     /// The parameter with exactly this API name.
     pub fn from_name(name: &str) -> Option<Field> {
-        Field::ALL.into_iter().find(|f| f.name() == name)
+        Field::ALL.iter().copied().find(|f| f.name() == name)
     }
 
     /// The known parameter whose name is closest to `name`, when one is close enough to be
@@ -60,7 +65,8 @@ impl Field {
     pub fn closest(name: &str) -> Option<Field> {
         let lower = name.to_ascii_lowercase();
         Field::ALL
-            .into_iter()
+            .iter()
+            .copied()
             .map(|f| (edit_distance(&lower, &f.name().to_ascii_lowercase()), f))
             .filter(|&(d, f)| d <= 2.max(f.name().len() / 4))
             .min_by_key(|&(d, _)| d)
@@ -269,6 +275,268 @@ impl fmt::Display for CsvProblem {
     }
 }
 
+/// What is wrong with an item of a plan's `AssignModels` ([`Error::Plan`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum PlanProblem {
+    /// The item is not a JSON object.
+    NotAnObject {
+        /// The item as JSON, shortened.
+        found: String,
+    },
+    /// The item has no `DesktopId` (or it is `null`).
+    NoDesktopId,
+    /// `DesktopId` is the empty string.
+    EmptyDesktopId,
+    /// A field of the wrong JSON type.
+    WrongType {
+        /// The field: `DesktopId`, `InnerStatus` or `EndUserIds`.
+        key: &'static str,
+        /// What it must be.
+        expected: &'static str,
+        /// The value as JSON, shortened.
+        found: String,
+    },
+    /// A desktop that is not `FAILED` without an `EndUserIds` list.
+    NoEndUserIds,
+    /// An item of `EndUserIds` that is not a non-empty string.
+    NotAUserId {
+        /// Its 1-based position in `EndUserIds`.
+        user: usize,
+        /// The value as JSON, shortened.
+        found: String,
+    },
+    /// A user twice in one desktop's `EndUserIds`.
+    RepeatedUser {
+        /// The user, shortened.
+        user: String,
+        /// The 1-based position of its first occurrence.
+        first: usize,
+        /// The 1-based position of its repetition.
+        second: usize,
+    },
+    /// An `InnerStatus` the API does not have.
+    UnknownStatus {
+        /// The value, shortened.
+        value: String,
+    },
+    /// A desktop that an earlier item lists already.
+    RepeatedDesktop {
+        /// The desktop, shortened.
+        desktop: String,
+        /// The 1-based position of the earlier item.
+        first: usize,
+    },
+    /// A field given twice in one item.
+    RepeatedKey {
+        /// The field.
+        key: &'static str,
+    },
+}
+
+impl fmt::Display for PlanProblem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            PlanProblem::NotAnObject { found } => write!(f, "is {found}, not an object"),
+            PlanProblem::NoDesktopId => f.write_str("has no 'DesktopId'"),
+            PlanProblem::EmptyDesktopId => f.write_str("has an empty 'DesktopId'"),
+            PlanProblem::WrongType {
+                key,
+                expected,
+                found,
+            } => write!(f, "has '{key}' {found}, which is not {expected}"),
+            PlanProblem::NoEndUserIds => {
+                f.write_str("has no 'EndUserIds' list, which every desktop not FAILED needs")
+            }
+            PlanProblem::NotAUserId { user, found } => write!(
+                f,
+                "has 'EndUserIds' item {user} {found}, which is not a user ID (a non-empty string)"
+            ),
+            PlanProblem::RepeatedUser {
+                user,
+                first,
+                second,
+            } => write!(
+                f,
+                "has 'EndUserIds' item {second} {user:?}, which repeats item {first}: a desktop \
+                 lists each user once"
+            ),
+            PlanProblem::UnknownStatus { value } => write!(
+                f,
+                "has 'InnerStatus' {value:?}, which is not a status: valid values are \
+                 NOT_STARTED, STARTED, PROCESSING, FINISHED and FAILED"
+            ),
+            PlanProblem::RepeatedDesktop { desktop, first } => write!(
+                f,
+                "is desktop {desktop:?}, which repeats item {first}: a plan lists each desktop once"
+            ),
+            PlanProblem::RepeatedKey { key } => write!(f, "has '{key}' more than once"),
+        }
+    }
+}
+
+/// What is wrong with a plan body around its `AssignModels` ([`Error::NotAPlan`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum PlanShape {
+    /// A field on the way to `AssignModels` is absent or `null`.
+    Missing {
+        /// The field's path, e.g. `Entitlements.AssignModels`.
+        key: &'static str,
+    },
+    /// A field on the way of the wrong JSON type.
+    WrongType {
+        /// The field's path.
+        key: &'static str,
+        /// What it must be.
+        expected: &'static str,
+        /// The value as JSON, shortened.
+        found: String,
+    },
+    /// A field on the way given twice.
+    Repeated {
+        /// The field's path.
+        key: &'static str,
+    },
+}
+
+impl fmt::Display for PlanShape {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            PlanShape::Missing { key } => write!(f, "it has no '{key}'"),
+            PlanShape::WrongType {
+                key,
+                expected,
+                found,
+            } => write!(f, "its '{key}' is {found}, not {expected}"),
+            PlanShape::Repeated { key } => write!(f, "it has '{key}' more than once"),
+        }
+    }
+}
+
+/// What is wrong with a `DescribeDesktops` snapshot (the contract, §6), apart from its JSON
+/// syntax ([`Error::SnapshotJson`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum SnapshotProblem {
+    /// The body is not a JSON object.
+    BodyNotAnObject {
+        /// What it is instead, e.g. `an array`.
+        found: String,
+    },
+    /// `Desktops` is neither an array nor `null`.
+    DesktopsNotAnArray {
+        /// What it is instead, shortened.
+        found: String,
+    },
+    /// An item of `Desktops` is not a JSON object.
+    DesktopNotAnObject {
+        /// What it is instead, shortened.
+        found: String,
+    },
+    /// A key that this crate reads is given twice in one object (the body's `Desktops`,
+    /// a desktop's `DesktopId`, `DesktopStatus`, `ManagementFlags`, `ManagementFlag` or
+    /// `EndUserIds`).
+    RepeatedKey {
+        /// The key.
+        key: &'static str,
+    },
+    /// A desktop without `DesktopId` or `DesktopStatus`.
+    Missing {
+        /// The key.
+        key: &'static str,
+    },
+    /// A value of the wrong JSON type.
+    WrongType {
+        /// The key.
+        key: &'static str,
+        /// The 1-based position, for an item of a list.
+        position: Option<usize>,
+        /// What the API gives there, e.g. `a string`.
+        expected: &'static str,
+        /// The value, shortened.
+        found: String,
+    },
+    /// An `EndUserIds` item that is the empty string.
+    EmptyUser {
+        /// Its 1-based position in `EndUserIds`.
+        position: usize,
+    },
+    /// A user listed twice on one desktop.
+    RepeatedUser {
+        /// The user's ID, shortened.
+        value: String,
+        /// The 1-based position of its first occurrence in `EndUserIds`.
+        first: usize,
+        /// The 1-based position of its repetition.
+        second: usize,
+    },
+    /// A desktop that the snapshot has already (in this file or an earlier one).
+    RepeatedDesktop {
+        /// The desktop's ID, shortened.
+        value: String,
+        /// The file of its first occurrence, as named to the tool.
+        first_file: String,
+        /// Its 1-based position in that file's `Desktops`.
+        first_position: usize,
+    },
+}
+
+impl fmt::Display for SnapshotProblem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            SnapshotProblem::BodyNotAnObject { found } => write!(
+                f,
+                "the body must be a JSON object (a DescribeDesktops response), but it is {found}"
+            ),
+            SnapshotProblem::DesktopsNotAnArray { found } => write!(
+                f,
+                "field 'Desktops' must be an array of desktops or null, but it is {found}"
+            ),
+            SnapshotProblem::DesktopNotAnObject { found } => {
+                write!(f, "the desktop must be a JSON object, but it is {found}")
+            }
+            SnapshotProblem::RepeatedKey { key } => {
+                write!(f, "field '{key}' is given more than once")
+            }
+            SnapshotProblem::Missing { key } => write!(f, "missing required field '{key}'"),
+            SnapshotProblem::WrongType {
+                key,
+                position,
+                expected,
+                found,
+            } => write!(
+                f,
+                "field '{key}'{} must be {expected}, but it is {found}",
+                item(*position)
+            ),
+            SnapshotProblem::EmptyUser { position } => write!(
+                f,
+                "field 'EndUserIds' item {position} is an empty string, but IDs must not be empty"
+            ),
+            SnapshotProblem::RepeatedUser {
+                value,
+                first,
+                second,
+            } => write!(
+                f,
+                "field 'EndUserIds' item {second} is {value:?}, which repeats item {first}: \
+                 a desktop lists each user once"
+            ),
+            SnapshotProblem::RepeatedDesktop {
+                value,
+                first_file,
+                first_position,
+            } => write!(
+                f,
+                "DesktopId {value:?} repeats desktop {first_position} of {}: a snapshot \
+                 lists each desktop once",
+                one_line(first_file)
+            ),
+        }
+    }
+}
+
 /// Why a request was rejected.
 ///
 /// Every message names the parameter, the offending value (shortened to
@@ -311,6 +579,7 @@ pub enum Error {
     },
     /// A value of the wrong JSON type.
     #[error("parameter '{field}'{} must be {expected}, but it is {found}", item(*.position))]
+    #[non_exhaustive]
     WrongType {
         /// The parameter.
         field: Field,
@@ -401,14 +670,61 @@ pub enum Error {
         "the plan of {desktops} desktops and {assignments} (desktop, user) pairs does not fit \
          in memory: set MaxUserPerDesktop or MaxDesktopPerUser, or plan fewer desktops or users"
     )]
+    #[non_exhaustive]
     PlanTooLarge {
         /// `n`.
         desktops: u64,
         /// `T`.
         assignments: u64,
     },
+    /// A bad item of a plan's `AssignModels` (the contract, §8).
+    #[error("plan 'AssignModels' item {position} {problem}")]
+    Plan {
+        /// The item's 1-based position in `AssignModels`.
+        position: usize,
+        /// What is wrong with it.
+        problem: PlanProblem,
+    },
+    /// A plan body without a list of desktops where `AssignModels` should be.
+    #[error("the plan is not a BatchModifyEntitlement response body: {problem}")]
+    NotAPlan {
+        /// What is missing or wrong.
+        problem: PlanShape,
+    },
+    /// A task's desktop moved other than `NOT_STARTED` → `STARTED` → `PROCESSING` →
+    /// `FINISHED` or `FAILED` (the contract, §8).
+    #[error(
+        "desktop {desktop:?} cannot move from {from} to {to}: a desktop moves only \
+         NOT_STARTED → STARTED → PROCESSING → FINISHED or FAILED"
+    )]
+    IllegalMove {
+        /// The desktop, shortened.
+        desktop: String,
+        /// Its status.
+        from: crate::response::Status,
+        /// The status asked for.
+        to: crate::response::Status,
+    },
+    /// A desktop that the task does not have.
+    #[error("desktop {desktop:?} is not in the task")]
+    NotInTask {
+        /// The desktop, shortened.
+        desktop: String,
+    },
+    /// A polling policy whose waits could not end or could not be kept.
+    #[error(
+        "polling policy has a first wait of {first:?} and a longest wait of {longest:?}: the \
+         first must be more than zero and no longer than the longest"
+    )]
+    PollingPolicy {
+        /// The first wait.
+        first: core::time::Duration,
+        /// The longest wait.
+        longest: core::time::Duration,
+    },
     /// Text that is not JSON.
     #[error("malformed JSON at line {line}, column {column}: {message}")]
+    #[non_exhaustive]
     Json {
         /// The 1-based line.
         line: usize,
@@ -419,6 +735,7 @@ pub enum Error {
     },
     /// Text that is not a well-formed query string (`a=1&b=2`).
     #[error("malformed query at byte {byte}{}: {problem}", in_parameter(.parameter.as_deref()))]
+    #[non_exhaustive]
     Query {
         /// The 1-based position, in bytes from the start of the input, of the problem.
         byte: usize,
@@ -486,6 +803,7 @@ pub enum Error {
     },
     /// A bad row in a CSV file of IDs.
     #[error("{}, line {line}: {problem}", one_line(.file))]
+    #[non_exhaustive]
     Csv {
         /// The file, as named to the tool.
         file: String,
@@ -494,6 +812,339 @@ pub enum Error {
         /// What is wrong.
         problem: CsvProblem,
     },
+    /// A `DescribeDesktops` snapshot (`preview --fleet`) that is not JSON.
+    #[error(
+        "{}: malformed JSON at byte {byte}{}: {message}",
+        one_line(.file),
+        in_desktop(*.desktop)
+    )]
+    #[non_exhaustive]
+    SnapshotJson {
+        /// The file, as named to the tool.
+        file: String,
+        /// The 1-based position, in bytes from the start of the file, of the problem.
+        byte: usize,
+        /// The 1-based position in `Desktops` of the desktop being read, if one was.
+        desktop: Option<usize>,
+        /// What the JSON parser expected.
+        message: String,
+    },
+    /// A `DescribeDesktops` snapshot that is JSON but not a snapshot the contract's §6 reads.
+    #[error("{}{}: {problem}", one_line(.file), at_desktop(*.desktop))]
+    #[non_exhaustive]
+    Snapshot {
+        /// The file, as named to the tool.
+        file: String,
+        /// The 1-based position in the file's `Desktops` of the bad desktop, if the problem
+        /// is in one.
+        desktop: Option<usize>,
+        /// What is wrong.
+        problem: SnapshotProblem,
+    },
+    /// A request whose plan has more (desktop, user) pairs than
+    /// [`CheckOptions::max_assignments`](crate::CheckOptions::max_assignments) allows: a
+    /// service's budget, not the API's rule.
+    #[error(
+        "the plan of {desktops} desktops and {users} users has {assignments} (desktop, user) \
+         pairs, more than the {max} allowed: set MaxUserPerDesktop or MaxDesktopPerUser, or \
+         plan fewer desktops or users"
+    )]
+    #[non_exhaustive]
+    TooManyAssignments {
+        /// `n`.
+        desktops: u64,
+        /// `u`.
+        users: u64,
+        /// `T`, the plan's number of pairs.
+        assignments: u64,
+        /// The budget.
+        max: u64,
+    },
+    /// An ID in a plan given by IDs (a response's `AssignModels`, read back) that the
+    /// request does not list: see [`Plan::from_ids`](crate::Plan::from_ids).
+    #[error(
+        "the plan's row {row} names {field} {value:?}{}, which the request does not list",
+        position.map(|p| format!(" (item {p} of the row)")).unwrap_or_default()
+    )]
+    #[non_exhaustive]
+    UnknownId {
+        /// [`Field::DesktopId`] or [`Field::EndUserId`].
+        field: Field,
+        /// The ID, shortened.
+        value: String,
+        /// The 1-based row of the plan (`AssignModels` item).
+        row: usize,
+        /// For a user, its 1-based position in the row's `EndUserIds`.
+        position: Option<usize>,
+    },
+    /// A row of a plan given by IDs whose desktop is not the request's desktop at that
+    /// place: the rows of a plan follow the request's `DesktopId` order.
+    #[error(
+        "the plan's row {row} is for DesktopId {value:?}, but the request lists it as item \
+         {listed}: rows follow the request's order"
+    )]
+    #[non_exhaustive]
+    MisplacedDesktop {
+        /// The desktop ID, shortened.
+        value: String,
+        /// The 1-based row of the plan.
+        row: usize,
+        /// Its 1-based position in the request's `DesktopId`.
+        listed: usize,
+    },
+}
+
+impl Error {
+    /// The request's parameter the error is about, when there is one: the parameter of a
+    /// bad value or item, the list of a bad ID or CSV row. `None` for text that is not JSON
+    /// or not a query, an unknown parameter (its name is [`Error::value`]), a parameter
+    /// that is not the request's (`Action`, `Version`), a plan too large or over budget,
+    /// a plan body or task error.
+    ///
+    /// With [`Error::position`] and [`Error::value`], it lets a service map any rejection
+    /// to its own response body without matching every variant:
+    ///
+    /// ```
+    /// use eds_entitlement::{Field, Request};
+    ///
+    /// let error = Request::new("cn-hangzhou", ["ecd-a", "ecd-b", "ecd-a"], ["Alice"])
+    ///     .check()
+    ///     .unwrap_err();
+    /// assert_eq!(error.field(), Some(Field::DesktopId));
+    /// assert_eq!(error.position(), Some(3));
+    /// assert_eq!(error.value(), Some("ecd-a"));
+    /// let body = format!(
+    ///     r#"{{"Code":"InvalidParameter.{}","Message":{:?}}}"#,
+    ///     error.field().map_or("Request", |f| f.name()),
+    ///     error.to_string(),
+    /// );
+    /// assert!(body.starts_with(r#"{"Code":"InvalidParameter.DesktopId","#));
+    /// ```
+    #[must_use]
+    pub fn field(&self) -> Option<Field> {
+        match self {
+            Error::Missing { field }
+            | Error::Repeated { field }
+            | Error::WrongType { field, .. }
+            | Error::EmptyList { field }
+            | Error::EmptyId { field, .. }
+            | Error::DuplicateId { field, .. }
+            | Error::TooManyIds { field, .. }
+            | Error::ListTooLong { field, .. }
+            | Error::InvalidLimit { field, .. }
+            | Error::NotIndexed { field }
+            | Error::BadIndex { field, .. }
+            | Error::RepeatedItem { field, .. }
+            | Error::MissingItem { field, .. }
+            | Error::UnknownId { field, .. } => Some(*field),
+            Error::InvalidRegion { .. } => Some(Field::RegionId),
+            Error::UnknownStrategy { .. } => Some(Field::Strategy),
+            Error::MisplacedDesktop { .. } => Some(Field::DesktopId),
+            Error::RepeatedParameter { name, .. } => Field::from_name(name),
+            Error::Query { parameter, .. } => parameter.as_deref().and_then(|name| {
+                Field::from_name(name.split_once('.').map_or(name, |(list, _)| list))
+            }),
+            Error::Csv { problem, .. } => problem.field(),
+            Error::UnknownField { .. }
+            | Error::PlanTooLarge { .. }
+            | Error::Json { .. }
+            | Error::WrongAction { .. }
+            | Error::TooManyAssignments { .. }
+            | Error::Plan { .. }
+            | Error::NotAPlan { .. }
+            | Error::IllegalMove { .. }
+            | Error::NotInTask { .. }
+            | Error::PollingPolicy { .. }
+            | Error::SnapshotJson { .. }
+            | Error::Snapshot { .. } => None,
+        }
+    }
+
+    /// The 1-based position of the item in its list, for an error about one item of
+    /// `DesktopId` or `EndUserId`: the second occurrence of a repeated ID, an empty ID, an
+    /// item of the wrong type, a repeated or missing item number in the query form, a
+    /// user in a plan's row; for a bad item of a plan's `AssignModels`, that item's
+    /// position. `None` otherwise: the place in the text of malformed JSON, of
+    /// a malformed query or of a CSV row is in the variant (`line`, `column`, `byte`).
+    #[must_use]
+    pub fn position(&self) -> Option<usize> {
+        match self {
+            Error::WrongType { position, .. } | Error::UnknownId { position, .. } => *position,
+            Error::EmptyId { position, .. } | Error::RepeatedItem { position, .. } => {
+                Some(*position)
+            }
+            Error::DuplicateId { second, .. } => Some(*second),
+            Error::MissingItem { missing, .. } => Some(*missing),
+            Error::MisplacedDesktop { listed, .. } => Some(*listed),
+            Error::Plan { position, .. } => Some(*position),
+            Error::NotAPlan { .. }
+            | Error::IllegalMove { .. }
+            | Error::NotInTask { .. }
+            | Error::PollingPolicy { .. }
+            | Error::Missing { .. }
+            | Error::Repeated { .. }
+            | Error::RepeatedParameter { .. }
+            | Error::UnknownField { .. }
+            | Error::InvalidRegion { .. }
+            | Error::EmptyList { .. }
+            | Error::TooManyIds { .. }
+            | Error::ListTooLong { .. }
+            | Error::InvalidLimit { .. }
+            | Error::UnknownStrategy { .. }
+            | Error::PlanTooLarge { .. }
+            | Error::Json { .. }
+            | Error::Query { .. }
+            | Error::NotIndexed { .. }
+            | Error::BadIndex { .. }
+            | Error::WrongAction { .. }
+            | Error::Csv { .. }
+            | Error::TooManyAssignments { .. }
+            | Error::SnapshotJson { .. }
+            | Error::Snapshot { .. } => None,
+        }
+    }
+
+    /// The offending value as the message quotes it (shortened to [`SHOWN_CHARS`]
+    /// characters), when it quotes one: a bad region, limit, strategy, ID, item number or
+    /// `Action`; the name of an unknown parameter; the second value of a repeated one;
+    /// what was found instead of the expected type (`the number 42`); the ID of a bad CSV
+    /// row; the value of a bad plan item; the desktop of a task's error. `None` when the
+    /// message quotes no value (a missing parameter, an empty ID).
+    #[must_use]
+    pub fn value(&self) -> Option<&str> {
+        match self {
+            Error::InvalidRegion { value }
+            | Error::DuplicateId { value, .. }
+            | Error::InvalidLimit { value, .. }
+            | Error::UnknownStrategy { value }
+            | Error::WrongAction { value }
+            | Error::UnknownId { value, .. }
+            | Error::MisplacedDesktop { value, .. } => Some(value),
+            Error::UnknownField { name, .. } => Some(name),
+            Error::WrongType { found, .. } => Some(found),
+            Error::BadIndex { index, .. } => Some(index),
+            Error::RepeatedItem { second, .. } => Some(second),
+            Error::MissingItem { next, .. } => Some(next),
+            Error::RepeatedParameter { values, .. } => values.as_ref().map(|(_, second)| &**second),
+            Error::Query { problem, .. } => problem.value(),
+            Error::Csv { problem, .. } => problem.value(),
+            Error::Snapshot { problem, .. } => problem.value(),
+            Error::Plan { problem, .. } => problem.value(),
+            Error::NotAPlan { problem } => problem.value(),
+            Error::IllegalMove { desktop, .. } | Error::NotInTask { desktop } => Some(desktop),
+            Error::PollingPolicy { .. }
+            | Error::Missing { .. }
+            | Error::Repeated { .. }
+            | Error::EmptyList { .. }
+            | Error::EmptyId { .. }
+            | Error::TooManyIds { .. }
+            | Error::ListTooLong { .. }
+            | Error::PlanTooLarge { .. }
+            | Error::Json { .. }
+            | Error::NotIndexed { .. }
+            | Error::TooManyAssignments { .. }
+            | Error::SnapshotJson { .. } => None,
+        }
+    }
+}
+
+impl PlanProblem {
+    /// The value the message quotes, if any.
+    fn value(&self) -> Option<&str> {
+        match self {
+            PlanProblem::NotAnObject { found }
+            | PlanProblem::WrongType { found, .. }
+            | PlanProblem::NotAUserId { found, .. } => Some(found),
+            PlanProblem::RepeatedUser { user, .. } => Some(user),
+            PlanProblem::UnknownStatus { value } => Some(value),
+            PlanProblem::RepeatedDesktop { desktop, .. } => Some(desktop),
+            PlanProblem::NoDesktopId
+            | PlanProblem::EmptyDesktopId
+            | PlanProblem::NoEndUserIds
+            | PlanProblem::RepeatedKey { .. } => None,
+        }
+    }
+}
+
+impl PlanShape {
+    /// The value the message quotes, if any.
+    fn value(&self) -> Option<&str> {
+        match self {
+            PlanShape::WrongType { found, .. } => Some(found),
+            PlanShape::Missing { .. } | PlanShape::Repeated { .. } => None,
+        }
+    }
+}
+
+impl QueryProblem {
+    /// The text the message quotes, if any.
+    fn value(&self) -> Option<&str> {
+        match self {
+            QueryProblem::BadEscape { text } => Some(text),
+            QueryProblem::NoName { value } => Some(value),
+            QueryProblem::NotUtf8 | QueryProblem::NoValue => None,
+        }
+    }
+}
+
+impl SnapshotProblem {
+    /// The value the message quotes, if any.
+    fn value(&self) -> Option<&str> {
+        match self {
+            SnapshotProblem::BodyNotAnObject { found }
+            | SnapshotProblem::DesktopsNotAnArray { found }
+            | SnapshotProblem::DesktopNotAnObject { found }
+            | SnapshotProblem::WrongType { found, .. } => Some(found),
+            SnapshotProblem::RepeatedUser { value, .. }
+            | SnapshotProblem::RepeatedDesktop { value, .. } => Some(value),
+            SnapshotProblem::RepeatedKey { .. }
+            | SnapshotProblem::Missing { .. }
+            | SnapshotProblem::EmptyUser { .. } => None,
+        }
+    }
+}
+
+impl CsvProblem {
+    /// The list the file fills, when the problem names it.
+    fn field(&self) -> Option<Field> {
+        match self {
+            CsvProblem::EmptyId { field }
+            | CsvProblem::Whitespace { field, .. }
+            | CsvProblem::DuplicateId { field, .. }
+            | CsvProblem::HeaderAgain { field, .. }
+            | CsvProblem::HeaderRepeated { field }
+            | CsvProblem::WrongHeader { field, .. }
+            | CsvProblem::NotUtf8 { field } => Some(*field),
+            CsvProblem::UnequalRow { .. } | CsvProblem::Malformed { .. } => None,
+        }
+    }
+
+    /// The cell the message quotes, if any.
+    fn value(&self) -> Option<&str> {
+        match self {
+            CsvProblem::Whitespace { value, .. }
+            | CsvProblem::DuplicateId { value, .. }
+            | CsvProblem::HeaderAgain { value, .. } => Some(value),
+            CsvProblem::EmptyId { .. }
+            | CsvProblem::HeaderRepeated { .. }
+            | CsvProblem::WrongHeader { .. }
+            | CsvProblem::UnequalRow { .. }
+            | CsvProblem::NotUtf8 { .. }
+            | CsvProblem::Malformed { .. } => None,
+        }
+    }
+}
+
+fn in_desktop(desktop: Option<usize>) -> String {
+    desktop
+        .map(|d| format!(", in desktop {d}"))
+        .unwrap_or_default()
+}
+
+fn at_desktop(desktop: Option<usize>) -> String {
+    desktop
+        .map(|d| format!(", desktop {d}"))
+        .unwrap_or_default()
 }
 
 fn in_parameter(name: Option<&str>) -> String {
@@ -515,7 +1166,7 @@ pub(crate) fn shown(value: &str) -> String {
 
 /// `text` with its control characters escaped (`\n`, `\u{0}`), for text shown in a message
 /// without quotes: every message is one line, and so is every ID in a report.
-pub(crate) fn one_line(text: &str) -> std::borrow::Cow<'_, str> {
+pub(crate) fn one_line(text: &str) -> alloc::borrow::Cow<'_, str> {
     if text.chars().any(char::is_control) {
         text.chars()
             .map(|c| {
@@ -592,5 +1243,407 @@ mod tests {
         assert_eq!(shown(&exact), exact);
         let long = "é".repeat(SHOWN_CHARS + 1);
         assert_eq!(shown(&long), format!("{}…", "é".repeat(SHOWN_CHARS - 1)));
+    }
+}
+
+#[cfg(test)]
+mod accessor_tests {
+    use super::*;
+
+    /// Every variant, with what its accessors must say: `(error, field, position, value)`.
+    /// The accessors match without a wildcard, so a new variant fails to compile until it
+    /// is covered there; add it here too.
+    type Said = (Error, Option<Field>, Option<usize>, Option<&'static str>);
+
+    fn every_variant() -> Vec<Said> {
+        use Field::*;
+        vec![
+            (
+                Error::Missing { field: RegionId },
+                Some(RegionId),
+                None,
+                None,
+            ),
+            (
+                Error::Repeated { field: Preview },
+                Some(Preview),
+                None,
+                None,
+            ),
+            (
+                Error::RepeatedParameter {
+                    name: "Preview",
+                    values: Some(("true".into(), "false".into())),
+                },
+                Some(Preview),
+                None,
+                Some("false"),
+            ),
+            (
+                Error::RepeatedParameter {
+                    name: "Signature",
+                    values: None,
+                },
+                None,
+                None,
+                None,
+            ),
+            (
+                Error::UnknownField {
+                    name: "Colour".into(),
+                    suggestion: None,
+                },
+                None,
+                None,
+                Some("Colour"),
+            ),
+            (
+                Error::WrongType {
+                    field: EndUserId,
+                    position: Some(2),
+                    expected: "a string",
+                    found: "the number 42".into(),
+                },
+                Some(EndUserId),
+                Some(2),
+                Some("the number 42"),
+            ),
+            (
+                Error::InvalidRegion { value: "X".into() },
+                Some(RegionId),
+                None,
+                Some("X"),
+            ),
+            (
+                Error::EmptyList { field: DesktopId },
+                Some(DesktopId),
+                None,
+                None,
+            ),
+            (
+                Error::EmptyId {
+                    field: EndUserId,
+                    position: 4,
+                },
+                Some(EndUserId),
+                Some(4),
+                None,
+            ),
+            (
+                Error::DuplicateId {
+                    field: DesktopId,
+                    value: "d".into(),
+                    first: 1,
+                    second: 3,
+                },
+                Some(DesktopId),
+                Some(3),
+                Some("d"),
+            ),
+            (
+                Error::TooManyIds {
+                    field: EndUserId,
+                    count: 501,
+                    max: 500,
+                },
+                Some(EndUserId),
+                None,
+                None,
+            ),
+            (
+                Error::ListTooLong {
+                    field: DesktopId,
+                    count: 1 << 32,
+                },
+                Some(DesktopId),
+                None,
+                None,
+            ),
+            (
+                Error::InvalidLimit {
+                    field: MaxDesktopPerUser,
+                    value: "-1".into(),
+                    problem: LimitProblem::Negative,
+                },
+                Some(MaxDesktopPerUser),
+                None,
+                Some("-1"),
+            ),
+            (
+                Error::UnknownStrategy {
+                    value: "average".into(),
+                },
+                Some(Strategy),
+                None,
+                Some("average"),
+            ),
+            (
+                Error::PlanTooLarge {
+                    desktops: 1,
+                    assignments: 2,
+                },
+                None,
+                None,
+                None,
+            ),
+            (
+                Error::Json {
+                    line: 1,
+                    column: 2,
+                    message: "trailing comma".into(),
+                },
+                None,
+                None,
+                None,
+            ),
+            (
+                Error::Query {
+                    byte: 26,
+                    parameter: Some("DesktopId.1".into()),
+                    problem: QueryProblem::BadEscape { text: "%G1".into() },
+                },
+                Some(DesktopId),
+                None,
+                Some("%G1"),
+            ),
+            (
+                Error::Query {
+                    byte: 1,
+                    parameter: None,
+                    problem: QueryProblem::NotUtf8,
+                },
+                None,
+                None,
+                None,
+            ),
+            (
+                Error::NotIndexed { field: DesktopId },
+                Some(DesktopId),
+                None,
+                None,
+            ),
+            (
+                Error::BadIndex {
+                    field: EndUserId,
+                    index: "01".into(),
+                    problem: IndexProblem::LeadingZero,
+                },
+                Some(EndUserId),
+                None,
+                Some("01"),
+            ),
+            (
+                Error::RepeatedItem {
+                    field: DesktopId,
+                    position: 2,
+                    first: "a".into(),
+                    second: "b".into(),
+                },
+                Some(DesktopId),
+                Some(2),
+                Some("b"),
+            ),
+            (
+                Error::MissingItem {
+                    field: DesktopId,
+                    missing: 2,
+                    next: "3".into(),
+                },
+                Some(DesktopId),
+                Some(2),
+                Some("3"),
+            ),
+            (
+                Error::WrongAction {
+                    value: "DescribeDesktops".into(),
+                },
+                None,
+                None,
+                Some("DescribeDesktops"),
+            ),
+            (
+                Error::Csv {
+                    file: "d.csv".into(),
+                    line: 3,
+                    problem: CsvProblem::DuplicateId {
+                        field: DesktopId,
+                        value: "ecd-a".into(),
+                        first_line: 1,
+                    },
+                },
+                Some(DesktopId),
+                None,
+                Some("ecd-a"),
+            ),
+            (
+                Error::Csv {
+                    file: "d.csv".into(),
+                    line: 3,
+                    problem: CsvProblem::UnequalRow {
+                        cells: 2,
+                        expected: 1,
+                    },
+                },
+                None,
+                None,
+                None,
+            ),
+            (
+                Error::TooManyAssignments {
+                    desktops: 10,
+                    users: 10,
+                    assignments: 100,
+                    max: 99,
+                },
+                None,
+                None,
+                None,
+            ),
+            (
+                Error::UnknownId {
+                    field: EndUserId,
+                    value: "Zed".into(),
+                    row: 2,
+                    position: Some(1),
+                },
+                Some(EndUserId),
+                Some(1),
+                Some("Zed"),
+            ),
+            (
+                Error::MisplacedDesktop {
+                    value: "d2".into(),
+                    row: 1,
+                    listed: 2,
+                },
+                Some(DesktopId),
+                Some(2),
+                Some("d2"),
+            ),
+            (
+                Error::Plan {
+                    position: 3,
+                    problem: PlanProblem::UnknownStatus {
+                        value: "DONE".into(),
+                    },
+                },
+                None,
+                Some(3),
+                Some("DONE"),
+            ),
+            (
+                Error::Plan {
+                    position: 1,
+                    problem: PlanProblem::NoDesktopId,
+                },
+                None,
+                Some(1),
+                None,
+            ),
+            (
+                Error::NotAPlan {
+                    problem: PlanShape::WrongType {
+                        key: "Entitlements",
+                        expected: "an object",
+                        found: "[]".into(),
+                    },
+                },
+                None,
+                None,
+                Some("[]"),
+            ),
+            (
+                Error::IllegalMove {
+                    desktop: "ecd-a".into(),
+                    from: crate::response::Status::Finished,
+                    to: crate::response::Status::Started,
+                },
+                None,
+                None,
+                Some("ecd-a"),
+            ),
+            (
+                Error::NotInTask {
+                    desktop: "ecd-z".into(),
+                },
+                None,
+                None,
+                Some("ecd-z"),
+            ),
+            (
+                Error::PollingPolicy {
+                    first: core::time::Duration::ZERO,
+                    longest: core::time::Duration::from_secs(1),
+                },
+                None,
+                None,
+                None,
+            ),
+        ]
+    }
+
+    #[test]
+    fn accessors_say_field_position_and_value_of_every_variant() {
+        for (error, field, position, value) in every_variant() {
+            assert_eq!(error.field(), field, "{error:?}");
+            assert_eq!(error.position(), position, "{error:?}");
+            assert_eq!(error.value(), value, "{error:?}");
+            // What the accessors give is what the message says.
+            let message = error.to_string();
+            if let Some(value) = value {
+                assert!(message.contains(value), "{message}");
+            }
+            if let Some(field) = field {
+                assert!(message.contains(field.name()), "{message}");
+            }
+        }
+    }
+
+    #[test]
+    fn new_variants_messages() {
+        let [budget, unknown, misplaced] = [
+            Error::TooManyAssignments {
+                desktops: 10,
+                users: 10,
+                assignments: 100,
+                max: 99,
+            },
+            Error::UnknownId {
+                field: Field::EndUserId,
+                value: "Zed".into(),
+                row: 2,
+                position: Some(1),
+            },
+            Error::MisplacedDesktop {
+                value: "d2".into(),
+                row: 1,
+                listed: 2,
+            },
+        ]
+        .map(|e| e.to_string());
+        assert_eq!(
+            budget,
+            "the plan of 10 desktops and 10 users has 100 (desktop, user) pairs, more than the \
+             99 allowed: set MaxUserPerDesktop or MaxDesktopPerUser, or plan fewer desktops or \
+             users"
+        );
+        assert_eq!(
+            unknown,
+            r#"the plan's row 2 names EndUserId "Zed" (item 1 of the row), which the request does not list"#
+        );
+        assert_eq!(
+            misplaced,
+            r#"the plan's row 1 is for DesktopId "d2", but the request lists it as item 2: rows follow the request's order"#
+        );
+    }
+
+    #[test]
+    fn field_all_is_every_parameter_once() {
+        let all: &[Field] = Field::ALL;
+        assert_eq!(all.len(), 7);
+        for (i, f) in all.iter().enumerate() {
+            assert_eq!(Field::from_name(f.name()), Some(*f));
+            assert!(!all[..i].contains(f), "{f} twice");
+        }
     }
 }

@@ -10,8 +10,10 @@ use alloc::vec::Vec;
 use indexmap::IndexMap;
 use xxhash_rust::xxh3::Xxh3DefaultBuilder;
 
-use crate::planner::Plan;
+use crate::error::Error;
+use crate::planner::{try_plan_shape, Plan};
 use crate::request::CheckedRequest;
+use crate::shape::Shape;
 
 /// One desktop of a snapshot: what §6 reads of it, and nothing else.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -57,6 +59,22 @@ impl SnapshotDesktop {
     {
         self.end_user_ids = users.into_iter().map(Into::into).collect();
         self
+    }
+
+    /// A desktop from what a reader found, without copying it again.
+    #[cfg(feature = "serde")]
+    pub(crate) fn from_parts(
+        status: String,
+        flags: Vec<String>,
+        end_user_ids: Vec<String>,
+        origin: Origin,
+    ) -> SnapshotDesktop {
+        SnapshotDesktop {
+            status,
+            flags,
+            end_user_ids,
+            origin,
+        }
     }
 
     /// Sets where the desktop was read from.
@@ -234,4 +252,68 @@ impl FleetPlan {
     pub fn eligibility(&self) -> &[Eligibility] {
         &self.eligibility
     }
+}
+
+impl FleetPlan {
+    /// The number of listed desktops that the plan could change.
+    pub fn eligible(&self) -> usize {
+        self.eligibility.iter().filter(|e| e.is_eligible()).count()
+    }
+
+    /// The shape of the plan over the eligible desktops: `n` is their number.
+    pub(crate) fn eligible_shape(request: &CheckedRequest, eligible: usize) -> Shape {
+        Shape::new(
+            eligible as u32,
+            request.end_user_ids().len() as u32,
+            request.max_user_per_desktop(),
+            request.max_desktop_per_user(),
+            request.strategy(),
+        )
+    }
+}
+
+/// Plans `request` against the fleet as it is (the contract, §6): the canonical plan of §2
+/// made over the listed desktops that a call can change (in the snapshot, `Running`, not
+/// `Assigning`), in request order, with every listed user.
+///
+/// The result has one row per listed desktop, in request order: an eligible desktop's row
+/// is its planned users, an ineligible desktop's row is empty (it keeps the users the
+/// snapshot gives it, which [`Changes`](crate::Changes) and the response read from the
+/// [`Fleet`]). When every listed desktop is eligible, the plan is exactly
+/// [`plan`](crate::plan)`(request)`.
+///
+/// Costs `O(n + T)` time (one lookup per listed desktop) and the plan's memory.
+///
+/// ```
+/// use eds_entitlement::{plan_against, Eligibility, Fleet, Request, SnapshotDesktop};
+///
+/// let request = Request::new("cn-hangzhou", ["ecd-a", "ecd-b", "ecd-c"], ["Alice", "Bob"])
+///     .max_user_per_desktop(1)
+///     .check()?;
+/// let mut fleet = Fleet::new();
+/// fleet.insert("ecd-a", SnapshotDesktop::new("Running")).unwrap();
+/// fleet.insert("ecd-b", SnapshotDesktop::new("Stopped").end_users(["Carol"])).unwrap();
+/// fleet.insert("ecd-c", SnapshotDesktop::new("Running")).unwrap();
+///
+/// let planned = plan_against(&request, &fleet)?;
+/// assert_eq!(
+///     planned.eligibility(),
+///     [Eligibility::Eligible, Eligibility::NotRunning, Eligibility::Eligible]
+/// );
+/// // Two eligible desktops, one for Alice, one for Bob; ecd-b keeps Carol.
+/// assert_eq!(planned.plan().end_users(0), &[0]);
+/// assert_eq!(planned.plan().end_users(1), &[] as &[u32]);
+/// assert_eq!(planned.plan().end_users(2), &[1]);
+/// # Ok::<(), eds_entitlement::Error>(())
+/// ```
+///
+/// # Errors
+///
+/// [`Error::PlanTooLarge`] when the plan does not fit in memory, as [`try_plan`](crate::try_plan).
+pub fn plan_against(request: &CheckedRequest, fleet: &Fleet) -> Result<FleetPlan, Error> {
+    let eligibility = fleet.eligibility(request);
+    let eligible = eligibility.iter().filter(|e| e.is_eligible()).count();
+    let shape = FleetPlan::eligible_shape(request, eligible);
+    let plan = try_plan_shape(&shape)?.spread(eligibility.iter().map(|e| e.is_eligible()));
+    Ok(FleetPlan::new(plan, eligibility))
 }

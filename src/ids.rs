@@ -1,5 +1,8 @@
 //! [`IdList`]: an ordered list of IDs held in one buffer.
 
+use alloc::string::String;
+use alloc::vec;
+use alloc::vec::Vec;
 use core::fmt;
 
 /// An ordered list of IDs (desktop IDs or end-user IDs), as the request gives them.
@@ -66,6 +69,29 @@ impl IdList {
         let end = *self.ends.get(index)?;
         let start = if index == 0 { 0 } else { self.ends[index - 1] };
         Some(&self.text[start..end])
+    }
+
+    /// The 0-based index of `id` in the list, if it is there (the first, if it is there
+    /// twice). Costs `O(len)`: a linear scan of the list's text, for one look-up; to look up
+    /// many IDs, index the list once (as [`Plan::from_ids`](crate::Plan::from_ids) does).
+    ///
+    /// ```
+    /// use eds_entitlement::IdList;
+    ///
+    /// let users: IdList = ["Alice", "Bob"].into_iter().collect();
+    /// assert_eq!(users.position("Bob"), Some(1));
+    /// assert_eq!(users.position("Carol"), None);
+    /// ```
+    #[must_use]
+    pub fn position(&self, id: &str) -> Option<usize> {
+        let mut start = 0;
+        for (index, &end) in self.ends.iter().enumerate() {
+            if end - start == id.len() && &self.text[start..end] == id {
+                return Some(index);
+            }
+            start = end;
+        }
+        None
     }
 
     /// The IDs in order.
@@ -223,9 +249,47 @@ impl<S: AsRef<str>> Extend<S> for IdList {
     }
 }
 
+/// `Debug` shows every ID of a list of up to 8 IDs, and the first 5 and a count of the
+/// rest of a longer one (`["d0", "d1", "d2", "d3", "d4", … 995 more]`): a request of a
+/// million IDs prints in one line.
 impl fmt::Debug for IdList {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_list().entries(self.iter()).finish()
+        Summary::list(f, self.iter())
+    }
+}
+
+/// How `Debug` summarises long lists (of IDs, of a plan's rows, of a row's users).
+pub(crate) struct Summary;
+
+impl Summary {
+    /// Lists of up to this many items are shown whole.
+    pub(crate) const FULL: usize = 8;
+    /// Longer ones show this many items, then how many more there are.
+    pub(crate) const HEAD: usize = 5;
+
+    /// Writes `items` as a `Debug` list, summarised past [`Summary::FULL`] items.
+    pub(crate) fn list<I>(f: &mut fmt::Formatter<'_>, items: I) -> fmt::Result
+    where
+        I: ExactSizeIterator,
+        I::Item: fmt::Debug,
+    {
+        let len = items.len();
+        if len <= Summary::FULL {
+            return f.debug_list().entries(items).finish();
+        }
+        f.debug_list()
+            .entries(items.take(Summary::HEAD))
+            .entry(&More(len - Summary::HEAD))
+            .finish()
+    }
+}
+
+/// `… N more`, unquoted, as the last entry of a summarised list.
+struct More(usize);
+
+impl fmt::Debug for More {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "… {} more", self.0)
     }
 }
 
@@ -285,6 +349,7 @@ impl serde::Serialize for IdList {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use alloc::format;
 
     #[test]
     fn keeps_ids_apart_and_in_order() {
@@ -300,6 +365,28 @@ mod tests {
         );
         assert_eq!(list.concatenated(), "abcé漢");
         assert_eq!(format!("{list:?}"), r#"["ab", "", "c", "é漢"]"#);
+        assert_eq!(list.position("c"), Some(2));
+        assert_eq!(list.position(""), Some(1));
+        assert_eq!(list.position("é"), None);
+        assert_eq!(list.position("abc"), None);
+    }
+
+    #[test]
+    fn debug_summarises_long_lists() {
+        let eight: IdList = (0..8).map(|i| format!("d{i}")).collect();
+        assert_eq!(
+            format!("{eight:?}"),
+            r#"["d0", "d1", "d2", "d3", "d4", "d5", "d6", "d7"]"#
+        );
+        let many: IdList = (0..1_000_000).map(|i| format!("d{i}")).collect();
+        assert_eq!(
+            format!("{many:?}"),
+            r#"["d0", "d1", "d2", "d3", "d4", … 999995 more]"#
+        );
+        assert_eq!(
+            format!("{many:#?}"),
+            "[\n    \"d0\",\n    \"d1\",\n    \"d2\",\n    \"d3\",\n    \"d4\",\n    … 999995 more,\n]"
+        );
     }
 
     /// The obvious quadratic reference.

@@ -26,11 +26,14 @@ for (desktop, users) in request.desktop_ids().iter().zip(plan.iter()) {
 // The checker proves the plan meets the seven guarantees, without the planner.
 verify(&request, &plan)?;
 
-// The API's response body, field for field.
+// The API's response body, field for field; as JSON with the `serde` feature (a default).
 let response = Response::new(&request, &plan);
-let json = eds_entitlement::wire::to_json_string(&response)?;
-assert!(json.starts_with(r#"{"RequestId":""#));
-assert!(json.contains(r#""AssignModels":[{"DesktopId":"ecd-1","InnerStatus":"FINISHED","EndUserIds":["Alice"]}"#));
+#[cfg(feature = "serde")]
+{
+    let json = eds_entitlement::wire::to_json_string(&response);
+    assert!(json.starts_with(r#"{"RequestId":""#));
+    assert!(json.contains(r#""AssignModels":[{"DesktopId":"ecd-1","InnerStatus":"FINISHED","EndUserIds":["Alice"]}"#));
+}
 # Ok::<(), Box<dyn std::error::Error>>(())
 ```
 
@@ -51,6 +54,10 @@ assert!(json.contains(r#""AssignModels":[{"DesktopId":"ecd-1","InnerStatus":"FIN
 * [`Response`] is the API's response body; with the `serde` feature (on by default) it
   serialises with the API's field names in the API's order, and [`wire`] reads requests
   from JSON and writes responses.
+* [`calls`] turns a plan (a [`PlanResponse`], read by `wire::plan_from_json`) into the
+  [`ModifyEntitlement`] and [`ModifyUserEntitlement`] calls that carry it out exactly (the
+  contract, §8), with the grouping rule documented there; [`Task`] models the task of a
+  `Preview: false` plan and [`PollPolicy`] the API doc's polling advice, without a clock.
 * [`wire`] also reads and writes the RPC query form (`RegionId=…&DesktopId.1=…`), as the
   SDKs send it, and (feature `csv`) lists of IDs from CSV files.
 
@@ -66,43 +73,67 @@ assert!(json.contains(r#""AssignModels":[{"DesktopId":"ecd-1","InnerStatus":"FIN
 
 # Features
 
-* `serde` (default): the JSON wire form, in [`wire`], and `Serialize` for [`Response`].
-* `csv` (default, through `cli`): [`wire::ids_from_csv`] reads lists of IDs from CSV files.
-* `cli` (default): the `eds-entitlement` command line and its argument parser, and
-  [`report`], the text it prints for people. Embedders
-  that only plan use `default-features = false`.
+* `std` (default): the standard library. Without it the crate is `#![no_std]` and needs only
+  `alloc`: the planner, the checker, [`capacity`], the query form, [`Error`] (which then
+  implements `core::error::Error`) and the fleet data model. With it, [`Request::check`]
+  checks two long ID lists on two threads.
+* `serde` (default; implies `std`): the JSON wire form, in [`wire`], and `Serialize` for
+  [`Response`].
+* `csv` (implies `std`): `wire::ids_from_csv` reads lists of IDs from CSV files.
+* `report` (implies `std`): the `report` module, the text the command line prints for people.
+* `cli` (implies all of the above): the `eds-entitlement` binary and its argument parser.
+  It is not a default, so that a library build compiles neither clap nor csv: run the
+  command line with `cargo run --release --features cli -- preview FILE`, or install it with
+  `cargo install eds-entitlement --features cli`.
 
-The RPC query form ([`wire::from_query`], [`wire::to_query`]) needs no feature.
+Embedders that only plan use `default-features = false`. The RPC query form
+([`wire::from_query`], [`wire::to_query`]) needs no feature.
 */
-
+// No std without the `std` feature, except in the unit tests, which std's harness runs.
+#![cfg_attr(not(any(feature = "std", test)), no_std)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 #![deny(missing_docs)]
 
 extern crate alloc;
 
+mod by_id;
 mod capacity;
+mod changes;
 mod error;
+mod execute;
 mod fleet;
 mod ids;
 mod planner;
-#[cfg(feature = "cli")]
+#[cfg(feature = "report")]
 pub mod report;
 mod request;
 mod response;
 mod shape;
 mod sticky;
+mod task;
 mod verify;
 pub mod wire;
 
+pub use by_id::{ById, EndUserIds};
 pub use capacity::{capacity, Binding, Capacity};
-pub use error::{CsvProblem, Error, Field, IndexProblem, LimitProblem, QueryProblem, SHOWN_CHARS};
-pub use fleet::{Eligibility, Fleet, FleetPlan, Origin, SnapshotDesktop};
+pub use changes::{desktop_changes, Changes, DesktopChange, DesktopChanges};
+pub use error::{
+    CsvProblem, Error, Field, IndexProblem, LimitProblem, PlanProblem, PlanShape, QueryProblem,
+    SnapshotProblem, SHOWN_CHARS,
+};
+pub use execute::{
+    baseline_calls, calls, Call, Calls, ModifyEntitlement, ModifyUserEntitlement, PlanResponse,
+    PlannedDesktop, API_VERSION, MAX_IDS_PER_CALL,
+};
+pub use fleet::{plan_against, Eligibility, Fleet, FleetPlan, Origin, SnapshotDesktop};
 pub use ids::{IdList, Iter as IdIter};
-pub use planner::{plan, plan_shape, try_plan, try_plan_shape, Plan};
+pub use planner::{plan, plan_shape, try_plan, try_plan_shape, Plan, Rows};
 pub use request::{CheckOptions, CheckedRequest, Limit, Request, Strategy};
-pub use response::{ApiId, Response, Status};
+pub use response::{ApiId, FleetResponse, Response, Status};
 pub use shape::Shape;
 pub use sticky::plan_sticky_shape;
-pub use verify::{verify, Violation};
+pub use task::{PollPolicy, Task, Waits};
+pub use verify::{verify, verify_against, Violation};
 
 /// The README's examples run as doc tests, so that they stay true.
 #[cfg(doctest)]

@@ -1,7 +1,9 @@
 //! `eds-entitlement`: the command line, a thin shell over the library.
 //!
-//! Exit status: 0 on success, 1 on an I/O failure, 2 on bad input (one line on stderr,
-//! nothing on stdout).
+//! Exit status: 0 on success, 1 on an I/O failure (a file that cannot be read, an output
+//! that cannot be written, a standard output that is closed), 2 on bad input (one line on
+//! stderr, nothing on stdout). An error line that cannot be written (a full or closed
+//! standard error) changes nothing: the status is still 1 or 2.
 
 use std::fs;
 use std::io::{self, BufWriter, Read, Write};
@@ -10,8 +12,8 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use eds_entitlement::{
-    capacity, report, try_plan, wire, CheckOptions, Error, Field, IdList, Limit, Request, Response,
-    Shape, Strategy,
+    capacity, plan_against, report, try_plan, wire, CheckOptions, CheckedRequest, Error, Field,
+    Fleet, FleetPlan, FleetResponse, IdList, Limit, Request, Response, Shape, Strategy,
 };
 
 #[derive(Parser)]
@@ -27,6 +29,28 @@ enum Command {
     Preview(PreviewArgs),
     /// Prints what a plan of this shape would do (SPEC §5's capacity figures), without IDs.
     Capacity(CapacityArgs),
+    /// Prints the ModifyEntitlement / ModifyUserEntitlement calls that carry out a plan,
+    /// one a line, in the order to send them (the contract, §8).
+    Requests(RequestsArgs),
+}
+
+#[derive(clap::Args)]
+struct RequestsArgs {
+    /// The plan: a BatchModifyEntitlement response body (this tool's or the live API's);
+    /// `-` reads standard input.
+    #[arg(value_name = "PLAN|-")]
+    plan: PathBuf,
+    /// `RegionId` of every call, e.g. cn-hangzhou.
+    #[arg(long, value_name = "R", required = true)]
+    region: String,
+    /// How to print each call: the RPC query form (Action, Version, RegionId, then the
+    /// parameters, percent-encoded; unsigned), or one JSON object as the SDKs' to_map()
+    /// gives it, with "Action".
+    #[arg(long, value_enum, default_value = "query")]
+    format: Format,
+    /// Print the number of calls, and the per-desktop baseline, on stderr.
+    #[arg(long)]
+    summary: bool,
 }
 
 #[derive(clap::Args)]
@@ -52,9 +76,16 @@ struct PreviewArgs {
     pretty: bool,
     /// What to print: the response JSON, a summary for people (capacity figures, users left
     /// without a desktop, desktops left without users, the limit that bound the plan), or
-    /// the plan as an aligned table.
+    /// the plan as an aligned table; with --fleet, also the change report as JSON
+    /// (`changes`), and the table and summary show who gains and loses a desktop.
     #[arg(long, value_enum, default_value_t = Output::Json)]
     output: Output,
+    /// Plan against the fleet as it is: a DescribeDesktops response body (as the SDKs'
+    /// to_map() or `aliyun ecd DescribeDesktops --pager` print it). Repeat for each page.
+    /// Only Running desktops without the Assigning flag are planned; the others keep their
+    /// users and are reported FAILED.
+    #[arg(long, value_name = "FILE")]
+    fleet: Vec<PathBuf>,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -62,6 +93,8 @@ enum Output {
     Json,
     Summary,
     Table,
+    /// The change report of a plan made against --fleet, as JSON.
+    Changes,
 }
 
 #[derive(clap::Args)]
@@ -161,27 +194,84 @@ enum Failure {
     Io(String),
 }
 
+impl Failure {
+    /// The exit status, as the module's documentation lists them.
+    fn status(&self) -> u8 {
+        match self {
+            Failure::Io(_) => 1,
+            Failure::Input(_) => 2,
+        }
+    }
+
+    fn line(&self) -> &str {
+        match self {
+            Failure::Io(line) | Failure::Input(line) => line,
+        }
+    }
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let outcome = match cli.command {
         Command::Preview(args) => preview(&args),
         Command::Capacity(args) => capacity_figures(&args),
+        Command::Requests(args) => requests(&args),
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,
         Err(failure) => {
-            let (status, line) = match failure {
-                Failure::Input(line) => (2, line),
-                Failure::Io(line) => (1, line),
-            };
-            eprintln!("eds-entitlement: {line}");
-            ExitCode::from(status)
+            // Not `eprintln!`, which panics when stderr cannot be written (`2>/dev/full`):
+            // the line is lost then, but the status still says what happened.
+            let _ = writeln!(io::stderr().lock(), "eds-entitlement: {}", failure.line());
+            ExitCode::from(failure.status())
         }
     }
 }
 
+/// Standard output, or an I/O failure when it was closed (`>&-`).
+///
+/// The Rust runtime puts `/dev/null`, opened for reading and writing, in place of a closed
+/// standard output before `main` runs, and writes to it succeed: without this check the
+/// response would be lost with exit status 0. A shell's `>/dev/null` opens it for writing
+/// only, and is honoured. Only Linux says how a descriptor was opened (`/proc/self/fdinfo`);
+/// elsewhere, nothing is checked.
+fn stdout() -> Result<io::StdoutLock<'static>, Failure> {
+    let flags = fs::read_to_string("/proc/self/fdinfo/1")
+        .ok()
+        .and_then(|info| {
+            let flags = info.lines().find_map(|l| l.strip_prefix("flags:"))?;
+            u32::from_str_radix(flags.trim(), 8).ok()
+        });
+    const O_ACCMODE: u32 = 0o3;
+    const O_RDWR: u32 = 0o2;
+    let read_write = flags.is_some_and(|f| f & O_ACCMODE == O_RDWR);
+    if read_write && fs::read_link("/proc/self/fd/1").is_ok_and(|p| p == Path::new("/dev/null")) {
+        return Err(Failure::Io(
+            "standard output is closed: nothing can be written".into(),
+        ));
+    }
+    Ok(io::stdout().lock())
+}
+
+/// `path` for a message: on one line, whatever it holds.
+fn shown_path(path: &Path) -> String {
+    report::one_line(&path.display().to_string()).into_owned()
+}
+
 fn preview(args: &PreviewArgs) -> Result<(), Failure> {
-    if args.output != Output::Json && (args.request_id.is_some() || args.pretty) {
+    if args.output == Output::Changes && args.fleet.is_empty() {
+        return Err(Failure::Input(
+            "--output changes reports against a snapshot: give it with --fleet FILE".into(),
+        ));
+    }
+    if args.output == Output::Changes && args.request_id.is_some() {
+        return Err(Failure::Input(
+            "--request-id shapes the response JSON: it goes with --output json only".into(),
+        ));
+    }
+    if !matches!(args.output, Output::Json | Output::Changes)
+        && (args.request_id.is_some() || args.pretty)
+    {
         return Err(Failure::Input(
             "--request-id and --pretty shape the response JSON: they go with --output json only"
                 .into(),
@@ -195,11 +285,15 @@ fn preview(args: &PreviewArgs) -> Result<(), Failure> {
     let request = request
         .check_with(&options)
         .map_err(|e| Failure::Input(e.to_string()))?;
-    let stdout = io::stdout().lock();
-    let mut out = BufWriter::with_capacity(1 << 20, stdout);
+    if !args.fleet.is_empty() {
+        return preview_against(args, &request);
+    }
+    let mut out = BufWriter::with_capacity(1 << 20, stdout()?);
     let written = match args.output {
         Output::Summary => report::write_summary(&request, &mut out),
         Output::Table => report::write_table(&request, &planned(&request)?, &mut out),
+        // Refused above: the change report needs a snapshot.
+        Output::Changes => Ok(()),
         Output::Json => {
             let plan = planned(&request)?;
             let mut response = Response::new(&request, &plan);
@@ -212,6 +306,53 @@ fn preview(args: &PreviewArgs) -> Result<(), Failure> {
     written
         .and_then(|()| out.flush())
         .map_err(|e| Failure::Io(format!("cannot write the response: {e}")))
+}
+
+/// A planner of plans made against a snapshot: the contract's §6 canonical plan.
+type FleetPlanner = fn(&CheckedRequest, &Fleet) -> Result<FleetPlan, Error>;
+
+/// The planner the options ask for.
+fn fleet_planner(_args: &PreviewArgs) -> FleetPlanner {
+    plan_against
+}
+
+/// `preview … --fleet FILE…`: the plan made against the snapshot, in the output asked for.
+fn preview_against(args: &PreviewArgs, request: &CheckedRequest) -> Result<(), Failure> {
+    let fleet = read_fleet(&args.fleet)?;
+    let plan = fleet_planner(args)(request, &fleet).map_err(|e| Failure::Input(e.to_string()))?;
+    let stdout = io::stdout().lock();
+    let mut out = BufWriter::with_capacity(1 << 20, stdout);
+    let written = match args.output {
+        Output::Json => {
+            let mut response = FleetResponse::new(request, &fleet, &plan);
+            if let Some(id) = &args.request_id {
+                response = response.with_request_id(id.clone());
+            }
+            wire::write_fleet_json(&response, &mut out, args.pretty)
+        }
+        Output::Changes => wire::write_changes_json(request, &fleet, &plan, &mut out, args.pretty),
+        Output::Table => report::write_fleet_table(request, &fleet, &plan, &mut out),
+        Output::Summary => report::write_fleet_summary(request, &fleet, &plan, &mut out),
+    };
+    written
+        .and_then(|()| out.flush())
+        .map_err(|e| Failure::Io(format!("cannot write the response: {e}")))
+}
+
+/// Reads the snapshot's pages, streaming each file: only what the contract's §6 reads of
+/// each desktop is held.
+fn read_fleet(paths: &[PathBuf]) -> Result<Fleet, Failure> {
+    let mut reader = wire::FleetReader::new();
+    for path in paths {
+        let label = path.display().to_string();
+        let cannot = |e: io::Error| Failure::Io(format!("cannot read {label}: {e}"));
+        let file = fs::File::open(path).map_err(cannot)?;
+        reader
+            .read_page_from(&label, io::BufReader::with_capacity(1 << 16, file))
+            .map_err(cannot)?
+            .map_err(|e| Failure::Input(e.to_string()))?;
+    }
+    Ok(reader.finish())
 }
 
 fn planned(request: &eds_entitlement::CheckedRequest) -> Result<eds_entitlement::Plan, Failure> {
@@ -228,7 +369,7 @@ fn capacity_figures(args: &CapacityArgs) -> Result<(), Failure> {
         limit(Field::MaxDesktopPerUser, args.max_desktop_per_user)?,
         args.strategy.parse::<Strategy>().map_err(input)?,
     );
-    let mut out = io::stdout().lock();
+    let mut out = stdout()?;
     let written = if args.json {
         serde_json::to_writer(&mut out, &capacity(&shape))
             .map_err(io::Error::from)
@@ -241,20 +382,36 @@ fn capacity_figures(args: &CapacityArgs) -> Result<(), Failure> {
         .map_err(|e| Failure::Io(format!("cannot write the figures: {e}")))
 }
 
+fn requests(args: &RequestsArgs) -> Result<(), Failure> {
+    let input = |e: Error| Failure::Input(e.to_string());
+    let bytes = read_input(&args.plan)?;
+    let plan = wire::plan_from_json(strip_bom(&bytes)).map_err(input)?;
+    let calls = eds_entitlement::calls(&plan, None, &args.region).map_err(input)?;
+    let mut out = BufWriter::new(stdout()?);
+    let written = calls.iter().try_for_each(|call| {
+        match args.format {
+            Format::Query => out.write_all(call.to_query().as_bytes())?,
+            Format::Json => wire::write_call_json(call, &mut out)?,
+        }
+        out.write_all(b"\n")
+    });
+    written
+        .and_then(|()| out.flush())
+        .map_err(|e| Failure::Io(format!("cannot write the calls: {e}")))?;
+    if args.summary {
+        // As for errors: a summary that cannot be written is lost, not a panic.
+        let _ = writeln!(
+            io::stderr().lock(),
+            "eds-entitlement: {}",
+            report::calls_summary(&calls)
+        );
+    }
+    Ok(())
+}
+
 fn read_request(input: Option<&Path>, format: Option<Format>) -> Result<Request, Failure> {
-    let input = input.unwrap_or(Path::new("-"));
-    let bytes = if input.as_os_str() == "-" {
-        let mut bytes = Vec::new();
-        io::stdin()
-            .lock()
-            .read_to_end(&mut bytes)
-            .map_err(|e| Failure::Io(format!("cannot read standard input: {e}")))?;
-        bytes
-    } else {
-        read_file(input)?
-    };
-    // A byte order mark, as Windows editors write, is not part of either form.
-    let text = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
+    let bytes = read_input(input.unwrap_or(Path::new("-")))?;
+    let text = strip_bom(&bytes);
     let format = format.unwrap_or_else(|| match text.iter().find(|b| !b.is_ascii_whitespace()) {
         Some(b'{') => Format::Json,
         _ => Format::Query,
@@ -272,26 +429,50 @@ fn request_from_csv(desktops: &Path, args: &CsvArgs) -> Result<Request, Failure>
         wire::ids_from_csv(&read_file(path)?, &path.display().to_string(), field)
             .map_err(|e| Failure::Input(e.to_string()))
     };
-    Ok(Request {
-        region_id: args.region.clone().unwrap_or_default(),
-        desktop_ids: ids(desktops, Field::DesktopId)?,
-        end_user_ids: match &args.users {
-            Some(users) => ids(users, Field::EndUserId)?,
-            None => IdList::new(),
-        },
-        max_user_per_desktop: args.max_user_per_desktop,
-        max_desktop_per_user: args.max_desktop_per_user,
-        // Parsed here, not by the argument parser, for the library's one-line message.
-        strategy: match &args.strategy {
-            Some(text) => text
-                .parse()
-                .map_err(|e: Error| Failure::Input(e.to_string()))?,
-            None => Strategy::default(),
-        },
-        preview: !args.no_preview,
-    })
+    let desktop_ids = ids(desktops, Field::DesktopId)?;
+    let end_user_ids = match &args.users {
+        Some(users) => ids(users, Field::EndUserId)?,
+        None => IdList::new(),
+    };
+    // Parsed here, not by the argument parser, for the library's one-line message.
+    let strategy = match &args.strategy {
+        Some(text) => text
+            .parse()
+            .map_err(|e: Error| Failure::Input(e.to_string()))?,
+        None => Strategy::default(),
+    };
+    let mut request = Request::from_id_lists(
+        args.region.clone().unwrap_or_default(),
+        desktop_ids,
+        end_user_ids,
+    )
+    .strategy(strategy)
+    .preview(!args.no_preview);
+    request.max_user_per_desktop = args.max_user_per_desktop;
+    request.max_desktop_per_user = args.max_desktop_per_user;
+    Ok(request)
+}
+
+/// The bytes of `input`, standard input for `-`.
+fn read_input(input: &Path) -> Result<Vec<u8>, Failure> {
+    if input.as_os_str() == "-" {
+        let mut bytes = Vec::new();
+        io::stdin()
+            .lock()
+            .read_to_end(&mut bytes)
+            .map_err(|e| Failure::Io(format!("cannot read standard input: {e}")))?;
+        Ok(bytes)
+    } else {
+        read_file(input)
+    }
+}
+
+/// `bytes` without a byte order mark, as Windows editors write, which no JSON or query
+/// text has.
+fn strip_bom(bytes: &[u8]) -> &[u8] {
+    bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes)
 }
 
 fn read_file(path: &Path) -> Result<Vec<u8>, Failure> {
-    fs::read(path).map_err(|e| Failure::Io(format!("cannot read {}: {e}", path.display())))
+    fs::read(path).map_err(|e| Failure::Io(format!("cannot read {}: {e}", shown_path(path))))
 }

@@ -1,6 +1,12 @@
 //! The canonical planner of SPEC §2, and the [`Plan`] it returns.
 
+use alloc::vec;
+use alloc::vec::Vec;
+use core::fmt;
+use core::iter::FusedIterator;
+
 use crate::error::Error;
+use crate::ids::Summary;
 use crate::request::CheckedRequest;
 use crate::shape::{Quotas, Shape};
 
@@ -14,9 +20,34 @@ use crate::shape::{Quotas, Shape};
 /// in another (compressed sparse rows), so a plan of `T` pairs over `n` desktops takes
 /// `4·T + 8·(n + 1)` bytes.
 ///
-/// A `Plan` need not come from [`plan`]: [`Plan::from_lists`] builds any plan, for
-/// [`verify`](crate::verify) to check.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// A `Plan` need not come from [`plan`]: [`Plan::from_lists`] builds any plan, and
+/// [`Plan::from_ids`] the plan of a response read back, for [`verify`](crate::verify) to
+/// check.
+///
+/// # Reading it
+///
+/// [`Plan::iter`] (or `for users in &plan`) gives each desktop's user indices, in desktop
+/// order; [`Plan::by_id`] gives each desktop's ID with its users' IDs, without index glue:
+///
+/// ```
+/// use eds_entitlement::{plan, Request};
+///
+/// let request = Request::new("cn-hangzhou", ["ecd-1", "ecd-2"], ["Alice", "Bob"])
+///     .max_user_per_desktop(1)
+///     .check()?;
+/// let plan = plan(&request);
+/// for (desktop, users) in plan.by_id(&request) {
+///     println!("{desktop}: {}", users.collect::<Vec<_>>().join(", "));
+/// }
+/// let rows: Vec<(&str, Vec<&str>)> =
+///     plan.by_id(&request).map(|(d, users)| (d, users.collect())).collect();
+/// assert_eq!(rows, [("ecd-1", vec!["Alice"]), ("ecd-2", vec!["Bob"])]);
+/// # Ok::<(), eds_entitlement::Error>(())
+/// ```
+///
+/// Its `Debug` shows the counts, and the first rows only when there are many.
+#[derive(Clone, PartialEq, Eq)]
+#[must_use = "a plan does nothing until it is read or written"]
 pub struct Plan {
     offsets: Vec<usize>,
     users: Vec<u32>,
@@ -72,7 +103,7 @@ impl Plan {
         }
     }
 
-    /// Each desktop's users, in desktop order.
+    /// Each desktop's users, in desktop order. `&plan` iterates the same.
     ///
     /// ```
     /// use eds_entitlement::Plan;
@@ -80,11 +111,107 @@ impl Plan {
     /// let plan = Plan::from_lists([vec![0], vec![], vec![1, 2]]);
     /// let loads: Vec<usize> = plan.iter().map(|users| users.len()).collect();
     /// assert_eq!(loads, [1, 0, 2]);
+    /// let mut pairs = 0;
+    /// for users in &plan {
+    ///     pairs += users.len();
+    /// }
+    /// assert_eq!(pairs, plan.assignments());
     /// ```
-    pub fn iter(&self) -> impl ExactSizeIterator<Item = &[u32]> + DoubleEndedIterator + '_ {
-        self.offsets.windows(2).map(|w| &self.users[w[0]..w[1]])
+    pub fn iter(&self) -> Rows<'_> {
+        Rows {
+            offsets: self.offsets.windows(2),
+            users: &self.users,
+        }
+    }
+
+    /// A plan from its parts, which the caller has made consistent: `offsets` starts at 0,
+    /// never decreases, and ends at `users.len()`.
+    pub(crate) fn from_parts(offsets: Vec<usize>, users: Vec<u32>) -> Plan {
+        Plan { offsets, users }
     }
 }
+
+impl Plan {
+    /// This plan of the eligible desktops only, spread over all `eligible.len()` desktops:
+    /// the `i`-th eligible desktop gets this plan's row `i`, the others an empty row.
+    /// `O(n)`; the pairs are not copied.
+    pub(crate) fn spread(self, eligible: impl ExactSizeIterator<Item = bool>) -> Plan {
+        let mut offsets = Vec::with_capacity(eligible.len() + 1);
+        offsets.push(0);
+        let mut row = 0;
+        for is_eligible in eligible {
+            if is_eligible {
+                row += 1;
+            }
+            offsets.push(self.offsets.get(row).copied().unwrap_or(self.users.len()));
+        }
+        Plan {
+            offsets,
+            users: self.users,
+        }
+    }
+}
+
+impl fmt::Debug for Plan {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        /// Rows, summarised; each row's users summarised too.
+        struct RowsOf<'a>(&'a Plan);
+        struct Users<'a>(&'a [u32]);
+        impl fmt::Debug for RowsOf<'_> {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                Summary::list(f, self.0.iter().map(Users))
+            }
+        }
+        impl fmt::Debug for Users<'_> {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                Summary::list(f, self.0.iter())
+            }
+        }
+        f.debug_struct("Plan")
+            .field("desktops", &self.desktops())
+            .field("assignments", &self.assignments())
+            .field("rows", &RowsOf(self))
+            .finish()
+    }
+}
+
+impl<'a> IntoIterator for &'a Plan {
+    type Item = &'a [u32];
+    type IntoIter = Rows<'a>;
+
+    fn into_iter(self) -> Rows<'a> {
+        self.iter()
+    }
+}
+
+/// Each desktop's users (indices into `EndUserId`), in desktop order: see [`Plan::iter`].
+#[derive(Clone, Debug)]
+pub struct Rows<'a> {
+    offsets: core::slice::Windows<'a, usize>,
+    users: &'a [u32],
+}
+
+impl<'a> Iterator for Rows<'a> {
+    type Item = &'a [u32];
+
+    fn next(&mut self) -> Option<&'a [u32]> {
+        self.offsets.next().map(|w| &self.users[w[0]..w[1]])
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        self.offsets.size_hint()
+    }
+}
+
+impl DoubleEndedIterator for Rows<'_> {
+    fn next_back(&mut self) -> Option<Self::Item> {
+        self.offsets.next_back().map(|w| &self.users[w[0]..w[1]])
+    }
+}
+
+impl ExactSizeIterator for Rows<'_> {}
+
+impl FusedIterator for Rows<'_> {}
 
 /// Plans `request` by the canonical rule of SPEC §2.
 ///

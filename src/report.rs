@@ -2,15 +2,32 @@
 //! and a plan as an aligned table. (Programs read the JSON response, or [`Capacity`] with
 //! serde.)
 //!
-//! Only with the `cli` feature. The planner knows nothing of this module.
+//! Only with the `report` feature (which `cli` turns on); it needs no argument parser. The
+//! planner knows nothing of this module.
 
 use std::io::{self, Write};
 
 use crate::capacity::{capacity, Capacity};
-use crate::error::one_line;
+use crate::changes::{desktop_changes, Changes, DesktopChange};
+use crate::error;
+use crate::fleet::{Fleet, FleetPlan};
 use crate::planner::Plan;
 use crate::request::CheckedRequest;
 use crate::shape::Shape;
+
+/// `text` on one line, as every message and report of this crate shows text: control
+/// characters are escaped (a newline as `\n`, NUL as `\0`, others as `\u{1b}`), and
+/// nothing else changes. Borrows when there is nothing to escape. `O(len)`.
+///
+/// ```
+/// use eds_entitlement::report::one_line;
+///
+/// assert_eq!(one_line("ecd-a"), "ecd-a");
+/// assert_eq!(one_line("req\nuest.json"), "req\\nuest.json");
+/// ```
+pub fn one_line(text: &str) -> std::borrow::Cow<'_, str> {
+    error::one_line(text)
+}
 
 /// Writes SPEC §5's figures for `shape`, one per line, label and value aligned, then which
 /// limit bound the plan. `O(1)`.
@@ -219,4 +236,228 @@ pub fn write_table<W: Write>(request: &CheckedRequest, plan: &Plan, mut out: W) 
         out.write_all(b"\n")?;
     }
     Ok(())
+}
+
+/// The one line `requests --summary` prints on stderr: how many calls of each operation,
+/// for how many desktops, beside the per-desktop baseline.
+///
+/// ```
+/// use eds_entitlement::{calls, report, PlanResponse, PlannedDesktop};
+///
+/// let plan = PlanResponse::new(vec![PlannedDesktop::new("ecd-a", None, ["Alice"])])?;
+/// let calls = calls(&plan, None, "cn-hangzhou")?;
+/// assert_eq!(
+///     report::calls_summary(&calls),
+///     "1 call (1 ModifyEntitlement, 0 ModifyUserEntitlement) for 1 desktop; \
+///      per-desktop baseline 1"
+/// );
+/// # Ok::<(), eds_entitlement::Error>(())
+/// ```
+pub fn calls_summary(calls: &crate::execute::Calls) -> String {
+    let plural =
+        |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+    let replacements = calls.modify_entitlement();
+    format!(
+        "{} ({replacements} ModifyEntitlement, {} ModifyUserEntitlement) for {}; \
+         per-desktop baseline {}",
+        plural(calls.len(), "call", "calls"),
+        calls.len() - replacements,
+        plural(calls.desktops(), "desktop", "desktops"),
+        calls.baseline()
+    )
+}
+
+/// The state column of a fleet report: the snapshot's status for an eligible desktop, the
+/// reason (with the status, when there is one) for the others.
+fn state(change: &DesktopChange<'_>) -> String {
+    match (change.eligibility.reason(), change.status) {
+        (None, Some(status)) => one_line(status).into_owned(),
+        (Some("NotInSnapshot") | None, _) => "NotInSnapshot".to_owned(),
+        (Some(reason), Some(status)) => format!("{reason} ({})", one_line(status)),
+        (Some(reason), None) => reason.to_owned(),
+    }
+}
+
+fn joined<'a>(ids: impl IntoIterator<Item = &'a str>) -> String {
+    let mut text = String::new();
+    for (i, id) in ids.into_iter().enumerate() {
+        if i > 0 {
+            text.push_str(", ");
+        }
+        text.push_str(&one_line(id));
+    }
+    if text.is_empty() {
+        text.push_str("(none)");
+    }
+    text
+}
+
+/// Writes the change report of a plan made against a snapshot (the contract, §6) as a table
+/// for people: one row per listed desktop, in request order, with its 1-based position, its
+/// ID, its state (the snapshot's `DesktopStatus` when eligible, otherwise the reason and the
+/// status) and its users before → after, then who is added and removed; then the totals.
+/// `O(n + u + T + P)` (`P`: the snapshot's pairs on listed desktops).
+///
+/// ```
+/// use eds_entitlement::{plan_against, report, Fleet, Request, SnapshotDesktop};
+///
+/// let request = Request::new("cn-hangzhou", ["ecd-a", "ecd-b"], ["Bob"]).check()?;
+/// let mut fleet = Fleet::new();
+/// fleet.insert("ecd-a", SnapshotDesktop::new("Running").end_users(["Alice"])).unwrap();
+/// fleet.insert("ecd-b", SnapshotDesktop::new("Stopped").end_users(["Carol"])).unwrap();
+/// let planned = plan_against(&request, &fleet)?;
+/// let mut text = Vec::new();
+/// report::write_fleet_table(&request, &fleet, &planned, &mut text)?;
+/// let text = String::from_utf8(text).unwrap();
+/// assert!(text.starts_with(
+///     "# DesktopId State                Users before → after\n\
+///      1 ecd-a     Running              Alice → Bob (added Bob; removed Alice)\n\
+///      2 ecd-b     NotRunning (Stopped) Carol → Carol (unchanged)\n\n"
+/// ));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+///
+/// # Errors
+///
+/// The writer's.
+pub fn write_fleet_table<W: Write>(
+    request: &CheckedRequest,
+    fleet: &Fleet,
+    plan: &FleetPlan,
+    mut out: W,
+) -> io::Result<()> {
+    let desktops = request.desktop_ids();
+    let position_width = desktops.len().to_string().len();
+    let id_width = desktops
+        .iter()
+        .map(|id| one_line(id).chars().count())
+        .max()
+        .unwrap_or(0)
+        .max("DesktopId".len());
+    let state_width = desktop_changes(request, fleet, plan)
+        .map(|c| state(&c).chars().count())
+        .max()
+        .unwrap_or(0)
+        .max("State".len());
+    writeln!(
+        out,
+        "{:<position_width$} {:<id_width$} {:<state_width$} Users before → after",
+        "#", "DesktopId", "State"
+    )?;
+    for (i, change) in desktop_changes(request, fleet, plan).enumerate() {
+        let id = one_line(change.desktop_id);
+        write!(
+            out,
+            "{:>position_width$} {id:<id_width$} {:<state_width$} {} → {}",
+            i + 1,
+            state(&change),
+            joined(change.before.iter().map(String::as_str)),
+            joined(change.after.iter().copied()),
+        )?;
+        match (change.added.is_empty(), change.removed.is_empty()) {
+            (true, true) => writeln!(out, " (unchanged)")?,
+            (false, true) => writeln!(out, " (added {})", joined(change.added))?,
+            (true, false) => writeln!(out, " (removed {})", joined(change.removed))?,
+            (false, false) => writeln!(
+                out,
+                " (added {}; removed {})",
+                joined(change.added),
+                joined(change.removed)
+            )?,
+        }
+    }
+    writeln!(out)?;
+    write_totals(&Changes::new(request, fleet, plan), &mut out)
+}
+
+/// Writes the totals of a change report, one per line, label and value aligned; the labels
+/// are the contract's §6 keys with spaces.
+fn write_totals<W: Write>(c: &Changes, out: &mut W) -> io::Result<()> {
+    let rows: [(&str, u64); 11] = [
+        ("desktops", c.desktops),
+        ("desktops eligible", c.desktops_eligible),
+        ("desktops ineligible", c.desktops_ineligible),
+        ("desktops changed", c.desktops_changed),
+        ("desktops left empty", c.desktops_left_empty),
+        ("pairs before", c.pairs_before),
+        ("pairs after", c.pairs_after),
+        ("pairs kept", c.pairs_kept),
+        ("pairs added", c.pairs_added),
+        ("pairs removed", c.pairs_removed),
+        ("users losing all", c.users_losing_all),
+    ];
+    for (label, value) in rows {
+        writeln!(out, "{label:<25} {value}")?;
+    }
+    Ok(())
+}
+
+/// Writes the summary of a plan made against a snapshot (the contract, §6): the capacity
+/// figures of [`write_capacity`] for the plan over the eligible desktops; the users the
+/// plan leaves without a desktop and the eligible desktops it leaves without users; the
+/// ineligible desktops with their reasons (and status); then the change report's totals.
+/// Lists are one ID per line under a heading, `  (none)` when empty. `O(n + u + T + P)`.
+///
+/// ```
+/// use eds_entitlement::{plan_against, report, Fleet, Request, SnapshotDesktop};
+///
+/// let request = Request::new("cn-hangzhou", ["ecd-a", "ecd-b"], ["Bob"]).check()?;
+/// let mut fleet = Fleet::new();
+/// fleet.insert("ecd-a", SnapshotDesktop::new("Running").flag("ASSIGNING")).unwrap();
+/// let planned = plan_against(&request, &fleet)?;
+/// let mut text = Vec::new();
+/// report::write_fleet_summary(&request, &fleet, &planned, &mut text)?;
+/// let text = String::from_utf8(text).unwrap();
+/// assert!(text.contains("ineligible desktops:\n  ecd-a Assigning (Running)\n  ecd-b NotInSnapshot\n"));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+///
+/// # Errors
+///
+/// The writer's.
+pub fn write_fleet_summary<W: Write>(
+    request: &CheckedRequest,
+    fleet: &Fleet,
+    plan: &FleetPlan,
+    mut out: W,
+) -> io::Result<()> {
+    let shape = FleetPlan::eligible_shape(request, plan.eligible());
+    write_capacity(&shape, &mut out)?;
+    let mut served = vec![false; request.end_user_ids().len()];
+    for (row, eligibility) in plan.plan().iter().zip(plan.eligibility()) {
+        if eligibility.is_eligible() {
+            for &j in row {
+                if let Some(s) = served.get_mut(j as usize) {
+                    *s = true;
+                }
+            }
+        }
+    }
+    writeln!(out, "users without a desktop:")?;
+    let unserved = request
+        .end_user_ids()
+        .iter()
+        .zip(&served)
+        .filter(|&(_, &s)| !s);
+    write_list(&mut out, unserved.map(|(id, _)| id))?;
+    writeln!(out, "desktops without users:")?;
+    let idle = request
+        .desktop_ids()
+        .iter()
+        .zip(plan.plan().iter().zip(plan.eligibility()))
+        .filter(|&(_, (row, e))| e.is_eligible() && row.is_empty());
+    write_list(&mut out, idle.map(|(id, _)| id))?;
+    writeln!(out, "ineligible desktops:")?;
+    let mut none = true;
+    for change in desktop_changes(request, fleet, plan) {
+        if !change.eligibility.is_eligible() {
+            none = false;
+            writeln!(out, "  {} {}", one_line(change.desktop_id), state(&change))?;
+        }
+    }
+    if none {
+        writeln!(out, "  (none)")?;
+    }
+    writeln!(out, "changes:")?;
+    write_totals(&Changes::new(request, fleet, plan), &mut out)
 }

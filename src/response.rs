@@ -1,15 +1,21 @@
 //! The API's response (SPEC §3): [`Response`], [`Status`] and the derived [`ApiId`]s.
 
+use alloc::format;
+use alloc::string::{String, ToString};
 use core::fmt;
 
 use xxhash_rust::xxh3::Xxh3;
 
+use crate::fleet::{Fleet, FleetPlan};
 use crate::planner::Plan;
 use crate::request::CheckedRequest;
 
 /// The status of the whole task (`Entitlements.Status`) or of one desktop
 /// (`AssignModels[].InnerStatus`), spelt as the API spells it.
+///
+/// `#[non_exhaustive]`: it mirrors the API's values, which may grow.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Status {
     /// `NOT_STARTED`: a task not yet begun (`Preview: false`).
     NotStarted,
@@ -24,6 +30,20 @@ pub enum Status {
 }
 
 impl Status {
+    /// Every status, in the order a desktop moves through them (`FAILED` last).
+    pub const ALL: [Status; 5] = [
+        Status::NotStarted,
+        Status::Started,
+        Status::Processing,
+        Status::Finished,
+        Status::Failed,
+    ];
+
+    /// The status with exactly this API spelling (`NOT_STARTED`, …).
+    pub fn from_name(name: &str) -> Option<Status> {
+        Status::ALL.into_iter().find(|s| s.as_str() == name)
+    }
+
     /// The API's spelling, e.g. `NOT_STARTED`.
     pub const fn as_str(self) -> &'static str {
         match self {
@@ -140,6 +160,7 @@ impl fmt::Display for ApiId {
 /// # Ok::<(), eds_entitlement::Error>(())
 /// ```
 #[derive(Clone, Debug)]
+#[must_use = "a response does nothing until it is written"]
 pub struct Response<'a> {
     request: &'a CheckedRequest,
     plan: &'a Plan,
@@ -192,6 +213,111 @@ impl<'a> Response<'a> {
 
     /// The plan.
     pub fn plan(&self) -> &'a Plan {
+        self.plan
+    }
+}
+
+/// The API's response body for a plan made against a snapshot (the contract, §6): as
+/// [`Response`], except that every ineligible desktop keeps the snapshot's users (`[]` when
+/// the snapshot does not have it) with `InnerStatus: FAILED`, and `Status` is `FAILED` when
+/// no listed desktop is eligible.
+///
+/// When every listed desktop is eligible, it serialises to the same bytes as [`Response`]
+/// of the same plan: the IDs are derived from the request alone, as there.
+///
+/// ```
+/// use eds_entitlement::{plan_against, FleetResponse, Fleet, Request, Status};
+///
+/// let request = Request::new("cn-hangzhou", ["ecd-a"], ["Alice"]).check()?;
+/// let fleet = Fleet::new(); // ecd-a is not in the snapshot
+/// let planned = plan_against(&request, &fleet)?;
+/// let response = FleetResponse::new(&request, &fleet, &planned);
+/// assert_eq!(response.status(), Status::Failed);
+/// assert_eq!(response.inner_status(0), Status::Failed);
+/// # Ok::<(), eds_entitlement::Error>(())
+/// ```
+#[derive(Clone, Debug)]
+pub struct FleetResponse<'a> {
+    request: &'a CheckedRequest,
+    fleet: &'a Fleet,
+    plan: &'a FleetPlan,
+    request_id: String,
+    task_id: String,
+}
+
+impl<'a> FleetResponse<'a> {
+    /// The response to `request` planned against `fleet` as `plan`, with IDs derived from
+    /// the request.
+    pub fn new(
+        request: &'a CheckedRequest,
+        fleet: &'a Fleet,
+        plan: &'a FleetPlan,
+    ) -> FleetResponse<'a> {
+        let digest = content_digest(request);
+        FleetResponse {
+            request,
+            fleet,
+            plan,
+            request_id: ApiId::derive(digest, b"RequestId").to_string(),
+            task_id: ApiId::derive(digest, b"TaskId").to_string(),
+        }
+    }
+
+    /// Sets the `RequestId`. The default value is [`ApiId::request_id`] of the request.
+    pub fn with_request_id(mut self, request_id: impl Into<String>) -> FleetResponse<'a> {
+        self.request_id = request_id.into();
+        self
+    }
+
+    /// `RequestId`.
+    pub fn request_id(&self) -> &str {
+        &self.request_id
+    }
+
+    /// `Entitlements.TaskId`.
+    pub fn task_id(&self) -> &str {
+        &self.task_id
+    }
+
+    /// `Entitlements.Status`: `FAILED` when no listed desktop is eligible, otherwise as
+    /// [`Response::status`].
+    pub fn status(&self) -> Status {
+        if self.plan.eligibility().iter().any(|e| e.is_eligible()) {
+            self.eligible_status()
+        } else {
+            Status::Failed
+        }
+    }
+
+    /// The `InnerStatus` of the listed desktop at 0-based `desktop`: `FAILED` when it is
+    /// not eligible (or there is no such desktop), otherwise as [`Response::status`].
+    pub fn inner_status(&self, desktop: usize) -> Status {
+        match self.plan.eligibility().get(desktop) {
+            Some(e) if e.is_eligible() => self.eligible_status(),
+            _ => Status::Failed,
+        }
+    }
+
+    fn eligible_status(&self) -> Status {
+        if self.request.preview() {
+            Status::Finished
+        } else {
+            Status::NotStarted
+        }
+    }
+
+    /// The request.
+    pub fn request(&self) -> &'a CheckedRequest {
+        self.request
+    }
+
+    /// The snapshot.
+    pub fn fleet(&self) -> &'a Fleet {
+        self.fleet
+    }
+
+    /// The plan.
+    pub fn plan(&self) -> &'a FleetPlan {
         self.plan
     }
 }

@@ -1,5 +1,8 @@
 //! The checker: [`verify`] a plan against the seven guarantees of SPEC §2.
 
+use alloc::vec;
+
+use crate::fleet::{Eligibility, Fleet, FleetPlan};
 use crate::planner::Plan;
 use crate::request::{CheckedRequest, Strategy};
 
@@ -118,11 +121,37 @@ pub enum Violation {
         /// `m' = min(MaxDesktopPerUser, n)`.
         cap: u64,
     },
+    /// §6: a plan made against a snapshot gives a desktop another eligibility than the
+    /// snapshot does.
+    #[error("desktop {} is {} in the snapshot, but the plan says {}", .desktop + 1, name(*.expected), name(*.found))]
+    WrongEligibility {
+        /// The desktop.
+        desktop: usize,
+        /// Its eligibility in the snapshot.
+        expected: Eligibility,
+        /// The plan's.
+        found: Eligibility,
+    },
+    /// §6: a plan made against a snapshot changes a desktop that the call cannot change.
+    #[error("desktop {} is not eligible ({}), but the plan gives it {users} users: the call cannot change it", .desktop + 1, name(*.reason))]
+    IneligibleChanged {
+        /// The desktop.
+        desktop: usize,
+        /// Why it is not eligible.
+        reason: Eligibility,
+        /// The number of users the plan gives it.
+        users: usize,
+    },
+}
+
+fn name(eligibility: Eligibility) -> &'static str {
+    eligibility.reason().unwrap_or("eligible")
 }
 
 impl Violation {
     /// The number (1 to 7) of the SPEC §2 guarantee broken; `0` for a plan that names a
-    /// user the request does not list, which no guarantee can even be asked of.
+    /// user the request does not list, which no guarantee can even be asked of, and for a
+    /// plan made against a snapshot that does not respect the snapshot's eligibility (§6).
     pub fn guarantee(&self) -> u8 {
         match self {
             Violation::DesktopCount { .. } => 1,
@@ -133,6 +162,7 @@ impl Violation {
             Violation::UnbalancedDesktops { .. } => 5,
             Violation::UnbalancedUsers { .. } => 6,
             Violation::CentralIncreasing { .. } | Violation::CentralPartial { .. } => 7,
+            Violation::WrongEligibility { .. } | Violation::IneligibleChanged { .. } => 0,
         }
     }
 }
@@ -170,19 +200,113 @@ impl Violation {
 /// ```
 pub fn verify(request: &CheckedRequest, plan: &Plan) -> Result<(), Violation> {
     let n = request.desktop_ids().len();
-    let u = request.end_user_ids().len();
     if plan.desktops() != n {
         return Err(Violation::DesktopCount {
             expected: n,
             found: plan.desktops(),
         });
     }
+    guarantees(request, n, plan.iter().enumerate(), Order::Request)
+}
+
+/// Checks a plan made against a snapshot (the contract, §6): `plan` has one row per listed
+/// desktop, its eligibility is the snapshot's, every ineligible desktop's row is empty (the
+/// call leaves it as it is), and the eligible desktops' rows meet the seven guarantees of
+/// §2 for the request with `n` = the number of eligible desktops. Positions in messages are
+/// the desktops' positions in the request.
+///
+/// Costs `O(n + u + T)` time and `8·u` bytes, plus one lookup per listed desktop.
+///
+/// # Errors
+///
+/// The first [`Violation`] found: the number of desktops (1), a desktop whose eligibility is
+/// not the snapshot's ([`Violation::WrongEligibility`]), an ineligible desktop with a row
+/// ([`Violation::IneligibleChanged`]), then as [`verify`] over the eligible desktops.
+///
+/// ```
+/// use eds_entitlement::{plan_against, verify_against, Fleet, FleetPlan, Plan, Request, SnapshotDesktop};
+///
+/// let request = Request::new("cn-hangzhou", ["d1", "d2"], ["A"]).check()?;
+/// let mut fleet = Fleet::new();
+/// fleet.insert("d1", SnapshotDesktop::new("Running")).unwrap();
+/// fleet.insert("d2", SnapshotDesktop::new("Stopped")).unwrap();
+/// let planned = plan_against(&request, &fleet)?;
+/// assert_eq!(verify_against(&request, &fleet, &planned), Ok(()));
+///
+/// // A plan that gives the stopped desktop a user cannot be carried out.
+/// let wrong = FleetPlan::new(Plan::from_lists([vec![0], vec![0]]), planned.eligibility().to_vec());
+/// assert_eq!(
+///     verify_against(&request, &fleet, &wrong).unwrap_err().to_string(),
+///     "desktop 2 is not eligible (NotRunning), but the plan gives it 1 users: the call cannot change it",
+/// );
+/// # Ok::<(), eds_entitlement::Error>(())
+/// ```
+pub fn verify_against(
+    request: &CheckedRequest,
+    fleet: &Fleet,
+    plan: &FleetPlan,
+) -> Result<(), Violation> {
+    let n = request.desktop_ids().len();
+    let rows = plan.plan();
+    if rows.desktops() != n || plan.eligibility().len() != n {
+        return Err(Violation::DesktopCount {
+            expected: n,
+            found: rows.desktops().min(plan.eligibility().len()),
+        });
+    }
+    let mut eligible = 0;
+    for (desktop, id) in request.desktop_ids().iter().enumerate() {
+        let expected = fleet
+            .get(id)
+            .map_or(Eligibility::NotInSnapshot, |d| d.eligibility());
+        let found = plan.eligibility()[desktop];
+        if found != expected {
+            return Err(Violation::WrongEligibility {
+                desktop,
+                expected,
+                found,
+            });
+        }
+        let users = rows.end_users(desktop).len();
+        if !expected.is_eligible() && users > 0 {
+            return Err(Violation::IneligibleChanged {
+                desktop,
+                reason: expected,
+                users,
+            });
+        }
+        eligible += usize::from(expected.is_eligible());
+    }
+    let eligible_rows = rows
+        .iter()
+        .enumerate()
+        .filter(|&(desktop, _)| plan.eligibility()[desktop].is_eligible());
+    guarantees(request, eligible, eligible_rows, Order::Request)
+}
+
+/// Whether guarantee 7's clause "non-increasing in request order" is checked under
+/// `CENTRAL` (§7's sticky plans relax it).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Order {
+    /// As §2: users' counts non-increasing in request order.
+    Request,
+}
+
+/// Guarantees 2 to 7 over `rows` (each with its desktop's position in the request), which
+/// are the plan's `n` desktops.
+fn guarantees<'p>(
+    request: &CheckedRequest,
+    n: usize,
+    rows: impl Iterator<Item = (usize, &'p [u32])>,
+    order: Order,
+) -> Result<(), Violation> {
+    let u = request.end_user_ids().len();
     let user_cap = request.max_user_per_desktop().get();
     let desktop_cap = request.max_desktop_per_user().get();
 
     let mut counts = vec![0u64; u];
     let (mut fewest, mut most) = ((0, usize::MAX), (0, 0));
-    for (desktop, users) in plan.iter().enumerate() {
+    for (desktop, users) in rows {
         let mut previous: Option<u32> = None;
         for &user in users {
             if user as usize >= u {
@@ -235,11 +359,11 @@ pub fn verify(request: &CheckedRequest, plan: &Plan) -> Result<(), Violation> {
     let k = request.max_user_per_desktop().cap(u as u64);
     let m = request.max_desktop_per_user().cap(n as u64);
     let expected = (n as u64 * k).min(u as u64 * m);
-    let found = plan.assignments() as u64;
+    let found = counts.iter().sum::<u64>();
     if found != expected {
         return Err(Violation::WrongTotal { expected, found });
     }
-    if most.1 > fewest.1 + 1 {
+    if n > 0 && most.1 > fewest.1 + 1 {
         return Err(Violation::UnbalancedDesktops {
             fewest_at: fewest.0,
             fewest: fewest.1,
@@ -266,7 +390,7 @@ pub fn verify(request: &CheckedRequest, plan: &Plan) -> Result<(), Violation> {
         Strategy::Central => {
             let mut partial: Option<usize> = None;
             for (user, &c) in counts.iter().enumerate() {
-                if user > 0 && c > counts[user - 1] {
+                if order == Order::Request && user > 0 && c > counts[user - 1] {
                     return Err(Violation::CentralIncreasing {
                         user,
                         desktops: c,

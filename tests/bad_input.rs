@@ -51,10 +51,28 @@ fn with(field: &str, value: Option<&str>, extra: &str) -> String {
     format!("{{{}}}", parts.join(","))
 }
 
+/// What a rejection must be: the error itself, or, for a variant that is non-exhaustive
+/// (not built outside the crate), its `Debug` text.
+trait Expected: std::fmt::Debug {
+    fn is(&self, error: &Error) -> bool;
+}
+
+impl Expected for Error {
+    fn is(&self, error: &Error) -> bool {
+        self == error
+    }
+}
+
+impl Expected for &str {
+    fn is(&self, error: &Error) -> bool {
+        format!("{error:?}") == *self
+    }
+}
+
 /// Checks one bad input both ways: the typed error, its message, and the command line.
-fn rejects(json: &str, expected: Error, message: &str) {
+fn rejects(json: &str, expected: impl Expected, message: &str) {
     let error = library_error(json);
-    assert_eq!(error, expected, "{json}");
+    assert!(expected.is(&error), "{json}: {error:?}, not {expected:?}");
     assert_eq!(error.to_string(), message);
     assert_eq!(cli_error(json), format!("eds-entitlement: {message}\n"));
 }
@@ -291,11 +309,7 @@ fn repeated_parameter() {
 fn malformed_json_says_where() {
     rejects(
         "{\"RegionId\":\"cn-hangzhou\",\n\"DesktopId\":[\"ecd-a\",]}",
-        Error::Json {
-            line: 2,
-            column: 22,
-            message: "trailing comma".into(),
-        },
+        r#"Json { line: 2, column: 22, message: "trailing comma" }"#,
         "malformed JSON at line 2, column 22: trailing comma",
     );
 }
@@ -304,11 +318,7 @@ fn malformed_json_says_where() {
 fn text_after_the_request_is_malformed() {
     rejects(
         &format!("{} {{}}", with("", None, "")),
-        Error::Json {
-            line: 1,
-            column: 174,
-            message: "trailing characters".into(),
-        },
+        r#"Json { line: 1, column: 174, message: "trailing characters" }"#,
         "malformed JSON at line 1, column 174: trailing characters",
     );
 }
@@ -317,11 +327,7 @@ fn text_after_the_request_is_malformed() {
 fn not_an_object() {
     rejects(
         r#"["ecd-a"]"#,
-        Error::Json {
-            line: 1,
-            column: 0,
-            message: "invalid type: sequence, expected a JSON object of the request's parameters".into(),
-        },
+        r#"Json { line: 1, column: 0, message: "invalid type: sequence, expected a JSON object of the request's parameters" }"#,
         "malformed JSON at line 1, column 0: invalid type: sequence, expected a JSON object of the request's parameters",
     );
 }
@@ -330,11 +336,7 @@ fn not_an_object() {
 fn empty_input() {
     rejects(
         "",
-        Error::Json {
-            line: 1,
-            column: 0,
-            message: "EOF while parsing a value".into(),
-        },
+        r#"Json { line: 1, column: 0, message: "EOF while parsing a value" }"#,
         "malformed JSON at line 1, column 0: EOF while parsing a value",
     );
 }
@@ -343,12 +345,7 @@ fn empty_input() {
 fn id_of_the_wrong_type_names_its_position() {
     rejects(
         &with("EndUserId", Some(r#"["Alice",42]"#), ""),
-        Error::WrongType {
-            field: Field::EndUserId,
-            position: Some(2),
-            expected: "a string",
-            found: "the number 42".into(),
-        },
+        r#"WrongType { field: EndUserId, position: Some(2), expected: "a string", found: "the number 42" }"#,
         "parameter 'EndUserId' item 2 must be a string, but it is the number 42",
     );
 }
@@ -357,12 +354,7 @@ fn id_of_the_wrong_type_names_its_position() {
 fn list_of_the_wrong_type() {
     rejects(
         &with("DesktopId", Some(r#""ecd-a""#), ""),
-        Error::WrongType {
-            field: Field::DesktopId,
-            position: None,
-            expected: "an array of strings",
-            found: "the string \"ecd-a\"".into(),
-        },
+        r#"WrongType { field: DesktopId, position: None, expected: "an array of strings", found: "the string \"ecd-a\"" }"#,
         "parameter 'DesktopId' must be an array of strings, but it is the string \"ecd-a\"",
     );
 }
@@ -371,12 +363,7 @@ fn list_of_the_wrong_type() {
 fn preview_of_the_wrong_type() {
     rejects(
         &with("Preview", Some(r#""True""#), ""),
-        Error::WrongType {
-            field: Field::Preview,
-            position: None,
-            expected: "a boolean (true or false)",
-            found: "the string \"True\"".into(),
-        },
+        r#"WrongType { field: Preview, position: None, expected: "a boolean (true or false)", found: "the string \"True\"" }"#,
         "parameter 'Preview' must be a boolean (true or false), but it is the string \"True\"",
     );
 }

@@ -17,22 +17,23 @@ fn counted(shape: &Shape) -> Capacity {
         }
     }
     let count = |f: &dyn Fn(u64) -> bool| per_user.iter().filter(|&&q| f(q)).count() as u64;
-    Capacity {
-        desktops: loads.len() as u64,
-        users: per_user.len() as u64,
-        assignments: plan.assignments() as u64,
-        users_full: count(&|q| q > 0 && q == m),
-        users_partial: count(&|q| q > 0 && q < m),
-        users_unserved: count(&|q| q == 0),
-        desktops_used: loads.iter().filter(|&&l| l > 0).count() as u64,
-        desktops_idle: loads.iter().filter(|&&l| l == 0).count() as u64,
-        min_users_per_desktop: loads.iter().copied().min().unwrap_or(0),
-        max_users_per_desktop: loads.iter().copied().max().unwrap_or(0),
-        min_desktops_per_user: per_user.iter().copied().min().unwrap_or(0),
-        max_desktops_per_user: per_user.iter().copied().max().unwrap_or(0),
-        // Not a count on this plan: checked by `desktops_needed_is_the_fewest_that_serve_all`.
-        desktops_needed: capacity(shape).desktops_needed,
-    }
+    // Every figure is overwritten: the struct is non-exhaustive, built only by `capacity`.
+    let mut c = capacity(shape);
+    c.desktops = loads.len() as u64;
+    c.users = per_user.len() as u64;
+    c.assignments = plan.assignments() as u64;
+    c.users_full = count(&|q| q > 0 && q == m);
+    c.users_partial = count(&|q| q > 0 && q < m);
+    c.users_unserved = count(&|q| q == 0);
+    c.desktops_used = loads.iter().filter(|&&l| l > 0).count() as u64;
+    c.desktops_idle = loads.iter().filter(|&&l| l == 0).count() as u64;
+    c.min_users_per_desktop = loads.iter().copied().min().unwrap_or(0);
+    c.max_users_per_desktop = loads.iter().copied().max().unwrap_or(0);
+    c.min_desktops_per_user = per_user.iter().copied().min().unwrap_or(0);
+    c.max_desktops_per_user = per_user.iter().copied().max().unwrap_or(0);
+    // Not a count on this plan: checked by `desktops_needed_is_the_fewest_that_serve_all`.
+    c.desktops_needed = capacity(shape).desktops_needed;
+    c
 }
 
 fn strategy() -> impl Strategy<Value = eds_entitlement::Strategy> {
@@ -89,6 +90,7 @@ proptest! {
             // Every user gets at least one.
             (None, Average) => prop_assert!(counts.iter().all(|&q| q >= 1), "{:?}", counts),
             (None, Central) => prop_assert!(counts[0] >= 1),
+            (None, other) => panic!("no rule for {other}"),
         }
         // With one desktop fewer, someone gets fewer, whatever the strategy.
         let fewer = per_user(&Shape::new(n - 1, u, k, m, Average));

@@ -129,12 +129,14 @@ fn a_plan_too_large_for_memory_is_an_error_not_an_abort() {
         AVERAGE,
     );
     let error = try_plan_shape(&huge).unwrap_err();
-    assert_eq!(
-        error,
-        Error::PlanTooLarge {
-            desktops: u64::from(u32::MAX),
-            assignments: u64::from(u32::MAX) * u64::from(u32::MAX),
-        }
+    assert!(
+        matches!(
+            error,
+            Error::PlanTooLarge { desktops, assignments, .. }
+                if desktops == u64::from(u32::MAX)
+                    && assignments == u64::from(u32::MAX) * u64::from(u32::MAX)
+        ),
+        "{error:?}"
     );
     assert_eq!(
         error.to_string(),

@@ -58,8 +58,40 @@ proptest! {
         // As text first, for a readable failure; then the bytes.
         let expected = serde(&response);
         prop_assert_eq!(String::from_utf8_lossy(&written), String::from_utf8_lossy(&expected));
-        prop_assert_eq!(written, expected);
+        prop_assert_eq!(&written, &expected);
+        // The in-memory form: the same bytes, by the same writer, without the newline.
+        let string = wire::to_json_string(&response);
+        prop_assert_eq!(string.as_bytes(), &written[..written.len() - 1]);
     }
+}
+
+#[test]
+fn to_json_string_holds_a_large_plan_in_one_string() {
+    // Past the stream's chunk size: the in-memory writer does not lose what it gathered.
+    let desktops: Vec<String> = (0..5000).map(|i| format!("ecd-{i:05}")).collect();
+    let users: Vec<String> = (0..300).map(|i| format!("user \"{i}\"")).collect();
+    let request = Request::new("cn-hangzhou", &desktops, &users)
+        .max_user_per_desktop(3)
+        .check()
+        .expect("valid");
+    let plan = plan(&request);
+    let response = Response::new(&request, &plan);
+    let string = wire::to_json_string(&response);
+    assert!(string.len() > 1 << 17, "{}", string.len());
+    assert_eq!(
+        string,
+        serde_json::to_string(&response).expect("serialises")
+    );
+}
+
+#[test]
+#[should_panic(expected = "the plan names user index 1, but the request lists 1 users")]
+fn to_json_string_panics_on_a_plan_that_does_not_fit() {
+    let request = Request::new("cn-hangzhou", ["d1", "d2"], ["A"])
+        .check()
+        .expect("valid");
+    let unknown_user = Plan::from_lists([vec![0], vec![1]]);
+    let _ = wire::to_json_string(&Response::new(&request, &unknown_user));
 }
 
 #[test]

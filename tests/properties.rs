@@ -52,10 +52,12 @@ fn fleet() -> impl Gen<Value = CheckedRequest> {
 }
 
 /// Fleets whose loads can be unbalanced and nothing else broken: no `MaxUserPerDesktop`,
-/// two users or more, and `MaxDesktopPerUser` below the number of desktops, so every user is
-/// served and no desktop holds every user.
+/// and `MaxDesktopPerUser` below the number of desktops, so every user is served; and at
+/// least 13 users, so that no desktop holds every user: the fullest holds `⌈T/n⌉` users,
+/// with `T ≤ 12·u` and `n ≥ 13`, which is below `u` only from `u = 13` (with 2 users and
+/// `MaxDesktopPerUser` 7 on 13 desktops, one desktop holds both).
 fn unbalanceable() -> impl Gen<Value = CheckedRequest> {
-    (13usize..300, 2usize..300, 1u32..=12, strategy())
+    (13usize..300, 13usize..300, 1u32..=12, strategy())
         .prop_map(|(n, u, m, strategy)| support::request(n, u, 0, m, strategy))
 }
 

@@ -10,7 +10,7 @@ use serde_json::value::RawValue;
 
 use crate::error::{shown, Error, Field, LimitProblem};
 use crate::ids::IdList;
-use crate::request::{Request, Strategy};
+use crate::request::{CheckedRequest, Request, Strategy};
 use crate::response::Response;
 
 /// Reads a request in the JSON form, as the SDKs' `to_map()` writes it:
@@ -55,7 +55,8 @@ pub fn from_json(input: &[u8]) -> Result<Request, Error> {
 fn read(input: &[u8], fast: bool) -> Result<Request, Error> {
     let slot = Cell::new(None);
     let mut de = serde_json::Deserializer::from_slice(input);
-    let parsed = RequestSeed { slot: &slot, fast }
+    let mode = if fast { Mode::Fast } else { Mode::General };
+    let parsed = RequestSeed { slot: &slot, mode }
         .deserialize(&mut de)
         .and_then(|raw| de.end().map(|()| raw));
     match parsed {
@@ -90,13 +91,35 @@ pub fn write_json<W: io::Write>(
     writer.write_all(b"\n")
 }
 
-/// `response` as a JSON string, compact, without a final newline.
+/// `response` as a JSON string, compact, without a final newline: the same bytes as
+/// [`write_json`] writes before its newline, by the same hand-written writer.
 ///
-/// # Errors
+/// Costs `O(len)` time and the string's memory (about 60 bytes per desktop plus each
+/// listed user's ID and 3 bytes).
 ///
-/// As [`write_json`], when the plan does not fit the request.
-pub fn to_json_string(response: &Response<'_>) -> Result<String, io::Error> {
-    serde_json::to_string(response).map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))
+/// ```
+/// use eds_entitlement::{plan, wire, Request, Response};
+///
+/// let request = Request::new("cn-hangzhou", ["ecd-a"], ["Alice"]).check()?;
+/// let plan = plan(&request);
+/// let json = wire::to_json_string(&Response::new(&request, &plan));
+/// assert!(json.ends_with(r#""AssignModels":[{"DesktopId":"ecd-a","InnerStatus":"FINISHED","EndUserIds":["Alice"]}]}}"#));
+/// # Ok::<(), eds_entitlement::Error>(())
+/// ```
+///
+/// # Panics
+///
+/// When the plan does not fit the request: a plan built with
+/// [`Plan::from_lists`](crate::Plan::from_lists) that has another number of desktops, or
+/// names a user index the request does not have. Plans from [`plan`](crate::plan) always
+/// fit; check any other with [`verify`](crate::verify) first, or use [`write_json`], which
+/// returns an error instead.
+#[must_use]
+pub fn to_json_string(response: &Response<'_>) -> String {
+    match super::compact::to_string(response) {
+        Ok(json) => json,
+        Err(message) => panic!("{message}"),
+    }
 }
 
 fn json_error(e: &serde_json::Error) -> Error {
@@ -149,7 +172,18 @@ impl Raw {
 
 struct RequestSeed<'s> {
     slot: Slot<'s>,
-    fast: bool,
+    mode: Mode,
+}
+
+/// How [`RequestSeed`] reads limits and lists.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    /// From serde_json: limits and ID lists from their raw text, plain lists split by hand.
+    Fast,
+    /// From serde_json: limits from their raw text, lists item by item.
+    General,
+    /// From any deserializer (no raw text): limits from the number read, lists item by item.
+    Generic,
 }
 
 impl<'de> DeserializeSeed<'de> for RequestSeed<'_> {
@@ -183,7 +217,7 @@ impl<'de> Visitor<'de> for RequestSeed<'_> {
                         .string(slot, field, "a string")?
                 }
                 Field::DesktopId | Field::EndUserId => {
-                    let list = if self.fast {
+                    let list = if self.mode == Mode::Fast {
                         id_list(slot, field, map.next_value()?)?
                     } else {
                         map.next_value_seed(IdListSeed { slot, field })?
@@ -193,11 +227,16 @@ impl<'de> Visitor<'de> for RequestSeed<'_> {
                         _ => raw.end_user_ids = list,
                     }
                 }
-                Field::MaxUserPerDesktop => {
-                    raw.max_user_per_desktop = limit(slot, field, map.next_value()?)?
-                }
-                Field::MaxDesktopPerUser => {
-                    raw.max_desktop_per_user = limit(slot, field, map.next_value()?)?
+                Field::MaxUserPerDesktop | Field::MaxDesktopPerUser => {
+                    let value = if self.mode == Mode::Generic {
+                        generic_limit(slot, field, map.next_value_seed(value)?)?
+                    } else {
+                        limit(slot, field, map.next_value()?)?
+                    };
+                    match field {
+                        Field::MaxUserPerDesktop => raw.max_user_per_desktop = value,
+                        _ => raw.max_desktop_per_user = value,
+                    }
                 }
                 Field::Strategy => {
                     let strategy = map.next_value_seed(value)?.string(
@@ -310,6 +349,96 @@ fn limit<E: de::Error>(slot: Slot<'_>, field: Field, raw: &RawValue) -> Result<O
             problem,
         },
     ))
+}
+
+/// Reads a limit from the value a deserializer without raw text gave: a number, read as
+/// [`limit`] reads its text (so `2.0` is 2, `2.5` is not whole).
+fn generic_limit<E: de::Error>(
+    slot: Slot<'_>,
+    field: Field,
+    value: Value<'_>,
+) -> Result<Option<u32>, E> {
+    let (value, problem) = match value {
+        Value::Null => return Ok(None),
+        Value::Number(text) => match super::limit::parse_limit(&text) {
+            Ok(v) => return Ok(Some(v)),
+            Err(problem) => (text, problem),
+        },
+        Value::Str(s) => (format!("{s:?}"), LimitProblem::NotANumber),
+        Value::Bool(b) => (b.to_string(), LimitProblem::NotANumber),
+        Value::Array => ("an array".to_owned(), LimitProblem::NotANumber),
+        Value::Object => ("an object".to_owned(), LimitProblem::NotANumber),
+    };
+    Err(reject(
+        slot,
+        Error::InvalidLimit {
+            field,
+            value: shown(&value),
+            problem,
+        },
+    ))
+}
+
+/// The API's JSON form of a request, from any serde format (as [`from_json`] reads JSON):
+/// the API's parameter names, `null` or absent for an unset parameter. The request is not
+/// checked here: deserialize a [`CheckedRequest`] to check it as it is read.
+///
+/// A rejection is the deserializer's error, whose message is the [`Error`]'s.
+impl<'de> de::Deserialize<'de> for Request {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Request, D::Error> {
+        let slot = Cell::new(None);
+        let seed = RequestSeed {
+            slot: &slot,
+            mode: Mode::Generic,
+        };
+        match seed.deserialize(deserializer) {
+            Ok(raw) => raw.finish().map_err(de::Error::custom),
+            Err(e) => Err(slot.take().map_or(e, de::Error::custom)),
+        }
+    }
+}
+
+/// The API's JSON form, as the SDKs' `to_map()` writes it: every parameter by the API's
+/// name, in the API's order, limits left out when unset. [`from_json`] and
+/// `Deserialize` read it back as the same request.
+impl serde::Serialize for Request {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let limits = usize::from(self.max_user_per_desktop.is_some())
+            + usize::from(self.max_desktop_per_user.is_some());
+        let mut map = serializer.serialize_map(Some(5 + limits))?;
+        map.serialize_entry("RegionId", &self.region_id)?;
+        if let Some(limit) = self.max_user_per_desktop {
+            map.serialize_entry("MaxUserPerDesktop", &limit)?;
+        }
+        if let Some(limit) = self.max_desktop_per_user {
+            map.serialize_entry("MaxDesktopPerUser", &limit)?;
+        }
+        map.serialize_entry("Strategy", &self.strategy)?;
+        map.serialize_entry("DesktopId", &self.desktop_ids)?;
+        map.serialize_entry("EndUserId", &self.end_user_ids)?;
+        map.serialize_entry("Preview", &self.preview)?;
+        map.end()
+    }
+}
+
+/// A request checked as it is read: [`Request`]'s `Deserialize`, then
+/// [`Request::check`] with the default options. A request that fails a check is the
+/// deserializer's error, whose message is the [`Error`]'s: an embedder's own
+/// `Deserialize` type with a `CheckedRequest` field cannot hold an unchecked request.
+impl<'de> de::Deserialize<'de> for CheckedRequest {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<CheckedRequest, D::Error> {
+        Request::deserialize(deserializer)?
+            .check()
+            .map_err(de::Error::custom)
+    }
+}
+
+/// As the [`Request`] it was checked from.
+impl serde::Serialize for CheckedRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.as_request().serialize(serializer)
+    }
 }
 
 struct KeySeed<'s> {

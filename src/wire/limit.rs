@@ -116,6 +116,8 @@ fn as_i128(n: usize) -> i128 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use alloc::format;
+    use alloc::string::ToString;
 
     #[test]
     fn exact_values() {

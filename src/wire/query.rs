@@ -1,6 +1,11 @@
 //! The RPC query form: requests as the SDKs put them on the wire, as form data or a URL
 //! query (`RegionId=cn-hangzhou&DesktopId.1=ecd-a&DesktopId.2=ecd-b&Preview=true`).
 
+use alloc::borrow::ToOwned;
+use alloc::format;
+use alloc::string::{String, ToString};
+use alloc::vec::Vec;
+
 use super::limit::parse_limit;
 use crate::error::{shown, Error, Field, IndexProblem, LimitProblem, QueryProblem};
 use crate::ids::IdList;
@@ -184,7 +189,7 @@ pub fn to_query(request: &Request) -> String {
 }
 
 /// Percent-encodes `value` onto `out`, keeping RFC 3986's unreserved bytes.
-fn encode(out: &mut String, value: &str) {
+pub(crate) fn encode(out: &mut String, value: &str) {
     const HEX: &[u8; 16] = b"0123456789ABCDEF";
     for &b in value.as_bytes() {
         if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
@@ -306,7 +311,7 @@ impl Reader {
         }
         let (raw_name, raw_value) = (&pair[..eq], &pair[eq + 1..]);
         let value_start = start + eq + 1;
-        let mut name = std::mem::take(&mut self.name);
+        let mut name = core::mem::take(&mut self.name);
         name.clear();
         decode(raw_name, start, &mut name).map_err(|(byte, problem)| Error::Query {
             byte,

@@ -21,7 +21,12 @@ What it proves, per generated request (SPEC sections 1 to 3):
   * the plan equals an independent reference implementation of SPEC section 2 (quotas and
     dealing), and satisfies the section 2 guarantees 1 to 7 checked directly;
   * statuses follow `Preview`; RequestId/TaskId look like the API's and differ between
-    different requests.
+    different requests;
+  * (section 8) `requests` turns plans, the binary's own and live-API-like ones with FAILED
+    items, into calls that the SDK's ModifyEntitlementRequest / ModifyUserEntitlementRequest
+    read back unchanged (from_map, then to_map), in both printed forms, with the SDK's own
+    percent-encoding; the SDK client sends exactly the printed parameters; and the calls,
+    applied to a model of the service, leave exactly the plan.
 
 It prints one line per failure and ends with `N passed, M failed`; the exit status is non-zero
 on any failure. A missing SDK is a failure, never a skip.
@@ -33,7 +38,7 @@ import re
 import subprocess
 import sys
 from contextlib import contextmanager
-from urllib.parse import urlencode
+from urllib.parse import parse_qsl, quote, urlencode
 
 # --- the SDK: required, never optional -----------------------------------------------------
 try:
@@ -551,6 +556,173 @@ def run_case(binary, case, idx, rng, checks, ids_seen):
                      f"got {got}, want {case.expected_plan}")
 
 
+# --- the contract's section 8: `requests`, the calls that carry out a plan -------------------
+# Every call the binary prints, as a query line and as a JSON object, is read with the SDK's
+# own request models (from_map, then to_map gives the same values), sent through the SDK
+# client's real modify_*_with_options with the transport captured (the SDK must put exactly
+# the printed parameters on the wire), and applied to a model of the service: the result must
+# be the plan, with FAILED and unlisted desktops untouched.
+REQUEST_MODELS = {
+    "ModifyEntitlement": ("modify_entitlement_with_options",
+                          lambda: ecd_models.ModifyEntitlementRequest()),
+    "ModifyUserEntitlement": ("modify_user_entitlement_with_options",
+                              lambda: ecd_models.ModifyUserEntitlementRequest()),
+}
+LIST_PARAMS = {"EndUserId", "AuthorizeDesktopId", "RevokeDesktopId"}
+
+
+def run_requests(binary, plan_text, fmt, region):
+    try:
+        proc = subprocess.run([binary, "requests", "-", "--region", region, "--format", fmt,
+                               "--summary"], input=plan_text.encode("utf-8"),
+                              capture_output=True, timeout=TIMEOUT_S)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        return -1, b"", str(exc).encode()
+    return proc.returncode, proc.stdout, proc.stderr
+
+
+def query_line_to_map(line):
+    """A printed query line as the SDK's to_map() shape: lists from Name.1, Name.2, ...;
+    also checks the encoding is the SDK's percent-encoding (quote(value, safe='~'))."""
+    problems, common, params, lists = [], {}, {}, {}
+    for k, pair in enumerate(line.split("&")):
+        name, _, raw = pair.partition("=")
+        value = dict(parse_qsl(pair, keep_blank_values=True)).get(name, "")
+        if raw != quote(value, safe="~"):
+            problems.append(f"{name}: {raw!r} is not the SDK's encoding {quote(value, safe='~')!r}")
+        if k < 3:
+            common[name] = value
+        elif "." in name and name.split(".")[0] in LIST_PARAMS:
+            lst, n = name.split(".", 1)
+            lists.setdefault(lst, []).append((int(n), value))
+        else:
+            params[name] = value
+    for lst, items in lists.items():
+        if [n for n, _ in items] != list(range(1, len(items) + 1)):
+            problems.append(f"{lst} items not numbered 1, 2, ...: {[n for n, _ in items]}")
+        params[lst] = [v for _, v in items]
+    return common, params, problems
+
+
+def capture_sdk_query(action, model, rng):
+    """The API parameters the SDK client sends for `model` (transport replaced)."""
+    method, _ = REQUEST_MODELS[action]
+    capture = WireCapture(lambda q: (0, b'{"RequestId":"00000000-0000-0000-0000-000000000000"}',
+                                     b""))
+    client = sdk_client(0)
+    with patched(DaraCore, "do_action", staticmethod(capture.do_action)):
+        try:
+            getattr(client, method)(model, RuntimeOptions())
+        except Exception as exc:  # reported by the caller
+            return None, exc
+    return dict(parse_qsl(capture.query, keep_blank_values=True)), None
+
+
+def apply_call(state, action, params):
+    users = params.get("EndUserId", [])
+    if action == "ModifyEntitlement":
+        state[params["DesktopId"]] = set(users)
+    else:
+        for d in params.get("AuthorizeDesktopId", []):
+            state.setdefault(d, set()).update(users)
+        for d in params.get("RevokeDesktopId", []):
+            state.setdefault(d, set()).difference_update(users)
+
+
+def requests_plans(binary, rng):
+    """Plans to carry out: the binary's own (Preview false, tricky IDs, more than 100 users
+    per desktop) and hand-made live-API-like bodies with FAILED items and shared additions."""
+    plans = []
+    for idx in range(6):
+        n = rng.randint(1, 5)
+        u = rng.choice([3, 40, 150, 260])
+        desktops = unique_ids(rng, n, desktop_id(rng), 0.4)
+        users = unique_ids(rng, u, user_id(rng), 0.3)
+        req = make_request(desktops, users, rng.choice([None, 0, 2, 120, 500]), None,
+                           rng.choice(["AVERAGE", "CENTRAL"]), False, "cn-hangzhou")
+        status, out, err = run_binary(binary, "json", json.dumps(req.to_map()))
+        if status == 0:
+            plans.append((f"requests-preview-{idx}", out.decode("utf-8")))
+        else:
+            plans.append((f"requests-preview-{idx}", None))
+    for idx in range(4):
+        users = unique_ids(rng, 320, user_id(rng), 0.3)
+        models = []
+        for i in range(rng.randint(2, 6)):
+            status = rng.choice(["NOT_STARTED", "NOT_STARTED", "FAILED", "FINISHED"])
+            planned = list(users[:rng.choice([0, 5, 100, 101, 250, 320])])
+            if i % 2:
+                rng.shuffle(planned)
+            models.append({"DesktopId": f"ecd-{idx} {i}&=", "InnerStatus": status,
+                           "EndUserIds": planned})
+        body = {"RequestId": "51592A88-0F2C-55E6-AD2C-2AD9C10D0000",
+                "Entitlements": {"Status": "NOT_STARTED", "TaskId": "T", "AssignModels": models}}
+        plans.append((f"requests-live-{idx}", json.dumps(body, ensure_ascii=bool(idx % 2))))
+    return plans
+
+
+def run_requests_case(binary, label, plan_text, rng, checks):
+    if not checks.check(plan_text is not None, label, "preview made a plan"):
+        return
+    region = rng.choice(REGIONS)
+    q_status, q_out, q_err = run_requests(binary, plan_text, "query", region)
+    j_status, j_out, j_err = run_requests(binary, plan_text, "json", region)
+    if not checks.check(q_status == 0 and j_status == 0, label, "requests: exit 0",
+                        f"query: {q_status} {q_err!r}; json: {j_status} {j_err!r}"):
+        return
+    q_lines = q_out.decode("utf-8").splitlines()
+    j_lines = j_out.decode("utf-8").splitlines()
+    checks.check(len(q_lines) == len(j_lines), label, "as many query lines as JSON lines",
+                 f"{len(q_lines)} vs {len(j_lines)}")
+    checks.check(q_err.decode().startswith(f"eds-entitlement: {len(q_lines)} call"), label,
+                 "--summary counts the calls", q_err)
+    state = {}
+    before = {}
+    models = json.loads(plan_text)["Entitlements"]["AssignModels"]
+    for am in models:  # a fleet where every desktop has a stranger and the planned users
+        before[am["DesktopId"]] = {"stranger"} | set(am.get("EndUserIds") or [])
+    before["unlisted desktop"] = {"someone"}
+    state = {d: set(u) for d, u in before.items()}
+    for line, json_line in zip(q_lines, j_lines):
+        common, params, problems = query_line_to_map(line)
+        checks.check(not problems, label, "query encoding is the SDK's", "; ".join(problems))
+        action = common.get("Action")
+        if not checks.check(list(common) == ["Action", "Version", "RegionId"]
+                            and common.get("Version") == "2020-09-30"
+                            and common.get("RegionId") == region
+                            and action in REQUEST_MODELS, label,
+                            "query line starts Action, Version, RegionId", line):
+            return
+        sdk_map = dict(params, RegionId=region)
+        model = REQUEST_MODELS[action][1]().from_map(sdk_map)
+        checks.check(model.to_map() == sdk_map, label, f"{action} from_map/to_map (query)",
+                     f"to_map {model.to_map()!r}\nline {sdk_map!r}")
+        obj = json.loads(json_line, object_pairs_hook=ordered_pairs)
+        checks.check(obj.pop("Action", None) == action, label, "JSON line has the same Action",
+                     json_line)
+        json_model = REQUEST_MODELS[action][1]().from_map(obj)
+        checks.check(json_model.to_map() == obj == sdk_map, label,
+                     f"{action} from_map/to_map (JSON) == query line",
+                     f"to_map {json_model.to_map()!r}\njson {obj!r}\nquery {sdk_map!r}")
+        too_long = [k for k, v in params.items() if isinstance(v, list) and not 1 <= len(v) <= 100]
+        checks.check(not too_long, label, "lists hold 1 to 100 IDs", too_long)
+        sent, exc = capture_sdk_query(action, model, rng)
+        flat = OpenApiUtils.query(sdk_map)
+        checks.check(exc is None and sent == flat, label,
+                     "the SDK client sends exactly the printed parameters",
+                     f"{exc!r}" if exc else f"sent {sent!r}\nprinted {flat!r}")
+        apply_call(state, action, params)
+    for am in models:
+        d = am["DesktopId"]
+        if am.get("InnerStatus") == "FAILED":
+            checks.check(state[d] == before[d], label, f"FAILED {d!r} untouched")
+        else:
+            checks.check(state[d] == set(am["EndUserIds"]), label, f"{d!r} ends as planned",
+                         f"has {sorted(state[d])[:10]}..., planned {am['EndUserIds'][:10]}...")
+    checks.check(state["unlisted desktop"] == {"someone"}, label, "unlisted desktop untouched")
+    return len(q_lines)
+
+
 def main():
     if len(sys.argv) != 2:
         print("usage: interop.py BINARY", file=sys.stderr)
@@ -594,6 +766,12 @@ def main():
         a, b = run_binary(binary, "json", text), run_binary(binary, "json", text)
         checks.check(a[0] == 0 and a == b, cases[idx].label, "second run gives the same bytes",
                      f"{describe_run(a)} vs {describe_run(b)}")
+
+    # The contract's section 8: the calls that carry out plans.
+    for label, plan_text in requests_plans(binary, rng):
+        before = checks.failed
+        calls = run_requests_case(binary, label, plan_text, rng, checks)
+        print(f"{'ok  ' if checks.failed == before else 'FAIL'} {label}: {calls} call(s)")
 
     if len(cases) < 50:  # the brief's floor; guards against a generator edit
         checks.check(False, "all", f"at least 50 requests (have {len(cases)})")

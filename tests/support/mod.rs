@@ -34,6 +34,8 @@ pub(crate) fn reference_plan(request: &CheckedRequest) -> Plan {
                 left -= q;
             }
         }
+        // `Strategy` is non-exhaustive: a strategy added later needs its reference here.
+        other => panic!("no reference planner for {other}"),
     }
     let mut desktops = vec![Vec::new(); n];
     let mut p = 0;

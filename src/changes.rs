@@ -1,0 +1,319 @@
+//! The change report (the contract, §6): who gains and who loses a desktop when a plan made
+//! against a snapshot is carried out.
+
+use alloc::string::String;
+use alloc::vec;
+use alloc::vec::Vec;
+
+use indexmap::{IndexMap, IndexSet};
+use xxhash_rust::xxh3::Xxh3DefaultBuilder;
+
+use crate::fleet::{Eligibility, Fleet, FleetPlan};
+use crate::ids::IdList;
+use crate::request::CheckedRequest;
+
+/// The totals of the change report of a plan made against a snapshot: the contract's §6
+/// `totals`, one field per key, with the key's name.
+///
+/// Each is a sum over the listed desktops of [`desktop_changes`] (the tests check that),
+/// except `users_losing_all`, which counts users.
+///
+/// # Representation
+///
+/// Plain public fields, all `u64`.
+///
+/// ```
+/// use eds_entitlement::{plan_against, Changes, Fleet, Request, SnapshotDesktop};
+///
+/// let request = Request::new("cn-hangzhou", ["ecd-a", "ecd-b"], ["Alice", "Bob"])
+///     .max_user_per_desktop(1)
+///     .check()?;
+/// let mut fleet = Fleet::new();
+/// fleet.insert("ecd-a", SnapshotDesktop::new("Running").end_users(["Alice", "Carol"])).unwrap();
+/// fleet.insert("ecd-b", SnapshotDesktop::new("Running").end_users(["Dave"])).unwrap();
+///
+/// let planned = plan_against(&request, &fleet)?;
+/// let changes = Changes::new(&request, &fleet, &planned);
+/// // ecd-a: Alice stays, Carol goes; ecd-b: Dave goes, Bob comes.
+/// assert_eq!((changes.pairs_before, changes.pairs_after), (3, 2));
+/// assert_eq!((changes.pairs_kept, changes.pairs_added, changes.pairs_removed), (1, 1, 2));
+/// assert_eq!(changes.users_losing_all, 2); // Carol and Dave
+/// # Ok::<(), eds_entitlement::Error>(())
+/// ```
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct Changes {
+    /// The listed desktops, `n`.
+    pub desktops: u64,
+    /// Listed desktops that the call can change.
+    pub desktops_eligible: u64,
+    /// Listed desktops that it cannot (not in the snapshot, not `Running`, or `Assigning`).
+    pub desktops_ineligible: u64,
+    /// Listed desktops that gain or lose a user.
+    pub desktops_changed: u64,
+    /// Listed desktops that have users before and none after.
+    pub desktops_left_empty: u64,
+    /// (desktop, user) pairs of the listed desktops in the snapshot.
+    pub pairs_before: u64,
+    /// Pairs of the listed desktops after the call (an ineligible desktop keeps its pairs).
+    pub pairs_after: u64,
+    /// Pairs both before and after: what a call keeps, the ineligible desktops' pairs included.
+    pub pairs_kept: u64,
+    /// Pairs after but not before.
+    pub pairs_added: u64,
+    /// Pairs before but not after.
+    pub pairs_removed: u64,
+    /// Users who have a listed desktop before and none after (counted over the listed
+    /// desktops only: a desktop the request does not list is not looked at).
+    pub users_losing_all: u64,
+}
+
+impl Changes {
+    /// The totals of the change report of `plan`, made for `request` against `fleet`.
+    ///
+    /// `plan` need not come from [`plan_against`](crate::plan_against): any fleet plan with
+    /// one row per listed desktop is counted as it is (an ineligible desktop keeps the
+    /// snapshot's users whatever its row says). Costs `O(n + u + T + P)` time, where `P` is
+    /// the number of pairs in the snapshot's listed desktops, and `16·u` bytes.
+    pub fn new(request: &CheckedRequest, fleet: &Fleet, plan: &FleetPlan) -> Changes {
+        let users = request.end_user_ids().len();
+        let mut totals = Changes::default();
+        // Per request user: has a listed desktop before; has one after.
+        let mut had = vec![false; users];
+        let mut has = vec![false; users];
+        // Users of the snapshot that the request does not list: whether they keep a desktop.
+        let mut others: IndexMap<&str, bool, Xxh3DefaultBuilder> = IndexMap::default();
+        let mut changes = desktop_changes(request, fleet, plan);
+        while let Some(change) = changes.next() {
+            let eligible = change.eligibility.is_eligible();
+            totals.desktops += 1;
+            if eligible {
+                totals.desktops_eligible += 1;
+            } else {
+                totals.desktops_ineligible += 1;
+            }
+            if !change.added.is_empty() || !change.removed.is_empty() {
+                totals.desktops_changed += 1;
+            }
+            if !change.before.is_empty() && change.after.is_empty() {
+                totals.desktops_left_empty += 1;
+            }
+            totals.pairs_before += change.before.len() as u64;
+            totals.pairs_after += change.after.len() as u64;
+            totals.pairs_added += change.added.len() as u64;
+            totals.pairs_removed += change.removed.len() as u64;
+            totals.pairs_kept += (change.after.len() - change.added.len()) as u64;
+            for user in change.before {
+                match changes.index_of(user) {
+                    Some(j) => had[j] = true,
+                    None => {
+                        let keeps = others.entry(user.as_str()).or_insert(false);
+                        *keeps |= !eligible;
+                    }
+                }
+            }
+            for user in &change.after {
+                if let Some(j) = changes.index_of(user) {
+                    has[j] = true;
+                }
+            }
+        }
+        totals.users_losing_all = had.iter().zip(&has).filter(|&(&h, &a)| h && !a).count() as u64
+            + others.values().filter(|&&keeps| !keeps).count() as u64;
+        totals
+    }
+}
+
+/// One listed desktop's line of the change report (the contract, §6).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DesktopChange<'a> {
+    /// The desktop's ID.
+    pub desktop_id: &'a str,
+    /// Whether the call can change it, and if not, why.
+    pub eligibility: Eligibility,
+    /// Its `DesktopStatus` in the snapshot; `None` when the snapshot does not have it.
+    pub status: Option<&'a str>,
+    /// Its users in the snapshot, in the snapshot's order.
+    pub before: &'a [String],
+    /// Its users after the call: the plan's for an eligible desktop (in request order),
+    /// `before` for an ineligible one.
+    pub after: Vec<&'a str>,
+    /// `after` minus `before`, in `after`'s order.
+    pub added: Vec<&'a str>,
+    /// `before` minus `after`, in `before`'s order.
+    pub removed: Vec<&'a str>,
+}
+
+/// The change report's desktops, in request order: what each listed desktop has before
+/// and after `plan` is carried out, and who is added and removed (as sets: a change of
+/// order alone is no change).
+///
+/// Costs `O(u)` to start (an index of the request's users) and `16·u` bytes, then
+/// `O(|before| + |after|)` per desktop.
+///
+/// ```
+/// use eds_entitlement::{desktop_changes, plan_against, Eligibility, Fleet, Request, SnapshotDesktop};
+///
+/// let request = Request::new("cn-hangzhou", ["ecd-a", "ecd-z"], ["Alice", "Bob"]).check()?;
+/// let mut fleet = Fleet::new();
+/// fleet.insert("ecd-a", SnapshotDesktop::new("Running").end_users(["Bob", "Carol"])).unwrap();
+///
+/// let planned = plan_against(&request, &fleet)?;
+/// let report: Vec<_> = desktop_changes(&request, &fleet, &planned).collect();
+/// assert_eq!(report[0].after, ["Alice", "Bob"]);
+/// assert_eq!(report[0].added, ["Alice"]);
+/// assert_eq!(report[0].removed, ["Carol"]);
+/// assert_eq!(report[1].eligibility, Eligibility::NotInSnapshot);
+/// assert!(report[1].before.is_empty() && report[1].after.is_empty());
+/// # Ok::<(), eds_entitlement::Error>(())
+/// ```
+pub fn desktop_changes<'a>(
+    request: &'a CheckedRequest,
+    fleet: &'a Fleet,
+    plan: &'a FleetPlan,
+) -> DesktopChanges<'a> {
+    let users = request.end_user_ids();
+    let mut index: IndexSet<&'a str, Xxh3DefaultBuilder> =
+        IndexSet::with_capacity_and_hasher(users.len(), Xxh3DefaultBuilder::new());
+    index.extend(users.iter());
+    DesktopChanges {
+        request,
+        fleet,
+        plan,
+        index,
+        in_before: vec![0; users.len()],
+        in_after: vec![0; users.len()],
+        next: 0,
+    }
+}
+
+/// The iterator of [`desktop_changes`].
+#[derive(Debug)]
+pub struct DesktopChanges<'a> {
+    request: &'a CheckedRequest,
+    fleet: &'a Fleet,
+    plan: &'a FleetPlan,
+    /// The request's users, by ID: the position of an ID is its index in `EndUserId`.
+    index: IndexSet<&'a str, Xxh3DefaultBuilder>,
+    /// Per request user, the last desktop (counted from 1) that had it before, and after.
+    in_before: Vec<usize>,
+    in_after: Vec<usize>,
+    next: usize,
+}
+
+impl<'a> DesktopChanges<'a> {
+    fn index_of(&self, user: &str) -> Option<usize> {
+        self.index.get_index_of(user)
+    }
+}
+
+impl<'a> Iterator for DesktopChanges<'a> {
+    type Item = DesktopChange<'a>;
+
+    fn next(&mut self) -> Option<DesktopChange<'a>> {
+        let request: &'a CheckedRequest = self.request;
+        let desktop_id = request.desktop_ids().get(self.next)?;
+        let stamp = self.next + 1;
+        let eligibility = self
+            .plan
+            .eligibility()
+            .get(self.next)
+            .copied()
+            .unwrap_or(Eligibility::NotInSnapshot);
+        let snapshot = self.fleet.get(desktop_id);
+        let before: &'a [String] = snapshot.map_or(&[], |d| d.end_user_ids());
+        let status = snapshot.map(|d| d.status());
+        let row: &'a [u32] = self.plan.plan().end_users(self.next);
+        self.next += 1;
+        if !eligibility.is_eligible() {
+            return Some(DesktopChange {
+                desktop_id,
+                eligibility,
+                status,
+                before,
+                after: before.iter().map(String::as_str).collect(),
+                added: Vec::new(),
+                removed: Vec::new(),
+            });
+        }
+        let users: &'a IdList = request.end_user_ids();
+        let after: Vec<&'a str> = row
+            .iter()
+            .filter_map(|&j| {
+                let id = users.get(j as usize)?;
+                self.in_after[j as usize] = stamp;
+                Some(id)
+            })
+            .collect();
+        let mut removed = Vec::new();
+        for user in before {
+            match self.index.get_index_of(user.as_str()) {
+                Some(j) if self.in_after[j] == stamp => self.in_before[j] = stamp,
+                Some(j) => {
+                    self.in_before[j] = stamp;
+                    removed.push(user.as_str());
+                }
+                None => removed.push(user.as_str()),
+            }
+        }
+        let added = row
+            .iter()
+            .filter(|&&j| self.in_before.get(j as usize) != Some(&stamp))
+            .filter_map(|&j| users.get(j as usize))
+            .collect();
+        Some(DesktopChange {
+            desktop_id,
+            eligibility,
+            status,
+            before,
+            after,
+            added,
+            removed,
+        })
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        let left = self.request.desktop_ids().len() - self.next;
+        (left, Some(left))
+    }
+}
+
+impl ExactSizeIterator for DesktopChanges<'_> {}
+
+#[cfg(feature = "serde")]
+impl serde::Serialize for Changes {
+    /// The contract's §6 `totals`: one object with exactly its keys, in its order.
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("Changes", 11)?;
+        s.serialize_field("desktops", &self.desktops)?;
+        s.serialize_field("desktops_eligible", &self.desktops_eligible)?;
+        s.serialize_field("desktops_ineligible", &self.desktops_ineligible)?;
+        s.serialize_field("desktops_changed", &self.desktops_changed)?;
+        s.serialize_field("desktops_left_empty", &self.desktops_left_empty)?;
+        s.serialize_field("pairs_before", &self.pairs_before)?;
+        s.serialize_field("pairs_after", &self.pairs_after)?;
+        s.serialize_field("pairs_kept", &self.pairs_kept)?;
+        s.serialize_field("pairs_added", &self.pairs_added)?;
+        s.serialize_field("pairs_removed", &self.pairs_removed)?;
+        s.serialize_field("users_losing_all", &self.users_losing_all)?;
+        s.end()
+    }
+}
+
+#[cfg(feature = "serde")]
+impl serde::Serialize for DesktopChange<'_> {
+    /// One item of the contract's §6 `desktops`, with exactly its keys, in its order.
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("DesktopChange", 8)?;
+        s.serialize_field("desktop_id", self.desktop_id)?;
+        s.serialize_field("eligible", &self.eligibility.is_eligible())?;
+        s.serialize_field("reason", &self.eligibility.reason())?;
+        s.serialize_field("status", &self.status)?;
+        s.serialize_field("before", self.before)?;
+        s.serialize_field("after", &self.after)?;
+        s.serialize_field("added", &self.added)?;
+        s.serialize_field("removed", &self.removed)?;
+        s.end()
+    }
+}

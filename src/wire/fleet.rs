@@ -1,0 +1,866 @@
+//! The fleet snapshot (the contract, §6): `DescribeDesktops` response bodies, as the SDKs'
+//! `to_map()` and the `aliyun` command line print them, read into a [`Fleet`].
+//!
+//! Only `DesktopId`, `DesktopStatus`, `ManagementFlags`, `ManagementFlag` and `EndUserIds`
+//! are read; every other field (about 76 per desktop) is skipped by serde's `IgnoredAny`,
+//! which checks its syntax and keeps nothing.
+
+use std::borrow::Cow;
+use std::cell::Cell;
+use std::fmt;
+use std::io;
+
+use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+
+use crate::error::{shown, Error, SnapshotProblem};
+use crate::fleet::{Fleet, Origin, SnapshotDesktop};
+
+/// Reads a snapshot page by page (one `DescribeDesktops` body per page, or one body of all
+/// pages merged, as `aliyun … --pager` prints it) into one [`Fleet`].
+///
+/// Each page is named by a label (the file's name, as given to the tool), which every error
+/// message names with the desktop's 1-based position in that page's `Desktops`. A desktop
+/// given twice, in one page or in two, is an error naming both places.
+///
+/// ```
+/// use eds_entitlement::wire::FleetReader;
+///
+/// let mut reader = FleetReader::new();
+/// reader.read_page("page1.json", br#"{"RequestId":"1","Desktops":[{"DesktopId":"ecd-a","DesktopStatus":"Running","EndUserIds":["Alice"],"Cpu":4}]}"#)?;
+/// reader.read_page("page2.json", br#"{"Desktops":[{"DesktopId":"ecd-b","DesktopStatus":"Stopped"}]}"#)?;
+/// let fleet = reader.finish();
+/// assert_eq!(fleet.len(), 2);
+/// assert_eq!(fleet.get("ecd-a").unwrap().end_user_ids(), ["Alice"]);
+///
+/// let mut again = FleetReader::new();
+/// again.read_page("a.json", br#"{"Desktops":[{"DesktopId":"ecd-a","DesktopStatus":"Running"}]}"#)?;
+/// let error = again
+///     .read_page("b.json", br#"{"Desktops":[{"DesktopId":"x","DesktopStatus":"Running"},{"DesktopId":"ecd-a","DesktopStatus":"Running"}]}"#)
+///     .unwrap_err();
+/// assert_eq!(
+///     error.to_string(),
+///     r#"b.json, desktop 2: DesktopId "ecd-a" repeats desktop 1 of a.json: a snapshot lists each desktop once"#
+/// );
+/// # Ok::<(), eds_entitlement::Error>(())
+/// ```
+#[derive(Debug, Default)]
+pub struct FleetReader {
+    fleet: Fleet,
+    files: Vec<String>,
+}
+
+impl FleetReader {
+    /// A reader with no page read yet.
+    pub fn new() -> FleetReader {
+        FleetReader::default()
+    }
+
+    /// Reads one `DescribeDesktops` response body, whole in memory, and adds its desktops.
+    ///
+    /// Costs `O(len)`; what is kept is what §6 reads of each desktop, nothing else. After an
+    /// error, the reader holds the desktops read before it: drop it.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::SnapshotJson`] for text that is not JSON, with the 1-based byte and the
+    /// desktop being read; [`Error::Snapshot`] for JSON that is not a snapshot (see
+    /// [`SnapshotProblem`]), naming `file` and the desktop's 1-based position.
+    pub fn read_page(&mut self, file: &str, page: &[u8]) -> Result<(), Error> {
+        let mut de = serde_json::Deserializer::from_slice(page);
+        self.read(file, &mut de, |line, column| byte_of(page, line, column))
+            .map_err(|failed| match failed {
+                Failed::Snapshot(e) => e,
+                // A slice cannot fail to read.
+                Failed::Io(e) => Error::SnapshotJson {
+                    file: file.to_owned(),
+                    byte: 1,
+                    desktop: None,
+                    message: e.to_string(),
+                },
+            })
+    }
+
+    /// Reads one `DescribeDesktops` response body from `reader`, streaming: the body is
+    /// never held in memory, only the desktops' fields that §6 reads. Give it a buffered
+    /// reader (a `BufReader`): it reads a byte at a time.
+    ///
+    /// # Errors
+    ///
+    /// As [`FleetReader::read_page`]; an I/O error of `reader` is an [`io::Error`] (the outer
+    /// `Err`), apart from the snapshot's errors (the inner one).
+    pub fn read_page_from<R: io::Read>(
+        &mut self,
+        file: &str,
+        reader: R,
+    ) -> Result<Result<(), Error>, io::Error> {
+        let counted = Counted::new(reader);
+        let lines = counted.lines.clone();
+        let mut de = serde_json::Deserializer::from_reader(counted);
+        match self.read(file, &mut de, |line, column| lines.byte_of(line, column)) {
+            Ok(()) => Ok(Ok(())),
+            Err(Failed::Snapshot(e)) => Ok(Err(e)),
+            Err(Failed::Io(e)) => Err(e),
+        }
+    }
+
+    fn read<'de, R: serde_json::de::Read<'de>>(
+        &mut self,
+        file: &str,
+        de: &mut serde_json::Deserializer<R>,
+        byte_of: impl Fn(usize, usize) -> usize,
+    ) -> Result<(), Failed> {
+        let page = self.files.len();
+        self.files.push(file.to_owned());
+        let slot = Cell::new(None);
+        let position = Cell::new(None);
+        let parsed = BodySeed {
+            reader: self,
+            slot: &slot,
+            position: &position,
+            page,
+        }
+        .deserialize(&mut *de)
+        .and_then(|()| de.end());
+        match parsed {
+            Ok(()) => Ok(()),
+            Err(e) if e.is_io() => Err(Failed::Io(e.into())),
+            Err(e) => Err(Failed::Snapshot(slot.take().unwrap_or_else(|| {
+                let text = e.to_string();
+                let place = format!(" at line {} column {}", e.line(), e.column());
+                Error::SnapshotJson {
+                    file: file.to_owned(),
+                    byte: byte_of(e.line(), e.column()),
+                    desktop: position.get(),
+                    message: text.strip_suffix(&place).unwrap_or(&text).to_owned(),
+                }
+            }))),
+        }
+    }
+
+    /// The labels of the pages read so far, in order: [`Origin::page`] indexes it.
+    pub fn files(&self) -> &[String] {
+        &self.files
+    }
+
+    /// The snapshot: every desktop read, in the order read.
+    pub fn finish(self) -> Fleet {
+        self.fleet
+    }
+}
+
+/// How reading a page failed: the snapshot, or the reader under it.
+enum Failed {
+    Snapshot(Error),
+    Io(io::Error),
+}
+
+/// Reads a snapshot of one or more pages, each a `(label, bytes)` pair: the label names the
+/// page in errors (a file name). See [`FleetReader`], which this calls page by page.
+///
+/// ```
+/// let fleet = eds_entitlement::wire::fleet_from_json([
+///     ("merged.json", br#"{"TotalCount":1,"Desktops":[{"DesktopId":"ecd-a","DesktopStatus":"Running","ManagementFlags":["Assigning"]}]}"#),
+/// ])?;
+/// assert!(fleet.get("ecd-a").unwrap().is_assigning());
+/// # Ok::<(), eds_entitlement::Error>(())
+/// ```
+///
+/// # Errors
+///
+/// The first page's error, as [`FleetReader::read_page`].
+pub fn fleet_from_json<I, L, B>(pages: I) -> Result<Fleet, Error>
+where
+    I: IntoIterator<Item = (L, B)>,
+    L: AsRef<str>,
+    B: AsRef<[u8]>,
+{
+    let mut reader = FleetReader::new();
+    for (label, bytes) in pages {
+        reader.read_page(label.as_ref(), bytes.as_ref())?;
+    }
+    Ok(reader.finish())
+}
+
+/// The 1-based byte of serde_json's (1-based line, column) in `text`.
+fn byte_of(text: &[u8], line: usize, column: usize) -> usize {
+    let start = if line <= 1 {
+        0
+    } else {
+        text.iter()
+            .enumerate()
+            .filter(|&(_, &b)| b == b'\n')
+            .nth(line - 2)
+            .map_or(text.len(), |(i, _)| i + 1)
+    };
+    (start + column).max(1)
+}
+
+/// A reader that counts the bytes it gives and remembers where the last lines began, so
+/// that an error's line and column can be told as a byte. (serde_json reads a little past
+/// an error, closing the arrays and objects around it: hence several lines.)
+struct Counted<R> {
+    inner: R,
+    lines: std::rc::Rc<Lines>,
+}
+
+/// How many line starts [`Lines`] keeps.
+const LINES_KEPT: usize = 256;
+
+#[derive(Default)]
+struct Lines {
+    /// Bytes given so far.
+    given: Cell<usize>,
+    /// The number of newlines given so far.
+    newlines: Cell<usize>,
+    /// The 0-based byte where line `l` (1-based, after the first) began, at `l % LINES_KEPT`.
+    starts: std::cell::RefCell<Vec<usize>>,
+}
+
+impl Lines {
+    fn byte_of(&self, line: usize, column: usize) -> usize {
+        let newlines = self.newlines.get();
+        let start = if line <= 1 {
+            0
+        } else if line <= newlines + 1 && newlines + 1 - line < LINES_KEPT {
+            self.starts
+                .borrow()
+                .get(line % LINES_KEPT)
+                .copied()
+                .unwrap_or(0)
+        } else {
+            self.given.get().saturating_sub(column)
+        };
+        (start + column).max(1)
+    }
+}
+
+impl<R> Counted<R> {
+    fn new(inner: R) -> Counted<R> {
+        let lines = Lines {
+            starts: std::cell::RefCell::new(vec![0; LINES_KEPT]),
+            ..Lines::default()
+        };
+        Counted {
+            inner,
+            lines: std::rc::Rc::new(lines),
+        }
+    }
+}
+
+impl<R: io::Read> io::Read for Counted<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let read = self.inner.read(buf)?;
+        let lines = &self.lines;
+        let given = lines.given.get();
+        for (i, &b) in buf[..read].iter().enumerate() {
+            if b == b'\n' {
+                let line = lines.newlines.get() + 2;
+                lines.newlines.set(line - 1);
+                lines.starts.borrow_mut()[line % LINES_KEPT] = given + i + 1;
+            }
+        }
+        lines.given.set(given + read);
+        Ok(read)
+    }
+}
+
+/// Where a seed puts the typed [`Error`] it rejects a value with; serde carries only a
+/// placeholder error back up.
+type Slot<'s> = &'s Cell<Option<Error>>;
+
+struct BodySeed<'r, 's> {
+    reader: &'r mut FleetReader,
+    slot: Slot<'s>,
+    /// The 1-based position of the desktop being read, for syntax errors inside it.
+    position: &'s Cell<Option<usize>>,
+    page: usize,
+}
+
+impl BodySeed<'_, '_> {
+    fn reject<E: de::Error>(&self, desktop: Option<usize>, problem: SnapshotProblem) -> E {
+        self.slot.set(Some(Error::Snapshot {
+            file: self.reader.files[self.page].clone(),
+            desktop,
+            problem,
+        }));
+        E::custom("rejected")
+    }
+}
+
+impl<'de> DeserializeSeed<'de> for BodySeed<'_, '_> {
+    type Value = ();
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for BodySeed<'_, '_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a DescribeDesktops response body")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(mut self, mut map: A) -> Result<(), A::Error> {
+        let mut seen = false;
+        while let Some(key) = map.next_key::<Key>()? {
+            if key.0 != Some(Name::Desktops) {
+                map.next_value::<IgnoredAny>()?;
+                continue;
+            }
+            if std::mem::replace(&mut seen, true) {
+                return Err(self.reject(None, SnapshotProblem::RepeatedKey { key: "Desktops" }));
+            }
+            map.next_value_seed(DesktopsSeed { body: &mut self })?;
+            self.position.set(None);
+        }
+        Ok(())
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        while seq.next_element::<IgnoredAny>()?.is_some() {}
+        let found = "an array".to_owned();
+        Err(self.reject(None, SnapshotProblem::BodyNotAnObject { found }))
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
+        not_an_object(self, Found::Null)
+    }
+
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<(), E> {
+        not_an_object(self, Found::Other(v.to_string()))
+    }
+
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<(), E> {
+        not_an_object(self, Found::Other(format!("the number {v}")))
+    }
+
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<(), E> {
+        not_an_object(self, Found::Other(format!("the number {v}")))
+    }
+
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<(), E> {
+        not_an_object(self, Found::Other(format!("the number {v}")))
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<(), E> {
+        not_an_object(self, Found::Str(v.into()))
+    }
+}
+
+fn not_an_object<E: de::Error>(body: BodySeed<'_, '_>, found: Found<'_>) -> Result<(), E> {
+    let found = found.describe();
+    Err(body.reject(None, SnapshotProblem::BodyNotAnObject { found }))
+}
+
+struct DesktopsSeed<'b, 'r, 's> {
+    body: &'b mut BodySeed<'r, 's>,
+}
+
+impl<'de> DeserializeSeed<'de> for DesktopsSeed<'_, '_, '_> {
+    type Value = ();
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for DesktopsSeed<'_, '_, '_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an array of desktops")
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        let body = self.body;
+        let mut position = 0;
+        loop {
+            position += 1;
+            body.position.set(Some(position));
+            let Some(read) = seq.next_element_seed(DesktopSeed)? else {
+                return Ok(());
+            };
+            let desktop = match read {
+                Ok(desktop) => desktop,
+                Err(problem) => return Err(body.reject(Some(position), problem)),
+            };
+            let origin = Origin {
+                page: body.page,
+                position,
+            };
+            let snapshot =
+                SnapshotDesktop::from_parts(desktop.status, desktop.flags, desktop.users, origin);
+            if let Err(first) = body.reader.fleet.insert(desktop.id.as_str(), snapshot) {
+                let problem = SnapshotProblem::RepeatedDesktop {
+                    value: shown(&desktop.id),
+                    first_file: body.reader.files[first.page].clone(),
+                    first_position: first.position,
+                };
+                return Err(body.reject(Some(position), problem));
+            }
+        }
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+        not_an_array(self, "an object".to_owned())
+    }
+
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<(), E> {
+        not_an_array(self, v.to_string())
+    }
+
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<(), E> {
+        not_an_array(self, format!("the number {v}"))
+    }
+
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<(), E> {
+        not_an_array(self, format!("the number {v}"))
+    }
+
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<(), E> {
+        not_an_array(self, format!("the number {v}"))
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<(), E> {
+        not_an_array(self, Found::Str(v.into()).describe())
+    }
+}
+
+fn not_an_array<E: de::Error>(seed: DesktopsSeed<'_, '_, '_>, found: String) -> Result<(), E> {
+    Err(seed
+        .body
+        .reject(None, SnapshotProblem::DesktopsNotAnArray { found }))
+}
+
+/// The keys this reader looks at.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Name {
+    Desktops,
+    DesktopId,
+    DesktopStatus,
+    ManagementFlags,
+    ManagementFlag,
+    EndUserIds,
+}
+
+impl Name {
+    const fn as_str(self) -> &'static str {
+        match self {
+            Name::Desktops => "Desktops",
+            Name::DesktopId => "DesktopId",
+            Name::DesktopStatus => "DesktopStatus",
+            Name::ManagementFlags => "ManagementFlags",
+            Name::ManagementFlag => "ManagementFlag",
+            Name::EndUserIds => "EndUserIds",
+        }
+    }
+}
+
+/// A key: one of [`Name`], or another that is skipped.
+struct Key(Option<Name>);
+
+impl<'de> de::Deserialize<'de> for Key {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Key, D::Error> {
+        deserializer.deserialize_str(KeyVisitor)
+    }
+}
+
+struct KeyVisitor;
+
+impl Visitor<'_> for KeyVisitor {
+    type Value = Key;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a key")
+    }
+
+    fn visit_str<E: de::Error>(self, key: &str) -> Result<Key, E> {
+        Ok(Key(match key {
+            "Desktops" => Some(Name::Desktops),
+            "DesktopId" => Some(Name::DesktopId),
+            "DesktopStatus" => Some(Name::DesktopStatus),
+            "ManagementFlags" => Some(Name::ManagementFlags),
+            "ManagementFlag" => Some(Name::ManagementFlag),
+            "EndUserIds" => Some(Name::EndUserIds),
+            _ => None,
+        }))
+    }
+}
+
+/// What §6 reads of a desktop.
+struct ReadDesktop {
+    id: String,
+    status: String,
+    flags: Vec<String>,
+    users: Vec<String>,
+}
+
+/// Reads one desktop; a bad desktop is `Ok(Err(problem))`, for the caller to name its place.
+struct DesktopSeed;
+
+impl<'de> DeserializeSeed<'de> for DesktopSeed {
+    type Value = Result<ReadDesktop, SnapshotProblem>;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for DesktopSeed {
+    type Value = Result<ReadDesktop, SnapshotProblem>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a desktop")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let (mut id, mut status) = (None, None);
+        let mut flags: Option<Vec<String>> = None;
+        let mut flag: Option<Option<String>> = None;
+        let mut users: Option<Vec<String>> = None;
+        let mut problem = None;
+        while let Some(Key(key)) = map.next_key::<Key>()? {
+            let Some(name) = key.filter(|_| problem.is_none()) else {
+                map.next_value::<IgnoredAny>()?;
+                continue;
+            };
+            let key = name.as_str();
+            let repeated = match name {
+                Name::DesktopId => id.is_some(),
+                Name::DesktopStatus => status.is_some(),
+                Name::ManagementFlags => flags.is_some(),
+                Name::ManagementFlag => flag.is_some(),
+                Name::EndUserIds => users.is_some(),
+                Name::Desktops => false,
+            };
+            if repeated {
+                map.next_value::<IgnoredAny>()?;
+                problem = Some(SnapshotProblem::RepeatedKey { key });
+                continue;
+            }
+            let read = match name {
+                Name::DesktopId | Name::DesktopStatus | Name::ManagementFlag => {
+                    match map.next_value_seed(FoundSeed)? {
+                        Found::Str(s) => {
+                            let s = s.into_owned();
+                            match name {
+                                Name::DesktopId => id = Some(s),
+                                Name::DesktopStatus => status = Some(s),
+                                _ => flag = Some(Some(s)),
+                            }
+                            Ok(())
+                        }
+                        Found::Null if name == Name::ManagementFlag => {
+                            flag = Some(None);
+                            Ok(())
+                        }
+                        other => Err(other.wrong(key, None, "a string")),
+                    }
+                }
+                Name::ManagementFlags | Name::EndUserIds => {
+                    match map.next_value_seed(StringsSeed { key })? {
+                        Ok(list) => {
+                            let list = list.unwrap_or_default();
+                            if name == Name::EndUserIds {
+                                users = Some(list);
+                            } else {
+                                flags = Some(list);
+                            }
+                            Ok(())
+                        }
+                        Err(p) => Err(p),
+                    }
+                }
+                Name::Desktops => {
+                    map.next_value::<IgnoredAny>()?;
+                    Ok(())
+                }
+            };
+            if let Err(p) = read {
+                problem = Some(p);
+            }
+        }
+        if let Some(problem) = problem {
+            return Ok(Err(problem));
+        }
+        let Some(id) = id else {
+            return Ok(Err(SnapshotProblem::Missing { key: "DesktopId" }));
+        };
+        let Some(status) = status else {
+            return Ok(Err(SnapshotProblem::Missing {
+                key: "DesktopStatus",
+            }));
+        };
+        let users = users.unwrap_or_default();
+        if let Some(problem) = users_problem(&users) {
+            return Ok(Err(problem));
+        }
+        let mut flags = flags.unwrap_or_default();
+        flags.extend(flag.flatten());
+        Ok(Ok(ReadDesktop {
+            id,
+            status,
+            flags,
+            users,
+        }))
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        while seq.next_element::<IgnoredAny>()?.is_some() {}
+        Ok(Err(SnapshotProblem::DesktopNotAnObject {
+            found: "an array".to_owned(),
+        }))
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(not_a_desktop(Found::Null))
+    }
+
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Self::Value, E> {
+        Ok(not_a_desktop(Found::Other(v.to_string())))
+    }
+
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
+        Ok(not_a_desktop(Found::Other(format!("the number {v}"))))
+    }
+
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
+        Ok(not_a_desktop(Found::Other(format!("the number {v}"))))
+    }
+
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
+        Ok(not_a_desktop(Found::Other(format!("the number {v}"))))
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+        Ok(not_a_desktop(Found::Str(v.into())))
+    }
+}
+
+fn not_a_desktop(found: Found<'_>) -> Result<ReadDesktop, SnapshotProblem> {
+    Err(SnapshotProblem::DesktopNotAnObject {
+        found: found.describe(),
+    })
+}
+
+/// The first empty or repeated user of a desktop's `EndUserIds`, in list order.
+fn users_problem(users: &[String]) -> Option<SnapshotProblem> {
+    if let Some(at) = users.iter().position(String::is_empty) {
+        return Some(SnapshotProblem::EmptyUser { position: at + 1 });
+    }
+    // A desktop has a handful of users: compare pairs; a long list goes through a map.
+    let repeat = if users.len() <= 32 {
+        (1..users.len()).find_map(|second| {
+            (0..second)
+                .find(|&first| users[first] == users[second])
+                .map(|first| (first, second))
+        })
+    } else {
+        let mut seen: indexmap::IndexMap<&str, usize, xxhash_rust::xxh3::Xxh3DefaultBuilder> =
+            indexmap::IndexMap::default();
+        users
+            .iter()
+            .enumerate()
+            .find_map(|(second, user)| match seen.entry(user.as_str()) {
+                indexmap::map::Entry::Occupied(first) => Some((*first.get(), second)),
+                indexmap::map::Entry::Vacant(slot) => {
+                    slot.insert(second);
+                    None
+                }
+            })
+    };
+    repeat.map(|(first, second)| SnapshotProblem::RepeatedUser {
+        value: shown(&users[second]),
+        first: first + 1,
+        second: second + 1,
+    })
+}
+
+/// A value where a string (or a list of them) was expected, as much as a message needs.
+enum Found<'de> {
+    Null,
+    Str(Cow<'de, str>),
+    Other(String),
+}
+
+impl Found<'_> {
+    fn describe(self) -> String {
+        match self {
+            Found::Null => "null".to_owned(),
+            Found::Str(s) => format!("the string {:?}", shown(&s)),
+            Found::Other(text) => text,
+        }
+    }
+
+    fn wrong(
+        self,
+        key: &'static str,
+        position: Option<usize>,
+        expected: &'static str,
+    ) -> SnapshotProblem {
+        SnapshotProblem::WrongType {
+            key,
+            position,
+            expected,
+            found: self.describe(),
+        }
+    }
+}
+
+struct FoundSeed;
+
+impl<'de> DeserializeSeed<'de> for FoundSeed {
+    type Value = Found<'de>;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Found<'de>, D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for FoundSeed {
+    type Value = Found<'de>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a value")
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<Found<'de>, E> {
+        Ok(Found::Null)
+    }
+
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Found<'de>, E> {
+        Ok(Found::Other(v.to_string()))
+    }
+
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Found<'de>, E> {
+        Ok(Found::Other(format!("the number {v}")))
+    }
+
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Found<'de>, E> {
+        Ok(Found::Other(format!("the number {v}")))
+    }
+
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Found<'de>, E> {
+        Ok(Found::Other(format!("the number {v}")))
+    }
+
+    fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Found<'de>, E> {
+        Ok(Found::Str(v.into()))
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Found<'de>, E> {
+        Ok(Found::Str(v.to_owned().into()))
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Found<'de>, A::Error> {
+        while seq.next_element::<IgnoredAny>()?.is_some() {}
+        Ok(Found::Other("an array".to_owned()))
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Found<'de>, A::Error> {
+        while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+        Ok(Found::Other("an object".to_owned()))
+    }
+}
+
+/// `ManagementFlags` or `EndUserIds`: an array of strings, or `null` (`Ok(None)`).
+struct StringsSeed {
+    key: &'static str,
+}
+
+const STRINGS: &str = "an array of strings";
+
+impl<'de> DeserializeSeed<'de> for StringsSeed {
+    type Value = Result<Option<Vec<String>>, SnapshotProblem>;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        let key = self.key;
+        match FoundOrList::deserialize(deserializer)? {
+            FoundOrList::List(Ok(list)) => Ok(Ok(Some(list))),
+            FoundOrList::List(Err((position, found))) => {
+                Ok(Err(found.wrong(key, Some(position), "a string")))
+            }
+            FoundOrList::Found(Found::Null) => Ok(Ok(None)),
+            FoundOrList::Found(other) => Ok(Err(other.wrong(key, None, STRINGS))),
+        }
+    }
+}
+
+/// A list of strings, or the first item that is not one (with its 1-based position), or
+/// a value that is not a list.
+enum FoundOrList<'de> {
+    List(Result<Vec<String>, (usize, Found<'de>)>),
+    Found(Found<'de>),
+}
+
+impl<'de> FoundOrList<'de> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(ListVisitor)
+    }
+}
+
+struct ListVisitor;
+
+impl<'de> Visitor<'de> for ListVisitor {
+    type Value = FoundOrList<'de>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(STRINGS)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        let mut list = Vec::new();
+        let mut bad = None;
+        while let Some(item) = seq.next_element_seed(FoundSeed)? {
+            match item {
+                Found::Str(s) if bad.is_none() => list.push(s.into_owned()),
+                other if bad.is_none() => bad = Some((list.len() + 1, other)),
+                _ => {}
+            }
+        }
+        Ok(FoundOrList::List(match bad {
+            Some(bad) => Err(bad),
+            None => Ok(list),
+        }))
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(FoundOrList::Found(Found::Null))
+    }
+
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Self::Value, E> {
+        Ok(FoundOrList::Found(Found::Other(v.to_string())))
+    }
+
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
+        Ok(FoundOrList::Found(Found::Other(format!("the number {v}"))))
+    }
+
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
+        Ok(FoundOrList::Found(Found::Other(format!("the number {v}"))))
+    }
+
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
+        Ok(FoundOrList::Found(Found::Other(format!("the number {v}"))))
+    }
+
+    fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Self::Value, E> {
+        Ok(FoundOrList::Found(Found::Str(v.into())))
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+        Ok(FoundOrList::Found(Found::Str(v.to_owned().into())))
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+        Ok(FoundOrList::Found(Found::Other("an object".to_owned())))
+    }
+}

@@ -1,0 +1,320 @@
+//! Reading a plan: a `BatchModifyEntitlement` response body, this crate's or the live API's
+//! (the contract, §8).
+
+use std::fmt;
+
+use serde::de::{Deserializer, MapAccess, Visitor};
+use serde_json::value::RawValue;
+
+use crate::error::{shown, Error, PlanProblem, PlanShape};
+use crate::execute::{PlanResponse, PlannedDesktop};
+use crate::response::Status;
+
+/// Reads a plan from a `BatchModifyEntitlement` response body:
+///
+/// ```json
+/// {"RequestId":"…","Entitlements":{"Status":"NOT_STARTED","TaskId":"…","AssignModels":[
+///   {"DesktopId":"ecd-a","InnerStatus":"NOT_STARTED","EndUserIds":["Alice"]}]}}
+/// ```
+///
+/// Only `Entitlements.AssignModels` is read; every other field, at every level, is skipped
+/// (the API adds fields over time). Of each item: `DesktopId` (a non-empty string, required),
+/// `InnerStatus` (one of the API's five statuses; absent or `null` is read as not `FAILED`)
+/// and `EndUserIds` (a list of non-empty strings; required unless the item is `FAILED`,
+/// whose users no call touches). Then [`PlanResponse::new`] checks for repeated desktops and
+/// users.
+///
+/// Costs `O(len)`; the body is parsed twice, the second time one item at a time, so that
+/// only the IDs are kept.
+///
+/// # Errors
+///
+/// [`Error::Json`] for text that is not JSON, with its line and column;
+/// [`Error::NotAPlan`] when there is no `Entitlements.AssignModels` list; [`Error::Plan`]
+/// for a bad item, with its 1-based position.
+///
+/// ```
+/// use eds_entitlement::wire;
+///
+/// let plan = wire::plan_from_json(br#"{"Entitlements":{"AssignModels":[{"DesktopId":"ecd-a","EndUserIds":["Alice"]}]}}"#)?;
+/// assert_eq!(plan.desktops()[0].end_user_ids, ["Alice"]);
+///
+/// let bad = wire::plan_from_json(br#"{"Entitlements":{"AssignModels":[{"DesktopId":"a","EndUserIds":[]},{"EndUserIds":[]}]}}"#);
+/// assert_eq!(bad.unwrap_err().to_string(), "plan 'AssignModels' item 2 has no 'DesktopId'");
+/// # Ok::<(), eds_entitlement::Error>(())
+/// ```
+pub fn plan_from_json(input: &[u8]) -> Result<PlanResponse, Error> {
+    let body: &RawValue = serde_json::from_slice(input).map_err(|e| json_error(&e))?;
+    let entitlements = field(body, "body", "Entitlements", "Entitlements")?;
+    let models = field(
+        entitlements,
+        "Entitlements",
+        "AssignModels",
+        "Entitlements.AssignModels",
+    )?;
+    if !models.get().starts_with('[') {
+        return Err(Error::NotAPlan {
+            problem: PlanShape::WrongType {
+                key: "Entitlements.AssignModels",
+                expected: "a list",
+                found: found(models),
+            },
+        });
+    }
+    let items: Vec<&RawValue> = serde_json::from_str(models.get()).map_err(|e| json_error(&e))?;
+    let mut desktops = Vec::with_capacity(items.len());
+    for (i, item) in items.into_iter().enumerate() {
+        desktops.push(desktop(item).map_err(|problem| Error::Plan {
+            position: i + 1,
+            problem,
+        })?);
+    }
+    PlanResponse::new(desktops)
+}
+
+/// The value of `key` in the object `raw` (the body, or the value at `outer`), which must be
+/// there and not `null`; `path` names it in messages.
+fn field<'a>(
+    raw: &'a RawValue,
+    outer: &'static str,
+    key: &'static str,
+    path: &'static str,
+) -> Result<&'a RawValue, Error> {
+    let shape = |problem| Error::NotAPlan { problem };
+    let Some(fields) = object(raw) else {
+        return Err(shape(PlanShape::WrongType {
+            key: outer,
+            expected: "an object",
+            found: found(raw),
+        }));
+    };
+    let mut value = None;
+    for (name, v) in fields {
+        if name == key && value.replace(v).is_some() {
+            return Err(shape(PlanShape::Repeated { key: path }));
+        }
+    }
+    match value {
+        Some(v) if v.get() != "null" => Ok(v),
+        _ => Err(shape(PlanShape::Missing { key: path })),
+    }
+}
+
+/// One item of `AssignModels`.
+fn desktop(raw: &RawValue) -> Result<PlannedDesktop, PlanProblem> {
+    let Some(fields) = object(raw) else {
+        return Err(PlanProblem::NotAnObject { found: found(raw) });
+    };
+    let mut desktop_id = None;
+    let mut status = None;
+    let mut users = None;
+    for (name, value) in fields {
+        let (slot, key) = match name.as_str() {
+            "DesktopId" => (&mut desktop_id, "DesktopId"),
+            "InnerStatus" => (&mut status, "InnerStatus"),
+            "EndUserIds" => (&mut users, "EndUserIds"),
+            _ => continue,
+        };
+        if slot.replace(value).is_some() {
+            return Err(PlanProblem::RepeatedKey { key });
+        }
+    }
+    let desktop_id = match desktop_id.filter(|v| v.get() != "null") {
+        None => return Err(PlanProblem::NoDesktopId),
+        Some(raw) => string(raw).ok_or_else(|| PlanProblem::WrongType {
+            key: "DesktopId",
+            expected: "a string",
+            found: found(raw),
+        })?,
+    };
+    let inner_status = match status.filter(|v| v.get() != "null") {
+        None => None,
+        Some(raw) => {
+            let text = string(raw).ok_or_else(|| PlanProblem::WrongType {
+                key: "InnerStatus",
+                expected: "a string",
+                found: found(raw),
+            })?;
+            Some(Status::from_name(&text).ok_or(PlanProblem::UnknownStatus {
+                value: shown(&text),
+            })?)
+        }
+    };
+    let end_user_ids = match users.filter(|v| v.get() != "null") {
+        None if inner_status == Some(Status::Failed) => Vec::new(),
+        None => return Err(PlanProblem::NoEndUserIds),
+        Some(raw) => user_ids(raw)?,
+    };
+    Ok(PlannedDesktop {
+        desktop_id,
+        inner_status,
+        end_user_ids,
+    })
+}
+
+fn user_ids(raw: &RawValue) -> Result<Vec<String>, PlanProblem> {
+    let not_a_list = || PlanProblem::WrongType {
+        key: "EndUserIds",
+        expected: "a list of user IDs",
+        found: found(raw),
+    };
+    if !raw.get().starts_with('[') {
+        return Err(not_a_list());
+    }
+    let items: Vec<&RawValue> = serde_json::from_str(raw.get()).map_err(|_| not_a_list())?;
+    items
+        .into_iter()
+        .enumerate()
+        .map(|(j, item)| {
+            string(item)
+                .filter(|s| !s.is_empty())
+                .ok_or_else(|| PlanProblem::NotAUserId {
+                    user: j + 1,
+                    found: found(item),
+                })
+        })
+        .collect()
+}
+
+/// The JSON string `raw` holds, unescaped; `None` when it is not a string.
+fn string(raw: &RawValue) -> Option<String> {
+    serde_json::from_str(raw.get()).ok()
+}
+
+/// `raw`, compact on one line and shortened, for a message.
+fn found(raw: &RawValue) -> String {
+    let compact = serde_json::from_str::<serde_json::Value>(raw.get())
+        .map(|v| v.to_string())
+        .unwrap_or_else(|_| raw.get().to_owned());
+    shown(&compact)
+}
+
+/// The fields of the JSON object `raw`, in order, repeats kept; `None` when it is not an
+/// object.
+fn object(raw: &RawValue) -> Option<Vec<(String, &RawValue)>> {
+    if !raw.get().starts_with('{') {
+        return None;
+    }
+    let mut de = serde_json::Deserializer::from_str(raw.get());
+    de.deserialize_map(Fields).ok()
+}
+
+struct Fields;
+
+impl<'de> Visitor<'de> for Fields {
+    type Value = Vec<(String, &'de RawValue)>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON object")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let mut fields = Vec::new();
+        while let Some(key) = map.next_key::<String>()? {
+            fields.push((key, map.next_value::<&RawValue>()?));
+        }
+        Ok(fields)
+    }
+}
+
+fn json_error(e: &serde_json::Error) -> Error {
+    let text = e.to_string();
+    let place = format!(" at line {} column {}", e.line(), e.column());
+    let message = text.strip_suffix(&place).unwrap_or(&text).to_owned();
+    Error::Json {
+        line: e.line(),
+        column: e.column(),
+        message,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn error(text: &str) -> String {
+        plan_from_json(text.as_bytes()).unwrap_err().to_string()
+    }
+
+    #[test]
+    fn bad_plans_are_named_with_the_item() {
+        assert_eq!(
+            error("{\"Entitlements\":"),
+            "malformed JSON at line 1, column 16: EOF while parsing a value"
+        );
+        assert_eq!(
+            error("[1]"),
+            "the plan is not a BatchModifyEntitlement response body: its 'body' is [1], not \
+             an object"
+        );
+        assert_eq!(
+            error(r#"{"RequestId":"x"}"#),
+            "the plan is not a BatchModifyEntitlement response body: it has no 'Entitlements'"
+        );
+        assert_eq!(
+            error(r#"{"Entitlements":{"AssignModels":null}}"#),
+            "the plan is not a BatchModifyEntitlement response body: it has no \
+             'Entitlements.AssignModels'"
+        );
+        assert_eq!(
+            error(r#"{"Entitlements":{"AssignModels":{"DesktopId":"a"}}}"#),
+            "the plan is not a BatchModifyEntitlement response body: its \
+             'Entitlements.AssignModels' is {\"DesktopId\":\"a\"}, not a list"
+        );
+        assert_eq!(
+            error(r#"{"Entitlements":7}"#),
+            "the plan is not a BatchModifyEntitlement response body: its 'Entitlements' is 7, \
+             not an object"
+        );
+        assert_eq!(
+            error(r#"{"Entitlements":{"AssignModels":[{"DesktopId":"a","EndUserIds":"Alice"}]}}"#),
+            "plan 'AssignModels' item 1 has 'EndUserIds' \"Alice\", which is not a list of user IDs"
+        );
+        assert_eq!(
+            error(r#"{"Entitlements":{"AssignModels":[{"DesktopId":"a","EndUserIds":["x",""]}]}}"#),
+            "plan 'AssignModels' item 1 has 'EndUserIds' item 2 \"\", which is not a user ID \
+             (a non-empty string)"
+        );
+        assert_eq!(
+            error(r#"{"Entitlements":{"AssignModels":[{"DesktopId":"a"}]}}"#),
+            "plan 'AssignModels' item 1 has no 'EndUserIds' list, which every desktop not \
+             FAILED needs"
+        );
+        assert_eq!(
+            error(
+                r#"{"Entitlements":{"AssignModels":[{"DesktopId":"a","InnerStatus":"DONE","EndUserIds":[]}]}}"#
+            ),
+            "plan 'AssignModels' item 1 has 'InnerStatus' \"DONE\", which is not a status: \
+             valid values are NOT_STARTED, STARTED, PROCESSING, FINISHED and FAILED"
+        );
+        assert_eq!(
+            error(r#"{"Entitlements":{"AssignModels":[{"DesktopId":1,"EndUserIds":[]}]}}"#),
+            "plan 'AssignModels' item 1 has 'DesktopId' 1, which is not a string"
+        );
+        assert_eq!(
+            error(
+                r#"{"Entitlements":{"AssignModels":[{"DesktopId":"a","DesktopId":"b","EndUserIds":[]}]}}"#
+            ),
+            "plan 'AssignModels' item 1 has 'DesktopId' more than once"
+        );
+        assert_eq!(
+            error("{\"Entitlements\":{\"AssignModels\":[\n  [1,\n 2]]}}"),
+            "plan 'AssignModels' item 1 is [1,2], not an object"
+        );
+    }
+
+    #[test]
+    fn a_failed_item_needs_no_users_and_unknown_fields_are_skipped() {
+        let plan = plan_from_json(
+            br#"{"RequestId":"r","Extra":{"x":[1]},"Entitlements":{"Status":"NOT_STARTED","AssignModels":[
+                {"DesktopId":"a","InnerStatus":"FAILED","New":true},
+                {"DesktopId":"b\u00e9","InnerStatus":null,"EndUserIds":["Al\"ice"]}]}}"#,
+        )
+        .unwrap();
+        let desktops = plan.desktops();
+        assert!(desktops[0].is_failed() && desktops[0].end_user_ids.is_empty());
+        assert_eq!(desktops[1].desktop_id, "bé");
+        assert_eq!(desktops[1].inner_status, None);
+        assert_eq!(desktops[1].end_user_ids, ["Al\"ice"]);
+    }
+}

@@ -1,0 +1,215 @@
+//! `preview --fleet` (the contract, §6): golden outputs of a hand-made two-page snapshot in
+//! every output, exit statuses, and the bytes without a snapshot.
+#![cfg(feature = "cli")]
+
+mod support;
+
+use std::process::Output;
+
+const REQUEST: &str = "tests/golden/fleet/request.json";
+const PAGE1: &str = "tests/golden/fleet/page1.json";
+const PAGE2: &str = "tests/golden/fleet/page2.json";
+
+fn run(args: &[&str]) -> Output {
+    support::run_cli(args, b"")
+}
+
+fn stdout_of(args: &[&str]) -> String {
+    let output = run(args);
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(output.stderr.is_empty());
+    String::from_utf8(output.stdout).expect("UTF-8 stdout")
+}
+
+fn golden(name: &str) -> String {
+    let path = format!("{}/tests/golden/fleet/{name}", env!("CARGO_MANIFEST_DIR"));
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+/// The one line on stderr of a run that must fail with `status`, and its empty stdout.
+fn failure(args: &[&str], status: i32) -> String {
+    let output = run(args);
+    assert_eq!(output.status.code(), Some(status), "{output:?}");
+    assert!(output.stdout.is_empty(), "{output:?}");
+    let stderr = String::from_utf8(output.stderr).expect("UTF-8 stderr");
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    stderr.trim_end().to_owned()
+}
+
+fn with_fleet(output: &str) -> Vec<&str> {
+    vec![
+        "preview", REQUEST, "--fleet", PAGE1, "--fleet", PAGE2, "--output", output,
+    ]
+}
+
+#[test]
+fn response_matches_the_golden_file() {
+    assert_eq!(stdout_of(&with_fleet("json")), golden("response.json"));
+}
+
+#[test]
+fn changes_match_the_golden_file() {
+    assert_eq!(stdout_of(&with_fleet("changes")), golden("changes.json"));
+    let mut pretty = with_fleet("changes");
+    pretty.push("--pretty");
+    assert_eq!(stdout_of(&pretty), golden("changes_pretty.json"));
+}
+
+#[test]
+fn table_matches_the_golden_file() {
+    assert_eq!(stdout_of(&with_fleet("table")), golden("table.txt"));
+}
+
+#[test]
+fn summary_matches_the_golden_file() {
+    assert_eq!(stdout_of(&with_fleet("summary")), golden("summary.txt"));
+}
+
+#[test]
+fn the_query_form_and_csv_requests_read_the_same_snapshot() {
+    let query = "RegionId=cn-hangzhou&DesktopId.1=ecd-a&DesktopId.2=ecd-b&DesktopId.3=ecd-c\
+                 &DesktopId.4=ecd-d&DesktopId.5=ecd-e&DesktopId.6=ecd-f&EndUserId.1=Alice\
+                 &EndUserId.2=Bob&EndUserId.3=Carol&EndUserId.4=Dave&MaxUserPerDesktop=2\
+                 &MaxDesktopPerUser=2&Strategy=AVERAGE&Preview=true";
+    let output = support::run_cli(
+        &["preview", "-", "--fleet", PAGE1, "--fleet", PAGE2],
+        query.as_bytes(),
+    );
+    assert_eq!(output.status.code(), Some(0), "{output:?}");
+    assert_eq!(
+        String::from_utf8(output.stdout).unwrap(),
+        golden("response.json")
+    );
+
+    let dir = std::env::temp_dir().join(format!("eds-fleet-csv-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let desktops = dir.join("desktops.csv");
+    let users = dir.join("users.csv");
+    std::fs::write(
+        &desktops,
+        "DesktopId\necd-a\necd-b\necd-c\necd-d\necd-e\necd-f\n",
+    )
+    .unwrap();
+    std::fs::write(&users, "Alice\nBob\nCarol\nDave\n").unwrap();
+    let changes = stdout_of(&[
+        "preview",
+        "--desktops",
+        desktops.to_str().unwrap(),
+        "--users",
+        users.to_str().unwrap(),
+        "--region",
+        "cn-hangzhou",
+        "--max-user-per-desktop",
+        "2",
+        "--max-desktop-per-user",
+        "2",
+        "--fleet",
+        PAGE1,
+        "--fleet",
+        PAGE2,
+        "--output",
+        "changes",
+    ]);
+    std::fs::remove_dir_all(&dir).unwrap();
+    assert_eq!(changes, golden("changes.json"));
+}
+
+#[test]
+fn a_snapshot_that_changes_nothing_gives_the_bytes_without_it() {
+    let dir = std::env::temp_dir().join(format!("eds-fleet-same-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let snapshot = dir.join("snapshot.json");
+    let desktops: Vec<String> = ["ecd-a", "ecd-b", "ecd-c", "ecd-d", "ecd-e", "ecd-f"]
+        .iter()
+        .map(|id| {
+            format!(
+                r#"{{"DesktopId":"{id}","DesktopStatus":"Running","ManagementFlags":["NoFlag"]}}"#
+            )
+        })
+        .collect();
+    std::fs::write(
+        &snapshot,
+        format!(r#"{{"Desktops":[{}]}}"#, desktops.join(",")),
+    )
+    .unwrap();
+    let snapshot = snapshot.to_str().unwrap();
+    for extra in [&[][..], &["--pretty"], &["--request-id", "R-1"]] {
+        let mut without = vec!["preview", REQUEST];
+        without.extend_from_slice(extra);
+        let mut with = without.clone();
+        with.extend_from_slice(&["--fleet", snapshot]);
+        assert_eq!(stdout_of(&with), stdout_of(&without), "{extra:?}");
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn no_eligible_desktop_fails_the_whole_task() {
+    let output = support::run_cli(
+        &["preview", "-", "--fleet", PAGE2],
+        br#"{"RegionId":"cn-hangzhou","DesktopId":["ecd-e"],"EndUserId":["Alice"],"Preview":false}"#,
+    );
+    assert_eq!(output.status.code(), Some(0), "{output:?}");
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    assert!(
+        stdout.contains(r#""Entitlements":{"Status":"FAILED","#),
+        "{stdout}"
+    );
+    assert!(stdout.contains(r#"{"DesktopId":"ecd-e","InnerStatus":"FAILED","EndUserIds":[]}"#));
+}
+
+#[test]
+fn a_missing_snapshot_file_is_exit_1() {
+    let line = failure(
+        &[
+            "preview",
+            REQUEST,
+            "--fleet",
+            "tests/golden/fleet/nope.json",
+        ],
+        1,
+    );
+    assert!(
+        line.starts_with("eds-entitlement: cannot read tests/golden/fleet/nope.json: "),
+        "{line}"
+    );
+}
+
+#[test]
+fn a_bad_snapshot_is_one_line_and_exit_2() {
+    let line = failure(&["preview", REQUEST, "--fleet", PAGE1, "--fleet", PAGE1], 2);
+    assert_eq!(
+        line,
+        r#"eds-entitlement: tests/golden/fleet/page1.json, desktop 1: DesktopId "ecd-a" repeats desktop 1 of tests/golden/fleet/page1.json: a snapshot lists each desktop once"#
+    );
+    let line = failure(
+        &[
+            "preview",
+            REQUEST,
+            "--fleet",
+            "tests/golden/fleet/table.txt",
+        ],
+        2,
+    );
+    assert_eq!(
+        line,
+        "eds-entitlement: tests/golden/fleet/table.txt: malformed JSON at byte 1: expected value"
+    );
+}
+
+#[test]
+fn changes_need_a_snapshot() {
+    assert_eq!(
+        failure(&["preview", REQUEST, "--output", "changes"], 2),
+        "eds-entitlement: --output changes reports against a snapshot: give it with --fleet FILE"
+    );
+    assert_eq!(
+        failure(&["preview", REQUEST, "--fleet", PAGE1, "--output", "table", "--pretty"], 2),
+        "eds-entitlement: --request-id and --pretty shape the response JSON: they go with --output json only"
+    );
+}

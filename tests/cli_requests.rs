@@ -1,0 +1,141 @@
+//! `eds-entitlement requests`: the calls for a plan, as query-form lines or JSON objects,
+//! and its exit statuses and messages (the contract, §8).
+#![cfg(feature = "cli")]
+
+mod support;
+
+use std::process::Output;
+
+fn run(args: &[&str], stdin: &str) -> Output {
+    support::run_cli(args, stdin.as_bytes())
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8(bytes.to_vec()).expect("UTF-8")
+}
+
+/// The plan `preview` makes of a `Preview: false` request with IDs that need encoding.
+fn plan() -> String {
+    let request = r#"{"RegionId":"cn-hangzhou","DesktopId":["ecd-a","ecd b"],"EndUserId":["Alice","Zoë&Co"],"MaxUserPerDesktop":1,"Preview":false}"#;
+    let output = run(&["preview", "-"], request);
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+    text(&output.stdout)
+}
+
+#[test]
+fn prints_one_query_line_per_call_and_the_count_on_request() {
+    let output = run(
+        &["requests", "-", "--region", "cn-hangzhou", "--summary"],
+        &plan(),
+    );
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+    assert_eq!(
+        text(&output.stdout),
+        "Action=ModifyEntitlement&Version=2020-09-30&RegionId=cn-hangzhou&DesktopId=ecd-a&EndUserId.1=Alice\n\
+         Action=ModifyEntitlement&Version=2020-09-30&RegionId=cn-hangzhou&DesktopId=ecd%20b&EndUserId.1=Zo%C3%AB%26Co\n"
+    );
+    assert_eq!(
+        text(&output.stderr),
+        "eds-entitlement: 2 calls (2 ModifyEntitlement, 0 ModifyUserEntitlement) for 2 \
+         desktops; per-desktop baseline 2\n"
+    );
+}
+
+#[test]
+fn prints_json_objects_as_the_sdks_to_map_gives_them() {
+    let output = run(
+        &[
+            "requests",
+            "-",
+            "--region",
+            "cn-hangzhou",
+            "--format",
+            "json",
+        ],
+        &plan(),
+    );
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+    assert_eq!(
+        text(&output.stdout),
+        "{\"Action\":\"ModifyEntitlement\",\"RegionId\":\"cn-hangzhou\",\"DesktopId\":\"ecd-a\",\"EndUserId\":[\"Alice\"]}\n\
+         {\"Action\":\"ModifyEntitlement\",\"RegionId\":\"cn-hangzhou\",\"DesktopId\":\"ecd b\",\"EndUserId\":[\"Zoë&Co\"]}\n"
+    );
+    assert!(output.stderr.is_empty());
+}
+
+#[test]
+fn failed_desktops_get_no_call() {
+    let plan = r#"{"Entitlements":{"Status":"NOT_STARTED","AssignModels":[
+        {"DesktopId":"ecd-a","InnerStatus":"FAILED","EndUserIds":["Alice"]},
+        {"DesktopId":"ecd-b","InnerStatus":"NOT_STARTED","EndUserIds":[]}]}}"#;
+    let output = run(&["requests", "-", "--region", "cn-hangzhou"], plan);
+    assert_eq!(
+        text(&output.stdout),
+        "Action=ModifyEntitlement&Version=2020-09-30&RegionId=cn-hangzhou&DesktopId=ecd-b\n"
+    );
+}
+
+#[test]
+fn a_bad_plan_is_exit_2_with_one_line_naming_the_item() {
+    let cases = [
+        (
+            "not json",
+            "malformed JSON at line 1, column 2: expected ident",
+        ),
+        (
+            r#"{"RequestId":"x","Entitlements":{}}"#,
+            "the plan is not a BatchModifyEntitlement response body: it has no \
+             'Entitlements.AssignModels'",
+        ),
+        (
+            r#"{"Entitlements":{"AssignModels":[{"DesktopId":"a","EndUserIds":[]},{"InnerStatus":"NOT_STARTED","EndUserIds":[]}]}}"#,
+            "plan 'AssignModels' item 2 has no 'DesktopId'",
+        ),
+        (
+            r#"{"Entitlements":{"AssignModels":[{"DesktopId":"a","EndUserIds":{"0":"Alice"}}]}}"#,
+            "plan 'AssignModels' item 1 has 'EndUserIds' {\"0\":\"Alice\"}, which is not a \
+             list of user IDs",
+        ),
+        (
+            r#"{"Entitlements":{"AssignModels":[{"DesktopId":"a","EndUserIds":[]},{"DesktopId":"b","EndUserIds":[]},{"DesktopId":"a","EndUserIds":["x"]}]}}"#,
+            "plan 'AssignModels' item 3 is desktop \"a\", which repeats item 1: a plan lists \
+             each desktop once",
+        ),
+    ];
+    for (plan, message) in cases {
+        let output = run(&["requests", "-", "--region", "cn-hangzhou"], plan);
+        assert_eq!(output.status.code(), Some(2), "{plan}");
+        assert!(output.stdout.is_empty());
+        assert_eq!(
+            text(&output.stderr),
+            format!("eds-entitlement: {message}\n")
+        );
+    }
+}
+
+#[test]
+fn a_missing_region_is_a_usage_error_and_a_bad_one_is_bad_input() {
+    let output = run(&["requests", "-"], &plan());
+    assert_eq!(output.status.code(), Some(2));
+    assert!(text(&output.stderr).contains("--region <R>"));
+    assert!(output.stdout.is_empty());
+
+    let output = run(&["requests", "-", "--region", "Hangzhou"], &plan());
+    assert_eq!(output.status.code(), Some(2));
+    assert_eq!(
+        text(&output.stderr),
+        "eds-entitlement: parameter 'RegionId' is \"Hangzhou\", which is not a region ID: it \
+         must be 1 to 64 lowercase ASCII letters, digits and '-'\n"
+    );
+}
+
+#[test]
+fn a_missing_plan_file_is_exit_1() {
+    let output = run(
+        &["requests", "no/such/plan.json", "--region", "cn-hangzhou"],
+        "",
+    );
+    assert_eq!(output.status.code(), Some(1));
+    assert!(text(&output.stderr).starts_with("eds-entitlement: cannot read no/such/plan.json: "));
+    assert!(output.stdout.is_empty());
+}
