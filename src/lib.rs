@@ -131,9 +131,9 @@ pub use planner::{plan, plan_shape, try_plan, try_plan_shape, Plan, Rows};
 pub use request::{CheckOptions, CheckedRequest, Limit, Request, Strategy};
 pub use response::{ApiId, FleetResponse, Response, Status};
 pub use shape::Shape;
-pub use sticky::plan_sticky_shape;
+pub use sticky::{plan_sticky, plan_sticky_shape};
 pub use task::{PollPolicy, Task, Waits};
-pub use verify::{verify, verify_against, Violation};
+pub use verify::{verify, verify_against, verify_sticky, Violation};
 
 /// The README's examples run as doc tests, so that they stay true.
 #[cfg(doctest)]

@@ -7,14 +7,101 @@ use alloc::vec;
 use alloc::vec::Vec;
 use core::cmp::Reverse;
 
+use indexmap::IndexMap;
+use xxhash_rust::xxh3::Xxh3DefaultBuilder;
+
+use crate::error::Error;
+use crate::fleet::{Fleet, FleetPlan};
 use crate::planner::Plan;
-use crate::request::Strategy;
+use crate::request::{CheckedRequest, Strategy};
 use crate::shape::Shape;
 
 /// The parent of a node found straight from the source.
 const SRC: usize = usize::MAX;
 
-/// Plans `shape` keeping the most pairs of `existing`, by the contract's §7.
+/// Plans `request` against the fleet as it is, keeping the most existing pairs (the
+/// contract, §7): `preview … --fleet FILE --keep-existing`.
+///
+/// A pair (desktop, user) is kept when the desktop is eligible (§6), the user is listed and
+/// the snapshot has the user on that desktop. Under `AVERAGE` the plan keeps the most pairs
+/// of all plans over the eligible desktops that meet guarantees 1 to 6 of §2; under
+/// `CENTRAL` it meets guarantees 1 to 5 and §7's shape (`⌊T/m'⌋` users with `m'` desktops,
+/// one with `T mod m'`, in any order of users) and keeps at least `(1 − 1/e)·(OPT − r)`.
+/// Either way it never keeps fewer pairs than [`plan_against`](crate::plan_against), and
+/// re-planning against a snapshot that holds one of the request's valid plans changes
+/// nothing. Ineligible desktops are as in [`plan_against`](crate::plan_against): an empty
+/// row, their users left as they are. [`verify_sticky`](crate::verify_sticky) checks the
+/// result; [`Changes`](crate::Changes) counts the kept pairs (`pairs_kept`).
+///
+/// The algorithm, its proofs and its cost are those of [`plan_sticky_shape`], which this
+/// calls with the eligible desktops' existing pairs (users not in the request dropped:
+/// they cannot be kept), after one pass over the request's users to index them
+/// (`O(n + u + |snapshot pairs of listed desktops|)`).
+///
+/// ```
+/// use eds_entitlement::{plan_against, plan_sticky, Changes, Fleet, Request, SnapshotDesktop};
+///
+/// // Carol left, Dave joined: one user per desktop.
+/// let request = Request::new("cn-hangzhou", ["ecd-a", "ecd-b", "ecd-c"], ["Alice", "Dave", "Bob"])
+///     .max_user_per_desktop(1)
+///     .check()?;
+/// let mut fleet = Fleet::new();
+/// fleet.insert("ecd-a", SnapshotDesktop::new("Running").end_users(["Alice"])).unwrap();
+/// fleet.insert("ecd-b", SnapshotDesktop::new("Running").end_users(["Bob"])).unwrap();
+/// fleet.insert("ecd-c", SnapshotDesktop::new("Running").end_users(["Carol"])).unwrap();
+///
+/// let sticky = plan_sticky(&request, &fleet)?;
+/// assert_eq!(sticky.plan().end_users(1), &[2]); // Bob keeps ecd-b
+/// assert_eq!(Changes::new(&request, &fleet, &sticky).pairs_kept, 2);
+/// // The canonical plan deals in request order: Dave takes ecd-b, Bob moves.
+/// let canonical = plan_against(&request, &fleet)?;
+/// assert_eq!(Changes::new(&request, &fleet, &canonical).pairs_kept, 1);
+/// # Ok::<(), eds_entitlement::Error>(())
+/// ```
+///
+/// # Errors
+///
+/// [`Error::PlanTooLarge`] when the plan (`T` pairs) cannot be held in memory.
+pub fn plan_sticky(request: &CheckedRequest, fleet: &Fleet) -> Result<FleetPlan, Error> {
+    let eligibility = fleet.eligibility(request);
+    let eligible = eligibility.iter().filter(|e| e.is_eligible()).count();
+    let shape = FleetPlan::eligible_shape(request, eligible);
+    let too_large = || Error::PlanTooLarge {
+        desktops: shape.desktops(),
+        assignments: shape.assignments(),
+    };
+    let pairs = usize::try_from(shape.assignments()).map_err(|_| too_large())?;
+    Vec::<u32>::new()
+        .try_reserve_exact(pairs.saturating_mul(2).saturating_add(eligible))
+        .map_err(|_| too_large())?;
+    let users: IndexMap<&str, u32, Xxh3DefaultBuilder> = request
+        .end_user_ids()
+        .iter()
+        .enumerate()
+        .map(|(j, id)| (id, j as u32))
+        .collect();
+    let existing = Plan::from_lists(
+        request
+            .desktop_ids()
+            .iter()
+            .zip(&eligibility)
+            .filter(|(_, e)| e.is_eligible())
+            .map(|(id, _)| {
+                fleet
+                    .get(id)
+                    .map(|desktop| desktop.end_user_ids())
+                    .unwrap_or_default()
+                    .iter()
+                    .filter_map(|user| users.get(user.as_str()).copied())
+            }),
+    );
+    let plan =
+        plan_sticky_shape(&shape, &existing).spread(eligibility.iter().map(|e| e.is_eligible()));
+    Ok(FleetPlan::new(plan, eligibility))
+}
+
+/// Plans `shape` keeping the most pairs of `existing`, by the contract's §7: the
+/// algorithm of [`plan_sticky`], on indices.
 ///
 /// `shape` is the request's shape over the **eligible** desktops (`n` = eligible desktops,
 /// `u` = listed users); `existing` has one row per eligible desktop, in the same order,
