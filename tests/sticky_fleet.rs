@@ -113,7 +113,9 @@ fn check_laws(request: &CheckedRequest, fleet: &Fleet) -> Result<(FleetPlan, Cha
 
 fn state(rng: &mut u64, u: usize, density: u64) -> State {
     let mut next = || {
-        *rng = rng.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        *rng = rng
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
         *rng >> 33
     };
     let mut users = vec![];
