@@ -37,6 +37,6 @@ fn keep_existing_without_a_snapshot_is_a_usage_error() {
     assert!(output.stdout.is_empty());
     assert_eq!(
         String::from_utf8_lossy(&output.stderr).trim_end(),
-        "--keep-existing keeps the pairs of a snapshot: give it with --fleet FILE"
+        "eds-entitlement: --keep-existing keeps the pairs of a snapshot: give it with --fleet FILE"
     );
 }
