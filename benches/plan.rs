@@ -6,11 +6,11 @@
 //! * `check/<ids>`: validating a request of `ids` IDs (half desktops, half users), which is
 //!   mostly duplicate detection.
 //! * `json/parse/<ids>` and `json/write/<assignments>`: the JSON wire form.
-//! * `capacity`: SPEC §5's figures, for a thousand shapes.
+//! * `capacity`: the contract's §5 figures, for a thousand shapes.
 //!
 //! Every bench counts its elements (`Throughput::Elements`) and checks its result inside
 //! the timed loop, so the work cannot be optimised away. Fleets come from a seeded
-//! generator shaped like `../shared/bench/make_fleet.py` (`ecd-` + 15 random characters +
+//! generator shaped like `tools/make_fleet.py` (`ecd-` + 15 random characters +
 //! the index in hex; `user0000000`): the same IDs on every run. `cargo bench -- --test`
 //! runs each bench once (CI does).
 

@@ -214,7 +214,7 @@ pub(crate) fn plan_structured(fleet: &Fleet) {
     adds_up(&capacity(&fleet.huge), &fleet.huge, fleet);
 }
 
-/// SPEC §5's figures counted on a real plan, the slow way.
+/// The contract's §5 figures counted on a real plan, the slow way.
 fn counted(shape: &Shape, plan: &Plan) -> Capacity {
     let (n, u) = (shape.desktops(), shape.users());
     let m = shape.desktops_per_user_cap();
@@ -287,4 +287,80 @@ fn adds_up(c: &Capacity, shape: &Shape, fleet: &Fleet) {
     // Each served user holds at least one pair, each used desktop at least one.
     assert!(c.users_full + c.users_partial <= c.assignments, "{fleet:?}");
     assert!(c.desktops_used <= c.assignments, "{fleet:?}");
+}
+
+/// `plan_calls`: arbitrary bytes → a plan body (the contract, §8) → the calls that carry it
+/// out, applied to a model of the service that starts with a stranger on every desktop.
+/// Every listed desktop that is not `FAILED` must end with exactly its planned users, the
+/// `FAILED` ones untouched; every list holds 1 to 100 IDs; no more calls than the baseline;
+/// each call's JSON line says what its query line says.
+pub(crate) fn plan_calls(data: &[u8]) {
+    use std::collections::{BTreeMap, BTreeSet};
+
+    use eds_entitlement::{calls, Call};
+
+    if data.len() > MAX_INPUT {
+        return;
+    }
+    let Ok(plan) = error_or(wire::plan_from_json(data)) else {
+        return;
+    };
+    let calls = calls(&plan, None, "cn-hangzhou").expect("a valid region");
+    let mut state: BTreeMap<&str, BTreeSet<&str>> = plan
+        .desktops()
+        .iter()
+        .map(|d| (d.desktop_id.as_str(), BTreeSet::from(["\u{0}stranger"])))
+        .collect();
+    let before = state.clone();
+    for call in calls.iter() {
+        let mut json = Vec::new();
+        wire::write_call_json(call, &mut json).expect("writing to memory");
+        let json: serde_json::Value = serde_json::from_slice(&json).expect("JSON");
+        assert_eq!(json["Action"], call.action());
+        let query = call.to_query();
+        assert!(query.starts_with(&format!(
+            "Action={}&Version=2020-09-30&RegionId=cn-hangzhou",
+            call.action()
+        )));
+        match call {
+            Call::ModifyEntitlement(c) => {
+                assert!(c.end_user_ids.len() <= 100);
+                assert_eq!(json["DesktopId"], c.desktop_id.as_str());
+                state.insert(
+                    &c.desktop_id,
+                    c.end_user_ids.iter().map(String::as_str).collect(),
+                );
+            }
+            Call::ModifyUserEntitlement(c) => {
+                for list in [
+                    &c.end_user_ids,
+                    &c.authorize_desktop_ids,
+                    &c.revoke_desktop_ids,
+                ] {
+                    assert!(list.len() <= 100);
+                }
+                assert!(!c.end_user_ids.is_empty());
+                for d in &c.authorize_desktop_ids {
+                    let now = state.get_mut(d.as_str()).expect("a listed desktop");
+                    now.extend(c.end_user_ids.iter().map(String::as_str));
+                }
+                for d in &c.revoke_desktop_ids {
+                    let now = state.get_mut(d.as_str()).expect("a listed desktop");
+                    for u in &c.end_user_ids {
+                        now.remove(u.as_str());
+                    }
+                }
+            }
+        }
+    }
+    for d in plan.desktops() {
+        let id = d.desktop_id.as_str();
+        if d.is_failed() {
+            assert_eq!(state[id], before[id], "{id} is FAILED but changed");
+        } else {
+            let planned: BTreeSet<&str> = d.end_user_ids.iter().map(String::as_str).collect();
+            assert_eq!(state[id], planned, "{id}");
+        }
+    }
+    assert!(calls.len() <= calls.baseline());
 }

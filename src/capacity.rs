@@ -1,16 +1,16 @@
-//! Capacity figures (SPEC §5): what a plan of a given [`Shape`] does, in `O(1)`, without IDs.
+//! Capacity figures ([the contract](crate::contract), §5): what a plan of a given [`Shape`] does, in `O(1)`, without IDs.
 
 use core::fmt;
 
 use crate::request::Limit;
 use crate::shape::Shape;
 
-/// What a plan of some shape does, counted without making it: SPEC §5's figures.
+/// What a plan of some shape does, counted without making it: [the contract](crate::contract)'s §5 figures.
 ///
 /// Every figure equals the same figure counted on the plan that [`plan_shape`] makes for the
 /// shape (the tests check this on arbitrary shapes, under both strategies).
 ///
-/// Two readings the SPEC leaves open, decided here:
+/// Two readings [the contract](crate::contract) leaves open, decided here:
 /// * A user with no desktop is counted in `users_unserved` only, even when `m' = 0` (no
 ///   desktop at all), so that `users_full + users_partial + users_unserved = users` always.
 /// * `desktops_needed` is `max(m, ⌈u·m/k'⌉)`, with `m = MaxDesktopPerUser` (`1` when it is
@@ -25,7 +25,7 @@ use crate::shape::Shape;
 ///
 /// # Representation
 ///
-/// Plain public fields, all `u64`, named as SPEC §5's JSON keys: counts up to `u32::MAX`
+/// Plain public fields, all `u64`, named as [the contract](crate::contract)'s §5 JSON keys: counts up to `u32::MAX`
 /// give `T` up to `(2^32 - 1)^2`, and `desktops_needed` up to `500·(2^32 - 1)`.
 /// `#[non_exhaustive]`, so that a figure added later is not a breaking change: outside this
 /// crate a `Capacity` comes from [`capacity`].
@@ -62,7 +62,7 @@ pub struct Capacity {
     pub desktops_needed: u64,
 }
 
-/// The capacity figures of a plan of this shape, in `O(1)`: SPEC §5's
+/// The capacity figures of a plan of this shape, in `O(1)`: [the contract](crate::contract)'s §5
 /// `capacity(n, u, MaxUserPerDesktop, MaxDesktopPerUser, Strategy)` is
 /// `capacity(&Shape::new(n, u, …))`.
 ///
@@ -133,7 +133,7 @@ pub fn capacity(shape: &Shape) -> Capacity {
     }
 }
 
-/// The quotas of SPEC §2 as runs `(q, how many users)`, in user order.
+/// The quotas of [the contract](crate::contract), §2 as runs `(q, how many users)`, in user order.
 fn quota_runs(shape: &Shape) -> [(u64, u64); 3] {
     let (u, total, m) = (
         shape.users(),
@@ -236,7 +236,7 @@ impl Shape {
 
 #[cfg(feature = "serde")]
 impl serde::Serialize for Capacity {
-    /// One object with exactly SPEC §5's keys, in its order.
+    /// One object with exactly [the contract](crate::contract)'s §5 keys, in its order.
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         let mut s = serializer.serialize_struct("Capacity", 13)?;
@@ -268,7 +268,7 @@ mod tests {
 
     #[test]
     fn spec_examples() {
-        // SPEC §2's table: n, u, K, M, strategy, quotas.
+        // the contract's §2 table: n, u, K, M, strategy, quotas.
         let s = Shape::new(3, 4, limit(1), limit(2), Strategy::Average);
         let c = capacity(&s);
         assert_eq!((c.users_full, c.users_partial, c.users_unserved), (0, 3, 1));

@@ -18,9 +18,8 @@ let request = Request::new("cn-hangzhou", ["ecd-1", "ecd-2", "ecd-3"], ["Alice",
 // The canonical plan of the contract: Alice takes all three.
 let plan = plan(&request);
 assert_eq!(plan.assignments(), 3);
-for (desktop, users) in request.desktop_ids().iter().zip(plan.iter()) {
-    let names: Vec<&str> = users.iter().map(|&j| &request.end_user_ids()[j as usize]).collect();
-    assert_eq!(names, ["Alice"], "{desktop}");
+for (desktop, users) in plan.by_id(&request) {
+    assert_eq!(users.collect::<Vec<_>>(), ["Alice"], "{desktop}");
 }
 
 // The checker proves the plan meets the seven guarantees, without the planner.
@@ -42,11 +41,15 @@ let response = Response::new(&request, &plan);
 * [`Request`] is the API's request; [`Request::check`] validates it into a
   [`CheckedRequest`], or says what is wrong with an [`Error`] that names the parameter, the
   value and the position. A checked request cannot fail to plan.
-* [`plan`] makes the canonical plan (SPEC §2) as a [`Plan`] of indices into the request's
+* [`plan`] makes the canonical plan ([the contract](contract), §2) as a [`Plan`] of indices into the request's
   lists; [`plan_shape`] does the same from a [`Shape`], which holds the counts and limits
   and answers, in `O(1)`, every count the plan would show.
+* [`try_plan_rows`] makes the same plan one desktop at a time, as [`PlanRows`], for writers
+  that stream the response (`wire::write_json_rows`, feature `serde`): memory then depends on the request,
+  not on the number of pairs. [`try_plan`] and [`try_plan_rows`] return an error where memory
+  cannot be had, never abort.
 * [`capacity`] answers, in `O(1)` and without IDs, what a plan of a [`Shape`] would do
-  (SPEC §5): how many users are fully served, partly served or left out, how many desktops
+  ([the contract](contract), §5): how many users are fully served, partly served or left out, how many desktops
   stay idle, and how many desktops every user would need; [`Shape::binding`] says which
   limit bound the plan.
 * [`verify`] checks any plan against the seven guarantees and says which one fails, and where,
@@ -60,6 +63,46 @@ let response = Response::new(&request, &plan);
   `Preview: false` plan and [`PollPolicy`] the API doc's polling advice, without a clock.
 * [`wire`] also reads and writes the RPC query form (`RegionId=…&DesktopId.1=…`), as the
   SDKs send it, and (feature `csv`) lists of IDs from CSV files.
+
+# Embedding in a service
+
+A service checks with a budget ([`CheckOptions::max_assignments`]) and, if it runs its own
+workers, on its own thread ([`CheckOptions::parallel`]); maps any rejection to its own
+answer through [`Error::field`], [`Error::position`] and [`Error::value`]; keeps the request
+with [`Request::check_ref`]; changes a checked request's strategy or `Preview` without a
+second check; reads a plan by ID with [`Plan::by_id`] and turns a response's IDs back into a
+plan for [`verify`] with [`Plan::from_ids`]. With the `serde` feature the request, its
+checked form, [`Strategy`], [`Limit`], [`Plan`], [`Status`] and [`Field`] are `Serialize`
+and `Deserialize`, so they fit in the service's own types; a [`CheckedRequest`] is checked
+as it is deserialized. `Debug` of a request or a plan shows a few IDs, not a million.
+
+```
+use eds_entitlement::{plan, verify, CheckOptions, Field, Plan, Request, Strategy};
+
+let options = CheckOptions::new().max_assignments(100_000).parallel(false);
+
+// A rejection, mapped to the service's own answer; the request is kept to mend.
+let mut request = Request::new("cn-hangzhou", ["ecd-1", "ecd-2", "ecd-1"], ["Alice", "Bob"]);
+let error = request.check_ref(&options).unwrap_err();
+assert_eq!(
+    (error.field(), error.position(), error.value()),
+    (Some(Field::DesktopId), Some(3), Some("ecd-1"))
+);
+request.desktop_ids = ["ecd-1", "ecd-2", "ecd-3"].into_iter().collect();
+let average = request.max_user_per_desktop(1).check_with(&options)?;
+
+// Another strategy, without checking every ID again.
+let central = average.clone().with_strategy(Strategy::Central);
+let plan = plan(&central);
+let rows: Vec<(&str, Vec<&str>)> =
+    plan.by_id(&central).map(|(desktop, users)| (desktop, users.collect())).collect();
+assert_eq!(rows[2], ("ecd-3", vec!["Alice"]));
+
+// A plan made elsewhere, by IDs, checked against the contract.
+let theirs = Plan::from_ids(&central, rows.iter().map(|(d, u)| (*d, u.iter().copied())))?;
+verify(&central, &theirs)?;
+# Ok::<(), Box<dyn std::error::Error>>(())
+```
 
 # How the request is read
 
@@ -77,8 +120,10 @@ let response = Response::new(&request, &plan);
   `alloc`: the planner, the checker, [`capacity`], the query form, [`Error`] (which then
   implements `core::error::Error`) and the fleet data model. With it, [`Request::check`]
   checks two long ID lists on two threads.
-* `serde` (default; implies `std`): the JSON wire form, in [`wire`], and `Serialize` for
-  [`Response`].
+* `serde` (default; implies `std`): the JSON wire form, in [`wire`]; `Serialize` for
+  [`Response`] and [`Capacity`]; `Serialize` and `Deserialize` for [`Request`],
+  [`CheckedRequest`], [`Strategy`], [`Limit`], [`Plan`], [`Status`], [`Field`] and
+  [`IdList`].
 * `csv` (implies `std`): `wire::ids_from_csv` reads lists of IDs from CSV files.
 * `report` (implies `std`): the `report` module, the text the command line prints for people.
 * `cli` (implies all of the above): the `eds-entitlement` binary and its argument parser.
@@ -99,6 +144,10 @@ extern crate alloc;
 mod by_id;
 mod capacity;
 mod changes;
+// The contract's text is `docs/contract.md`, part of the package: the same page on a clone,
+// in the package and on docs.rs.
+#[doc = include_str!("../docs/contract.md")]
+pub mod contract {}
 mod error;
 mod execute;
 mod fleet;
@@ -127,13 +176,72 @@ pub use execute::{
 };
 pub use fleet::{plan_against, Eligibility, Fleet, FleetPlan, Origin, SnapshotDesktop};
 pub use ids::{IdList, Iter as IdIter};
-pub use planner::{plan, plan_shape, try_plan, try_plan_shape, Plan, Rows};
+pub use planner::{
+    plan, plan_shape, try_plan, try_plan_rows, try_plan_shape, Plan, PlanRows, Rows,
+};
 pub use request::{CheckOptions, CheckedRequest, Limit, Request, Strategy};
 pub use response::{ApiId, FleetResponse, Response, Status};
 pub use shape::Shape;
 pub use sticky::{plan_sticky, plan_sticky_shape};
 pub use task::{PollPolicy, Task, Waits};
 pub use verify::{verify, verify_against, verify_sticky, Violation};
+
+/// `#[must_use]` holds where a result is easy to drop by mistake: each `compile_fail` below
+/// drops one, under `#![deny(unused_must_use)]`, and the first example, which keeps them
+/// all, compiles.
+///
+/// ```
+/// #![deny(unused_must_use)]
+/// use eds_entitlement::{plan, CheckOptions, Request};
+/// let request = Request::new("cn-hangzhou", ["d"], ["u"]);
+/// let _ = request.clone().max_user_per_desktop(1);
+/// let _ = CheckOptions::new().parallel(false);
+/// let checked = request.check().unwrap();
+/// let _ = checked.clone().with_preview(false);
+/// let _ = plan(&checked);
+/// let _ = Request::new("CN", ["d"], ["u"]).check().unwrap_err().field();
+/// ```
+///
+/// A setter's result dropped (the request is unchanged):
+///
+/// ```compile_fail
+/// #![deny(unused_must_use)]
+/// let request = eds_entitlement::Request::new("cn-hangzhou", ["d"], ["u"]);
+/// request.clone().max_user_per_desktop(1);
+/// ```
+///
+/// An option dropped:
+///
+/// ```compile_fail
+/// #![deny(unused_must_use)]
+/// eds_entitlement::CheckOptions::new().parallel(false);
+/// ```
+///
+/// A changed checked request dropped:
+///
+/// ```compile_fail
+/// #![deny(unused_must_use)]
+/// let checked = eds_entitlement::Request::new("cn-hangzhou", ["d"], ["u"]).check().unwrap();
+/// checked.clone().with_preview(false);
+/// ```
+///
+/// A plan dropped:
+///
+/// ```compile_fail
+/// #![deny(unused_must_use)]
+/// let checked = eds_entitlement::Request::new("cn-hangzhou", ["d"], ["u"]).check().unwrap();
+/// eds_entitlement::plan(&checked);
+/// ```
+///
+/// An accessor's answer dropped:
+///
+/// ```compile_fail
+/// #![deny(unused_must_use)]
+/// let error = eds_entitlement::Request::new("CN", ["d"], ["u"]).check().unwrap_err();
+/// error.field();
+/// ```
+#[cfg(doctest)]
+struct MustUse;
 
 /// The README's examples run as doc tests, so that they stay true.
 #[cfg(doctest)]

@@ -1,9 +1,16 @@
 //! `eds-entitlement`: the command line, a thin shell over the library.
 //!
-//! Exit status: 0 on success, 1 on an I/O failure (a file that cannot be read, an output
-//! that cannot be written, a standard output that is closed), 2 on bad input (one line on
-//! stderr, nothing on stdout). An error line that cannot be written (a full or closed
-//! standard error) changes nothing: the status is still 1 or 2.
+//! Exit status:
+//! - 0: success;
+//! - 1: an I/O failure (a file that cannot be read, an output that cannot be written, a
+//!   standard output that is closed);
+//! - 2: bad input or bad arguments (one line on stderr, nothing on stdout);
+//! - 3: too large for this run: the plan's memory is more than the run can have (the cgroup's
+//!   `memory.max`, or `MemAvailable`; `--memory-limit` sets it), or an input is longer than
+//!   `--max-input-bytes`. The request itself may be valid.
+//!
+//! An error line that cannot be written (a full or closed standard error) changes nothing:
+//! the status is the same.
 
 use std::fs;
 use std::io::{self, BufWriter, Read, Write};
@@ -12,13 +19,18 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use eds_entitlement::{
-    capacity, plan_against, plan_sticky, report, try_plan, wire, CheckOptions, CheckedRequest,
-    Error, Field, Fleet, FleetPlan, FleetResponse, IdList, Limit, Request, Response, Shape,
+    capacity, plan_against, plan_sticky, report, try_plan_rows, wire, CheckOptions, CheckedRequest,
+    Error, Field, Fleet, FleetPlan, FleetResponse, IdList, Limit, PlanRows, Request, Shape,
     Strategy,
 };
 
+/// The exit statuses, as `--help` and the README list them.
+const STATUSES: &str = "Exit status: 0 planned; 1 a file could not be read or the output \
+written (a closed standard output too); 2 bad input or arguments; 3 too large for this run \
+(the plan's memory beyond the memory limit, or an input beyond --max-input-bytes).";
+
 #[derive(Parser)]
-#[command(name = "eds-entitlement", version, about, long_about = None)]
+#[command(name = "eds-entitlement", version, about, long_about = None, after_help = STATUSES)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -27,8 +39,9 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Reads a BatchModifyEntitlement request and prints the API's response, with the plan.
+    #[command(after_help = STATUSES)]
     Preview(PreviewArgs),
-    /// Prints what a plan of this shape would do (SPEC §5's capacity figures), without IDs.
+    /// Prints what a plan of this shape would do (the capacity figures of the contract, §5), without IDs.
     Capacity(CapacityArgs),
     /// Prints the ModifyEntitlement / ModifyUserEntitlement calls that carry out a plan,
     /// one a line, in the order to send them (the contract, §8).
@@ -52,6 +65,15 @@ struct RequestsArgs {
     /// Print the number of calls, and the per-desktop baseline, on stderr.
     #[arg(long)]
     summary: bool,
+    /// The fleet as it is (DescribeDesktops response bodies, as for preview; repeat for each
+    /// page): desktops that already have their planned users get no call, and users are
+    /// added or revoked where that takes fewer calls than replacing them.
+    #[arg(long, value_name = "FILE")]
+    fleet: Vec<PathBuf>,
+    /// The longest plan read, in bytes (suffixes K, M, G, T: powers of 1024); a longer one
+    /// is refused with exit status 3.
+    #[arg(long, value_name = "BYTES", value_parser = parse_bytes, default_value = "256M")]
+    max_input_bytes: u64,
 }
 
 #[derive(clap::Args)]
@@ -92,6 +114,18 @@ struct PreviewArgs {
     /// greedily by the pairs they keep, and may be any users.
     #[arg(long)]
     keep_existing: bool,
+    /// The most memory the plan may take, in bytes (suffixes K, M, G, T: powers of 1024).
+    /// By default, the memory this run can have: the cgroup's limit (memory.max) or the
+    /// system's available memory (MemAvailable), whichever is less. A plan that needs more
+    /// is refused with exit status 3. The JSON and table outputs are written desktop by
+    /// desktop and need only the working space of the largest desktop's row.
+    #[arg(long, value_name = "BYTES", value_parser = parse_bytes)]
+    memory_limit: Option<u64>,
+    /// The longest input read, in bytes, per file (suffixes K, M, G, T: powers of 1024; the
+    /// default, 256M, holds some ten million IDs); a longer one is refused with exit status
+    /// 3, before it is read when its size is known.
+    #[arg(long, value_name = "BYTES", value_parser = parse_bytes, default_value = "256M")]
+    max_input_bytes: u64,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -111,16 +145,28 @@ struct CapacityArgs {
     /// The number of users.
     #[arg(long, value_name = "U")]
     users: u32,
-    /// MaxUserPerDesktop, 0 to 500; 0 (the default) is no limit.
-    #[arg(long, value_name = "K", default_value_t = 0)]
-    max_user_per_desktop: u32,
-    /// MaxDesktopPerUser, 0 to 500; 0 (the default) is no limit.
-    #[arg(long, value_name = "M", default_value_t = 0)]
-    max_desktop_per_user: u32,
+    /// MaxUserPerDesktop, 0 to 500; 0 (the default) is no limit. Read as the wire forms
+    /// read it: `500`, `500.0` and `5e2` are 500, `+5` is not a number.
+    #[arg(
+        long,
+        value_name = "K",
+        default_value = "0",
+        allow_hyphen_values = true
+    )]
+    max_user_per_desktop: String,
+    /// MaxDesktopPerUser, 0 to 500; 0 (the default) is no limit. Read as the wire forms
+    /// read it.
+    #[arg(
+        long,
+        value_name = "M",
+        default_value = "0",
+        allow_hyphen_values = true
+    )]
+    max_desktop_per_user: String,
     /// AVERAGE or CENTRAL.
     #[arg(long, value_name = "S", default_value = "AVERAGE")]
     strategy: String,
-    /// Print one JSON object with SPEC §5's keys, for programs.
+    /// Print one JSON object with the keys of the contract, §5, for programs.
     #[arg(long)]
     json: bool,
 }
@@ -138,7 +184,8 @@ enum Format {
 #[derive(clap::Args)]
 struct CsvArgs {
     /// Build the request from CSV files: this one lists the desktops, one ID a row (a header
-    /// row naming `DesktopId` picks that column, otherwise the first column is read).
+    /// row naming `DesktopId` picks that column, otherwise the first column is read); `-`
+    /// reads standard input.
     #[arg(
         long,
         value_name = "FILE",
@@ -146,8 +193,9 @@ struct CsvArgs {
         help_heading = "Request from CSV files"
     )]
     desktops: Option<PathBuf>,
-    /// The users, one ID a row (a header row naming `EndUserId` picks that column); without
-    /// it, the request has no users.
+    /// The users, one ID a row (a header row naming `EndUserId` picks that column); `-`
+    /// reads standard input (one of --desktops and --users at most). Without it, the
+    /// request has no users; a file that lists none is an error unless --allow-no-users.
     #[arg(
         long,
         value_name = "FILE",
@@ -155,6 +203,10 @@ struct CsvArgs {
         help_heading = "Request from CSV files"
     )]
     users: Option<PathBuf>,
+    /// Accept a --users file that lists no user: every desktop is then planned to have no
+    /// users, which takes everyone's access away.
+    #[arg(long, requires = "users", help_heading = "Request from CSV files")]
+    allow_no_users: bool,
     /// `RegionId`, e.g. cn-hangzhou.
     #[arg(
         long,
@@ -163,22 +215,25 @@ struct CsvArgs {
         help_heading = "Request from CSV files"
     )]
     region: Option<String>,
-    /// `MaxUserPerDesktop` (0 or absent: no limit).
+    /// `MaxUserPerDesktop` (0 or absent: no limit), read as the wire forms read it (`5e2`
+    /// is 500, `+5` is not a number).
     #[arg(
         long,
         value_name = "K",
         requires = "desktops",
+        allow_hyphen_values = true,
         help_heading = "Request from CSV files"
     )]
-    max_user_per_desktop: Option<u32>,
-    /// `MaxDesktopPerUser` (0 or absent: no limit).
+    max_user_per_desktop: Option<String>,
+    /// `MaxDesktopPerUser` (0 or absent: no limit), read as the wire forms read it.
     #[arg(
         long,
         value_name = "M",
         requires = "desktops",
+        allow_hyphen_values = true,
         help_heading = "Request from CSV files"
     )]
-    max_desktop_per_user: Option<u32>,
+    max_desktop_per_user: Option<String>,
     /// `Strategy`: AVERAGE (the default) or CENTRAL.
     #[arg(
         long,
@@ -198,6 +253,8 @@ enum Failure {
     Input(String),
     /// Reading or writing failed: exit status 1.
     Io(String),
+    /// Too large for this run (memory, input size): exit status 3.
+    TooLarge(String),
 }
 
 impl Failure {
@@ -206,12 +263,13 @@ impl Failure {
         match self {
             Failure::Io(_) => 1,
             Failure::Input(_) => 2,
+            Failure::TooLarge(_) => 3,
         }
     }
 
     fn line(&self) -> &str {
         match self {
-            Failure::Io(line) | Failure::Input(line) => line,
+            Failure::Io(line) | Failure::Input(line) | Failure::TooLarge(line) => line,
         }
     }
 }
@@ -288,9 +346,10 @@ fn preview(args: &PreviewArgs) -> Result<(), Failure> {
                 .into(),
         ));
     }
+    let cap = args.max_input_bytes;
     let request = match &args.csv.desktops {
-        Some(desktops) => request_from_csv(desktops, &args.csv)?,
-        None => read_request(args.input.as_deref(), args.format)?,
+        Some(desktops) => request_from_csv(desktops, &args.csv, cap)?,
+        None => read_request(args.input.as_deref(), args.format, cap)?,
     };
     let options = CheckOptions::new().api_limits(args.api_limits);
     let request = request
@@ -302,21 +361,106 @@ fn preview(args: &PreviewArgs) -> Result<(), Failure> {
     let mut out = BufWriter::with_capacity(1 << 20, stdout()?);
     let written = match args.output {
         Output::Summary => report::write_summary(&request, &mut out),
-        Output::Table => report::write_table(&request, &planned(&request)?, &mut out),
+        // Both plan as they write, one desktop at a time: the plan is never held whole.
+        Output::Table => report::write_table_rows(&request, &mut rows(&request, args)?, &mut out),
+        Output::Json => wire::write_json_rows(
+            &request,
+            &mut rows(&request, args)?,
+            args.request_id.as_deref(),
+            &mut out,
+            args.pretty,
+        ),
         // Refused above: the change report needs a snapshot.
         Output::Changes => Ok(()),
-        Output::Json => {
-            let plan = planned(&request)?;
-            let mut response = Response::new(&request, &plan);
-            if let Some(id) = &args.request_id {
-                response = response.with_request_id(id.clone());
-            }
-            wire::write_json(&response, &mut out, args.pretty)
-        }
     };
     written
         .and_then(|()| out.flush())
         .map_err(|e| Failure::Io(format!("cannot write the response: {e}")))
+}
+
+/// The plan's rows, made as they are written, when their working space fits the memory this
+/// run can have.
+fn rows(request: &CheckedRequest, args: &PreviewArgs) -> Result<PlanRows, Failure> {
+    let shape = request.shape();
+    fits(PlanRows::bytes_for(&shape), args.memory_limit)?;
+    try_plan_rows(request).map_err(planning_failure)
+}
+
+/// Refuses `bytes` of memory beyond `limit`, or by default beyond what this run can have.
+fn fits(bytes: u64, limit: Option<u64>) -> Result<(), Failure> {
+    let (limit, whose) = match limit {
+        Some(limit) => (limit, "--memory-limit"),
+        None => match available_memory() {
+            Some(available) => (available, "the memory available"),
+            None => return Ok(()),
+        },
+    };
+    if bytes <= limit {
+        return Ok(());
+    }
+    Err(Failure::TooLarge(format!(
+        "planning this request needs {} of memory, more than {whose} ({}): set \
+         MaxUserPerDesktop or MaxDesktopPerUser, plan fewer desktops or users, or raise \
+         --memory-limit",
+        show_bytes(bytes),
+        show_bytes(limit)
+    )))
+}
+
+/// The memory this process can have: the least of its cgroup's room (`memory.max` less
+/// `memory.current`) and the system's `MemAvailable`; `None` when neither can be read (not
+/// Linux).
+fn available_memory() -> Option<u64> {
+    let read = |path: &str| fs::read_to_string(path).ok();
+    let cgroup = || {
+        let max = read("/sys/fs/cgroup/memory.max")?
+            .trim()
+            .parse::<u64>()
+            .ok()?;
+        let current = read("/sys/fs/cgroup/memory.current")
+            .and_then(|c| c.trim().parse::<u64>().ok())
+            .unwrap_or(0);
+        Some(max.saturating_sub(current))
+    };
+    let meminfo = || {
+        let info = read("/proc/meminfo")?;
+        let line = info.lines().find_map(|l| l.strip_prefix("MemAvailable:"))?;
+        let kib = line.trim().strip_suffix("kB")?.trim().parse::<u64>().ok()?;
+        Some(kib.saturating_mul(1024))
+    };
+    match (cgroup(), meminfo()) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    }
+}
+
+/// A byte count for `--memory-limit` and `--max-input-bytes`: digits, then optionally K, M,
+/// G or T (powers of 1024; `KiB`, `MB` and the like are read the same).
+fn parse_bytes(text: &str) -> Result<u64, String> {
+    let digits = text.bytes().take_while(u8::is_ascii_digit).count();
+    let (number, unit) = text.split_at(digits);
+    let shift = match unit.to_ascii_uppercase().as_str() {
+        "" | "B" => 0,
+        "K" | "KB" | "KIB" => 10,
+        "M" | "MB" | "MIB" => 20,
+        "G" | "GB" | "GIB" => 30,
+        "T" | "TB" | "TIB" => 40,
+        _ => return Err("a number of bytes, e.g. 500M or 2G, is expected".into()),
+    };
+    number
+        .parse::<u64>()
+        .ok()
+        .and_then(|n| n.checked_mul(1 << shift))
+        .ok_or_else(|| "a number of bytes from 0 to 2^64 - 1 is expected".into())
+}
+
+/// `bytes` for people: `1.5 GiB`, `300 MiB`, `512 bytes`.
+fn show_bytes(bytes: u64) -> String {
+    let units = [(40, "TiB"), (30, "GiB"), (20, "MiB"), (10, "KiB")];
+    match units.iter().find(|&&(shift, _)| bytes >= 1 << shift) {
+        Some(&(shift, unit)) => format!("{:.1} {unit}", bytes as f64 / (1u64 << shift) as f64),
+        None => format!("{bytes} bytes"),
+    }
 }
 
 /// A planner of plans made against a snapshot: the contract's §6 canonical plan.
@@ -334,9 +478,10 @@ fn fleet_planner(args: &PreviewArgs) -> FleetPlanner {
 /// `preview … --fleet FILE…`: the plan made against the snapshot, in the output asked for.
 fn preview_against(args: &PreviewArgs, request: &CheckedRequest) -> Result<(), Failure> {
     let fleet = read_fleet(&args.fleet)?;
-    let plan = fleet_planner(args)(request, &fleet).map_err(|e| Failure::Input(e.to_string()))?;
-    let stdout = io::stdout().lock();
-    let mut out = BufWriter::with_capacity(1 << 20, stdout);
+    // The plan against a snapshot is held whole: at most the plan of every listed desktop.
+    fits(plan_bytes(&request.shape()), args.memory_limit)?;
+    let plan = fleet_planner(args)(request, &fleet).map_err(planning_failure)?;
+    let mut out = BufWriter::with_capacity(1 << 20, stdout()?);
     let written = match args.output {
         Output::Json => {
             let mut response = FleetResponse::new(request, &fleet, &plan);
@@ -360,7 +505,7 @@ fn read_fleet(paths: &[PathBuf]) -> Result<Fleet, Failure> {
     let mut reader = wire::FleetReader::new();
     for path in paths {
         let label = path.display().to_string();
-        let cannot = |e: io::Error| Failure::Io(format!("cannot read {label}: {e}"));
+        let cannot = |e: io::Error| Failure::Io(format!("cannot read {}: {e}", shown_path(path)));
         let file = fs::File::open(path).map_err(cannot)?;
         reader
             .read_page_from(&label, io::BufReader::with_capacity(1 << 16, file))
@@ -370,18 +515,37 @@ fn read_fleet(paths: &[PathBuf]) -> Result<Fleet, Failure> {
     Ok(reader.finish())
 }
 
-fn planned(request: &eds_entitlement::CheckedRequest) -> Result<eds_entitlement::Plan, Failure> {
-    try_plan(request).map_err(|e| Failure::Input(e.to_string()))
+/// A planner's error: a plan that does not fit in memory is too large for this run (status
+/// 3), anything else is bad input.
+fn planning_failure(e: Error) -> Failure {
+    match e {
+        Error::PlanTooLarge { .. } => Failure::TooLarge(e.to_string()),
+        e => Failure::Input(e.to_string()),
+    }
+}
+
+/// The bytes a whole plan of `shape` takes, with the planner's working space: `4·T` for the
+/// users, `8·(n + 1)` for the offsets, `16·⌈T/n⌉` for the cursors.
+fn plan_bytes(shape: &Shape) -> u64 {
+    let (n, total) = (shape.desktops(), shape.assignments());
+    let rows = if n == 0 { 0 } else { total.div_ceil(n) };
+    total
+        .saturating_mul(4)
+        .saturating_add((n + 1).saturating_mul(8))
+        .saturating_add(rows.saturating_mul(16))
 }
 
 fn capacity_figures(args: &CapacityArgs) -> Result<(), Failure> {
     let input = |e: Error| Failure::Input(e.to_string());
-    let limit = |field, value| Limit::for_field(field, value).map_err(input);
+    let limit = |field, text: &str| {
+        let value = wire::read_limit(field, text).map_err(input)?;
+        Limit::for_field(field, value).map_err(input)
+    };
     let shape = Shape::new(
         args.desktops,
         args.users,
-        limit(Field::MaxUserPerDesktop, args.max_user_per_desktop)?,
-        limit(Field::MaxDesktopPerUser, args.max_desktop_per_user)?,
+        limit(Field::MaxUserPerDesktop, &args.max_user_per_desktop)?,
+        limit(Field::MaxDesktopPerUser, &args.max_desktop_per_user)?,
         args.strategy.parse::<Strategy>().map_err(input)?,
     );
     let mut out = stdout()?;
@@ -399,9 +563,14 @@ fn capacity_figures(args: &CapacityArgs) -> Result<(), Failure> {
 
 fn requests(args: &RequestsArgs) -> Result<(), Failure> {
     let input = |e: Error| Failure::Input(e.to_string());
-    let bytes = read_input(&args.plan)?;
+    let bytes = read_input(&args.plan, args.max_input_bytes)?;
     let plan = wire::plan_from_json(strip_bom(&bytes)).map_err(input)?;
-    let calls = eds_entitlement::calls(&plan, None, &args.region).map_err(input)?;
+    let fleet = if args.fleet.is_empty() {
+        None
+    } else {
+        Some(read_fleet(&args.fleet)?)
+    };
+    let calls = eds_entitlement::calls(&plan, fleet.as_ref(), &args.region).map_err(input)?;
     let mut out = BufWriter::new(stdout()?);
     let written = calls.iter().try_for_each(|call| {
         match args.format {
@@ -424,8 +593,12 @@ fn requests(args: &RequestsArgs) -> Result<(), Failure> {
     Ok(())
 }
 
-fn read_request(input: Option<&Path>, format: Option<Format>) -> Result<Request, Failure> {
-    let bytes = read_input(input.unwrap_or(Path::new("-")))?;
+fn read_request(
+    input: Option<&Path>,
+    format: Option<Format>,
+    cap: u64,
+) -> Result<Request, Failure> {
+    let bytes = read_input(input.unwrap_or(Path::new("-")), cap)?;
     let text = strip_bom(&bytes);
     let format = format.unwrap_or_else(|| match text.iter().find(|b| !b.is_ascii_whitespace()) {
         Some(b'{') => Format::Json,
@@ -439,15 +612,42 @@ fn read_request(input: Option<&Path>, format: Option<Format>) -> Result<Request,
 }
 
 /// The request of `preview --desktops FILE [--users FILE] --region R …`.
-fn request_from_csv(desktops: &Path, args: &CsvArgs) -> Result<Request, Failure> {
+fn request_from_csv(desktops: &Path, args: &CsvArgs, cap: u64) -> Result<Request, Failure> {
+    if args.users.as_deref() == Some(Path::new("-")) && desktops == Path::new("-") {
+        return Err(Failure::Input(
+            "--desktops and --users both read standard input: one of them at most may be '-'"
+                .into(),
+        ));
+    }
     let ids = |path: &Path, field| {
-        wire::ids_from_csv(&read_file(path)?, &path.display().to_string(), field)
+        let name = if path == Path::new("-") {
+            "standard input".to_owned()
+        } else {
+            path.display().to_string()
+        };
+        wire::ids_from_csv(&read_input(path, cap)?, &name, field)
             .map_err(|e| Failure::Input(e.to_string()))
     };
     let desktop_ids = ids(desktops, Field::DesktopId)?;
     let end_user_ids = match &args.users {
-        Some(users) => ids(users, Field::EndUserId)?,
+        Some(users) => {
+            let ids = ids(users, Field::EndUserId)?;
+            if ids.is_empty() && !args.allow_no_users {
+                return Err(Failure::Input(format!(
+                    "{} lists no user, so every desktop would be planned with no users, taking \
+                     everyone's access away: pass --allow-no-users if that is meant",
+                    shown_path(users)
+                )));
+            }
+            ids
+        }
         None => IdList::new(),
+    };
+    let limit = |field, text: &Option<String>| match text {
+        Some(text) => wire::read_limit(field, text)
+            .map(Some)
+            .map_err(|e| Failure::Input(e.to_string())),
+        None => Ok(None),
     };
     // Parsed here, not by the argument parser, for the library's one-line message.
     let strategy = match &args.strategy {
@@ -463,23 +663,9 @@ fn request_from_csv(desktops: &Path, args: &CsvArgs) -> Result<Request, Failure>
     )
     .strategy(strategy)
     .preview(!args.no_preview);
-    request.max_user_per_desktop = args.max_user_per_desktop;
-    request.max_desktop_per_user = args.max_desktop_per_user;
+    request.max_user_per_desktop = limit(Field::MaxUserPerDesktop, &args.max_user_per_desktop)?;
+    request.max_desktop_per_user = limit(Field::MaxDesktopPerUser, &args.max_desktop_per_user)?;
     Ok(request)
-}
-
-/// The bytes of `input`, standard input for `-`.
-fn read_input(input: &Path) -> Result<Vec<u8>, Failure> {
-    if input.as_os_str() == "-" {
-        let mut bytes = Vec::new();
-        io::stdin()
-            .lock()
-            .read_to_end(&mut bytes)
-            .map_err(|e| Failure::Io(format!("cannot read standard input: {e}")))?;
-        Ok(bytes)
-    } else {
-        read_file(input)
-    }
 }
 
 /// `bytes` without a byte order mark, as Windows editors write, which no JSON or query
@@ -488,6 +674,69 @@ fn strip_bom(bytes: &[u8]) -> &[u8] {
     bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes)
 }
 
-fn read_file(path: &Path) -> Result<Vec<u8>, Failure> {
-    fs::read(path).map_err(|e| Failure::Io(format!("cannot read {}: {e}", shown_path(path))))
+/// The bytes of `path` (`-`: standard input), at most `cap` of them: a longer input is
+/// refused, before it is read when its size is known (a regular file), else as soon as the
+/// reading passes `cap` (a pipe, `/dev/zero`). The buffer never holds more than `cap`
+/// bytes, and its growth is fallible.
+fn read_input(path: &Path, cap: u64) -> Result<Vec<u8>, Failure> {
+    let stdin = path == Path::new("-");
+    let name = if stdin {
+        "standard input".to_owned()
+    } else {
+        shown_path(path)
+    };
+    let failed = |e: io::Error| Failure::Io(format!("cannot read {name}: {e}"));
+    let too_long = || {
+        Failure::TooLarge(format!(
+            "{name} is longer than --max-input-bytes ({}): raise it to read this input",
+            show_bytes(cap)
+        ))
+    };
+    let mut reader: Box<dyn Read> = if stdin {
+        Box::new(io::stdin().lock())
+    } else {
+        Box::new(fs::File::open(path).map_err(failed)?)
+    };
+    let mut bytes = Vec::new();
+    if !stdin {
+        let meta = fs::metadata(path).map_err(failed)?;
+        if meta.is_file() {
+            if meta.len() > cap {
+                return Err(too_long());
+            }
+            // The size as it is now; the file may still grow, and the reading below is capped.
+            bytes
+                .try_reserve_exact(meta.len() as usize)
+                .map_err(|_| too_large_for_memory(&name, meta.len()))?;
+        }
+    }
+    let mut chunk = vec![0u8; 1 << 16];
+    loop {
+        let got = match reader.read(&mut chunk) {
+            Ok(0) => break,
+            Ok(got) => got,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(failed(e)),
+        };
+        let len = bytes.len() + got;
+        if len as u64 > cap {
+            return Err(too_long());
+        }
+        if bytes.capacity() < len {
+            // Doubling, but never past the cap.
+            let target = (bytes.capacity().saturating_mul(2).max(len) as u64).min(cap) as usize;
+            bytes
+                .try_reserve_exact(target - bytes.len())
+                .map_err(|_| too_large_for_memory(&name, len as u64))?;
+        }
+        bytes.extend_from_slice(&chunk[..got]);
+    }
+    Ok(bytes)
+}
+
+fn too_large_for_memory(name: &str, len: u64) -> Failure {
+    Failure::TooLarge(format!(
+        "{name} does not fit in memory: {} cannot be had",
+        show_bytes(len)
+    ))
 }

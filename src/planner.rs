@@ -1,4 +1,4 @@
-//! The canonical planner of SPEC §2, and the [`Plan`] it returns.
+//! The canonical planner of [the contract](crate::contract), §2, and the [`Plan`] it returns.
 
 use alloc::vec;
 use alloc::vec::Vec;
@@ -213,14 +213,15 @@ impl ExactSizeIterator for Rows<'_> {}
 
 impl FusedIterator for Rows<'_> {}
 
-/// Plans `request` by the canonical rule of SPEC §2.
+/// Plans `request` by the canonical rule of [the contract](crate::contract), §2.
 ///
 /// The plan has exactly `T = min(n·k', u·m')` pairs and meets the seven guarantees of
-/// SPEC §2, which [`verify`](crate::verify) checks. It depends on nothing but the request:
+/// [the contract](crate::contract), §2, which [`verify`](crate::verify) checks. It depends on nothing but the request:
 /// the same request gives the same plan on every platform and in every version of this
 /// crate with the same major version.
 ///
-/// Costs `O(n + T)` time and `4·T + 8·n` bytes, plus `16·⌈T/n⌉` bytes of working space.
+/// Costs `O(n + T)` time and `4·T + 8·n` bytes, plus `20·⌈T/n⌉` bytes of working space
+/// ([`PlanRows`], which makes the same plan one desktop at a time).
 /// A naive equivalent, in `O(n·T)` time:
 ///
 /// ```
@@ -265,11 +266,15 @@ pub fn plan(request: &CheckedRequest) -> Plan {
 
 /// [`plan`], or an error when the plan does not fit in memory.
 ///
+/// Every allocation is fallible: the plan (`4·T + 8·(n + 1)` bytes) and the planner's working
+/// space (`16·⌈T/n⌉` bytes, see [`PlanRows`]). Under a memory limit (a cgroup, `ulimit -v`)
+/// this returns an error where [`plan`] would abort the process.
+///
 /// # Errors
 ///
-/// [`Error::PlanTooLarge`] when the memory for the plan (`4·T + 8·(n + 1)` bytes) cannot be
-/// reserved. On a system that overcommits memory, a reservation can succeed that the
-/// system cannot honour later; this guards against the plans that cannot fit at all.
+/// [`Error::PlanTooLarge`] when that memory cannot be had. On a system that overcommits
+/// memory, a reservation can succeed that the system cannot honour later; this guards
+/// against the plans that cannot fit at all.
 pub fn try_plan(request: &CheckedRequest) -> Result<Plan, Error> {
     try_plan_shape(&request.shape())
 }
@@ -280,26 +285,12 @@ pub fn try_plan(request: &CheckedRequest) -> Result<Plan, Error> {
 ///
 /// As [`try_plan`].
 pub fn try_plan_shape(shape: &Shape) -> Result<Plan, Error> {
-    let too_large = || Error::PlanTooLarge {
-        desktops: shape.desktops(),
-        assignments: shape.assignments(),
-    };
-    let pairs = usize::try_from(shape.assignments()).map_err(|_| too_large())?;
-    let desktops = usize::try_from(shape.desktops() + 1).map_err(|_| too_large())?;
-    // Reserve, then give back: `plan_shape` then allocates zeroed memory, which the kernel
-    // hands out lazily, and will not abort for want of it.
-    Vec::<u32>::new()
-        .try_reserve_exact(pairs)
-        .map_err(|_| too_large())?;
-    Vec::<usize>::new()
-        .try_reserve_exact(desktops)
-        .map_err(|_| too_large())?;
-    Ok(plan_shape(shape))
+    build(shape).map_err(|TooLarge| too_large(shape))
 }
 
 /// Plans by counts alone: [`plan`] for a request of this shape.
 ///
-/// SPEC §2 deals positions `0..T` to users in order, position `t` going to desktop `t mod n`.
+/// [The contract](crate::contract), §2, deals positions `0..T` to users in order, position `t` going to desktop `t mod n`.
 /// So desktop `i` gets the owners of positions `i, i + n, i + 2n, …`: the users of its
 /// row `s` (`s`-th user) are the owners of the positions `s·n, s·n + 1, …`, which desktops
 /// meet one after another. One cursor per row walks those owners forward as `i` grows: the
@@ -310,83 +301,261 @@ pub fn try_plan_shape(shape: &Shape) -> Result<Plan, Error> {
 /// As [`plan`], when memory for the plan cannot be had; [`try_plan_shape`] returns an
 /// error instead.
 pub fn plan_shape(shape: &Shape) -> Plan {
+    match build(shape) {
+        Ok(plan) => plan,
+        Err(TooLarge) => panic!("{}", too_large(shape)),
+    }
+}
+
+/// Memory could not be had.
+struct TooLarge;
+
+fn too_large(shape: &Shape) -> Error {
+    Error::PlanTooLarge {
+        desktops: shape.desktops(),
+        assignments: shape.assignments(),
+    }
+}
+
+/// An empty vector with room for `len` items, or [`TooLarge`].
+fn vec_for<T>(len: u64) -> Result<Vec<T>, TooLarge> {
+    let len = usize::try_from(len).map_err(|_| TooLarge)?;
+    let mut v = Vec::new();
+    v.try_reserve_exact(len).map_err(|_| TooLarge)?;
+    Ok(v)
+}
+
+fn build(shape: &Shape) -> Result<Plan, TooLarge> {
     let n = shape.desktops();
+    let mut offsets = vec_for::<usize>(n.saturating_add(1))?;
+    offsets.extend(row_ends(shape));
+    let mut users = vec_for::<u32>(shape.assignments())?;
     let total = shape.assignments();
-    let mut users = vec![0u32; usize::try_from(total).unwrap_or(usize::MAX)];
-    // Desktop `i` gets `⌊T/n⌋` users, plus one for the first `T mod n` desktops.
+    if total > 0 && total <= n {
+        // One row: desktop `i` gets the owner of position `i`, so the users are in order,
+        // each repeated `q_j` times.
+        let quotas = shape.quotas();
+        let mut j = 0;
+        while (users.len() as u64) < total {
+            users.extend(core::iter::repeat_n(j as u32, quotas.get(j) as usize));
+            j += 1;
+        }
+    } else {
+        // The cursors only: the rows are written straight into the plan.
+        let mut rows = PlanRows::cursors(shape)?;
+        while rows.push_next(&mut users) {}
+    }
+    Ok(Plan { offsets, users })
+}
+
+/// The end of each desktop's users in the plan, `0` first: desktop `i` gets `⌊T/n⌋` users,
+/// plus one for the first `T mod n` desktops.
+fn row_ends(shape: &Shape) -> impl Iterator<Item = usize> {
+    let (n, total) = (shape.desktops(), shape.assignments());
     let (base, longer) = match (total.checked_div(n), total.checked_rem(n)) {
         (Some(base), Some(longer)) => (base, longer),
         _ => (0, 0),
     };
-    let offsets = (0..=n)
-        .map(|i| (i * base + i.min(longer)) as usize)
-        .collect();
-    // The quota rule is matched once, so that the loops below inline it.
-    match shape.quotas() {
-        Quotas::Average { base, extra } => deal(&mut users, shape, |j| base + u64::from(j < extra)),
-        Quotas::Central { cap, full, rest } => deal(&mut users, shape, |j| {
-            if j < full {
-                cap
-            } else if j == full {
-                rest
-            } else {
-                0
-            }
-        }),
-        Quotas::None => {}
-    }
-    Plan { offsets, users }
+    (0..=n).map(move |i| (i * base + i.min(longer)) as usize)
 }
 
-/// Writes the users of every desktop, in order, into `users` (`T` slots), for a quota rule
-/// `quota(j) = q_j`.
-#[inline(always)]
-fn deal(users: &mut [u32], shape: &Shape, quota: impl Fn(u64) -> u64) {
-    let (n, total, u) = (shape.desktops(), shape.assignments(), shape.users());
-    if total == 0 {
-        return;
+/// The canonical plan of [`plan`], made one desktop at a time: each desktop's users are made
+/// when asked for, and the plan is never held whole.
+///
+/// A writer that streams the response (as the command line does) holds one desktop's users
+/// at a time: its memory depends on the request, not on `T`. Desktop after desktop, the
+/// rows are exactly those of [`plan`]'s [`Plan::iter`].
+///
+/// # Representation
+///
+/// One cursor per user slot of a desktop (`⌈T/n⌉` of them, at most `u`), each 16 bytes, and
+/// the current desktop's users (4 bytes each): `20·⌈T/n⌉` bytes in all, whatever `n` and
+/// `T`; [`PlanRows::bytes_for`] says how many.
+///
+/// ```
+/// use eds_entitlement::{plan, try_plan_rows, Request};
+///
+/// let request = Request::new("cn-hangzhou", ["d1", "d2", "d3"], ["A", "B"]).check()?;
+/// let mut rows = try_plan_rows(&request)?;
+/// let mut streamed = Vec::new();
+/// while let Some(users) = rows.next_row() {
+///     streamed.push(users.to_vec());
+/// }
+/// assert_eq!(streamed, plan(&request).iter().map(<[u32]>::to_vec).collect::<Vec<_>>());
+/// # Ok::<(), eds_entitlement::Error>(())
+/// ```
+#[derive(Clone, Debug)]
+pub struct PlanRows {
+    shape: Shape,
+    quotas: Quotas,
+    /// The next desktop to make.
+    next: u64,
+    /// Row `s`'s cursor: the user owning position `s·n + i` for the next desktop `i`, and
+    /// where that user's range of positions ends.
+    cursors: Vec<(u64, u64)>,
+    /// The users of the desktop last made.
+    row: Vec<u32>,
+}
+
+/// Plans `request` one desktop at a time: [`PlanRows`].
+///
+/// Costs `O(⌈T/n⌉)` time and `20·⌈T/n⌉` bytes here, then `O(1 + users)` per desktop.
+///
+/// # Errors
+///
+/// [`Error::PlanTooLarge`] when the working space cannot be had.
+pub fn try_plan_rows(request: &CheckedRequest) -> Result<PlanRows, Error> {
+    PlanRows::try_from_shape(&request.shape())
+}
+
+impl PlanRows {
+    /// [`try_plan_rows`] for a request of this shape.
+    ///
+    /// # Errors
+    ///
+    /// As [`try_plan_rows`].
+    pub fn try_from_shape(shape: &Shape) -> Result<PlanRows, Error> {
+        PlanRows::build(shape).map_err(|TooLarge| too_large(shape))
     }
-    if total <= n {
-        // One row: desktop `i` gets the owner of position `i`, so the slots are the
-        // users in order, each repeated `q_j` times.
-        let mut rest = users;
-        let mut j = 0;
-        while !rest.is_empty() && j < u {
-            let (head, tail) = rest.split_at_mut((quota(j) as usize).min(rest.len()));
-            for slot in head {
-                *slot = j as u32;
-            }
-            rest = tail;
-            j += 1;
-        }
-        return;
+
+    /// The bytes of working space the rows of a plan of `shape` take: `20·⌈T/n⌉`.
+    ///
+    /// ```
+    /// use eds_entitlement::{Limit, PlanRows, Shape, Strategy};
+    ///
+    /// // One desktop and five million users: five million slots on one desktop.
+    /// let shape = Shape::new(1, 5_000_000, Limit::UNLIMITED, Limit::UNLIMITED, Strategy::Average);
+    /// assert_eq!(PlanRows::bytes_for(&shape), 100_000_000);
+    /// ```
+    pub fn bytes_for(shape: &Shape) -> u64 {
+        slots(shape).saturating_mul(20)
     }
-    let (base, longer) = (total / n, total % n);
-    // Row `s`'s cursor: the user owning position `s·n + i`, and where that user's range ends.
-    let mut cursors: Vec<(u64, u64)> = (0..total.div_ceil(n))
-        .map(|s| {
+
+    fn build(shape: &Shape) -> Result<PlanRows, TooLarge> {
+        let mut rows = PlanRows::cursors(shape)?;
+        rows.row = vec_for(slots(shape))?;
+        Ok(rows)
+    }
+
+    /// The rows without room for a row: for writing into a buffer of the caller's.
+    fn cursors(shape: &Shape) -> Result<PlanRows, TooLarge> {
+        let quotas = shape.quotas();
+        let slots = slots(shape);
+        let mut cursors = vec_for(slots)?;
+        let n = shape.desktops();
+        cursors.extend((0..slots).map(|s| {
             let owner = shape.owner(s * n).unwrap_or(0);
-            let start = shape.quotas().start(owner);
-            (owner, start + quota(owner))
+            (owner, quotas.start(owner) + quotas.get(owner))
+        }));
+        Ok(PlanRows {
+            shape: *shape,
+            quotas,
+            next: 0,
+            cursors,
+            row: Vec::new(),
         })
-        .collect();
-    let mut fill = |i: u64, row: &mut [u32]| {
-        let mut t = i;
-        for (slot, cursor) in row.iter_mut().zip(&mut cursors) {
-            while t >= cursor.1 {
-                cursor.0 += 1;
-                cursor.1 += quota(cursor.0);
-            }
-            *slot = cursor.0 as u32;
-            t += n;
+    }
+
+    /// The users (indices into `EndUserId`) of the next desktop, in plan order; `None` after
+    /// the last desktop. `O(1 + users)`, amortised.
+    pub fn next_row(&mut self) -> Option<&[u32]> {
+        let mut row = core::mem::take(&mut self.row);
+        row.clear();
+        let made = self.push_next(&mut row);
+        self.row = row;
+        made.then_some(self.row.as_slice())
+    }
+
+    /// Whether these are the untouched rows of a plan of `shape`.
+    #[cfg(any(feature = "serde", feature = "report"))]
+    pub(crate) fn fresh_for(&self, shape: &Shape) -> bool {
+        self.next == 0 && self.shape == *shape
+    }
+
+    /// How many desktops are still to come.
+    pub fn desktops_left(&self) -> u64 {
+        self.shape.desktops() - self.next
+    }
+
+    /// Appends the next desktop's users to `out`, whose capacity must have room for them;
+    /// `false` after the last desktop.
+    fn push_next(&mut self, out: &mut Vec<u32>) -> bool {
+        let i = self.next;
+        if i >= self.shape.desktops() {
+            return false;
         }
-    };
-    let (long, short) = users.split_at_mut((longer * (base + 1)) as usize);
-    for (i, row) in long.chunks_exact_mut(base as usize + 1).enumerate() {
-        fill(i as u64, row);
+        self.next += 1;
+        let load = self.shape.desktop_load(i) as usize;
+        let n = self.shape.desktops();
+        let cursors = &mut self.cursors[..load];
+        // The quota rule is matched once per desktop, so that the loop below inlines it.
+        match self.quotas {
+            Quotas::Average { base, extra } => {
+                push_row(cursors, i, n, out, |j| base + u64::from(j < extra));
+            }
+            Quotas::Central { cap, full, rest } => push_row(cursors, i, n, out, |j| {
+                if j < full {
+                    cap
+                } else if j == full {
+                    rest
+                } else {
+                    0
+                }
+            }),
+            Quotas::None => {}
+        }
+        true
     }
-    // `base ≥ 1`, as `T > n`.
-    for (i, row) in short.chunks_exact_mut(base as usize).enumerate() {
-        fill(longer + i as u64, row);
+}
+
+/// A plan's rows, one desktop at a time, whether made as they are read ([`PlanRows`]) or
+/// read from a [`Plan`]: what the response's writers consume.
+#[cfg(any(feature = "serde", feature = "report"))]
+pub(crate) trait RowSource {
+    /// The next desktop's users; `None` after the last desktop.
+    fn next_row(&mut self) -> Option<&[u32]>;
+}
+
+#[cfg(any(feature = "serde", feature = "report"))]
+impl RowSource for PlanRows {
+    fn next_row(&mut self) -> Option<&[u32]> {
+        PlanRows::next_row(self)
     }
+}
+
+#[cfg(any(feature = "serde", feature = "report"))]
+impl RowSource for Rows<'_> {
+    fn next_row(&mut self) -> Option<&[u32]> {
+        self.next()
+    }
+}
+
+/// `⌈T/n⌉`: the most users a desktop gets, and the number of cursors.
+fn slots(shape: &Shape) -> u64 {
+    match shape.desktops() {
+        0 => 0,
+        n => shape.assignments().div_ceil(n),
+    }
+}
+
+/// Appends the users of desktop `i` to `out`, one per cursor, moving each cursor forward to
+/// the owner of its position, for a quota rule `quota(j) = q_j`.
+#[inline(always)]
+fn push_row(
+    cursors: &mut [(u64, u64)],
+    i: u64,
+    n: u64,
+    out: &mut Vec<u32>,
+    quota: impl Fn(u64) -> u64,
+) {
+    let mut t = i;
+    // An exact-size iterator: `extend` writes without a capacity check per user.
+    out.extend(cursors.iter_mut().map(|cursor| {
+        while t >= cursor.1 {
+            cursor.0 += 1;
+            cursor.1 += quota(cursor.0);
+        }
+        t += n;
+        cursor.0 as u32
+    }));
 }

@@ -11,7 +11,7 @@ use crate::capacity::{capacity, Capacity};
 use crate::changes::{desktop_changes, Changes, DesktopChange};
 use crate::error;
 use crate::fleet::{Fleet, FleetPlan};
-use crate::planner::Plan;
+use crate::planner::{Plan, PlanRows, RowSource};
 use crate::request::CheckedRequest;
 use crate::shape::Shape;
 
@@ -29,7 +29,7 @@ pub fn one_line(text: &str) -> std::borrow::Cow<'_, str> {
     error::one_line(text)
 }
 
-/// Writes SPEC §5's figures for `shape`, one per line, label and value aligned, then which
+/// Writes [the contract](crate::contract)'s §5 figures for `shape`, one per line, label and value aligned, then which
 /// limit bound the plan. `O(1)`.
 ///
 /// ```
@@ -63,7 +63,7 @@ pub fn write_capacity<W: Write>(shape: &Shape, mut out: W) -> io::Result<()> {
             if m == 1 { "" } else { "s" }
         ),
         // Without MaxDesktopPerUser, CENTRAL gives the first users every desktop: the
-        // figure is what AVERAGE needs (SPEC §5), and the label says so.
+        // figure is what AVERAGE needs (the contract, §5), and the label says so.
         None => format!(
             "{} (for every user to get a desktop under AVERAGE)",
             c.desktops_needed
@@ -109,7 +109,7 @@ pub fn write_capacity<W: Write>(shape: &Shape, mut out: W) -> io::Result<()> {
 /// one per line under a heading (`  (none)` when there is none). The figures come first so
 /// that a long list does not hide them.
 ///
-/// Needs no plan: by SPEC §2 a user is left out exactly when its quota is `0`, and a desktop
+/// Needs no plan: by [the contract](crate::contract), §2, a user is left out exactly when its quota is `0`, and a desktop
 /// exactly when its load is `0`. `O(n + u)`.
 ///
 /// ```
@@ -159,10 +159,15 @@ fn write_list<'a, W: Write>(out: &mut W, ids: impl Iterator<Item = &'a str>) -> 
     Ok(())
 }
 
+/// The widest the desktop column gets, in characters: a longer ID is written whole and
+/// pushes the rest of its own row to the right, rather than every row being padded to it.
+pub const MAX_ID_WIDTH: usize = 64;
+
 /// Writes `plan` as a table for people: one row per desktop, in request order, with its
 /// 1-based position, its ID, its number of users and their IDs, separated by `, `. Columns
-/// are aligned (by characters); control characters in IDs are escaped so that a row stays
-/// one line. `O(n + T)`, plus a first pass over the desktop IDs for the column's width.
+/// are aligned (by characters) for IDs of up to [`MAX_ID_WIDTH`] characters; control
+/// characters in IDs are escaped so that a row stays one line. `O(n + T)`, plus a first pass
+/// over the desktop IDs for the column's width.
 ///
 /// ```
 /// use eds_entitlement::{plan, report, Request};
@@ -185,41 +190,81 @@ fn write_list<'a, W: Write>(out: &mut W, ids: impl Iterator<Item = &'a str>) -> 
 ///
 /// The writer's; [`io::ErrorKind::InvalidData`] when the plan does not fit the request (a
 /// plan from [`Plan::from_lists`] with another number of desktops or unknown users).
-pub fn write_table<W: Write>(request: &CheckedRequest, plan: &Plan, mut out: W) -> io::Result<()> {
-    let (desktops, users) = (request.desktop_ids(), request.end_user_ids());
-    if plan.desktops() != desktops.len() {
+pub fn write_table<W: Write>(request: &CheckedRequest, plan: &Plan, out: W) -> io::Result<()> {
+    let desktops = request.desktop_ids().len();
+    if plan.desktops() != desktops {
         return Err(io::Error::new(
             io::ErrorKind::InvalidData,
             format!(
-                "the plan has {} desktops, but the request lists {}",
+                "the plan has {} desktops, but the request lists {desktops}",
                 plan.desktops(),
-                desktops.len()
             ),
         ));
     }
+    let most = plan.iter().map(<[u32]>::len).max().unwrap_or(0);
+    table(request, &mut plan.iter(), most, out)
+}
+
+/// [`write_table`], the same bytes, planning as it writes: each desktop's users are made by
+/// `rows` (from [`try_plan_rows`](crate::try_plan_rows)) when its row is written, and the
+/// whole plan is never held.
+///
+/// # Errors
+///
+/// The writer's; [`io::ErrorKind::InvalidData`] when `rows` are not the fresh rows of
+/// `request`'s plan.
+pub fn write_table_rows<W: Write>(
+    request: &CheckedRequest,
+    rows: &mut PlanRows,
+    out: W,
+) -> io::Result<()> {
+    let shape = request.shape();
+    if !rows.fresh_for(&shape) {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidData,
+            "the rows are not the untouched rows of this request's plan",
+        ));
+    }
+    // The first desktop has the most users: `⌈T/n⌉`.
+    table(request, rows, shape.desktop_load(0) as usize, out)
+}
+
+fn table<W: Write>(
+    request: &CheckedRequest,
+    rows: &mut dyn RowSource,
+    most: usize,
+    mut out: W,
+) -> io::Result<()> {
+    let (desktops, users) = (request.desktop_ids(), request.end_user_ids());
     let position_width = desktops.len().to_string().len();
     let id_width = desktops
         .iter()
-        .map(|id| one_line(id).chars().count())
+        .map(|id| one_line(id).chars().count().min(MAX_ID_WIDTH))
         .max()
         .unwrap_or(0)
         .max("DesktopId".len());
-    let most = plan.iter().map(<[u32]>::len).max().unwrap_or(0);
     let count_width = most.to_string().len().max("Users".len());
     writeln!(
         out,
         "{:<position_width$} {:<id_width$} {:>count_width$} EndUserIds",
         "#", "DesktopId", "Users"
     )?;
-    for (i, (desktop, end_users)) in desktops.iter().zip(plan.iter()).enumerate() {
+    for (i, desktop) in desktops.iter().enumerate() {
+        let end_users = rows.next_row().ok_or_else(|| {
+            io::Error::new(
+                io::ErrorKind::InvalidData,
+                format!(
+                    "the plan has {i} desktops, but the request lists {}",
+                    desktops.len()
+                ),
+            )
+        })?;
         let desktop = one_line(desktop);
-        // `{:<w$}` pads by characters, as the width was measured.
-        write!(
-            out,
-            "{:>position_width$} {desktop:<id_width$} {:>count_width$}",
-            i + 1,
-            end_users.len()
-        )?;
+        write!(out, "{:>position_width$} {desktop}", i + 1)?;
+        // Padded by hand, by characters as the width was measured: a format width is a
+        // `u16`, and the ID may be longer.
+        let pad = id_width.saturating_sub(desktop.chars().count());
+        write!(out, "{:pad$} {:>count_width$}", "", end_users.len())?;
         for (s, &j) in end_users.iter().enumerate() {
             let user = users.get(j as usize).ok_or_else(|| {
                 io::Error::new(
@@ -231,7 +276,7 @@ pub fn write_table<W: Write>(request: &CheckedRequest, plan: &Plan, mut out: W) 
                 )
             })?;
             out.write_all(if s == 0 { b" " } else { b", " })?;
-            write!(out, "{}", one_line(user))?;
+            out.write_all(one_line(user).as_bytes())?;
         }
         out.write_all(b"\n")?;
     }

@@ -116,7 +116,7 @@ impl Limit {
         self.0 as u32
     }
 
-    /// `min(limit, count)`, reading no limit as `count`: the `k'` and `m'` of SPEC §2.
+    /// `min(limit, count)`, reading no limit as `count`: the `k'` and `m'` of [the contract](crate::contract), §2.
     pub const fn cap(self, count: u64) -> u64 {
         if self.0 == 0 || self.0 as u64 > count {
             count
@@ -438,7 +438,7 @@ impl CheckOptions {
     pub const API_MAX_IDS: usize = 500;
 }
 
-/// A request that passed every check of SPEC §1: the planner cannot fail on it.
+/// A request that passed every check of [the contract](crate::contract), §1: the planner cannot fail on it.
 ///
 /// It guarantees: a valid `RegionId`; at least one desktop; at most `u32::MAX` desktops and
 /// users; no empty and no repeated ID in either list; both limits in `0..=500`.

@@ -1,4 +1,4 @@
-//! The API's response (SPEC §3): [`Response`], [`Status`] and the derived [`ApiId`]s.
+//! The API's response ([the contract](crate::contract), §3): [`Response`], [`Status`] and the derived [`ApiId`]s.
 
 use alloc::format;
 use alloc::string::{String, ToString};
@@ -138,7 +138,7 @@ impl fmt::Display for ApiId {
     }
 }
 
-/// The API's response body for a plan, field for field (SPEC §3):
+/// The API's response body for a plan, field for field ([the contract](crate::contract), §3):
 ///
 /// ```json
 /// {"RequestId":"…","Entitlements":{"Status":"FINISHED","TaskId":"…",
@@ -171,12 +171,12 @@ pub struct Response<'a> {
 impl<'a> Response<'a> {
     /// The response to `request` planned as `plan`, with IDs derived from the request.
     pub fn new(request: &'a CheckedRequest, plan: &'a Plan) -> Response<'a> {
-        let digest = content_digest(request);
+        let (request_id, task_id) = derived_ids(request);
         Response {
             request,
             plan,
-            request_id: ApiId::derive(digest, b"RequestId").to_string(),
-            task_id: ApiId::derive(digest, b"TaskId").to_string(),
+            request_id,
+            task_id,
         }
     }
 
@@ -217,6 +217,17 @@ impl<'a> Response<'a> {
     }
 }
 
+/// The IDs of the response to `request`: `(RequestId, TaskId)`, derived from its content.
+pub(crate) fn derived_ids(request: &CheckedRequest) -> (String, String) {
+    let digest = content_digest(request);
+    (
+        ApiId::derive(digest, b"RequestId").to_string(),
+        ApiId::derive(digest, b"TaskId").to_string(),
+    )
+}
+
+#[cfg(feature = "serde")]
+pub(crate) use ser::Body;
 /// The API's response body for a plan made against a snapshot (the contract, §6): as
 /// [`Response`], except that every ineligible desktop keeps the snapshot's users (`[]` when
 /// the snapshot does not have it) with `InnerStatus: FAILED`, and `Status` is `FAILED` when
@@ -324,11 +335,15 @@ impl<'a> FleetResponse<'a> {
 
 #[cfg(feature = "serde")]
 mod ser {
+    use core::cell::RefCell;
+
     use serde::ser::{Error as _, SerializeMap, SerializeSeq, SerializeStruct};
     use serde::{Serialize, Serializer};
 
     use super::{Response, Status};
     use crate::ids::IdList;
+    use crate::planner::RowSource;
+    use crate::request::CheckedRequest;
 
     impl Serialize for Status {
         fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -338,45 +353,81 @@ mod ser {
 
     impl Serialize for Response<'_> {
         fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let desktops = self.request.desktop_ids().len();
+            if self.plan.desktops() != desktops {
+                return Err(S::Error::custom(format_args!(
+                    "the plan has {} desktops, but the request lists {desktops}",
+                    self.plan.desktops(),
+                )));
+            }
+            let mut rows = self.plan.iter();
+            Body {
+                request: self.request,
+                request_id: &self.request_id,
+                task_id: &self.task_id,
+                status: self.status(),
+                rows: RefCell::new(&mut rows),
+            }
+            .serialize(serializer)
+        }
+    }
+
+    /// The response body, its rows read as it is written: from a [`Plan`](crate::Plan), or
+    /// made by the planner as they are needed. The rows must be the request's (one per
+    /// desktop); a user index beyond the request's users is an error.
+    pub(crate) struct Body<'r> {
+        pub(crate) request: &'r CheckedRequest,
+        pub(crate) request_id: &'r str,
+        pub(crate) task_id: &'r str,
+        pub(crate) status: Status,
+        /// Taken once, by the one serialisation of `AssignModels`.
+        pub(crate) rows: RefCell<&'r mut dyn RowSource>,
+    }
+
+    impl Serialize for Body<'_> {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
             let mut body = serializer.serialize_struct("Response", 2)?;
-            body.serialize_field("RequestId", &self.request_id)?;
+            body.serialize_field("RequestId", self.request_id)?;
             body.serialize_field("Entitlements", &Entitlements(self))?;
             body.end()
         }
     }
 
-    struct Entitlements<'r>(&'r Response<'r>);
+    struct Entitlements<'b, 'r>(&'b Body<'r>);
 
-    impl Serialize for Entitlements<'_> {
+    impl Serialize for Entitlements<'_, '_> {
         fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
             let mut entitlements = serializer.serialize_struct("Entitlements", 3)?;
-            entitlements.serialize_field("Status", &self.0.status())?;
-            entitlements.serialize_field("TaskId", &self.0.task_id)?;
+            entitlements.serialize_field("Status", &self.0.status)?;
+            entitlements.serialize_field("TaskId", self.0.task_id)?;
             entitlements.serialize_field("AssignModels", &AssignModels(self.0))?;
             entitlements.end()
         }
     }
 
-    struct AssignModels<'r>(&'r Response<'r>);
+    struct AssignModels<'b, 'r>(&'b Body<'r>);
 
-    impl Serialize for AssignModels<'_> {
+    impl Serialize for AssignModels<'_, '_> {
         fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-            let (request, plan) = (self.0.request, self.0.plan);
+            let request = self.0.request;
             let desktops = request.desktop_ids();
-            if plan.desktops() != desktops.len() {
-                return Err(S::Error::custom(format_args!(
-                    "the plan has {} desktops, but the request lists {}",
-                    plan.desktops(),
-                    desktops.len()
-                )));
-            }
-            let status = self.0.status();
             let users = request.end_user_ids();
+            let mut rows = self
+                .0
+                .rows
+                .try_borrow_mut()
+                .map_err(|_| S::Error::custom("the rows are being read"))?;
             let mut models = serializer.serialize_seq(Some(desktops.len()))?;
-            for (desktop_id, end_users) in desktops.iter().zip(plan.iter()) {
+            for desktop_id in desktops {
+                let end_users = rows.next_row().ok_or_else(|| {
+                    S::Error::custom(format_args!(
+                        "the plan has fewer desktops than the {} the request lists",
+                        desktops.len()
+                    ))
+                })?;
                 models.serialize_element(&AssignModel {
                     desktop_id,
-                    status,
+                    status: self.0.status,
                     users,
                     end_users,
                 })?;

@@ -1,9 +1,9 @@
-//! [`Shape`]: the arithmetic of SPEC §2, on counts alone.
+//! [`Shape`]: the arithmetic of [the contract](crate::contract), §2, on counts alone.
 
 use crate::request::{Limit, Strategy};
 
 /// The shape of a plan: how many desktops and users, the limits and the strategy, and all
-/// that follows from them by SPEC §2, without any ID.
+/// that follows from them by [the contract](crate::contract), §2, without any ID.
 ///
 /// Every method is `O(1)` and exact for counts up to `u32::MAX` (`T` is at most
 /// `(2^32 - 1)^2`, which fits a `u64`).
@@ -11,12 +11,13 @@ use crate::request::{Limit, Strategy};
 /// ```
 /// use eds_entitlement::{Limit, Shape, Strategy};
 ///
-/// // SPEC §2's example: 3 desktops, 5 users, MaxUserPerDesktop 2, AVERAGE.
+/// // The contract's §2 example: 3 desktops, 5 users, MaxUserPerDesktop 2, AVERAGE.
 /// let shape = Shape::new(3, 5, Limit::new(2).unwrap(), Limit::UNLIMITED, Strategy::Average);
 /// assert_eq!(shape.assignments(), 6);
 /// assert_eq!((0..5).map(|j| shape.quota(j)).collect::<Vec<_>>(), [2, 1, 1, 1, 1]);
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[must_use]
 pub struct Shape {
     desktops: u64,
     users: u64,
@@ -159,7 +160,7 @@ impl Shape {
     }
 }
 
-/// SPEC §2's quotas with the shape's divisions done: `get(j)` is `q_j` for `j < u`.
+/// [the contract](crate::contract)'s §2 quotas with the shape's divisions done: `get(j)` is `q_j` for `j < u`.
 #[derive(Clone, Copy, Debug)]
 pub(crate) enum Quotas {
     /// `q_j = base + 1` for `j < extra`, else `base`.

@@ -1,4 +1,4 @@
-//! The checker: [`verify`] a plan against the seven guarantees of SPEC §2.
+//! The checker: [`verify`] a plan against the seven guarantees of [the contract](crate::contract), §2.
 
 use alloc::vec;
 
@@ -6,7 +6,7 @@ use crate::fleet::{Eligibility, Fleet, FleetPlan};
 use crate::planner::Plan;
 use crate::request::{CheckedRequest, Strategy};
 
-/// A guarantee of SPEC §2 that a plan breaks, and where.
+/// A guarantee of [the contract](crate::contract), §2 that a plan breaks, and where.
 ///
 /// Desktops and users are 0-based indices into the request's lists; messages print them
 /// 1-based, as positions in the request, like every message of this crate.
@@ -149,9 +149,10 @@ fn name(eligibility: Eligibility) -> &'static str {
 }
 
 impl Violation {
-    /// The number (1 to 7) of the SPEC §2 guarantee broken; `0` for a plan that names a
-    /// user the request does not list, which no guarantee can even be asked of, and for a
-    /// plan made against a snapshot that does not respect the snapshot's eligibility (§6).
+    /// The number (1 to 7) of the guarantee broken ([the contract](crate::contract), §2); `0`
+    /// for a plan that names a user the request does not list, which no guarantee can even be
+    /// asked of, and for a plan made against a snapshot that does not respect the snapshot's
+    /// eligibility (§6).
     pub fn guarantee(&self) -> u8 {
         match self {
             Violation::DesktopCount { .. } => 1,
@@ -167,7 +168,7 @@ impl Violation {
     }
 }
 
-/// Checks that `plan` meets the seven guarantees of SPEC §2 for `request`, without calling
+/// Checks that `plan` meets the seven guarantees of [the contract](crate::contract), §2 for `request`, without calling
 /// the planner: any plan that passes is a valid answer to the request (the canonical plan
 /// is one of them).
 ///

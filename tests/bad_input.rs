@@ -1,4 +1,4 @@
-//! Every kind of bad input of SPEC §1, each its own test, through the library and through
+//! Every kind of bad input of `docs/contract.md`, §1, each its own test, through the library and through
 //! the command line (exit status 2, one line on stderr, nothing on stdout). The messages'
 //! wording is pinned: it is interface.
 #![cfg(feature = "cli")]

@@ -1,4 +1,4 @@
-//! `capacity` (SPEC §5) against the plan: every figure is the one counted on `plan_shape`'s
+//! `capacity` (`docs/contract.md`, §5) against the plan: every figure is the one counted on `plan_shape`'s
 //! plan, and the arithmetic holds, without overflow, up to `u32::MAX` desktops and users.
 
 use eds_entitlement::Strategy::{Average, Central};

@@ -139,3 +139,77 @@ fn a_missing_plan_file_is_exit_1() {
     assert!(text(&output.stderr).starts_with("eds-entitlement: cannot read no/such/plan.json: "));
     assert!(output.stdout.is_empty());
 }
+
+/// A snapshot where `ecd-a` has its plan already and `ecd b` has one user too many.
+const FLEET: &str = r#"{"RequestId":"1","TotalCount":2,"Desktops":[
+    {"DesktopId":"ecd-a","DesktopStatus":"Running","ManagementFlags":["NoFlag"],"EndUserIds":["Alice"],"Cpu":4},
+    {"DesktopId":"ecd b","DesktopStatus":"Running","EndUserIds":["Zoë&Co","Bob"]}]}"#;
+
+fn fleet_file(name: &str, body: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("eds-requests-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("a temporary directory");
+    let path = dir.join(name);
+    std::fs::write(&path, body).expect("a temporary file");
+    path
+}
+
+#[test]
+fn with_a_snapshot_only_changed_desktops_get_calls() {
+    let fleet = fleet_file("fleet.json", FLEET);
+    let fleet = fleet.to_str().expect("a UTF-8 path");
+    let output = run(
+        &[
+            "requests",
+            "-",
+            "--region",
+            "cn-hangzhou",
+            "--fleet",
+            fleet,
+            "--summary",
+        ],
+        &plan(),
+    );
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+    assert_eq!(
+        text(&output.stdout),
+        "Action=ModifyEntitlement&Version=2020-09-30&RegionId=cn-hangzhou&DesktopId=ecd%20b&EndUserId.1=Zo%C3%AB%26Co\n"
+    );
+    assert_eq!(
+        text(&output.stderr),
+        "eds-entitlement: 1 call (1 ModifyEntitlement, 0 ModifyUserEntitlement) for 1 \
+         desktop; per-desktop baseline 1\n"
+    );
+}
+
+#[test]
+fn a_bad_or_missing_snapshot_is_refused() {
+    let bad = fleet_file("bad.json", r#"{"Desktops":[{"DesktopStatus":"Running"}]}"#);
+    let bad = bad.to_str().expect("a UTF-8 path");
+    let output = run(
+        &["requests", "-", "--region", "cn-hangzhou", "--fleet", bad],
+        &plan(),
+    );
+    assert_eq!(output.status.code(), Some(2));
+    assert!(output.stdout.is_empty());
+    let message = text(&output.stderr);
+    assert!(
+        message.starts_with(&format!("eds-entitlement: {bad}, desktop 1: "))
+            && message.contains("DesktopId"),
+        "{message}"
+    );
+
+    let output = run(
+        &[
+            "requests",
+            "-",
+            "--region",
+            "cn-hangzhou",
+            "--fleet",
+            "no/such/fleet.json",
+        ],
+        &plan(),
+    );
+    assert_eq!(output.status.code(), Some(1));
+    assert!(output.stdout.is_empty());
+    assert!(text(&output.stderr).starts_with("eds-entitlement: cannot read no/such/fleet.json: "));
+}

@@ -1,4 +1,4 @@
-//! Every worked example of SPEC §2, exactly: `T`, the quotas and the plan.
+//! Every worked example of `docs/contract.md`, §2, exactly: `T`, the quotas and the plan.
 
 mod support;
 
@@ -7,7 +7,7 @@ use support::{reference_plan, render, request, user_counts};
 
 use Strategy::{Average as AVERAGE, Central as CENTRAL};
 
-/// One row of SPEC §2's table.
+/// One row of the contract's §2 table.
 fn example(
     (n, u, k, m, strategy): (usize, usize, u32, u32, Strategy),
     total: usize,

@@ -49,6 +49,11 @@ fn request_json_inputs_replay() {
 }
 
 #[test]
+fn plan_calls_inputs_replay() {
+    replay("plan_calls", harness::plan_calls);
+}
+
+#[test]
 fn plan_structured_inputs_replay() {
     replay("plan_structured", |bytes| {
         let fleet = harness::Fleet::arbitrary_take_rest(Unstructured::new(bytes))

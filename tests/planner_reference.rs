@@ -1,10 +1,10 @@
-//! The fast planner against SPEC §2's dealing, written the obvious way.
+//! The fast planner against the contract's §2 dealing, written the obvious way.
 
 use eds_entitlement::Strategy::{Average, Central};
 use eds_entitlement::{plan_shape, Limit, Plan, Shape};
 use proptest::prelude::*;
 
-/// SPEC §2 word for word: user `j` takes the next `q_j` positions, position `p` going to
+/// The contract (`docs/contract.md`), §2 word for word: user `j` takes the next `q_j` positions, position `p` going to
 /// desktop `p mod n`.
 fn dealt(shape: &Shape) -> Plan {
     let n = shape.desktops();

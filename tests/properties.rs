@@ -1,4 +1,4 @@
-//! The laws of SPEC §2, on arbitrary fleets: the plan passes the checker, has exactly `T`
+//! The laws of `docs/contract.md`, §2, on arbitrary fleets: the plan passes the checker, has exactly `T`
 //! pairs, equals the naive reference planner, and is the same every time. And the checker
 //! itself rejects plans corrupted on purpose.
 

@@ -1,4 +1,4 @@
-//! The RPC query form (SPEC §1): reading, every rejection with its wording pinned, and the
+//! The RPC query form (`docs/contract.md`, §1): reading, every rejection with its wording pinned, and the
 //! round trip through `to_query`.
 
 use eds_entitlement::wire::{from_query, to_query};

@@ -10,23 +10,65 @@ use alloc::vec::Vec;
 use std::io;
 
 use crate::ids::IdList;
-use crate::response::Response;
+use crate::planner::RowSource;
+use crate::request::CheckedRequest;
+use crate::response::{Response, Status};
 
 /// Bytes gathered before each write to the writer.
 const CHUNK: usize = 1 << 16;
 
 /// Writes `response` as compact JSON, without a final newline.
 pub(super) fn write<W: io::Write>(response: &Response<'_>, writer: &mut W) -> io::Result<()> {
-    let mut out = Vec::with_capacity(CHUNK + 1024);
+    fits(response).map_err(invalid)?;
+    let plan = response.plan();
+    write_rows(
+        &Head::of(response),
+        response.request(),
+        &mut plan.iter(),
+        writer,
+    )
+}
+
+/// What the response says besides the plan.
+pub(super) struct Head<'a> {
+    pub(super) request_id: &'a str,
+    pub(super) task_id: &'a str,
+    pub(super) status: Status,
+}
+
+impl<'a> Head<'a> {
+    fn of(response: &'a Response<'_>) -> Head<'a> {
+        Head {
+            request_id: response.request_id(),
+            task_id: response.task_id(),
+            status: response.status(),
+        }
+    }
+}
+
+/// Writes the response to `request` as compact JSON, without a final newline, its
+/// `AssignModels` from `rows`, one desktop at a time: nothing but the current chunk of
+/// output is held.
+pub(super) fn write_rows<W: io::Write>(
+    head: &Head<'_>,
+    request: &CheckedRequest,
+    rows: &mut dyn RowSource,
+    writer: &mut W,
+) -> io::Result<()> {
+    let mut out = Vec::new();
+    out.try_reserve_exact(CHUNK + 1024)
+        .map_err(|_| io::Error::from(io::ErrorKind::OutOfMemory))?;
     let flush = |out: &mut Vec<u8>| {
         writer.write_all(out)?;
         out.clear();
         Ok(())
     };
-    append(response, &mut out, flush, |message| {
-        io::Error::new(io::ErrorKind::InvalidData, message)
-    })?;
+    append(head, request, rows, &mut out, flush, invalid)?;
     writer.write_all(&out)
+}
+
+fn invalid(message: String) -> io::Error {
+    io::Error::new(io::ErrorKind::InvalidData, message)
 }
 
 /// `response` as compact JSON, without a final newline, in one buffer.
@@ -35,6 +77,7 @@ pub(super) fn write<W: io::Write>(response: &Response<'_>, writer: &mut W) -> io
 ///
 /// The message saying how the plan does not fit the request.
 pub(super) fn to_string(response: &Response<'_>) -> Result<String, String> {
+    fits(response)?;
     let (request, plan) = (response.request(), response.plan());
     // Room for the usual case (IDs without escapes, users of the average length): the
     // buffer then grows at most once.
@@ -45,41 +88,62 @@ pub(super) fn to_string(response: &Response<'_>) -> Result<String, String> {
             + desktops.len() * 64
             + plan.assignments().saturating_mul(user_len),
     );
-    append(response, &mut out, |_| Ok(()), |message| message)?;
+    let mut rows = plan.iter();
+    append(
+        &Head::of(response),
+        request,
+        &mut rows,
+        &mut out,
+        |_| Ok(()),
+        |message| message,
+    )?;
     // Valid UTF-8 by construction (the IDs are `str`, every escape ASCII); checking it
     // costs a fraction of the writing, and keeps the crate free of `unsafe`.
     String::from_utf8(out).map_err(|e| e.to_string())
 }
 
-/// Appends `response` to `out`, calling `flush` after each desktop once `out` holds
-/// [`CHUNK`] bytes or more.
+/// Whether the response's plan has the request's number of desktops.
+fn fits(response: &Response<'_>) -> Result<(), String> {
+    let (request, plan) = (response.request(), response.plan());
+    if plan.desktops() == request.desktop_ids().len() {
+        return Ok(());
+    }
+    Err(format!(
+        "the plan has {} desktops, but the request lists {}",
+        plan.desktops(),
+        request.desktop_ids().len()
+    ))
+}
+
+/// Appends the response to `out`, its `AssignModels` from `rows`, calling `flush` whenever
+/// `out` holds [`CHUNK`] bytes or more (after a desktop, and within a desktop of many users).
 fn append<E>(
-    response: &Response<'_>,
+    head: &Head<'_>,
+    request: &CheckedRequest,
+    rows: &mut dyn RowSource,
     out: &mut Vec<u8>,
     mut flush: impl FnMut(&mut Vec<u8>) -> Result<(), E>,
     invalid: impl Fn(String) -> E,
 ) -> Result<(), E> {
-    let (request, plan) = (response.request(), response.plan());
     let (desktops, users) = (request.desktop_ids(), request.end_user_ids());
-    if plan.desktops() != desktops.len() {
-        return Err(invalid(format!(
-            "the plan has {} desktops, but the request lists {}",
-            plan.desktops(),
-            desktops.len()
-        )));
-    }
     let plain_desktops = needs_no_escape(desktops);
     let plain_users = needs_no_escape(users);
-    let status = response.status().as_str().as_bytes();
+    let status = head.status.as_str().as_bytes();
 
     out.extend_from_slice(b"{\"RequestId\":");
-    string(out, response.request_id(), false);
+    string(out, head.request_id, false);
     out.extend_from_slice(b",\"Entitlements\":{\"Status\":\"");
     out.extend_from_slice(status);
     out.extend_from_slice(b"\",\"TaskId\":");
-    string(out, response.task_id(), false);
+    string(out, head.task_id, false);
     out.extend_from_slice(b",\"AssignModels\":[");
-    for (i, (desktop, end_users)) in desktops.iter().zip(plan.iter()).enumerate() {
+    for (i, desktop) in desktops.iter().enumerate() {
+        let end_users = rows.next_row().ok_or_else(|| {
+            invalid(format!(
+                "the plan has {i} desktops, but the request lists {}",
+                desktops.len()
+            ))
+        })?;
         if i > 0 {
             out.push(b',');
         }
@@ -99,6 +163,11 @@ fn append<E>(
                 ))
             })?;
             string(out, id, plain_users);
+            // A desktop of many users (one desktop and millions of users) is written in
+            // chunks too.
+            if out.len() >= CHUNK {
+                flush(out)?;
+            }
         }
         out.extend_from_slice(b"]}");
         if out.len() >= CHUNK {

@@ -1,7 +1,7 @@
 //! The JSON wire form: requests as the official SDKs' `to_map()` produce them, and the
 //! response body.
 
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 use std::fmt;
 use std::io;
 
@@ -10,8 +10,9 @@ use serde_json::value::RawValue;
 
 use crate::error::{shown, Error, Field, LimitProblem};
 use crate::ids::IdList;
+use crate::planner::PlanRows;
 use crate::request::{CheckedRequest, Request, Strategy};
-use crate::response::Response;
+use crate::response::{derived_ids, Body, Response, Status};
 
 /// Reads a request in the JSON form, as the SDKs' `to_map()` writes it:
 ///
@@ -87,6 +88,76 @@ pub fn write_json<W: io::Write>(
     } else {
         // The same bytes as `serde_json::to_writer`, faster: see `compact`.
         super::compact::write(response, &mut writer)?;
+    }
+    writer.write_all(b"\n")
+}
+
+/// Writes the response to `request` as [`write_json`] does, byte for byte, but plans it as it
+/// writes: each desktop's users are made by `rows` (from
+/// [`try_plan_rows`](crate::try_plan_rows)) when its `AssignModels` item is written, and the
+/// whole plan is never held. Memory is the rows' working space
+/// ([`PlanRows::bytes_for`]) and the writer's chunk, whatever `T`.
+///
+/// `request_id` sets the `RequestId`, as [`Response::with_request_id`] does; by default it is
+/// derived from the request.
+///
+/// ```
+/// use eds_entitlement::{plan, try_plan_rows, wire, Request, Response};
+///
+/// let request = Request::new("cn-hangzhou", ["ecd-a", "ecd-b"], ["Alice"]).check()?;
+/// let mut streamed = Vec::new();
+/// wire::write_json_rows(&request, &mut try_plan_rows(&request)?, None, &mut streamed, false)?;
+///
+/// let plan = plan(&request);
+/// let mut whole = Vec::new();
+/// wire::write_json(&Response::new(&request, &plan), &mut whole, false)?;
+/// assert_eq!(streamed, whole);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+///
+/// # Errors
+///
+/// The writer's I/O errors; [`io::ErrorKind::InvalidData`] when `rows` are not the fresh
+/// rows of `request`'s plan.
+pub fn write_json_rows<W: io::Write>(
+    request: &CheckedRequest,
+    rows: &mut PlanRows,
+    request_id: Option<&str>,
+    mut writer: W,
+    pretty: bool,
+) -> io::Result<()> {
+    if !rows.fresh_for(&request.shape()) {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidData,
+            "the rows are not the untouched rows of this request's plan",
+        ));
+    }
+    let (derived, task_id) = derived_ids(request);
+    let status = if request.preview() {
+        Status::Finished
+    } else {
+        Status::NotStarted
+    };
+    let request_id = request_id.unwrap_or(&derived);
+    if pretty {
+        let body = Body {
+            request,
+            request_id,
+            task_id: &task_id,
+            status,
+            rows: RefCell::new(rows),
+        };
+        serde_json::to_writer_pretty(&mut writer, &body).map_err(|e| match e.io_error_kind() {
+            Some(kind) => io::Error::new(kind, e),
+            None => io::Error::new(io::ErrorKind::InvalidData, e),
+        })?;
+    } else {
+        let head = super::compact::Head {
+            request_id,
+            task_id: &task_id,
+            status,
+        };
+        super::compact::write_rows(&head, request, rows, &mut writer)?;
     }
     writer.write_all(b"\n")
 }

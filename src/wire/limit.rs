@@ -1,6 +1,44 @@
 //! Limits as written on the wire, read exactly from their decimal text.
 
-use crate::error::LimitProblem;
+use alloc::format;
+
+use crate::error::{shown, Error, Field, LimitProblem};
+
+/// Reads a limit (`MaxUserPerDesktop` or `MaxDesktopPerUser`) written as text, as the query
+/// form and the command line's flags write it: a whole number from 0 to `u32::MAX`, however
+/// it is written as a JSON number (`500`, `500.0`, `5e2`, `-0`), read exactly, never through a
+/// float. A sign other than `-` (`+5`), spaces, hex or an empty text are not numbers.
+/// [`Request::check`](crate::Request::check) then rejects values above 500. `O(len)`.
+///
+/// ```
+/// use eds_entitlement::{wire, Field};
+///
+/// assert_eq!(wire::read_limit(Field::MaxUserPerDesktop, "5e2"), Ok(500));
+/// let plus = wire::read_limit(Field::MaxUserPerDesktop, "+5").unwrap_err();
+/// assert_eq!(
+///     plus.to_string(),
+///     r#"parameter 'MaxUserPerDesktop' is "+5", which is not a number: it must be a whole number from 0 to 500"#
+/// );
+/// ```
+///
+/// # Errors
+///
+/// [`Error::InvalidLimit`], naming `field`, the text (shortened, quoted when it is not a
+/// number) and what is wrong with it.
+pub fn read_limit(field: Field, text: &str) -> Result<u32, Error> {
+    parse_limit(text).map_err(|problem| {
+        let value = if problem == LimitProblem::NotANumber {
+            format!("{:?}", shown(text))
+        } else {
+            shown(text)
+        };
+        Error::InvalidLimit {
+            field,
+            value,
+            problem,
+        }
+    })
+}
 
 /// The exponent's magnitude is capped here while it is read: beyond it the answer no longer
 /// depends on it (the text is shorter than `2^64` bytes, so with an exponent past `2^100`

@@ -28,7 +28,8 @@ pub use fleet::{fleet_from_json, FleetReader};
 #[cfg(feature = "serde")]
 pub use fleet_json::{write_changes_json, write_fleet_json};
 #[cfg(feature = "serde")]
-pub use json::{from_json, to_json_string, write_json};
+pub use json::{from_json, to_json_string, write_json, write_json_rows};
+pub use limit::read_limit;
 #[cfg(feature = "serde")]
 pub use plan::plan_from_json;
 pub(crate) use query::encode as encode_query_value;

@@ -6,8 +6,8 @@ use alloc::format;
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 
-use super::limit::parse_limit;
-use crate::error::{shown, Error, Field, IndexProblem, LimitProblem, QueryProblem};
+use super::limit::read_limit;
+use crate::error::{shown, Error, Field, IndexProblem, QueryProblem};
 use crate::ids::IdList;
 use crate::request::{Request, Strategy};
 
@@ -467,21 +467,10 @@ fn item_number(field: Field, index: &str) -> Result<Option<u64>, Error> {
     })
 }
 
-/// A limit's value, read exactly by [`parse_limit`]: a whole number (`2`, `2.0`, `5e1`), not
+/// A limit's value, read exactly by [`read_limit`]: a whole number (`2`, `2.0`, `5e1`), not
 /// negative, at most `u32::MAX` here ([`Request::check`] caps it at 500).
 fn limit(field: Field, text: &str) -> Result<u32, Error> {
-    parse_limit(text).map_err(|problem| {
-        let value = if problem == LimitProblem::NotANumber {
-            format!("{:?}", shown(text))
-        } else {
-            shown(text)
-        };
-        Error::InvalidLimit {
-            field,
-            value,
-            problem,
-        }
-    })
+    read_limit(field, text)
 }
 
 /// Percent-decodes `raw` (which starts at byte `at` of the input) onto `out`, `+` read as a

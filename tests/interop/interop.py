@@ -3,7 +3,7 @@
 
 Usage: interop.py BINARY
 
-What it proves, per generated request (SPEC sections 1 to 3):
+What it proves, per generated request (docs/contract.md §1 to §3):
   * the request is built with the SDK's own model (`BatchModifyEntitlementRequest`) and put
     into both wire forms exactly as the SDK does:
       - JSON: `to_map()` serialised with `json.dumps` (ASCII escapes) or with the SDK's own
@@ -17,8 +17,8 @@ What it proves, per generated request (SPEC sections 1 to 3):
         Signature: the crate must accept and ignore them;
   * both forms give exit status 0 and byte-identical stdout (same plan, same IDs);
   * the output reads back through the SDK's response model (`from_map`, and the client's own
-    response parsing) with nothing lost or misnamed, keys in SPEC section 3's order;
-  * the plan equals an independent reference implementation of SPEC section 2 (quotas and
+    response parsing) with nothing lost or misnamed, keys in the contract's §3 order;
+  * the plan equals an independent reference implementation of docs/contract.md §2 (quotas and
     dealing), and satisfies the section 2 guarantees 1 to 7 checked directly;
   * statuses follow `Preview`; RequestId/TaskId look like the API's and differ between
     different requests;
@@ -35,8 +35,10 @@ on any failure. A missing SDK is a failure, never a skip.
 import json
 import random
 import re
+import os
 import subprocess
 import sys
+import tempfile
 from contextlib import contextmanager
 from urllib.parse import parse_qsl, quote, urlencode
 
@@ -59,7 +61,7 @@ SEED = 20200930          # the API version, as good a seed as any
 RANDOM_CASES = 64        # generated requests, on top of the fixed ones below
 TIMEOUT_S = 120          # per binary run
 
-# RPC common parameters (SPEC section 1): accepted and ignored by the crate.
+# RPC common parameters (docs/contract.md §1): accepted and ignored by the crate.
 COMMON_PARAMS = {
     "Action", "Version", "Format", "AccessKeyId", "Signature", "SignatureMethod",
     "SignatureVersion", "SignatureNonce", "Timestamp", "SecurityToken",
@@ -110,7 +112,7 @@ def shorten(text, limit=600):
     return text if len(text) <= limit else text[:limit] + f"... ({len(text)} chars)"
 
 
-# --- SPEC section 2: the reference planner --------------------------------------------------
+# --- docs/contract.md §2: the reference planner --------------------------------------------------
 def effective_limits(n, u, k, m):
     """k' = min(MaxUserPerDesktop, u), m' = min(MaxDesktopPerUser, n); absent/0 = unlimited."""
     return (min(k, u) if k else u), (min(m, n) if m else n)
@@ -119,7 +121,7 @@ def effective_limits(n, u, k, m):
 def reference_plan(desktops, users, k, m, strategy):
     """Returns (T, quotas, plan) where plan[i] is desktop i's list of user IDs.
 
-    Written straight from SPEC section 2, favouring obviousness over speed."""
+    Written straight from docs/contract.md §2, favouring obviousness over speed."""
     n, u = len(desktops), len(users)
     kk, mm = effective_limits(n, u, k, m)
     total = min(n * kk, u * mm)
@@ -140,7 +142,7 @@ def reference_plan(desktops, users, k, m, strategy):
 
 
 def guarantee_problems(desktops, users, k, m, strategy, assign_models):
-    """SPEC section 2's guarantees 1 to 7, checked on an output plan without the reference."""
+    """The contract's §2 guarantees 1 to 7, checked on an output plan without the reference."""
     problems = []
     n, u = len(desktops), len(users)
     kk, mm = effective_limits(n, u, k, m)
@@ -187,9 +189,9 @@ def guarantee_problems(desktops, users, k, m, strategy, assign_models):
     return problems
 
 
-# SPEC section 2's worked examples: (n, u, MaxUserPerDesktop, MaxDesktopPerUser, Strategy, T,
+# The contract's §2 worked examples: (n, u, MaxUserPerDesktop, MaxDesktopPerUser, Strategy, T,
 # quotas, plan as desktop -> users letters).
-SPEC_EXAMPLES = [
+CONTRACT_EXAMPLES = [
     (3, 2, 1, 0, "AVERAGE", 3, [2, 1], ["A", "A", "B"]),
     (3, 2, 1, 0, "CENTRAL", 3, [3, 0], ["A", "A", "A"]),
     (3, 4, 1, 2, "AVERAGE", 3, [1, 1, 1, 0], ["A", "B", "C"]),
@@ -210,7 +212,7 @@ class Case:
     def __init__(self, label, request, expected_plan=None):
         self.label = label
         self.request = request              # ecd_models.BatchModifyEntitlementRequest
-        self.expected_plan = expected_plan  # literal plan from the SPEC table, if any
+        self.expected_plan = expected_plan  # literal plan from the contract's table, if any
 
 
 def unique_ids(rng, count, plain, tricky_rate):
@@ -247,8 +249,8 @@ def make_request(desktops, users, k, m, strategy, preview, region):
 
 def generate_cases(rng):
     cases = []
-    # 1. SPEC section 2's worked examples, with their literal expected plans.
-    for idx, (n, u, k, m, strategy, _t, _q, plan) in enumerate(SPEC_EXAMPLES):
+    # 1. the contract's §2 worked examples, with their literal expected plans.
+    for idx, (n, u, k, m, strategy, _t, _q, plan) in enumerate(CONTRACT_EXAMPLES):
         users = [chr(ord("A") + j) for j in range(u)]
         req = make_request([f"d{i + 1}" for i in range(n)], users, k, m, strategy,
                            idx % 2 == 0, "cn-hangzhou")
@@ -428,7 +430,7 @@ def ordered_pairs(pairs):
 
 
 def key_order_problems(body):
-    """SPEC section 3: RequestId, Entitlements{Status, TaskId, AssignModels[{DesktopId,
+    """docs/contract.md §3: RequestId, Entitlements{Status, TaskId, AssignModels[{DesktopId,
     InnerStatus, EndUserIds}]}, in this order and nothing else."""
     problems = []
     if list(body) != ["RequestId", "Entitlements"]:
@@ -492,7 +494,7 @@ def run_case(binary, case, idx, rng, checks, ids_seen):
     checks.check(capture.result[1] == out, label, "query output == json output",
                  "json vs query: " + first_difference(out, capture.result[1]))
 
-    # Parameter order is not significant (SPEC section 1: order by N, not by position).
+    # Parameter order is not significant (docs/contract.md §1: order by N, not by position).
     pairs = capture.query.split("&")
     rng.shuffle(pairs)
     shuffled = run_binary(binary, "query", "&".join(pairs))
@@ -501,14 +503,14 @@ def run_case(binary, case, idx, rng, checks, ids_seen):
                  (f"json vs query: {first_difference(out, shuffled[1])}" if shuffled[0] == 0
                   else describe_run(shuffled)) + f"; request {'&'.join(pairs)}")
 
-    # Step 4: the output is JSON in SPEC section 3's shape and reads back through the SDK.
+    # Step 4: the output is JSON in the contract's §3 shape and reads back through the SDK.
     try:
         body = json.loads(out, object_pairs_hook=ordered_pairs)
     except ValueError as exc:
         checks.check(False, label, "output is JSON", f"{exc}: {out!r}")
         return
     problems = key_order_problems(body)
-    checks.check(not problems, label, "response keys in SPEC order", "; ".join(problems))
+    checks.check(not problems, label, "response keys in the contract's order", "; ".join(problems))
     model = ecd_models.BatchModifyEntitlementResponseBody().from_map(json.loads(out))
     checks.check(model.to_map() == json.loads(out), label, "from_map/to_map round trip",
                  f"to_map {model.to_map()!r}\noutput {json.loads(out)!r}")
@@ -529,7 +531,7 @@ def run_case(binary, case, idx, rng, checks, ids_seen):
     ent = body.get("Entitlements") or {}
     models = ent.get("AssignModels") or []
 
-    # Statuses follow Preview (SPEC section 3).
+    # Statuses follow Preview (docs/contract.md §3).
     want = "FINISHED" if req.preview else "NOT_STARTED"
     statuses = [ent.get("Status")] + [am.get("InnerStatus") for am in models]
     checks.check(all(s == want for s in statuses), label, f"statuses all {want}", statuses)
@@ -542,17 +544,17 @@ def run_case(binary, case, idx, rng, checks, ids_seen):
     key = json.dumps([desktops, users, k or 0, m or 0, strategy, req.preview, req.region_id])
     ids_seen.append((key, rid, tid, label))
 
-    # Step 5: the plan itself, against the reference planner and SPEC's guarantees.
+    # Step 5: the plan itself, against the reference planner and the contract's guarantees.
     got = [am.get("EndUserIds") for am in models]
     _total, _quotas, want_plan = reference_plan(desktops, users, k, m, strategy)
     checks.check([am.get("DesktopId") for am in models] == desktops and got == want_plan,
-                  label, "plan == SPEC section 2 reference",
+                  label, "plan == docs/contract.md §2 reference",
                   f"got {list(zip([am.get('DesktopId') for am in models], got))}\n"
                   f"want {list(zip(desktops, want_plan))}")
     problems = guarantee_problems(desktops, users, k, m, strategy, models)
-    checks.check(not problems, label, "SPEC section 2 guarantees 1-7", "; ".join(problems))
+    checks.check(not problems, label, "docs/contract.md §2 guarantees 1-7", "; ".join(problems))
     if case.expected_plan is not None:
-        checks.check(got == case.expected_plan, label, "plan == SPEC worked example",
+        checks.check(got == case.expected_plan, label, "plan == the contract's worked example",
                      f"got {got}, want {case.expected_plan}")
 
 
@@ -571,10 +573,11 @@ REQUEST_MODELS = {
 LIST_PARAMS = {"EndUserId", "AuthorizeDesktopId", "RevokeDesktopId"}
 
 
-def run_requests(binary, plan_text, fmt, region):
+def run_requests(binary, plan_text, fmt, region, fleet=None):
+    extra = ["--fleet", fleet] if fleet else []
     try:
         proc = subprocess.run([binary, "requests", "-", "--region", region, "--format", fmt,
-                               "--summary"], input=plan_text.encode("utf-8"),
+                               "--summary"] + extra, input=plan_text.encode("utf-8"),
                               capture_output=True, timeout=TIMEOUT_S)
     except (OSError, subprocess.TimeoutExpired) as exc:
         return -1, b"", str(exc).encode()
@@ -661,12 +664,40 @@ def requests_plans(binary, rng):
     return plans
 
 
+def snapshot_file(before, directory):
+    """The fleet `before` as a DescribeDesktops body, through the SDK's response model."""
+    body = ecd_models.DescribeDesktopsResponseBody().from_map({
+        "RequestId": "1", "TotalCount": len(before),
+        "Desktops": [{"DesktopId": d, "DesktopStatus": "Running", "ManagementFlags": ["NoFlag"],
+                      "EndUserIds": sorted(users), "Cpu": 4} for d, users in before.items()]})
+    path = os.path.join(directory, "fleet.json")
+    with open(path, "w", encoding="utf-8") as f:
+        json.dump(body.to_map(), f)
+    return path
+
+
 def run_requests_case(binary, label, plan_text, rng, checks):
     if not checks.check(plan_text is not None, label, "preview made a plan"):
         return
+    calls = run_requests_mode(binary, label, plan_text, rng, checks, with_fleet=False)
+    run_requests_mode(binary, label + " --fleet", plan_text, rng, checks, with_fleet=True)
+    return calls
+
+
+def run_requests_mode(binary, label, plan_text, rng, checks, with_fleet):
+    """Without a snapshot, every desktop starts with a stranger beside its planned users; with
+    one, every other desktop starts with exactly its plan, and must get no call."""
+    models = json.loads(plan_text)["Entitlements"]["AssignModels"]
+    before = {}
+    for i, am in enumerate(models):
+        planned = set(am.get("EndUserIds") or [])
+        before[am["DesktopId"]] = planned if with_fleet and i % 2 == 0 else {"stranger"} | planned
+    before["unlisted desktop"] = {"someone"}
     region = rng.choice(REGIONS)
-    q_status, q_out, q_err = run_requests(binary, plan_text, "query", region)
-    j_status, j_out, j_err = run_requests(binary, plan_text, "json", region)
+    with tempfile.TemporaryDirectory() as directory:
+        fleet = snapshot_file(before, directory) if with_fleet else None
+        q_status, q_out, q_err = run_requests(binary, plan_text, "query", region, fleet)
+        j_status, j_out, j_err = run_requests(binary, plan_text, "json", region, fleet)
     if not checks.check(q_status == 0 and j_status == 0, label, "requests: exit 0",
                         f"query: {q_status} {q_err!r}; json: {j_status} {j_err!r}"):
         return
@@ -676,13 +707,8 @@ def run_requests_case(binary, label, plan_text, rng, checks):
                  f"{len(q_lines)} vs {len(j_lines)}")
     checks.check(q_err.decode().startswith(f"eds-entitlement: {len(q_lines)} call"), label,
                  "--summary counts the calls", q_err)
-    state = {}
-    before = {}
-    models = json.loads(plan_text)["Entitlements"]["AssignModels"]
-    for am in models:  # a fleet where every desktop has a stranger and the planned users
-        before[am["DesktopId"]] = {"stranger"} | set(am.get("EndUserIds") or [])
-    before["unlisted desktop"] = {"someone"}
     state = {d: set(u) for d, u in before.items()}
+    named = set()
     for line, json_line in zip(q_lines, j_lines):
         common, params, problems = query_line_to_map(line)
         checks.check(not problems, label, "query encoding is the SDK's", "; ".join(problems))
@@ -712,10 +738,16 @@ def run_requests_case(binary, label, plan_text, rng, checks):
                      "the SDK client sends exactly the printed parameters",
                      f"{exc!r}" if exc else f"sent {sent!r}\nprinted {flat!r}")
         apply_call(state, action, params)
+        for key in ("DesktopId", "AuthorizeDesktopId", "RevokeDesktopId"):
+            value = params.get(key, [])
+            named.update([value] if isinstance(value, str) else value)
     for am in models:
         d = am["DesktopId"]
         if am.get("InnerStatus") == "FAILED":
-            checks.check(state[d] == before[d], label, f"FAILED {d!r} untouched")
+            checks.check(state[d] == before[d] and d not in named, label,
+                         f"FAILED {d!r} untouched")
+        elif with_fleet and before[d] == set(am["EndUserIds"]):
+            checks.check(d not in named, label, f"unchanged {d!r} gets no call")
         else:
             checks.check(state[d] == set(am["EndUserIds"]), label, f"{d!r} ends as planned",
                          f"has {sorted(state[d])[:10]}..., planned {am['EndUserIds'][:10]}...")
@@ -730,8 +762,8 @@ def main():
     binary = sys.argv[1]
     checks = Checks()
 
-    # The reference planner reproduces SPEC section 2's worked examples (checks the checker).
-    for n, u, k, m, strategy, t, quotas, plan in SPEC_EXAMPLES:
+    # The reference planner reproduces the contract's §2 worked examples (checks the checker).
+    for n, u, k, m, strategy, t, quotas, plan in CONTRACT_EXAMPLES:
         users = [chr(ord("A") + j) for j in range(u)]
         got = reference_plan([f"d{i}" for i in range(n)], users, k, m, strategy)
         checks.check(got == (t, quotas, [list(p) for p in plan]), "reference",
@@ -749,7 +781,7 @@ def main():
               f"k={req.max_user_per_desktop} m={req.max_desktop_per_user} "
               f"{req.strategy} preview={req.preview}")
 
-    # Different requests get different RequestIds and TaskIds (SPEC section 3).
+    # Different requests get different RequestIds and TaskIds (docs/contract.md §3).
     for name, col in [("RequestId", 1), ("TaskId", 2)]:
         owner = {}
         clashes = []

@@ -5,7 +5,7 @@
 
 use eds_entitlement::{CheckedRequest, Plan, Request, Strategy};
 
-/// SPEC §2, read as literally as it is written: limits, `T`, the quotas one user at a time,
+/// The contract (`docs/contract.md`), §2, read as literally as it is written: limits, `T`, the quotas one user at a time,
 /// then dealing positions `p, p+1, …` modulo `n`. Slow and obviously right.
 pub(crate) fn reference_plan(request: &CheckedRequest) -> Plan {
     let n = request.desktop_ids().len();
@@ -71,7 +71,7 @@ pub(crate) fn user_name(j: usize) -> String {
     }
 }
 
-/// The plan as SPEC §2's tables write it: `d1:[A] d2:[A,B]`.
+/// The plan as the contract's §2 tables write it: `d1:[A] d2:[A,B]`.
 pub(crate) fn render(request: &CheckedRequest, plan: &Plan) -> String {
     let desktops = request.desktop_ids();
     let users = request.end_user_ids();
