@@ -121,9 +121,8 @@ verify(&central, &theirs)?;
   implements `core::error::Error`) and the fleet data model. With it, [`Request::check`]
   checks two long ID lists on two threads.
 * `serde` (default; implies `std`): the JSON wire form, in [`wire`]; `Serialize` for
-  [`Response`] and [`Capacity`]; `Serialize` and `Deserialize` for [`Request`],
-  [`CheckedRequest`], [`Strategy`], [`Limit`], [`Plan`], [`Status`], [`Field`] and
-  [`IdList`].
+  [`Response`]; `Serialize` and `Deserialize` for [`Request`], [`CheckedRequest`],
+  [`Strategy`], [`Limit`], [`Plan`], [`Status`], [`Field`], [`IdList`] and [`Capacity`].
 * `csv` (implies `std`): `wire::ids_from_csv` reads lists of IDs from CSV files.
 * `report` (implies `std`): the `report` module, the text the command line prints for people.
 * `cli` (implies all of the above): the `eds-entitlement` binary and its argument parser.
@@ -242,6 +241,71 @@ pub use verify::{verify, verify_against, verify_sticky, Violation};
 /// ```
 #[cfg(doctest)]
 struct MustUse;
+
+/// `#[non_exhaustive]` holds on the request, the capacity figures, the enums that mirror the
+/// API's values and the error variants that may grow, so that adding to them is not a
+/// breaking change. Built through their constructors and matched with a wildcard, they
+/// compile:
+///
+/// ```
+/// use eds_entitlement::{capacity, Error, Limit, Request, Shape, Status, Strategy};
+/// let request = Request::new("cn-hangzhou", ["d"], ["u"]).max_user_per_desktop(1);
+/// let figures = capacity(&Shape::new(1, 1, Limit::UNLIMITED, Limit::UNLIMITED, Strategy::Average));
+/// let name = match Strategy::Central { Strategy::Average => "a", Strategy::Central => "c", _ => "?" };
+/// let done = match Status::Finished { Status::Finished => true, _ => false };
+/// let error = Request::new("cn-hangzhou", ["d"], ["u"]).check_with(
+///     &eds_entitlement::CheckOptions::new().max_assignments(0),
+/// ).unwrap_err();
+/// assert!(matches!(error, Error::TooManyAssignments { max: 0, .. }));
+/// # let _ = (request, figures, name, done);
+/// ```
+///
+/// A request by struct literal:
+///
+/// ```compile_fail
+/// let request = eds_entitlement::Request {
+///     region_id: "cn-hangzhou".into(), desktop_ids: ["d"].into_iter().collect(),
+///     end_user_ids: Default::default(), max_user_per_desktop: None,
+///     max_desktop_per_user: None, strategy: Default::default(), preview: true,
+/// };
+/// ```
+///
+/// Capacity figures by struct literal:
+///
+/// ```compile_fail
+/// let figures = eds_entitlement::Capacity { desktops: 1, ..Default::default() };
+/// ```
+///
+/// A match on the strategy without a wildcard:
+///
+/// ```compile_fail
+/// use eds_entitlement::Strategy;
+/// let name = match Strategy::Central { Strategy::Average => "a", Strategy::Central => "c" };
+/// ```
+///
+/// A match on the status without a wildcard:
+///
+/// ```compile_fail
+/// use eds_entitlement::Status;
+/// let done = match Status::Finished {
+///     Status::NotStarted | Status::Started | Status::Processing | Status::Failed => false,
+///     Status::Finished => true,
+/// };
+/// ```
+///
+/// A variant that may grow, matched without `..`:
+///
+/// ```compile_fail
+/// use eds_entitlement::Error;
+/// fn max(error: Error) -> Option<u64> {
+///     match error {
+///         Error::TooManyAssignments { desktops: _, users: _, assignments: _, max } => Some(max),
+///         _ => None,
+///     }
+/// }
+/// ```
+#[cfg(doctest)]
+struct NonExhaustive;
 
 /// The README's examples run as doc tests, so that they stay true.
 #[cfg(doctest)]

@@ -324,3 +324,37 @@ fn debug_summarises_requests_and_plans() {
         "Plan { desktops: 1, assignments: 20, rows: [[0, 1, 2, 3, 4, … 15 more]] }"
     );
 }
+
+/// The pipeline a service runs on the live API's answer: read the body, turn its IDs into
+/// a plan of the request, verify it against the contract.
+#[cfg(feature = "serde")]
+#[test]
+fn a_response_body_read_back_is_verified() {
+    use eds_entitlement::{verify, wire, Plan, Response};
+    let request = Request::new("cn-hangzhou", ["d1", "d2", "d3"], ["A", "B"])
+        .max_user_per_desktop(1)
+        .check()
+        .expect("valid");
+    let ours = plan(&request);
+    let body = wire::to_json_string(&Response::new(&request, &ours));
+    let read = wire::plan_from_json(body.as_bytes()).expect("a plan body");
+    let rows = read
+        .desktops()
+        .iter()
+        .map(|d| (d.desktop_id.as_str(), d.end_user_ids.iter()));
+    let theirs = Plan::from_ids(&request, rows).expect("the request's IDs");
+    assert_eq!(theirs, ours);
+    verify(&request, &theirs).expect("the canonical plan");
+    // A live plan that breaks a guarantee: d3 left without B, who is then unserved.
+    let broken = body.replace(r#""EndUserIds":["B"]"#, r#""EndUserIds":[]"#);
+    let read = wire::plan_from_json(broken.as_bytes()).expect("a plan body");
+    let rows = read
+        .desktops()
+        .iter()
+        .map(|d| (d.desktop_id.as_str(), d.end_user_ids.iter()));
+    let theirs = Plan::from_ids(&request, rows).expect("the request's IDs");
+    assert_eq!(
+        verify(&request, &theirs).unwrap_err().to_string(),
+        "guarantee 4 broken: the plan has 2 pairs, but the limits allow 3"
+    );
+}

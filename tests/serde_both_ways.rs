@@ -208,3 +208,49 @@ proptest! {
         prop_assert_eq!(serde_json::from_str::<Plan>(&json).expect("reads"), plan);
     }
 }
+
+#[test]
+fn capacity_figures_round_trip_with_exactly_their_keys() {
+    use eds_entitlement::{capacity, Capacity, Shape};
+    let shape = Shape::new(
+        3,
+        5,
+        Limit::new(2).expect("0..=500"),
+        Limit::UNLIMITED,
+        Strategy::Central,
+    );
+    let figures = capacity(&shape);
+    let json = serde_json::to_string(&figures).expect("serialises");
+    assert_eq!(
+        serde_json::from_str::<Capacity>(&json).expect("reads"),
+        figures
+    );
+    let unknown = json.replacen("\"users\":", "\"user\":", 1);
+    assert_eq!(
+        serde_json::from_str::<Capacity>(&unknown)
+            .unwrap_err()
+            .to_string(),
+        "unknown field `user`, expected one of `desktops`, `users`, `assignments`, `users_full`, \
+         `users_partial`, `users_unserved`, `desktops_used`, `desktops_idle`, \
+         `min_users_per_desktop`, `max_users_per_desktop`, `min_desktops_per_user`, \
+         `max_desktops_per_user`, `desktops_needed` at line 1 column 20"
+    );
+    let missing = json.replacen(",\"desktops_needed\":3", "", 1);
+    assert_ne!(missing, json);
+    assert_eq!(
+        serde_json::from_str::<Capacity>(&missing)
+            .unwrap_err()
+            .to_string(),
+        format!(
+            "missing field `desktops_needed` at line 1 column {}",
+            missing.len()
+        )
+    );
+    let twice = json.replacen('}', ",\"users\":5}", 1);
+    assert_eq!(
+        serde_json::from_str::<Capacity>(&twice)
+            .unwrap_err()
+            .to_string(),
+        format!("duplicate field `users` at line 1 column {}", twice.len())
+    );
+}

@@ -11,6 +11,7 @@ use core::fmt;
 use serde::de::{self, Deserialize, Deserializer, SeqAccess, Visitor};
 use serde::{Serialize, Serializer};
 
+use crate::capacity::Capacity;
 use crate::error::Field;
 use crate::ids::IdList;
 use crate::planner::Plan;
@@ -197,5 +198,72 @@ impl<'de> Deserialize<'de> for Plan {
             }
         }
         deserializer.deserialize_seq(Rows)
+    }
+}
+
+/// The keys of [`Capacity`]'s `Serialize`, in its order (the contract, §5).
+const CAPACITY_KEYS: [&str; 13] = [
+    "desktops",
+    "users",
+    "assignments",
+    "users_full",
+    "users_partial",
+    "users_unserved",
+    "desktops_used",
+    "desktops_idle",
+    "min_users_per_desktop",
+    "max_users_per_desktop",
+    "min_desktops_per_user",
+    "max_desktops_per_user",
+    "desktops_needed",
+];
+
+/// The object its `Serialize` writes: exactly the contract's §5 keys, each once, in any
+/// order; an unknown, repeated or missing key is an error. The figures are not checked
+/// against one another: they are read, not worked out (that is [`capacity`](crate::capacity)).
+impl<'de> Deserialize<'de> for Capacity {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Capacity, D::Error> {
+        struct Figures;
+        impl<'de> Visitor<'de> for Figures {
+            type Value = Capacity;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an object of capacity figures")
+            }
+
+            fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<Capacity, A::Error> {
+                let mut values = [None; CAPACITY_KEYS.len()];
+                while let Some(key) = map.next_key::<alloc::borrow::Cow<'de, str>>()? {
+                    let Some(at) = CAPACITY_KEYS.iter().position(|k| *k == key) else {
+                        return Err(de::Error::unknown_field(&key, &CAPACITY_KEYS));
+                    };
+                    if values[at].replace(map.next_value::<u64>()?).is_some() {
+                        return Err(de::Error::duplicate_field(CAPACITY_KEYS[at]));
+                    }
+                }
+                let mut read = [0u64; CAPACITY_KEYS.len()];
+                for (at, value) in values.into_iter().enumerate() {
+                    read[at] = value.ok_or_else(|| de::Error::missing_field(CAPACITY_KEYS[at]))?;
+                }
+                let [desktops, users, assignments, users_full, users_partial, users_unserved, desktops_used, desktops_idle, min_users_per_desktop, max_users_per_desktop, min_desktops_per_user, max_desktops_per_user, desktops_needed] =
+                    read;
+                Ok(Capacity {
+                    desktops,
+                    users,
+                    assignments,
+                    users_full,
+                    users_partial,
+                    users_unserved,
+                    desktops_used,
+                    desktops_idle,
+                    min_users_per_desktop,
+                    max_users_per_desktop,
+                    min_desktops_per_user,
+                    max_desktops_per_user,
+                    desktops_needed,
+                })
+            }
+        }
+        deserializer.deserialize_map(Figures)
     }
 }
