@@ -38,6 +38,10 @@ let response = Response::new(&request, &plan);
 
 # Contents
 
+* [`contract`] is the contract the crate keeps, in numbered sections (§1 request, §2 plan
+  and its seven guarantees, §3 response, §4 command line, §5 capacity, §6 fleet snapshot,
+  §7 sticky re-planning, §8 execution, §9 performance), cited as "the contract, §N"
+  throughout; it is `docs/contract.md` in the package.
 * [`Request`] is the API's request; [`Request::check`] validates it into a
   [`CheckedRequest`], or says what is wrong with an [`Error`] that names the parameter, the
   value and the position. A checked request cannot fail to plan.
@@ -117,8 +121,8 @@ verify(&central, &theirs)?;
 # Features
 
 * `std` (default): the standard library. Without it the crate is `#![no_std]` and needs only
-  `alloc`: the planner, the checker, [`capacity`], the query form, [`Error`] (which then
-  implements `core::error::Error`) and the fleet data model. With it, [`Request::check`]
+  `alloc`: the planner, the checker, [`capacity`], the query form, [`Error`] (a
+  `core::error::Error`, the same trait as `std::error::Error`) and the fleet data model. With it, [`Request::check`]
   checks two long ID lists on two threads.
 * `serde` (default; implies `std`): the JSON wire form, in [`wire`]; `Serialize` for
   [`Response`]; `Serialize` and `Deserialize` for [`Request`], [`CheckedRequest`],

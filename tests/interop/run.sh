@@ -17,7 +17,7 @@ if [ "$#" -ne 1 ]; then
 fi
 binary="$1"
 if [ ! -x "$binary" ]; then
-    echo "error: $binary is not an executable file (build it first: cargo build --release)" >&2
+    echo "error: $binary is not an executable file (build it first: cargo build --release --features cli)" >&2
     exit 2
 fi
 case "$binary" in /*) ;; *) binary="$PWD/$binary" ;; esac
