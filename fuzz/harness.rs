@@ -45,6 +45,50 @@ pub(crate) fn request_query(data: &[u8]) {
     }
 }
 
+/// `csv_ids`: arbitrary bytes as a CSV file of IDs (the first byte picks the list). What
+/// is accepted is a list of IDs that [`Request::check`] would take (non-empty, distinct,
+/// without control characters or padding), and the same list written back as CSV reads
+/// the same; any error is one line.
+#[cfg(feature = "csv")]
+pub(crate) fn csv_ids(data: &[u8]) {
+    use eds_entitlement::Field;
+    if data.len() > MAX_INPUT {
+        return;
+    }
+    let Some((&pick, text)) = data.split_first() else {
+        return;
+    };
+    let field = if pick % 2 == 0 {
+        Field::DesktopId
+    } else {
+        Field::EndUserId
+    };
+    let Ok(ids) = error_or(wire::ids_from_csv(text, "fuzz.csv", field)) else {
+        return;
+    };
+    let mut seen = std::collections::HashSet::new();
+    for id in &ids {
+        assert!(!id.is_empty(), "an empty ID");
+        assert_eq!(eds_entitlement::id_problem(id), None, "{id:?}");
+        assert!(seen.insert(id), "a repeated ID: {id:?}");
+    }
+    // Written back, one quoted ID a row under a header, it reads the same.
+    let mut again = format!("{}\r\n", field.name());
+    for id in &ids {
+        again.push('"');
+        again.push_str(&id.replace('"', "\"\""));
+        again.push_str("\"\r\n");
+    }
+    match wire::ids_from_csv(again.as_bytes(), "again.csv", field) {
+        Ok(read) => assert_eq!(read, ids, "{again:?}"),
+        Err(e) => panic!("the list written back is refused: {e}: {again:?}"),
+    }
+    if !ids.is_empty() {
+        let request = Request::new("cn-hangzhou", &ids, [] as [&str; 0]);
+        assert!(request.check().is_ok(), "the CSV's IDs fail the check");
+    }
+}
+
 /// A request read from either form survives the query form's encoder and parser.
 fn same_in_the_query_form(request: &Request) {
     if request.desktop_ids.is_empty() {
@@ -95,6 +139,13 @@ fn plan_and_verify(request: Request) {
     let Ok(request) = error_or(request.check()) else {
         return;
     };
+    // Whatever form it came in, an accepted ID holds no control character (issue 11).
+    for id in request.desktop_ids().iter().chain(request.end_user_ids()) {
+        assert!(
+            !id.chars().any(char::is_control),
+            "an accepted ID holds a control character: {id:?}"
+        );
+    }
     if request.shape().assignments() > MAX_PAIRS {
         return;
     }
@@ -363,4 +414,73 @@ pub(crate) fn plan_calls(data: &[u8]) {
         }
     }
     assert!(calls.len() <= calls.baseline());
+}
+
+/// `fleet_json`: arbitrary bytes as a `DescribeDesktops` snapshot page. Read whole and
+/// streamed, both must say the same: the same desktops, or the same one-line error. A
+/// snapshot read is then planned against: a request of its first desktops (and one that
+/// it does not have) and of its users plus one more; the plan must pass `verify_against`,
+/// the change report's totals must add up, and both JSON outputs must be written.
+pub(crate) fn fleet_json(data: &[u8]) {
+    if data.len() > MAX_INPUT {
+        return;
+    }
+    let whole = error_or(wire::fleet_from_json([("fuzz.json", data)]));
+    let mut reader = wire::FleetReader::new();
+    let streamed = reader
+        .read_page_from("fuzz.json", data)
+        .expect("a slice never fails to read")
+        .map(|()| reader.finish());
+    match (&whole, &streamed) {
+        (Ok(a), Ok(b)) => assert_eq!(
+            a.iter().collect::<Vec<_>>(),
+            b.iter().collect::<Vec<_>>(),
+            "whole and streamed reads differ"
+        ),
+        (Err(a), Err(b)) => assert_eq!(a.to_string(), b.to_string()),
+        _ => panic!("whole {whole:?} but streamed {streamed:?}"),
+    }
+    let Ok(fleet) = whole else {
+        return;
+    };
+    let mut desktops: Vec<&str> = fleet.iter().map(|(id, _)| id).take(64).collect();
+    desktops.push("not-in-the-snapshot");
+    desktops.retain(|id| !id.is_empty());
+    desktops.sort_unstable();
+    desktops.dedup();
+    let mut users: Vec<&str> = fleet
+        .iter()
+        .take(64)
+        .flat_map(|(_, d)| d.end_user_ids().iter().map(String::as_str))
+        .collect();
+    users.push("newcomer");
+    users.sort_unstable();
+    users.dedup();
+    for k in [0, 1, 3] {
+        let Ok(request) = Request::new("cn-hangzhou", &desktops, &users)
+            .max_user_per_desktop(k)
+            .check()
+        else {
+            continue;
+        };
+        let planned = eds_entitlement::plan_against(&request, &fleet).expect("a small plan fits");
+        if let Err(violation) = eds_entitlement::verify_against(&request, &fleet, &planned) {
+            panic!("the plan against the snapshot fails the checker: {violation}");
+        }
+        let totals = eds_entitlement::Changes::new(&request, &fleet, &planned);
+        assert_eq!(totals.desktops, desktops.len() as u64);
+        assert_eq!(
+            totals.desktops_eligible + totals.desktops_ineligible,
+            totals.desktops
+        );
+        assert_eq!(
+            totals.pairs_before - totals.pairs_removed,
+            totals.pairs_kept
+        );
+        assert_eq!(totals.pairs_after - totals.pairs_added, totals.pairs_kept);
+        let response = eds_entitlement::FleetResponse::new(&request, &fleet, &planned);
+        wire::write_fleet_json(&response, &mut Vec::new(), false).expect("the response writes");
+        wire::write_changes_json(&request, &fleet, &planned, &mut Vec::new(), true)
+            .expect("the change report writes");
+    }
 }

@@ -62,13 +62,26 @@ impl Field {
 
     /// The known parameter whose name is closest to `name`, when one is close enough to be
     /// a likely typo (`MaxUsersPerDesktop` → `MaxUserPerDesktop`, `regionid` → `RegionId`).
+    ///
+    /// Costs `O(1)` whatever the length of `name`: a name too much longer than every known
+    /// one to be within a typo of it gets no suggestion, without computing a distance.
     pub fn closest(name: &str) -> Option<Field> {
+        // The edit distance is at least the difference in length, so a name more than
+        // `typos(f)` characters longer than the longest name `f` is near none.
+        let longest = Field::ALL
+            .iter()
+            .map(|f| f.name().len() + typos(*f))
+            .max()
+            .unwrap_or(0);
+        if name.chars().nth(longest).is_some() {
+            return None;
+        }
         let lower = name.to_ascii_lowercase();
         Field::ALL
             .iter()
             .copied()
             .map(|f| (edit_distance(&lower, &f.name().to_ascii_lowercase()), f))
-            .filter(|&(d, f)| d <= 2.max(f.name().len() / 4))
+            .filter(|&(d, f)| d <= typos(f))
             .min_by_key(|&(d, _)| d)
             .map(|(_, f)| f)
     }
@@ -102,6 +115,38 @@ impl fmt::Display for LimitProblem {
             LimitProblem::NotANumber => "which is not a number",
             LimitProblem::TooLarge => "which is above the API's maximum of 500",
         })
+    }
+}
+
+/// What makes a string no ID, whichever form brought it: the one rule of
+/// [`id_problem`](crate::id_problem), which [`Request::check`](crate::Request::check) and
+/// every reader apply.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum IdProblem {
+    /// A control character anywhere: U+0000 to U+001F (NUL, tab, line breaks, …), U+007F
+    /// (DEL) or U+0080 to U+009F (C1), however it was written (a JSON escape, `%00`, a raw
+    /// byte).
+    ControlCharacter {
+        /// The first one in the ID.
+        character: char,
+    },
+    /// Whitespace at the start or the end: a padded cell, a space copied with the ID.
+    Whitespace,
+}
+
+impl fmt::Display for IdProblem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            IdProblem::ControlCharacter { character } => write!(
+                f,
+                "which holds the control character U+{:04X}: IDs must be printable text",
+                u32::from(*character)
+            ),
+            IdProblem::Whitespace => {
+                f.write_str("which begins or ends with whitespace: IDs must not be padded")
+            }
+        }
     }
 }
 
@@ -181,6 +226,15 @@ pub enum CsvProblem {
         /// The ID, shortened.
         value: String,
     },
+    /// The ID holds a control character (a raw NUL, tab, …), which IDs do not have.
+    ControlCharacter {
+        /// The list the file fills.
+        field: Field,
+        /// The ID, shortened.
+        value: String,
+        /// The first control character in it.
+        character: char,
+    },
     /// The ID was already on an earlier line.
     DuplicateId {
         /// The list the file fills.
@@ -222,10 +276,26 @@ pub enum CsvProblem {
         /// The list the file fills.
         field: Field,
     },
-    /// A row the CSV reader could not read.
-    Malformed {
-        /// What the reader said.
-        message: String,
+    /// The first row that is not blank has several cells and names no column: without a
+    /// header, a row must be one ID.
+    NoHeader {
+        /// The list the file fills.
+        field: Field,
+        /// The cells in the row.
+        cells: u64,
+        /// What separates them: `,`, `;` or a tab.
+        delimiter: char,
+    },
+    /// A cell opens a quote that its line does not close: a stray quote, or a cell spanning
+    /// lines, which no ID does.
+    UnclosedQuote {
+        /// The cell's 1-based column.
+        cell: u64,
+    },
+    /// A quoted cell followed by more text before the separator (`"ecd-a"x`).
+    TextAfterQuote {
+        /// The cell's 1-based column.
+        cell: u64,
     },
 }
 
@@ -238,6 +308,16 @@ impl fmt::Display for CsvProblem {
             CsvProblem::Whitespace { field, value } => write!(
                 f,
                 "{field} {value:?} begins or ends with whitespace, which IDs do not have"
+            ),
+            CsvProblem::ControlCharacter {
+                field,
+                value,
+                character,
+            } => write!(
+                f,
+                "{field} {value:?} holds the control character U+{:04X}: IDs must be printable \
+                 text",
+                u32::from(*character)
             ),
             CsvProblem::DuplicateId {
                 field,
@@ -270,7 +350,31 @@ impl fmt::Display for CsvProblem {
                     "the {field} cell is not UTF-8 text (save the file as UTF-8)"
                 )
             }
-            CsvProblem::Malformed { message } => write!(f, "malformed row: {message}"),
+            CsvProblem::NoHeader {
+                field,
+                cells,
+                delimiter,
+            } => {
+                let separated = match delimiter {
+                    '\t' => "tabs".to_owned(),
+                    c => format!("'{c}'"),
+                };
+                write!(
+                    f,
+                    "the first row has {cells} cells separated by {separated} but no header: \
+                     a file of several columns needs a header row naming its {field} column"
+                )
+            }
+            CsvProblem::UnclosedQuote { cell } => write!(
+                f,
+                "the quote that opens cell {cell} is not closed on its line: a cell cannot span \
+                 lines (is a quote stray?)"
+            ),
+            CsvProblem::TextAfterQuote { cell } => write!(
+                f,
+                "cell {cell} has text after its closing quote: quote the whole cell, and double \
+                 the quotes inside it"
+            ),
         }
     }
 }
@@ -613,6 +717,19 @@ pub enum Error {
         /// The 1-based position of the item.
         position: usize,
     },
+    /// An ID that breaks the rule of [`id_problem`](crate::id_problem): a control
+    /// character anywhere, or whitespace at either end.
+    #[error("parameter '{field}' item {position} is {value:?}, {problem}")]
+    InvalidId {
+        /// The parameter.
+        field: Field,
+        /// The 1-based position of the item.
+        position: usize,
+        /// The ID, shortened.
+        value: String,
+        /// What is wrong with it.
+        problem: IdProblem,
+    },
     /// The same ID twice in one list.
     #[error(
         "parameter '{field}' item {second} is {value:?}, which repeats item {first}: \
@@ -801,6 +918,13 @@ pub enum Error {
         /// The value as given, shortened.
         value: String,
     },
+    /// Input in UTF-16 (as PowerShell's `>` writes), which every reader rejects with this
+    /// one line; see [`wire::reject_utf16`](crate::wire::reject_utf16).
+    #[error("{} is UTF-16: save as UTF-8", one_line(.input))]
+    Utf16 {
+        /// What was read: a file's name as given, or `the request`.
+        input: String,
+    },
     /// A bad row in a CSV file of IDs.
     #[error("{}, line {line}: {problem}", one_line(.file))]
     #[non_exhaustive]
@@ -929,6 +1053,7 @@ impl Error {
             | Error::EmptyList { field }
             | Error::EmptyId { field, .. }
             | Error::DuplicateId { field, .. }
+            | Error::InvalidId { field, .. }
             | Error::TooManyIds { field, .. }
             | Error::ListTooLong { field, .. }
             | Error::InvalidLimit { field, .. }
@@ -948,6 +1073,7 @@ impl Error {
             Error::UnknownField { .. }
             | Error::PlanTooLarge { .. }
             | Error::Json { .. }
+            | Error::Utf16 { .. }
             | Error::WrongAction { .. }
             | Error::TooManyAssignments { .. }
             | Error::Plan { .. }
@@ -970,9 +1096,9 @@ impl Error {
     pub fn position(&self) -> Option<usize> {
         match self {
             Error::WrongType { position, .. } | Error::UnknownId { position, .. } => *position,
-            Error::EmptyId { position, .. } | Error::RepeatedItem { position, .. } => {
-                Some(*position)
-            }
+            Error::EmptyId { position, .. }
+            | Error::InvalidId { position, .. }
+            | Error::RepeatedItem { position, .. } => Some(*position),
             Error::DuplicateId { second, .. } => Some(*second),
             Error::MissingItem { missing, .. } => Some(*missing),
             Error::MisplacedDesktop { listed, .. } => Some(*listed),
@@ -998,6 +1124,7 @@ impl Error {
             | Error::BadIndex { .. }
             | Error::WrongAction { .. }
             | Error::Csv { .. }
+            | Error::Utf16 { .. }
             | Error::TooManyAssignments { .. }
             | Error::SnapshotJson { .. }
             | Error::Snapshot { .. } => None,
@@ -1015,6 +1142,7 @@ impl Error {
         match self {
             Error::InvalidRegion { value }
             | Error::DuplicateId { value, .. }
+            | Error::InvalidId { value, .. }
             | Error::InvalidLimit { value, .. }
             | Error::UnknownStrategy { value }
             | Error::WrongAction { value }
@@ -1042,6 +1170,7 @@ impl Error {
             | Error::PlanTooLarge { .. }
             | Error::Json { .. }
             | Error::NotIndexed { .. }
+            | Error::Utf16 { .. }
             | Error::TooManyAssignments { .. }
             | Error::SnapshotJson { .. } => None,
         }
@@ -1114,8 +1243,12 @@ impl CsvProblem {
             | CsvProblem::HeaderAgain { field, .. }
             | CsvProblem::HeaderRepeated { field }
             | CsvProblem::WrongHeader { field, .. }
+            | CsvProblem::ControlCharacter { field, .. }
+            | CsvProblem::NoHeader { field, .. }
             | CsvProblem::NotUtf8 { field } => Some(*field),
-            CsvProblem::UnequalRow { .. } | CsvProblem::Malformed { .. } => None,
+            CsvProblem::UnequalRow { .. }
+            | CsvProblem::UnclosedQuote { .. }
+            | CsvProblem::TextAfterQuote { .. } => None,
         }
     }
 
@@ -1124,13 +1257,16 @@ impl CsvProblem {
         match self {
             CsvProblem::Whitespace { value, .. }
             | CsvProblem::DuplicateId { value, .. }
-            | CsvProblem::HeaderAgain { value, .. } => Some(value),
+            | CsvProblem::HeaderAgain { value, .. }
+            | CsvProblem::ControlCharacter { value, .. } => Some(value),
             CsvProblem::EmptyId { .. }
             | CsvProblem::HeaderRepeated { .. }
             | CsvProblem::WrongHeader { .. }
             | CsvProblem::UnequalRow { .. }
             | CsvProblem::NotUtf8 { .. }
-            | CsvProblem::Malformed { .. } => None,
+            | CsvProblem::NoHeader { .. }
+            | CsvProblem::UnclosedQuote { .. }
+            | CsvProblem::TextAfterQuote { .. } => None,
         }
     }
 }
@@ -1203,6 +1339,11 @@ fn item(position: Option<usize>) -> String {
     position.map(|p| format!(" item {p}")).unwrap_or_default()
 }
 
+/// How many typos a name may have and still be taken for `field`'s.
+fn typos(field: Field) -> usize {
+    2.max(field.name().len() / 4)
+}
+
 /// Levenshtein distance, for suggestions among a handful of short names.
 fn edit_distance(a: &str, b: &str) -> usize {
     let b: Vec<char> = b.chars().collect();
@@ -1234,6 +1375,13 @@ mod tests {
         assert_eq!(Field::closest("EndUserIds"), Some(Field::EndUserId));
         assert_eq!(Field::closest("Strategie"), Some(Field::Strategy));
         assert_eq!(Field::closest("Colour"), None);
+        // The longest name within reach of a typo, and one character more.
+        assert_eq!(
+            Field::closest("MaxUserPerDesktopxxxx"),
+            Some(Field::MaxUserPerDesktop)
+        );
+        assert_eq!(Field::closest("MaxUserPerDesktopxxxxx"), None);
+        assert_eq!(Field::closest(&"x".repeat(20 << 20)), None);
     }
 
     #[test]

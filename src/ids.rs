@@ -5,6 +5,59 @@ use alloc::vec;
 use alloc::vec::Vec;
 use core::fmt;
 
+use crate::error::IdProblem;
+
+/// What makes `id` no ID, if anything: the one rule for IDs of every form (JSON, the
+/// query form, CSV, a [`Request`](crate::Request) built in code), which
+/// [`Request::check`](crate::Request::check) applies to every ID. An ID holds no control
+/// character ([`char::is_control`]: NUL, tab, line breaks, DEL, C1), and neither begins
+/// nor ends with whitespace ([`char::is_whitespace`], as [`str::trim`] removes it).
+///
+/// The rule keeps every message and report one line, and nothing is silently changed: a
+/// padded ID is rejected, not trimmed. An empty ID is not this rule's ([`Error::EmptyId`](crate::Error::EmptyId)).
+///
+/// Costs `O(len)`, one pass over the bytes.
+///
+/// ```
+/// use eds_entitlement::{id_problem, IdProblem};
+///
+/// assert_eq!(id_problem("ecd-a"), None);
+/// assert_eq!(id_problem("Zoë Ann"), None);
+/// assert_eq!(id_problem("ecd\0a"), Some(IdProblem::ControlCharacter { character: '\0' }));
+/// assert_eq!(id_problem("ecd-a\u{85}"), Some(IdProblem::ControlCharacter { character: '\u{85}' }));
+/// assert_eq!(id_problem(" Alice"), Some(IdProblem::Whitespace));
+/// ```
+pub fn id_problem(id: &str) -> Option<IdProblem> {
+    if let Some(at) = first_control(id.as_bytes()) {
+        let character = id[at..].chars().next().unwrap_or_default();
+        return Some(IdProblem::ControlCharacter { character });
+    }
+    padded(id).then_some(IdProblem::Whitespace)
+}
+
+/// The byte offset of the first control character in `text` (UTF-8): the bytes below 0x20
+/// and 0x7F, and C1's `C2 80` to `C2 9F` (a C2 byte always starts a character).
+fn first_control(text: &[u8]) -> Option<usize> {
+    let mut from = 0;
+    while let Some(i) = text[from..]
+        .iter()
+        .position(|&b| b < 0x20 || b == 0x7F || b == 0xC2)
+    {
+        let at = from + i;
+        if text[at] != 0xC2 || text.get(at + 1).is_some_and(|&b| b < 0xA0) {
+            return Some(at);
+        }
+        from = at + 1;
+    }
+    None
+}
+
+/// Whether `id` begins or ends with whitespace.
+fn padded(id: &str) -> bool {
+    id.chars().next().is_some_and(char::is_whitespace)
+        || id.chars().next_back().is_some_and(char::is_whitespace)
+}
+
 /// An ordered list of IDs (desktop IDs or end-user IDs), as the request gives them.
 ///
 /// Order is priority: the planner deals desktops and users in this order.
@@ -110,6 +163,24 @@ impl IdList {
 }
 
 impl IdList {
+    /// The first ID that [`id_problem`] rejects, with its 0-based index.
+    ///
+    /// [`id_problem`] in one pass over the list's text for control characters (which no ID
+    /// boundary splits), then over the IDs before the first of them for padding: at one ID,
+    /// a control character is its problem, as [`id_problem`] says.
+    pub(crate) fn first_invalid(&self) -> Option<(usize, IdProblem)> {
+        let control = first_control(self.text.as_bytes()).map(|at| {
+            let index = self.ends.partition_point(|&end| end <= at);
+            let character = self.text[at..].chars().next().unwrap_or_default();
+            (index, IdProblem::ControlCharacter { character })
+        });
+        let before = control.map_or(self.len(), |(index, _)| index);
+        (0..before)
+            .find(|&i| self.get(i).is_some_and(padded))
+            .map(|i| (i, IdProblem::Whitespace))
+            .or(control)
+    }
+
     /// The index of the first empty ID, if any: one pass over the end offsets.
     pub(crate) fn first_empty(&self) -> Option<usize> {
         let mut previous = 0;
@@ -387,6 +458,27 @@ mod tests {
             format!("{many:#?}"),
             "[\n    \"d0\",\n    \"d1\",\n    \"d2\",\n    \"d3\",\n    \"d4\",\n    … 999995 more,\n]"
         );
+    }
+
+    #[test]
+    fn first_invalid_is_the_first_id_that_id_problem_rejects() {
+        let pieces = [
+            "", "a", "é", " ", "\u{a0}", "\t", "\0", "\u{7f}", "\u{85}", "\u{a0}b", "\u{9f}", "b ",
+            "漢", "x\ny",
+        ];
+        // Every list of up to three pieces, against the ID-by-ID reading.
+        for a in pieces {
+            for b in pieces {
+                for c in pieces {
+                    let list: IdList = [a, b, c, "z"].into_iter().collect();
+                    let naive = list
+                        .iter()
+                        .enumerate()
+                        .find_map(|(i, id)| id_problem(id).map(|p| (i, p)));
+                    assert_eq!(list.first_invalid(), naive, "{list:?}");
+                }
+            }
+        }
     }
 
     /// The obvious quadratic reference.

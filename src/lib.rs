@@ -170,15 +170,15 @@ pub use by_id::{ById, EndUserIds};
 pub use capacity::{capacity, Binding, Capacity};
 pub use changes::{desktop_changes, Changes, DesktopChange, DesktopChanges};
 pub use error::{
-    CsvProblem, Error, Field, IndexProblem, LimitProblem, PlanProblem, PlanShape, QueryProblem,
-    SnapshotProblem, SHOWN_CHARS,
+    CsvProblem, Error, Field, IdProblem, IndexProblem, LimitProblem, PlanProblem, PlanShape,
+    QueryProblem, SnapshotProblem, SHOWN_CHARS,
 };
 pub use execute::{
     baseline_calls, calls, Call, Calls, ModifyEntitlement, ModifyUserEntitlement, PlanResponse,
     PlannedDesktop, API_VERSION, MAX_IDS_PER_CALL,
 };
 pub use fleet::{plan_against, Eligibility, Fleet, FleetPlan, Origin, SnapshotDesktop};
-pub use ids::{IdList, Iter as IdIter};
+pub use ids::{id_problem, IdList, Iter as IdIter};
 pub use planner::{
     plan, plan_shape, try_plan, try_plan_rows, try_plan_shape, Plan, PlanRows, Rows,
 };

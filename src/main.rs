@@ -409,7 +409,7 @@ fn fits(bytes: u64, limit: Option<u64>) -> Result<(), Failure> {
 
 /// The memory this process can have: the least of its cgroup's room (`memory.max` less
 /// `memory.current`) and the system's `MemAvailable`; `None` when neither can be read (not
-/// Linux).
+/// Linux). (Under `ulimit -v`, the planner's own allocations fail with an error.)
 fn available_memory() -> Option<u64> {
     let read = |path: &str| fs::read_to_string(path).ok();
     let cgroup = || {
@@ -428,10 +428,23 @@ fn available_memory() -> Option<u64> {
         let kib = line.trim().strip_suffix("kB")?.trim().parse::<u64>().ok()?;
         Some(kib.saturating_mul(1024))
     };
-    match (cgroup(), meminfo()) {
-        (Some(a), Some(b)) => Some(a.min(b)),
-        (a, b) => a.or(b),
-    }
+    [cgroup(), meminfo()].into_iter().flatten().min()
+}
+
+/// The room left in this process's address space under `ulimit -v`: the soft limit less
+/// `VmSize`; `None` when there is no limit, or not Linux.
+fn address_space_room() -> Option<u64> {
+    let read = |path: &str| fs::read_to_string(path).ok();
+    let limits = read("/proc/self/limits")?;
+    let line = limits
+        .lines()
+        .find_map(|l| l.strip_prefix("Max address space"))?;
+    // "unlimited" is no figure.
+    let max = line.split_whitespace().next()?.parse::<u64>().ok()?;
+    let status = read("/proc/self/status")?;
+    let size = status.lines().find_map(|l| l.strip_prefix("VmSize:"))?;
+    let kib = size.trim().strip_suffix("kB")?.trim().parse::<u64>().ok()?;
+    Some(max.saturating_sub(kib.saturating_mul(1024)))
 }
 
 /// A byte count for `--memory-limit` and `--max-input-bytes`: digits, then optionally K, M,
@@ -508,7 +521,7 @@ fn read_fleet(paths: &[PathBuf]) -> Result<Fleet, Failure> {
         let cannot = |e: io::Error| Failure::Io(format!("cannot read {}: {e}", shown_path(path)));
         let file = fs::File::open(path).map_err(cannot)?;
         reader
-            .read_page_from(&label, io::BufReader::with_capacity(1 << 16, file))
+            .read_page_from(&label, file)
             .map_err(cannot)?
             .map_err(|e| Failure::Input(e.to_string()))?;
     }
@@ -599,14 +612,10 @@ fn read_request(
     cap: u64,
 ) -> Result<Request, Failure> {
     let bytes = read_input(input.unwrap_or(Path::new("-")), cap)?;
-    let text = strip_bom(&bytes);
-    let format = format.unwrap_or_else(|| match text.iter().find(|b| !b.is_ascii_whitespace()) {
-        Some(b'{') => Format::Json,
-        _ => Format::Query,
-    });
     let request = match format {
-        Format::Json => wire::from_json(text),
-        Format::Query => wire::from_query(text),
+        Some(Format::Json) => wire::from_json(&bytes),
+        Some(Format::Query) => wire::from_query(&bytes),
+        None => wire::from_bytes(&bytes),
     };
     request.map_err(|e| Failure::Input(e.to_string()))
 }
@@ -730,6 +739,22 @@ fn read_input(path: &Path, cap: u64) -> Result<Vec<u8>, Failure> {
                 .map_err(|_| too_large_for_memory(&name, len as u64))?;
         }
         bytes.extend_from_slice(&chunk[..got]);
+    }
+    // Reading the text into a request takes up to three times its size again (the ID lists,
+    // their offsets, and the lists' growth): refused here, rather than the reader aborting
+    // for want of it.
+    let more = (bytes.len() as u64).saturating_mul(3);
+    let room = [available_memory(), address_space_room()];
+    if let Some(available) = room.into_iter().flatten().min() {
+        if more > available {
+            return Err(Failure::TooLarge(format!(
+                "reading {name} ({}) needs about {} more memory, more than the memory \
+                 available ({})",
+                show_bytes(bytes.len() as u64),
+                show_bytes(more),
+                show_bytes(available)
+            )));
+        }
     }
     Ok(bytes)
 }

@@ -267,7 +267,9 @@ impl Request {
     /// ([`Error::EmptyList`], [`Error::TooManyIds`] with
     /// [`CheckOptions::api_limits`], [`Error::ListTooLong`]); then the budget
     /// ([`Error::TooManyAssignments`] with [`CheckOptions::max_assignments`]); then the
-    /// lists' items in order, `DesktopId` first ([`Error::EmptyId`],
+    /// lists' items in order, `DesktopId` first ([`Error::EmptyId`]; [`Error::InvalidId`]
+    /// for a control character or surrounding whitespace, the rule of
+    /// [`id_problem`](crate::id_problem), whatever form the ID came in;
     /// [`Error::DuplicateId`] at the second occurrence).
     pub fn check_with(self, options: &CheckOptions) -> Result<CheckedRequest, Error> {
         let (max_user_per_desktop, max_desktop_per_user) = self.validate(options)?;
@@ -441,7 +443,8 @@ impl CheckOptions {
 /// A request that passed every check of [the contract](crate::contract), §1: the planner cannot fail on it.
 ///
 /// It guarantees: a valid `RegionId`; at least one desktop; at most `u32::MAX` desktops and
-/// users; no empty and no repeated ID in either list; both limits in `0..=500`.
+/// users; no empty, no repeated ID in either list, and none that
+/// [`id_problem`](crate::id_problem) rejects; both limits in `0..=500`.
 /// [`CheckedRequest::with_strategy`] and [`CheckedRequest::with_preview`] change what
 /// does not bear on these, without checking the IDs again.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -577,16 +580,33 @@ fn check_length(field: Field, ids: &IdList, options: &CheckOptions) -> Result<()
     Ok(())
 }
 
-/// The item rules of `DesktopId` or `EndUserId`: no empty ID, no repeat.
+/// The item rules of `DesktopId` or `EndUserId`: no empty ID, none that [`id_problem`](crate::id_problem)
+/// rejects, no repeat.
 fn check_items(field: Field, ids: &IdList, scratch: &mut Scratch) -> Result<(), Error> {
-    // An empty ID and a repeat are reported in list order: whichever comes first.
-    let empty = ids.first_empty();
+    // An empty ID, an invalid one and a repeat are reported in list order: whichever comes
+    // first (at one index, the ID's own fault before its repeating an earlier one).
+    let empty = ids.first_empty().map(|i| (i, None));
+    let invalid = ids.first_invalid().map(|(i, problem)| (i, Some(problem)));
+    let own = match (empty, invalid) {
+        (Some(a), Some(b)) => Some(if a.0 <= b.0 { a } else { b }),
+        (a, b) => a.or(b),
+    };
     let repeat = ids.first_repeat(scratch);
-    match (empty, repeat) {
-        (Some(index), r) if r.is_none_or(|(_, second)| index < second) => Err(Error::EmptyId {
-            field,
-            position: index + 1,
-        }),
+    match (own, repeat) {
+        (Some((index, problem)), r) if r.is_none_or(|(_, second)| index <= second) => {
+            Err(match problem {
+                None => Error::EmptyId {
+                    field,
+                    position: index + 1,
+                },
+                Some(problem) => Error::InvalidId {
+                    field,
+                    position: index + 1,
+                    value: shown(&ids[index]),
+                    problem,
+                },
+            })
+        }
         (_, Some((first, second))) => Err(Error::DuplicateId {
             field,
             value: shown(&ids[second]),

@@ -199,11 +199,7 @@ impl<'a> Response<'a> {
     /// `Entitlements.Status`, and every desktop's `InnerStatus`: `FINISHED` for a preview,
     /// `NOT_STARTED` for a task to execute.
     pub fn status(&self) -> Status {
-        if self.request.preview() {
-            Status::Finished
-        } else {
-            Status::NotStarted
-        }
+        status_of(self.request)
     }
 
     /// The request.
@@ -214,6 +210,16 @@ impl<'a> Response<'a> {
     /// The plan.
     pub fn plan(&self) -> &'a Plan {
         self.plan
+    }
+}
+
+/// The status of the plan of `request` and of each of its desktops: `FINISHED` for a
+/// preview, `NOT_STARTED` for a task to execute.
+pub(crate) fn status_of(request: &CheckedRequest) -> Status {
+    if request.preview() {
+        Status::Finished
+    } else {
+        Status::NotStarted
     }
 }
 

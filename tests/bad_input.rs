@@ -1,7 +1,6 @@
 //! Every kind of bad input of `docs/contract.md`, §1, each its own test, through the library and through
 //! the command line (exit status 2, one line on stderr, nothing on stdout). The messages'
 //! wording is pinned: it is interface.
-#![cfg(feature = "cli")]
 
 mod support;
 
@@ -327,17 +326,34 @@ fn text_after_the_request_is_malformed() {
 fn not_an_object() {
     rejects(
         r#"["ecd-a"]"#,
-        r#"Json { line: 1, column: 0, message: "invalid type: sequence, expected a JSON object of the request's parameters" }"#,
-        "malformed JSON at line 1, column 0: invalid type: sequence, expected a JSON object of the request's parameters",
+        r#"Json { line: 1, column: 1, message: "the request must be a JSON object of its parameters, but it is an array" }"#,
+        "malformed JSON at line 1, column 1: the request must be a JSON object of its parameters, but it is an array",
     );
+    // Every other top level too, placed where it starts.
+    for (json, found, line, column) in [
+        ("null", "null", 1, 1),
+        ("  \"x\"", "a string", 1, 3),
+        ("\n 1", "a number", 2, 2),
+        ("-5", "a number", 1, 1),
+        ("true", "a boolean", 1, 1),
+        ("\u{feff}[]", "an array", 1, 1),
+    ] {
+        let message =
+            format!("the request must be a JSON object of its parameters, but it is {found}");
+        rejects(
+            json,
+            format!("Json {{ line: {line}, column: {column}, message: {message:?} }}").as_str(),
+            &format!("malformed JSON at line {line}, column {column}: {message}"),
+        );
+    }
 }
 
 #[test]
 fn empty_input() {
     rejects(
         "",
-        r#"Json { line: 1, column: 0, message: "EOF while parsing a value" }"#,
-        "malformed JSON at line 1, column 0: EOF while parsing a value",
+        r#"Json { line: 1, column: 1, message: "EOF while parsing a value" }"#,
+        "malformed JSON at line 1, column 1: EOF while parsing a value",
     );
 }
 

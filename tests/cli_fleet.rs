@@ -1,6 +1,5 @@
 //! `preview --fleet` (the contract, §6): golden outputs of a hand-made two-page snapshot in
 //! every output, exit statuses, and the bytes without a snapshot.
-#![cfg(feature = "cli")]
 
 mod support;
 
@@ -212,4 +211,19 @@ fn changes_need_a_snapshot() {
         failure(&["preview", REQUEST, "--fleet", PAGE1, "--output", "table", "--pretty"], 2),
         "eds-entitlement: --request-id and --pretty shape the response JSON: they go with --output json only"
     );
+}
+
+/// `sdk_snapshot.json` is `tools/make_snapshot.py 12 6 … --pretty`: every field of the
+/// SDK's `DescribeDesktopsResponseBodyDesktops` filled in, as its `to_map()` names them.
+#[test]
+fn a_snapshot_built_with_the_sdk_model_reads_and_matches_the_golden_table() {
+    let table = stdout_of(&[
+        "preview",
+        "tests/golden/fleet/sdk_request.json",
+        "--fleet",
+        "tests/golden/fleet/sdk_snapshot.json",
+        "--output",
+        "table",
+    ]);
+    assert_eq!(table, golden("sdk_table.txt"));
 }

@@ -1,6 +1,5 @@
 //! The command line under careless and hostile use: unwritable standard error, closed
 //! standard output, odd paths, standard input for lists, huge inputs, memory limits.
-#![cfg(feature = "cli")]
 
 mod support;
 
@@ -115,17 +114,17 @@ fn run(args: &[&str], stdin: &str) -> (Option<i32>, String, String) {
 
 #[test]
 fn a_table_of_very_long_ids_neither_panics_nor_pads_every_row() {
-    // 70,000 characters, and more once escaped: past a format width's `u16`.
-    let long = "\u{1}".repeat(70_000);
+    // 70,000 characters: past a format width's `u16`. (IDs hold no control character, so
+    // none grows when escaped.)
+    let long = "é".repeat(70_000);
     let request = format!(
-        r#"{{"RegionId":"cn-hangzhou","DesktopId":["{}","ecd-b","ecd-c"],"EndUserId":["Alice"],"Preview":true}}"#,
-        long.replace('\u{1}', "\\u0001")
+        r#"{{"RegionId":"cn-hangzhou","DesktopId":["{long}","ecd-b","ecd-c"],"EndUserId":["Alice"],"Preview":true}}"#
     );
     let (status, out, err) = run(&["preview", "-", "--output", "table"], &request);
     assert_eq!(status, Some(0), "{err}");
     let lines: Vec<&str> = out.lines().collect();
     assert_eq!(lines.len(), 4);
-    assert!(lines[1].starts_with(&format!("1 {}", "\\u{1}".repeat(70_000))));
+    assert!(lines[1].starts_with(&format!("1 {long} ")));
     // The column is at most 64 characters wide: the long ID pushes its own row only.
     assert_eq!(lines[0], format!("# {:<64} Users EndUserIds", "DesktopId"));
     assert_eq!(lines[2], format!("2 {:<64}     1 Alice", "ecd-b"));
@@ -418,4 +417,75 @@ fn limit_flags_are_read_as_the_wire_forms_read_limits() {
             )
         );
     }
+}
+
+/// Runs `preview FILE` under `ulimit -v KIB`, its output discarded: the exit status (`None`
+/// when a signal ended it, as an abort does) and stderr.
+fn preview_under_ulimit(file: &std::path::Path, kib: u32) -> (Option<i32>, String) {
+    let output = Command::new("sh")
+        .arg("-c")
+        .arg(format!(
+            "ulimit -v {kib} && exec \"$0\" preview \"$1\" >/dev/null"
+        ))
+        .arg(env!("CARGO_BIN_EXE_eds-entitlement"))
+        .arg(file)
+        .output()
+        .expect("sh runs");
+    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+    (output.status.code(), stderr)
+}
+
+#[test]
+fn under_a_memory_limit_the_command_line_fails_cleanly_or_plans() {
+    let dir = scratch("ulimit");
+    // One desktop and a million users: the planner's working space (20 MB) is larger than
+    // the request (11 MB).
+    let users: Vec<String> = (0..1_000_000).map(|j| format!("\"u{j}\"")).collect();
+    let one = dir.join("one-desktop.json");
+    fs::write(
+        &one,
+        format!(
+            r#"{{"RegionId":"cn-hangzhou","DesktopId":["d1"],"EndUserId":[{}],"Preview":true}}"#,
+            users.join(",")
+        ),
+    )
+    .expect("written");
+    let mut refused = 0;
+    for kib in [30_000, 45_000, 120_000] {
+        let (status, stderr) = preview_under_ulimit(&one, kib);
+        // Planned, or refused with status 3 and one line: never an abort.
+        match status {
+            Some(0) => assert!(stderr.is_empty(), "{kib}: {stderr}"),
+            Some(3) => {
+                refused += 1;
+                assert_eq!(stderr.lines().count(), 1, "{kib}: {stderr}");
+                assert!(stderr.contains("memory"), "{kib}: {stderr}");
+            }
+            other => panic!("ulimit -v {kib}: {other:?}: {stderr}"),
+        }
+    }
+    assert!(refused > 0, "no limit was low enough to refuse");
+
+    // 3,000 desktops and 3,000 users without limits: a plan of 9 million pairs (36 MB) that
+    // is written as it is made, in much less.
+    let square = dir.join("square.json");
+    let ids = |prefix: &str| {
+        (0..3000)
+            .map(|i| format!("\"{prefix}{i}\""))
+            .collect::<Vec<_>>()
+            .join(",")
+    };
+    fs::write(
+        &square,
+        format!(
+            r#"{{"RegionId":"cn-hangzhou","DesktopId":[{}],"EndUserId":[{}],"Preview":true}}"#,
+            ids("d"),
+            ids("u")
+        ),
+    )
+    .expect("written");
+    assert_eq!(
+        preview_under_ulimit(&square, 30_000),
+        (Some(0), String::new())
+    );
 }

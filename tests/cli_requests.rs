@@ -1,6 +1,5 @@
 //! `eds-entitlement requests`: the calls for a plan, as query-form lines or JSON objects,
 //! and its exit statuses and messages (the contract, §8).
-#![cfg(feature = "cli")]
 
 mod support;
 
@@ -212,4 +211,33 @@ fn a_bad_or_missing_snapshot_is_refused() {
     assert_eq!(output.status.code(), Some(1));
     assert!(output.stdout.is_empty());
     assert!(text(&output.stderr).starts_with("eds-entitlement: cannot read no/such/fleet.json: "));
+}
+
+/// The README's workflow on the fleet golden files: plan against the snapshot, then the
+/// calls for that plan and snapshot. The ineligible desktops (FAILED in the plan) get none.
+#[test]
+fn the_workflow_preview_against_a_fleet_then_requests() {
+    let pages = [
+        "--fleet",
+        "tests/golden/fleet/page1.json",
+        "--fleet",
+        "tests/golden/fleet/page2.json",
+    ];
+    let request = std::fs::read_to_string("tests/golden/fleet/request.json")
+        .expect("the golden request")
+        .replace("\"Preview\":true", "\"Preview\":false");
+    let mut args = vec!["preview", "-"];
+    args.extend(pages);
+    let plan = run(&args, &request);
+    assert_eq!(plan.status.code(), Some(0), "{}", text(&plan.stderr));
+    let mut args = vec!["requests", "-", "--region", "cn-hangzhou"];
+    args.extend(pages);
+    let output = run(&args, &text(&plan.stdout));
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+    assert_eq!(
+        text(&output.stdout),
+        "Action=ModifyEntitlement&Version=2020-09-30&RegionId=cn-hangzhou&DesktopId=ecd-a&EndUserId.1=Alice&EndUserId.2=Bob\n\
+         Action=ModifyEntitlement&Version=2020-09-30&RegionId=cn-hangzhou&DesktopId=ecd-d&EndUserId.1=Alice&EndUserId.2=Carol\n\
+         Action=ModifyEntitlement&Version=2020-09-30&RegionId=cn-hangzhou&DesktopId=ecd-f&EndUserId.1=Bob&EndUserId.2=Dave\n"
+    );
 }

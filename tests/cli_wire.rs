@@ -1,6 +1,5 @@
 //! `eds-entitlement preview` and the wire forms: form detection, `--format`, `--api-limits`,
 //! and requests built from CSV files.
-#![cfg(feature = "cli")]
 
 mod support;
 

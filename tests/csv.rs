@@ -37,10 +37,11 @@ fn one_id_a_row_without_a_header() {
         desktops("\u{feff}ecd-a\r\n\"ecd,b\"\r\necd-c").unwrap(),
         ["ecd-a", "ecd,b", "ecd-c"]
     );
-    // Without a header, the first column of every row.
+    // Without a header, a row is one ID: several columns need the header that picks one.
     assert_eq!(
-        desktops("ecd-a,Alice\necd-b,Bob\n").unwrap(),
-        ["ecd-a", "ecd-b"]
+        message("ecd-a,Alice\necd-b,Bob\n", Field::DesktopId),
+        "list.csv, line 1: the first row has 2 cells separated by ',' but no header: a file of \
+         several columns needs a header row naming its DesktopId column"
     );
     assert_eq!(desktops("").unwrap(), Vec::<String>::new());
 }
@@ -77,7 +78,7 @@ fn a_row_of_whitespace_is_not_blank() {
     );
     assert_eq!(
         message("ecd-a\n\t\necd-b\n", Field::DesktopId),
-        r#"list.csv, line 2: DesktopId "\t" begins or ends with whitespace, which IDs do not have"#
+        r#"list.csv, line 2: DesktopId "\t" holds the control character U+0009: IDs must be printable text"#
     );
     assert_eq!(
         csv_parts(
@@ -191,24 +192,30 @@ fn row_errors_name_the_file_and_the_line() {
         message("a\r\n\r\nb\r\na\r\n", Field::DesktopId),
         r#"list.csv, line 4: DesktopId "a" repeats line 1: IDs must be unique"#
     );
-    // A quoted cell over two lines: the next rows' lines still count from the file.
+    // A quoted cell over two lines is no ID: IDs hold no line break.
     assert_eq!(
-        message("\"a\nb\"\nc\n\"a\nb\"\n", Field::DesktopId),
-        r#"list.csv, line 4: DesktopId "a\nb" repeats line 1: IDs must be unique"#
+        message("c\n\"a\nb\"\n", Field::DesktopId),
+        "list.csv, line 2: the quote that opens cell 1 is not closed on its line: a cell \
+         cannot span lines (is a quote stray?)"
     );
 }
 
 #[test]
 fn the_earliest_problem_is_reported() {
-    // A duplicate on line 3 comes before an empty ID on line 5.
+    // A duplicate on line 4 comes before an empty ID on line 6.
     assert_eq!(
-        message("a,1\nb,2\na,3\nc,4\n,5\n", Field::DesktopId),
-        r#"list.csv, line 3: DesktopId "a" repeats line 1: IDs must be unique"#
+        message("DesktopId,N\na,1\nb,2\na,3\nc,4\n,5\n", Field::DesktopId),
+        r#"list.csv, line 4: DesktopId "a" repeats line 2: IDs must be unique"#
     );
-    // An empty ID on line 2 comes before a duplicate on line 3.
+    // An empty ID on line 3 comes before a duplicate on line 4.
     assert_eq!(
-        message("a,1\n,2\na,3\n", Field::DesktopId),
-        "list.csv, line 2: the DesktopId cell is empty, but IDs must not be empty"
+        message("DesktopId,N\na,1\n,2\na,3\n", Field::DesktopId),
+        "list.csv, line 3: the DesktopId cell is empty, but IDs must not be empty"
+    );
+    // A duplicate comes before a stray quote that ends the reading.
+    assert_eq!(
+        message("a\nb\na\n\"c\n", Field::DesktopId),
+        r#"list.csv, line 3: DesktopId "a" repeats line 1: IDs must be unique"#
     );
 }
 

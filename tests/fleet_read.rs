@@ -305,3 +305,26 @@ fn problems_are_typed() {
         }
     ));
 }
+
+#[test]
+fn streaming_names_the_same_byte_far_into_a_long_pretty_file() {
+    let desktop = "    {\n      \"DesktopId\": \"ecd-N\",\n      \"DesktopStatus\": \"Running\",\n      \"Cpu\": 4\n    }";
+    let mut desktops: Vec<String> = (0..20_000)
+        .map(|i| desktop.replace('N', &i.to_string()))
+        .collect();
+    desktops[19_990] = desktops[19_990].replace("\"Cpu\": 4", "\"Cpu\": 4,");
+    let page = format!("{{\n  \"Desktops\": [\n{}\n  ]\n}}\n", desktops.join(",\n"));
+    assert!(page.len() > 1 << 20);
+    let whole = message(&page);
+    assert!(
+        whole.starts_with("snap.json: malformed JSON at byte "),
+        "{whole}"
+    );
+    assert!(
+        whole.ends_with(", in desktop 19991: trailing comma"),
+        "{whole}"
+    );
+    let mut reader = FleetReader::new();
+    let streamed = reader.read_page_from("snap.json", page.as_bytes()).unwrap();
+    assert_eq!(streamed.unwrap_err().to_string(), whole);
+}

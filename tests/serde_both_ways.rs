@@ -254,3 +254,24 @@ fn capacity_figures_round_trip_with_exactly_their_keys() {
         format!("duplicate field `users` at line 1 column {}", twice.len())
     );
 }
+
+#[test]
+fn id_lists_round_trip_as_sequences_of_strings() {
+    use eds_entitlement::IdList;
+    let list: IdList = ["ecd-a", "", "é\"x"].into_iter().collect();
+    let json = serde_json::to_string(&list).expect("serialises");
+    assert_eq!(json, r#"["ecd-a","","é\"x"]"#);
+    assert_eq!(serde_json::from_str::<IdList>(&json).expect("reads"), list);
+    assert_eq!(
+        serde_json::from_str::<IdList>(r#"["a",1]"#)
+            .unwrap_err()
+            .to_string(),
+        "invalid type: integer `1`, expected a string at line 1 column 6"
+    );
+    assert_eq!(
+        serde_json::from_str::<Plan>(r#"[[0],[-1]]"#)
+            .unwrap_err()
+            .to_string(),
+        "invalid value: integer `-1`, expected u32 at line 1 column 8"
+    );
+}

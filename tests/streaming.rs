@@ -1,6 +1,5 @@
 //! Planning while writing: [`PlanRows`] gives the rows of [`plan`], and the streaming writers
 //! write the same bytes as the writers of a whole [`Plan`](eds_entitlement::Plan).
-#![cfg(feature = "cli")]
 
 mod support;
 
@@ -41,7 +40,7 @@ proptest! {
     ) {
         let request = Request::new(
             "cn-hangzhou",
-            (0..n).map(|i| format!("ecd-\"{i}\"\n")),
+            (0..n).map(|i| format!("ecd-\"{i}\"\\")),
             (0..u).map(support::user_name),
         )
         .max_user_per_desktop(k)

@@ -1,35 +1,48 @@
 //! Lists of IDs kept in spreadsheets: one ID a row of a CSV file.
 
-use std::collections::HashMap;
-
 use crate::error::{shown, CsvProblem, Error, Field};
-use crate::ids::IdList;
+use crate::ids::{id_problem, IdList, Scratch};
+use crate::IdProblem;
 
 /// Reads a list of IDs (`DesktopId` or `EndUserId`, as `field` says) from the text of a CSV
 /// file, as a spreadsheet exports it. `file` names the file in error messages.
 ///
 /// * One ID a row. When the first row that is not blank has a cell naming the list
 ///   (`DesktopId` or `EndUserId`, any case, surrounding whitespace ignored), it is a header
-///   and that column is read; otherwise the first column is read and the first row is data.
+///   and that column is read. Otherwise the first row is data, and every row must be one
+///   cell: a file of several columns needs the header that picks one.
+/// * The cells are separated by commas, or by `;` or tabs (as European spreadsheets and
+///   TSV files have them) when the header row names the column with that separator. A
+///   first row without a header that holds `;` or a tab is rejected, naming the separator:
+///   its cells would otherwise be read as one ID.
 /// * Blank rows are skipped: empty lines, and rows whose cells are all empty (a spreadsheet
 ///   writes an empty row of three columns as `,,`). A cell of whitespace is not empty: a row
 ///   of them is rejected, as whitespace around an ID is.
 /// * A later row whose ID is the column's name (any case, surrounding whitespace ignored) is
 ///   rejected: it is a second header row, as when two exports are pasted together.
-/// * Cells are read as the CSV reader gives them: quotes (`"a,b"`) are understood, nothing
-///   is trimmed. A UTF-8 byte order mark at the start is skipped. Rows must all have as many
-///   cells as the first one that is not blank (a comma inside an unquoted ID shows up so).
+/// * Quoting is strict, so that a stray quote cannot change the list: a cell that begins
+///   with `"` ends at the next `"` that is not doubled (`""` is a quote), and must end on its
+///   line, followed by the separator or the line's end. A quote inside an unquoted cell is
+///   part of it. Nothing is trimmed. Lines end with `\n`, `\r\n` or `\r`. A UTF-8 byte order
+///   mark at the start is skipped; UTF-16 is rejected ([`Error::Utf16`]). Rows must all have
+///   as many cells as the first one that is not blank (a comma inside an unquoted ID shows
+///   up so).
+/// * Every ID must pass [`id_problem`](crate::id_problem): no control character (a raw NUL
+///   or tab), no whitespace at either end.
 ///
-/// Costs `O(len)` expected time (duplicates are found with a hash table) and memory.
+/// Costs `O(len)` time. Memory: the list's text (at most `len` bytes, reserved at once but
+/// touched only as filled) and 8 bytes per ID, plus 16 bytes per ID while repeats are looked
+/// for; a line is never copied, whatever its length or number of cells.
 ///
 /// # Errors
 ///
-/// [`Error::Csv`], naming `file` and the 1-based line where the row starts (the header and
-/// blank lines count), for the first bad row: an empty ID cell, an ID that is the column's
-/// name (a second header row), an ID that begins or ends with whitespace, an ID that
-/// repeats an earlier row (both lines are named), a cell that is not UTF-8, a row with a
-/// different number of cells; and for a header that names the column twice, or that names
-/// the other list's column instead (the files swapped).
+/// [`Error::Utf16`] for a UTF-16 file; [`Error::Csv`], naming `file` and the 1-based line
+/// (the header and blank lines count), for the first bad row: a quote not closed on its line
+/// or followed by text, an empty ID cell, an ID that is the column's name (a second header
+/// row), an ID with a control character or whitespace around it, an ID that repeats an
+/// earlier row (both lines are named), a cell that is not UTF-8, a row with a different
+/// number of cells; several cells in a first row that is no header; and a header that names
+/// the column twice, or that names the other list's column instead (the files swapped).
 ///
 /// ```
 /// use eds_entitlement::{wire, Error, Field};
@@ -39,177 +52,332 @@ use crate::ids::IdList;
 ///
 /// let e = wire::ids_from_csv(b"ecd-a\necd-b\necd-a\n", "desktops.csv", Field::DesktopId).unwrap_err();
 /// assert_eq!(e.to_string(), r#"desktops.csv, line 3: DesktopId "ecd-a" repeats line 1: IDs must be unique"#);
+///
+/// let e = wire::ids_from_csv(b"ecd-a,\"Finance team\necd-b\n", "desktops.csv", Field::DesktopId).unwrap_err();
+/// assert_eq!(
+///     e.to_string(),
+///     "desktops.csv, line 1: the quote that opens cell 2 is not closed on its line: a cell \
+///      cannot span lines (is a quote stray?)"
+/// );
 /// # Ok::<(), Error>(())
 /// ```
 pub fn ids_from_csv(input: &[u8], file: &str, field: Field) -> Result<IdList, Error> {
-    let input = input.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(input);
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .from_reader(input);
-    let mut ids = IdList::with_capacity(input.len() / 16, input.len());
-    let mut lines: Vec<u64> = Vec::with_capacity(input.len() / 16);
-    let mut layout: Option<(usize, usize)> = None; // (cells a row, the ID column)
-    let mut record = csv::ByteRecord::new();
-    let mut lines_before = LineCounter::default();
-    loop {
-        let at = reader.position().byte();
-        let row = match reader.read_byte_record(&mut record) {
-            Ok(false) => break,
-            Ok(true) => lines_before.line_of(input, record.position().map_or(at, |p| p.byte())),
-            Err(e) => {
-                let line = lines_before.line_of(input, e.position().map_or(at, |p| p.byte()));
-                let problem = CsvProblem::Malformed {
-                    message: e.to_string(),
-                };
-                return Err(earliest(&ids, &lines, file, field, line, problem));
-            }
-        };
-        if record.iter().all(<[u8]>::is_empty) {
+    super::reject_utf16(input, file)?;
+    let body = super::text::strip_bom(input);
+    let mut ids = IdList::with_capacity(0, body.len());
+    let read = read_rows(body, field, |_, id| ids.push(id));
+    if let Some(e) = first_duplicate(&ids, body, file, field) {
+        // A repeat among the rows read comes before the problem that stopped the reading.
+        return Err(e);
+    }
+    match read {
+        Ok(()) => Ok(ids),
+        Err((line, problem)) => Err(csv_error(file, line, problem)),
+    }
+}
+
+/// How the rows are laid out, as the first row that is not blank says.
+#[derive(Clone, Copy)]
+struct Layout {
+    delimiter: u8,
+    cells: usize,
+    column: usize,
+}
+
+/// Reads the rows of `body` (without a byte order mark), calling `id` with the line and
+/// text of each ID in order; stops at the first bad row, with its line and problem.
+fn read_rows(
+    body: &[u8],
+    field: Field,
+    mut id: impl FnMut(u64, &str),
+) -> Result<(), (u64, CsvProblem)> {
+    let mut layout: Option<Layout> = None;
+    // A quoted ID with doubled quotes, unescaped.
+    let mut unquoted: Vec<u8> = Vec::new();
+    for (line, text) in lines(body) {
+        if text.is_empty() {
             continue;
         }
-        let column = match layout {
-            Some((cells, column)) => {
-                if record.len() != cells {
-                    let problem = CsvProblem::UnequalRow {
-                        cells: record.len() as u64,
-                        expected: cells as u64,
-                    };
-                    return Err(earliest(&ids, &lines, file, field, row, problem));
+        let at = |problem| (line, problem);
+        let layout = match layout {
+            Some(layout) => layout,
+            None => match first_row(text, field).map_err(at)? {
+                None => continue,
+                Some((found, header)) => {
+                    layout = Some(found);
+                    if header {
+                        continue;
+                    }
+                    found
                 }
-                column
-            }
-            None => {
-                let header =
-                    header(&record, field).map_err(|problem| csv_error(file, row, problem))?;
-                layout = Some((record.len(), header.unwrap_or(0)));
-                if header.is_some() {
-                    continue;
-                }
-                0
-            }
+            },
         };
-        let cell = record.get(column).unwrap_or_default();
-        let problem = match core::str::from_utf8(cell) {
+        let mut cell: Option<Cell<'_>> = None;
+        let mut blank = true;
+        let cells = split(text, layout.delimiter, |i, c| {
+            blank &= c.inner.is_empty();
+            if i == layout.column {
+                cell = Some(c);
+            }
+        })
+        .map_err(at)?;
+        if blank {
+            continue;
+        }
+        if cells != layout.cells {
+            return Err(at(CsvProblem::UnequalRow {
+                cells: cells as u64,
+                expected: layout.cells as u64,
+            }));
+        }
+        let bytes = match cell {
+            Some(c) => c.text(&mut unquoted),
+            None => &[],
+        };
+        let problem = match core::str::from_utf8(bytes) {
             Err(_) => CsvProblem::NotUtf8 { field },
             Ok("") => CsvProblem::EmptyId { field },
-            Ok(id) if id.trim_ascii().eq_ignore_ascii_case(field.name()) => {
+            Ok(text) if text.trim_ascii().eq_ignore_ascii_case(field.name()) => {
                 CsvProblem::HeaderAgain {
                     field,
-                    value: shown(id),
+                    value: shown(text),
                 }
             }
-            Ok(id) if id.trim() != id => CsvProblem::Whitespace {
-                field,
-                value: shown(id),
-            },
-            Ok(id) => {
-                ids.push(id);
-                lines.push(row);
-                continue;
-            }
-        };
-        return Err(earliest(&ids, &lines, file, field, row, problem));
-    }
-    match first_duplicate(&ids, &lines, file, field) {
-        Some(e) => Err(e),
-        None => Ok(ids),
-    }
-}
-
-/// The 1-based line of a record, from its byte position.
-///
-/// `csv` skips empty lines without counting all of them in its own line numbers, and a
-/// record's byte position is where the skipped lines began; so lines are counted here, once
-/// over the input, from the first byte that is not a line break.
-#[derive(Default)]
-struct LineCounter {
-    offset: usize,
-    line: u64,
-}
-
-impl LineCounter {
-    /// The line of the record whose position is `byte` (never before an earlier one's).
-    fn line_of(&mut self, input: &[u8], byte: u64) -> u64 {
-        let mut start = usize::try_from(byte)
-            .unwrap_or(input.len())
-            .min(input.len());
-        while matches!(input.get(start), Some(b'\r' | b'\n')) {
-            start += 1;
-        }
-        let start = start.max(self.offset);
-        // A line ends at `\n`, or at a `\r` alone (as old Mac files end lines).
-        self.line += (self.offset..start)
-            .filter(|&i| {
-                input[i] == b'\n' || (input[i] == b'\r' && input.get(i + 1) != Some(&b'\n'))
-            })
-            .count() as u64;
-        self.offset = start;
-        self.line + 1
-    }
-}
-
-/// The column that `record` names as `field`'s, if it is a header.
-fn header(record: &csv::ByteRecord, field: Field) -> Result<Option<usize>, CsvProblem> {
-    let names = |wanted: Field| {
-        record
-            .iter()
-            .enumerate()
-            .filter(move |(_, cell)| {
-                cell.trim_ascii()
-                    .eq_ignore_ascii_case(wanted.name().as_bytes())
-            })
-            .map(|(i, _)| i)
-    };
-    let mut own = names(field);
-    match (own.next(), own.next()) {
-        (Some(_), Some(_)) => Err(CsvProblem::HeaderRepeated { field }),
-        (Some(column), None) => Ok(Some(column)),
-        (None, _) => {
-            let other = if field == Field::DesktopId {
-                Field::EndUserId
-            } else {
-                Field::DesktopId
-            };
-            match names(other).next() {
-                Some(_) => Err(CsvProblem::WrongHeader {
+            Ok(text) => match id_problem(text) {
+                None => {
+                    id(line, text);
+                    continue;
+                }
+                Some(IdProblem::ControlCharacter { character }) => CsvProblem::ControlCharacter {
                     field,
-                    found: other,
-                }),
-                None => Ok(None),
+                    value: shown(text),
+                    character,
+                },
+                Some(_) => CsvProblem::Whitespace {
+                    field,
+                    value: shown(text),
+                },
+            },
+        };
+        return Err(at(problem));
+    }
+    Ok(())
+}
+
+/// The layout that the first row that is not blank sets, and whether it is a header;
+/// `None` for a blank row.
+fn first_row(text: &[u8], field: Field) -> Result<Option<(Layout, bool)>, CsvProblem> {
+    let mut commas = None;
+    for delimiter in [b',', b';', b'\t'] {
+        let mut blank = true;
+        let (mut own, mut own_again, mut other) = (None, false, false);
+        let cells = split(text, delimiter, |i, c| {
+            blank &= c.inner.is_empty();
+            if names(c.inner, field) {
+                own_again |= own.is_some();
+                own = own.or(Some(i));
+            } else if names(c.inner, other_list(field)) {
+                other = true;
             }
+        });
+        let cells = match (cells, delimiter) {
+            (Ok(cells), _) => cells,
+            // The file's quoting is read as comma-separated: its problems are told so.
+            (Err(problem), b',') => return Err(problem),
+            (Err(_), _) => continue,
+        };
+        if blank {
+            return Ok(None);
         }
+        if own_again {
+            return Err(CsvProblem::HeaderRepeated { field });
+        }
+        if let Some(column) = own {
+            let layout = Layout {
+                delimiter,
+                cells,
+                column,
+            };
+            return Ok(Some((layout, true)));
+        }
+        if other {
+            return Err(CsvProblem::WrongHeader {
+                field,
+                found: other_list(field),
+            });
+        }
+        if delimiter == b',' {
+            commas = Some(cells);
+        }
+        if cells > 1 {
+            // No header: a row must be one ID.
+            return Err(CsvProblem::NoHeader {
+                field,
+                cells: cells as u64,
+                delimiter: char::from(delimiter),
+            });
+        }
+    }
+    let layout = Layout {
+        delimiter: b',',
+        cells: commas.unwrap_or(1),
+        column: 0,
+    };
+    Ok(Some((layout, false)))
+}
+
+/// The other list: `EndUserId` for `DesktopId`, and `DesktopId` for any other.
+fn other_list(field: Field) -> Field {
+    match field {
+        Field::DesktopId => Field::EndUserId,
+        _ => Field::DesktopId,
     }
 }
 
-/// The error for `problem` at `line`, unless a duplicate among the rows read before it
-/// comes first.
-fn earliest(
-    ids: &IdList,
-    lines: &[u64],
-    file: &str,
-    field: Field,
-    line: u64,
-    problem: CsvProblem,
-) -> Error {
-    first_duplicate(ids, lines, file, field).unwrap_or_else(|| csv_error(file, line, problem))
+/// Whether a header cell names `field`'s column (any case, surrounding whitespace ignored).
+fn names(cell: &[u8], field: Field) -> bool {
+    cell.trim_ascii()
+        .eq_ignore_ascii_case(field.name().as_bytes())
+}
+
+/// One cell of a row: its text between the quotes, if quoted.
+#[derive(Clone, Copy)]
+struct Cell<'a> {
+    inner: &'a [u8],
+    /// Quoted, with doubled quotes inside (`""`) to read as one.
+    doubled: bool,
+}
+
+impl<'a> Cell<'a> {
+    /// The cell's text, doubled quotes read as one (in `scratch` then).
+    fn text<'s>(self, scratch: &'s mut Vec<u8>) -> &'s [u8]
+    where
+        'a: 's,
+    {
+        if !self.doubled {
+            return self.inner;
+        }
+        scratch.clear();
+        let mut rest = self.inner;
+        while let Some(i) = rest.iter().position(|&b| b == b'"') {
+            scratch.extend_from_slice(&rest[..=i]);
+            rest = &rest[(i + 2).min(rest.len())..];
+        }
+        scratch.extend_from_slice(rest);
+        scratch
+    }
+}
+
+/// Splits the row `text` (one line, without its end) at `delimiter`, calling `each` with
+/// every cell's 0-based index; the number of cells, or what is wrong with the quoting.
+fn split<'a>(
+    text: &'a [u8],
+    delimiter: u8,
+    mut each: impl FnMut(usize, Cell<'a>),
+) -> Result<usize, CsvProblem> {
+    let mut index = 0;
+    let mut at = 0;
+    loop {
+        let rest = &text[at..];
+        let end;
+        if rest.first() == Some(&b'"') {
+            // A quoted cell: up to the first quote that is not doubled.
+            let mut close = 1;
+            let mut doubled = false;
+            loop {
+                match rest[close..].iter().position(|&b| b == b'"') {
+                    None => {
+                        return Err(CsvProblem::UnclosedQuote {
+                            cell: index as u64 + 1,
+                        })
+                    }
+                    Some(i) if rest.get(close + i + 1) == Some(&b'"') => {
+                        doubled = true;
+                        close += i + 2;
+                    }
+                    Some(i) => {
+                        close += i;
+                        break;
+                    }
+                }
+            }
+            let inner = &rest[1..close];
+            each(index, Cell { inner, doubled });
+            end = at + close + 1;
+            match text.get(end) {
+                None => return Ok(index + 1),
+                Some(&b) if b == delimiter => {}
+                Some(_) => {
+                    return Err(CsvProblem::TextAfterQuote {
+                        cell: index as u64 + 1,
+                    })
+                }
+            }
+        } else {
+            let len = rest.iter().position(|&b| b == delimiter);
+            let inner = &rest[..len.unwrap_or(rest.len())];
+            each(
+                index,
+                Cell {
+                    inner,
+                    doubled: false,
+                },
+            );
+            match len {
+                None => return Ok(index + 1),
+                Some(len) => end = at + len,
+            }
+        }
+        at = end + 1;
+        index += 1;
+    }
+}
+
+/// The lines of `body`, numbered from 1, without their ends (`\n`, `\r\n` or `\r`).
+fn lines(body: &[u8]) -> impl Iterator<Item = (u64, &[u8])> {
+    let mut at = 0;
+    let mut line = 0;
+    core::iter::from_fn(move || {
+        if at >= body.len() {
+            return None;
+        }
+        let rest = &body[at..];
+        let len = rest
+            .iter()
+            .position(|&b| b == b'\n' || b == b'\r')
+            .unwrap_or(rest.len());
+        let end = if rest.get(len..len + 2) == Some(b"\r\n") {
+            len + 2
+        } else {
+            len + 1
+        };
+        at += end;
+        line += 1;
+        Some((line, &rest[..len]))
+    })
 }
 
 /// The first ID (by the line of its repetition) that repeats an earlier one.
-fn first_duplicate(ids: &IdList, lines: &[u64], file: &str, field: Field) -> Option<Error> {
-    let mut seen: HashMap<&str, u64> = HashMap::with_capacity(ids.len());
-    for (id, &line) in ids.iter().zip(lines) {
-        if let Some(&first_line) = seen.get(id) {
-            let problem = CsvProblem::DuplicateId {
-                field,
-                value: shown(id),
-                first_line,
-            };
-            return Some(csv_error(file, line, problem));
+fn first_duplicate(ids: &IdList, body: &[u8], file: &str, field: Field) -> Option<Error> {
+    let (first, second) = ids.first_repeat(&mut Scratch::default())?;
+    // The lines are found again by reading the rows up to the repetition: kept for every
+    // ID, they would cost 8 bytes each, on an error path.
+    let (mut first_line, mut line, mut index) = (0, 0, 0);
+    let _ = read_rows(body, field, |at, _| {
+        if index == first {
+            first_line = at;
         }
-        seen.insert(id, line);
-    }
-    None
+        if index == second {
+            line = at;
+        }
+        index += 1;
+    });
+    let problem = CsvProblem::DuplicateId {
+        field,
+        value: shown(&ids[second]),
+        first_line,
+    };
+    Some(csv_error(file, line, problem))
 }
 
 fn csv_error(file: &str, line: u64, problem: CsvProblem) -> Error {

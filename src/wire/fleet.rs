@@ -62,31 +62,33 @@ impl FleetReader {
     ///
     /// # Errors
     ///
-    /// [`Error::SnapshotJson`] for text that is not JSON, with the 1-based byte and the
-    /// desktop being read; [`Error::Snapshot`] for JSON that is not a snapshot (see
+    /// [`Error::Utf16`] for a UTF-16 page; [`Error::SnapshotJson`] for text that is not
+    /// JSON, with the 1-based byte and the desktop being read; [`Error::Snapshot`] for JSON that is not a snapshot (see
     /// [`SnapshotProblem`]), naming `file` and the desktop's 1-based position.
     pub fn read_page(&mut self, file: &str, page: &[u8]) -> Result<(), Error> {
-        let mut de = serde_json::Deserializer::from_slice(page);
-        self.read(file, &mut de, |line, column| byte_of(page, line, column))
-            .map_err(|failed| match failed {
-                Failed::Snapshot(e) => e,
-                // A slice cannot fail to read.
-                Failed::Io(e) => Error::SnapshotJson {
-                    file: file.to_owned(),
-                    byte: 1,
-                    desktop: None,
-                    message: e.to_string(),
-                },
-            })
+        // Through the streaming reader, so that both say the same byte for the same error
+        // (serde_json's slice reader places some errors one byte earlier).
+        match self.read_page_from(file, page) {
+            Ok(read) => read,
+            // A slice cannot fail to read.
+            Err(e) => Err(Error::SnapshotJson {
+                file: file.to_owned(),
+                byte: 1,
+                desktop: None,
+                message: e.to_string(),
+            }),
+        }
     }
 
     /// Reads one `DescribeDesktops` response body from `reader`, streaming: the body is
-    /// never held in memory, only the desktops' fields that §6 reads. Give it a buffered
-    /// reader (a `BufReader`): it reads a byte at a time.
+    /// never held in memory, only the desktops' fields that §6 reads (and a 64 KiB buffer,
+    /// and the starts of the last lines read, 1 MiB, to tell an error's byte). `reader`
+    /// need not be buffered: this buffers it.
     ///
     /// # Errors
     ///
-    /// As [`FleetReader::read_page`]; an I/O error of `reader` is an [`io::Error`] (the outer
+    /// As [`FleetReader::read_page`] ([`Error::Utf16`] when the first buffer read starts
+    /// as UTF-16 does); an I/O error of `reader` is an [`io::Error`] (the outer
     /// `Err`), apart from the snapshot's errors (the inner one).
     pub fn read_page_from<R: io::Read>(
         &mut self,
@@ -95,7 +97,13 @@ impl FleetReader {
     ) -> Result<Result<(), Error>, io::Error> {
         let counted = Counted::new(reader);
         let lines = counted.lines.clone();
-        let mut de = serde_json::Deserializer::from_reader(counted);
+        let mut buffered = io::BufReader::with_capacity(BUFFER, counted);
+        // UTF-16 is told by its first two bytes.
+        let head = io::BufRead::fill_buf(&mut buffered)?;
+        if let Err(e) = super::reject_utf16(head, file) {
+            return Ok(Err(e));
+        }
+        let mut de = serde_json::Deserializer::from_reader(buffered);
         match self.read(file, &mut de, |line, column| lines.byte_of(line, column)) {
             Ok(()) => Ok(Ok(())),
             Err(Failed::Snapshot(e)) => Ok(Err(e)),
@@ -181,36 +189,28 @@ where
     Ok(reader.finish())
 }
 
-/// The 1-based byte of serde_json's (1-based line, column) in `text`.
-fn byte_of(text: &[u8], line: usize, column: usize) -> usize {
-    let start = if line <= 1 {
-        0
-    } else {
-        text.iter()
-            .enumerate()
-            .filter(|&(_, &b)| b == b'\n')
-            .nth(line - 2)
-            .map_or(text.len(), |(i, _)| i + 1)
-    };
-    (start + column).max(1)
-}
-
-/// A reader that counts the bytes it gives and remembers where the last lines began, so
-/// that an error's line and column can be told as a byte. (serde_json reads a little past
-/// an error, closing the arrays and objects around it: hence several lines.)
+/// A reader that remembers where the last lines began, so that an error's line and
+/// column can be told as a byte. It sits under the `BufReader` that serde_json reads a byte
+/// at a time (std reads a `BufReader` byte by byte without a call per byte), and sees the
+/// text a buffer at a time: it keeps the starts of the last [`LINES_KEPT`] lines, more than
+/// two buffers can hold, as serde_json reads a little past an error (closing the arrays and
+/// objects around it) and the buffer runs ahead of it.
 struct Counted<R> {
     inner: R,
     lines: std::rc::Rc<Lines>,
 }
 
-/// How many line starts [`Lines`] keeps.
-const LINES_KEPT: usize = 256;
+/// The buffer between the file and serde_json.
+const BUFFER: usize = 1 << 16;
+
+/// How many line starts [`Lines`] keeps: two buffers' worth of newlines.
+const LINES_KEPT: usize = 2 * BUFFER;
 
 #[derive(Default)]
 struct Lines {
-    /// Bytes given so far.
-    given: Cell<usize>,
-    /// The number of newlines given so far.
+    /// Bytes read so far.
+    read: Cell<usize>,
+    /// The number of newlines read so far.
     newlines: Cell<usize>,
     /// The 0-based byte where line `l` (1-based, after the first) began, at `l % LINES_KEPT`.
     starts: std::cell::RefCell<Vec<usize>>,
@@ -228,7 +228,9 @@ impl Lines {
                 .copied()
                 .unwrap_or(0)
         } else {
-            self.given.get().saturating_sub(column)
+            // Not kept (a run of more blank lines than two buffers hold): the end of
+            // what was read, the nearest place known.
+            self.read.get().saturating_sub(column)
         };
         (start + column).max(1)
     }
@@ -251,15 +253,17 @@ impl<R: io::Read> io::Read for Counted<R> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         let read = self.inner.read(buf)?;
         let lines = &self.lines;
-        let given = lines.given.get();
+        let before = lines.read.get();
+        let mut newlines = lines.newlines.get();
+        let mut starts = lines.starts.borrow_mut();
         for (i, &b) in buf[..read].iter().enumerate() {
             if b == b'\n' {
-                let line = lines.newlines.get() + 2;
-                lines.newlines.set(line - 1);
-                lines.starts.borrow_mut()[line % LINES_KEPT] = given + i + 1;
+                newlines += 1;
+                starts[(newlines + 1) % LINES_KEPT] = before + i + 1;
             }
         }
-        lines.given.set(given + read);
+        lines.newlines.set(newlines);
+        lines.read.set(before + read);
         Ok(read)
     }
 }

@@ -1,6 +1,7 @@
 //! The JSON wire form: requests as the official SDKs' `to_map()` produce them, and the
 //! response body.
 
+use std::borrow::Cow;
 use std::cell::{Cell, RefCell};
 use std::fmt;
 use std::io;
@@ -12,7 +13,7 @@ use crate::error::{shown, Error, Field, LimitProblem};
 use crate::ids::IdList;
 use crate::planner::PlanRows;
 use crate::request::{CheckedRequest, Request, Strategy};
-use crate::response::{derived_ids, Body, Response, Status};
+use crate::response::{derived_ids, status_of, Body, Response};
 
 /// Reads a request in the JSON form, as the SDKs' `to_map()` writes it:
 ///
@@ -30,6 +31,7 @@ use crate::response::{derived_ids, Body, Response, Status};
 ///
 /// # Errors
 ///
+/// [`Error::Utf16`] for UTF-16 text (a UTF-8 byte order mark is skipped);
 /// [`Error::Json`] for text that is not JSON or not an object, with its line and column;
 /// [`Error::UnknownField`] (with the closest known name), [`Error::Repeated`],
 /// [`Error::WrongType`], [`Error::InvalidLimit`] and [`Error::UnknownStrategy`] at the
@@ -46,24 +48,86 @@ use crate::response::{derived_ids, Body, Response, Status};
 /// # Ok::<(), Error>(())
 /// ```
 pub fn from_json(input: &[u8]) -> Result<Request, Error> {
+    super::reject_utf16(input, "the request")?;
+    // A byte order mark, as Windows editors write, is not part of the JSON.
+    let input = super::text::strip_bom(input);
+    not_an_object(input)?;
     // The fast reading accepts exactly the requests the general one does (the same JSON,
-    // checked by serde_json), but words some errors differently (a trailing comma in a list
-    // is "expected value"): on any error, the general reading says what is wrong.
-    read(input, true).or_else(|_| read(input, false))
+    // checked by serde_json), and finds the same bad values in the same order; but it words
+    // some malformed JSON differently (a trailing comma in a list is "expected value"): on
+    // malformed JSON, the general reading says what is wrong.
+    match read(input, true) {
+        Err(Failure::Malformed(_)) => match read(input, false) {
+            Ok(request) => Ok(request),
+            Err(Failure::Rejected(e)) => Err(e),
+            Err(Failure::Malformed(e)) => Err(json_error(&e)),
+        },
+        Ok(request) => Ok(request),
+        Err(Failure::Rejected(e)) => Err(e),
+    }
+}
+
+/// Why a reading failed.
+enum Failure {
+    /// A value or a parameter the request does not take, or a missing one.
+    Rejected(Error),
+    /// JSON that serde_json could not read.
+    Malformed(serde_json::Error),
 }
 
 /// Reads a request; `fast`: split ID lists of plain strings by hand (see [`id_list`]).
-fn read(input: &[u8], fast: bool) -> Result<Request, Error> {
+fn read(input: &[u8], fast: bool) -> Result<Request, Failure> {
     let slot = Cell::new(None);
     let mut de = serde_json::Deserializer::from_slice(input);
     let mode = if fast { Mode::Fast } else { Mode::General };
-    let parsed = RequestSeed { slot: &slot, mode }
-        .deserialize(&mut de)
-        .and_then(|raw| de.end().map(|()| raw));
-    match parsed {
-        Ok(raw) => raw.finish(),
-        Err(e) => Err(slot.take().unwrap_or_else(|| json_error(&e))),
+    let parsed = RequestSeed {
+        slot: &slot,
+        mode,
+        input,
     }
+    .deserialize(&mut de)
+    .and_then(|raw| de.end().map(|()| raw));
+    match parsed {
+        Ok(raw) => raw.finish().map_err(Failure::Rejected),
+        Err(e) => Err(match slot.take() {
+            Some(error) => Failure::Rejected(error),
+            None => Failure::Malformed(e),
+        }),
+    }
+}
+
+/// Rejects JSON whose top level is a value other than an object (`[]`, `null`, `"x"`,
+/// `1`), naming what it is and where it starts; anything else is left to serde_json.
+fn not_an_object(input: &[u8]) -> Result<(), Error> {
+    let Some(at) = input.iter().position(|b| !b" \t\n\r".contains(b)) else {
+        return Ok(());
+    };
+    let rest = &input[at..];
+    let found = match rest[0] {
+        b'[' => "an array",
+        b'"' => "a string",
+        b'-' | b'0'..=b'9' => "a number",
+        _ if rest.starts_with(b"null") => "null",
+        _ if rest.starts_with(b"true") || rest.starts_with(b"false") => "a boolean",
+        _ => return Ok(()),
+    };
+    let (line, column) = line_and_column(input, at);
+    Err(Error::Json {
+        line,
+        column,
+        message: format!("the request must be a JSON object of its parameters, but it is {found}"),
+    })
+}
+
+/// The 1-based line and column (in bytes, as serde_json counts them) of `input[offset]`.
+fn line_and_column(input: &[u8], offset: usize) -> (usize, usize) {
+    let before = &input[..offset.min(input.len())];
+    let line_start = before
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map_or(0, |i| i + 1);
+    let line = 1 + before.iter().filter(|&&b| b == b'\n').count();
+    (line, offset - line_start + 1)
 }
 
 /// Writes `response` as JSON, compact or `pretty` (two-space indents), with a final
@@ -133,11 +197,7 @@ pub fn write_json_rows<W: io::Write>(
         ));
     }
     let (derived, task_id) = derived_ids(request);
-    let status = if request.preview() {
-        Status::Finished
-    } else {
-        Status::NotStarted
-    };
+    let status = status_of(request);
     let request_id = request_id.unwrap_or(&derived);
     if pretty {
         let body = Body {
@@ -193,13 +253,15 @@ pub fn to_json_string(response: &Response<'_>) -> String {
     }
 }
 
-fn json_error(e: &serde_json::Error) -> Error {
+pub(super) fn json_error(e: &serde_json::Error) -> Error {
     let text = e.to_string();
     let place = format!(" at line {} column {}", e.line(), e.column());
     let message = text.strip_suffix(&place).unwrap_or(&text).to_owned();
     Error::Json {
         line: e.line(),
-        column: e.column(),
+        // serde_json says column 0 at the start of a line (or of empty input): the place
+        // is the line's first column.
+        column: e.column().max(1),
         message,
     }
 }
@@ -241,9 +303,12 @@ impl Raw {
     }
 }
 
-struct RequestSeed<'s> {
+struct RequestSeed<'s, 'de> {
     slot: Slot<'s>,
     mode: Mode,
+    /// The whole input, in the modes that read serde_json's raw text: errors found in a
+    /// value read on its own are placed in it.
+    input: &'de [u8],
 }
 
 /// How [`RequestSeed`] reads limits and lists.
@@ -257,7 +322,7 @@ enum Mode {
     Generic,
 }
 
-impl<'de> DeserializeSeed<'de> for RequestSeed<'_> {
+impl<'de> DeserializeSeed<'de> for RequestSeed<'_, 'de> {
     type Value = Raw;
 
     fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Raw, D::Error> {
@@ -265,7 +330,7 @@ impl<'de> DeserializeSeed<'de> for RequestSeed<'_> {
     }
 }
 
-impl<'de> Visitor<'de> for RequestSeed<'_> {
+impl<'de> Visitor<'de> for RequestSeed<'_, 'de> {
     type Value = Raw;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -273,25 +338,32 @@ impl<'de> Visitor<'de> for RequestSeed<'_> {
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Raw, A::Error> {
-        let slot = self.slot;
+        let (slot, input) = (self.slot, self.input);
         let mut raw = Raw::default();
         while let Some(field) = map.next_key_seed(KeySeed { slot })? {
             let seen = &mut raw.seen[Field::ALL.iter().position(|&f| f == field).unwrap_or(0)];
             if std::mem::replace(seen, true) {
                 return Err(reject(slot, Error::Repeated { field }));
             }
-            let value = ValueSeed { field };
             match field {
                 Field::RegionId => {
-                    raw.region_id = map
-                        .next_value_seed(value)?
+                    raw.region_id = self
+                        .value(&mut map, field)?
                         .string(slot, field, "a string")?
                 }
                 Field::DesktopId | Field::EndUserId => {
-                    let list = if self.mode == Mode::Fast {
-                        id_list(slot, field, map.next_value()?)?
-                    } else {
-                        map.next_value_seed(IdListSeed { slot, field })?
+                    let list = match self.mode {
+                        Mode::Fast => id_list(slot, field, map.next_value()?, input)?,
+                        Mode::General => map.next_value_seed(IdListSeed {
+                            slot,
+                            field,
+                            input: Some(input),
+                        })?,
+                        Mode::Generic => map.next_value_seed(IdListSeed {
+                            slot,
+                            field,
+                            input: None,
+                        })?,
                     };
                     match field {
                         Field::DesktopId => raw.desktop_ids = list,
@@ -300,7 +372,7 @@ impl<'de> Visitor<'de> for RequestSeed<'_> {
                 }
                 Field::MaxUserPerDesktop | Field::MaxDesktopPerUser => {
                     let value = if self.mode == Mode::Generic {
-                        generic_limit(slot, field, map.next_value_seed(value)?)?
+                        generic_limit(slot, field, map.next_value_seed(ValueSeed { field })?)?
                     } else {
                         limit(slot, field, map.next_value()?)?
                     };
@@ -310,7 +382,7 @@ impl<'de> Visitor<'de> for RequestSeed<'_> {
                     }
                 }
                 Field::Strategy => {
-                    let strategy = map.next_value_seed(value)?.string(
+                    let strategy = self.value(&mut map, field)?.string(
                         slot,
                         field,
                         "a string (AVERAGE or CENTRAL)",
@@ -321,7 +393,7 @@ impl<'de> Visitor<'de> for RequestSeed<'_> {
                     };
                 }
                 Field::Preview => {
-                    raw.preview = match map.next_value_seed(value)? {
+                    raw.preview = match self.value(&mut map, field)? {
                         Value::Null => None,
                         Value::Bool(b) => Some(b),
                         other => {
@@ -335,8 +407,20 @@ impl<'de> Visitor<'de> for RequestSeed<'_> {
     }
 }
 
+impl<'de> RequestSeed<'_, 'de> {
+    /// The next value of `map`. From serde_json, it is taken as its raw text first: a number
+    /// is then quoted as written, and one out of range (`1e999`) is the wrong type for its
+    /// parameter, not malformed JSON.
+    fn value<A: MapAccess<'de>>(&self, map: &mut A, field: Field) -> Result<Value<'de>, A::Error> {
+        if self.mode == Mode::Generic {
+            return map.next_value_seed(ValueSeed { field });
+        }
+        Value::of(map.next_value()?, self.input).map_err(|e| reject(self.slot, e))
+    }
+}
+
 /// Reads `DesktopId` or `EndUserId` from its raw JSON text, which serde_json has already
-/// checked to be well-formed JSON in valid UTF-8.
+/// checked to be well-formed JSON in valid UTF-8 (`input` is the whole request's text).
 ///
 /// Lists of a million IDs are the bulk of a fleet's request, and serde_json's call per
 /// element cost more than the rest of the read. The common case, an array of strings
@@ -344,18 +428,29 @@ impl<'de> Visitor<'de> for RequestSeed<'_> {
 /// anything else (an escape, an item that is not a string, `null`) goes through
 /// [`IdListSeed`], which reads every case. Errors are worded by [`from_json`]'s second,
 /// general reading.
-fn id_list<E: de::Error>(
+fn id_list<'de, E: de::Error>(
     slot: Slot<'_>,
     field: Field,
-    raw: &RawValue,
+    raw: &'de RawValue,
+    input: &'de [u8],
 ) -> Result<Option<IdList>, E> {
     if let Some(list) = plain_strings(raw.get()) {
         return Ok(Some(list));
     }
+    match Value::of(raw, input).map_err(|e| reject(slot, e))? {
+        Value::Array => {}
+        Value::Null => return Ok(None),
+        // A number as written, not as serde_json would re-print it.
+        other => return Err(other.wrong(slot, field, None, ID_LIST)),
+    }
     let mut de = serde_json::Deserializer::from_str(raw.get());
-    IdListSeed { slot, field }
-        .deserialize(&mut de)
-        .map_err(E::custom)
+    IdListSeed {
+        slot,
+        field,
+        input: Some(input),
+    }
+    .deserialize(&mut de)
+    .map_err(E::custom)
 }
 
 /// The strings of `text`, a well-formed JSON array of strings without escapes; `None`
@@ -433,7 +528,7 @@ fn generic_limit<E: de::Error>(
         Value::Null => return Ok(None),
         Value::Number(text) => match super::limit::parse_limit(&text) {
             Ok(v) => return Ok(Some(v)),
-            Err(problem) => (text, problem),
+            Err(problem) => (text.into_owned(), problem),
         },
         Value::Str(s) => (format!("{s:?}"), LimitProblem::NotANumber),
         Value::Bool(b) => (b.to_string(), LimitProblem::NotANumber),
@@ -461,6 +556,7 @@ impl<'de> de::Deserialize<'de> for Request {
         let seed = RequestSeed {
             slot: &slot,
             mode: Mode::Generic,
+            input: &[],
         };
         match seed.deserialize(deserializer) {
             Ok(raw) => raw.finish().map_err(de::Error::custom),
@@ -548,13 +644,55 @@ impl Visitor<'_> for KeySeed<'_> {
 enum Value<'de> {
     Null,
     Bool(bool),
-    Str(std::borrow::Cow<'de, str>),
-    Number(String),
+    Str(Cow<'de, str>),
+    /// The number as written, when the deserializer has raw text (serde_json).
+    Number(Cow<'de, str>),
     Array,
     Object,
 }
 
-impl Value<'_> {
+impl<'de> Value<'de> {
+    /// The value whose raw text, checked well-formed by serde_json, is `raw`; `input` is
+    /// the whole request's text, which `raw` is part of.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Json`] for a string that does not unescape (a lone surrogate, `"\ud800"`,
+    /// which serde_json checks only when it unescapes), placed in `input`.
+    fn of(raw: &'de RawValue, input: &[u8]) -> Result<Value<'de>, Error> {
+        let text = raw
+            .get()
+            .trim_matches(|c| matches!(c, ' ' | '\t' | '\n' | '\r'));
+        Ok(match text.as_bytes().first() {
+            Some(b'n') => Value::Null,
+            Some(b't') => Value::Bool(true),
+            Some(b'f') => Value::Bool(false),
+            Some(b'[') => Value::Array,
+            Some(b'{') => Value::Object,
+            Some(b'"') => match text.get(1..text.len() - 1) {
+                Some(inner) if !inner.contains('\\') => Value::Str(Cow::Borrowed(inner)),
+                _ => match serde_json::from_str::<String>(text) {
+                    Ok(s) => Value::Str(Cow::Owned(s)),
+                    Err(e) => {
+                        // Where `text` starts in `input`: it is a part of it.
+                        let offset = (text.as_ptr() as usize).wrapping_sub(input.as_ptr() as usize);
+                        let (line, column) = line_and_column(input, offset);
+                        let mut error = json_error(&e);
+                        if let Error::Json {
+                            line: l, column: c, ..
+                        } = &mut error
+                        {
+                            *l = line;
+                            *c = column + e.column().saturating_sub(1);
+                        }
+                        return Err(error);
+                    }
+                },
+            },
+            _ => Value::Number(Cow::Borrowed(text)),
+        })
+    }
+
     fn string<E: de::Error>(
         self,
         slot: Slot<'_>,
@@ -623,15 +761,15 @@ impl<'de> Visitor<'de> for ValueSeed {
     }
 
     fn visit_i64<E: de::Error>(self, v: i64) -> Result<Value<'de>, E> {
-        Ok(Value::Number(v.to_string()))
+        Ok(Value::Number(v.to_string().into()))
     }
 
     fn visit_u64<E: de::Error>(self, v: u64) -> Result<Value<'de>, E> {
-        Ok(Value::Number(v.to_string()))
+        Ok(Value::Number(v.to_string().into()))
     }
 
     fn visit_f64<E: de::Error>(self, v: f64) -> Result<Value<'de>, E> {
-        Ok(Value::Number(v.to_string()))
+        Ok(Value::Number(v.to_string().into()))
     }
 
     fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Value<'de>, E> {
@@ -653,12 +791,16 @@ impl<'de> Visitor<'de> for ValueSeed {
     }
 }
 
-struct IdListSeed<'s> {
+/// Reads a list of IDs item by item, for every case.
+struct IdListSeed<'s, 'de> {
     slot: Slot<'s>,
     field: Field,
+    /// The whole input, when the deserializer is serde_json's: items are then taken as
+    /// their raw text (see [`Value::of`]).
+    input: Option<&'de [u8]>,
 }
 
-impl<'de> DeserializeSeed<'de> for IdListSeed<'_> {
+impl<'de> DeserializeSeed<'de> for IdListSeed<'_, 'de> {
     type Value = Option<IdList>;
 
     fn deserialize<D: Deserializer<'de>>(
@@ -671,7 +813,7 @@ impl<'de> DeserializeSeed<'de> for IdListSeed<'_> {
 
 const ID_LIST: &str = "an array of strings";
 
-impl<'de> Visitor<'de> for IdListSeed<'_> {
+impl<'de> Visitor<'de> for IdListSeed<'_, 'de> {
     type Value = Option<IdList>;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -682,7 +824,17 @@ impl<'de> Visitor<'de> for IdListSeed<'_> {
         let (slot, field) = (self.slot, self.field);
         let mut list = IdList::new();
         let mut position = 1;
-        while let Some(value) = seq.next_element_seed(ValueSeed { field })? {
+        loop {
+            let value = match self.input {
+                Some(input) => match seq.next_element::<&'de RawValue>()? {
+                    Some(raw) => Value::of(raw, input).map_err(|e| reject(slot, e))?,
+                    None => break,
+                },
+                None => match seq.next_element_seed(ValueSeed { field })? {
+                    Some(value) => value,
+                    None => break,
+                },
+            };
             match value {
                 Value::Str(id) => list.push(&id),
                 other => return Err(other.wrong(slot, field, Some(position), "a string")),
@@ -701,15 +853,15 @@ impl<'de> Visitor<'de> for IdListSeed<'_> {
     }
 
     fn visit_i64<E: de::Error>(self, v: i64) -> Result<Option<IdList>, E> {
-        Err(Value::Number(v.to_string()).wrong(self.slot, self.field, None, ID_LIST))
+        Err(Value::Number(v.to_string().into()).wrong(self.slot, self.field, None, ID_LIST))
     }
 
     fn visit_u64<E: de::Error>(self, v: u64) -> Result<Option<IdList>, E> {
-        Err(Value::Number(v.to_string()).wrong(self.slot, self.field, None, ID_LIST))
+        Err(Value::Number(v.to_string().into()).wrong(self.slot, self.field, None, ID_LIST))
     }
 
     fn visit_f64<E: de::Error>(self, v: f64) -> Result<Option<IdList>, E> {
-        Err(Value::Number(v.to_string()).wrong(self.slot, self.field, None, ID_LIST))
+        Err(Value::Number(v.to_string().into()).wrong(self.slot, self.field, None, ID_LIST))
     }
 
     fn visit_str<E: de::Error>(self, v: &str) -> Result<Option<IdList>, E> {

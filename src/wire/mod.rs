@@ -18,6 +18,7 @@ mod limit;
 #[cfg(feature = "serde")]
 mod plan;
 mod query;
+mod text;
 #[cfg(feature = "serde")]
 mod types;
 
@@ -34,9 +35,56 @@ pub use limit::read_limit;
 pub use plan::plan_from_json;
 pub(crate) use query::encode as encode_query_value;
 pub use query::{from_query, to_query};
+pub use text::{is_utf16, reject_utf16};
 
 #[cfg(feature = "csv")]
 mod csv;
 
 #[cfg(feature = "csv")]
 pub use self::csv::ids_from_csv;
+
+/// Reads a request in either wire form, told apart by its first byte that is not ASCII
+/// whitespace (after a UTF-8 byte order mark): JSON when it is `{` (or `[`, `"`, a digit,
+/// `-`, or the text is `null`, `true` or `false`: JSON that is not an object, which
+/// [`from_json`] rejects by name), the query form otherwise.
+///
+/// Costs what [`from_json`] or [`from_query`] costs.
+///
+/// # Errors
+///
+/// [`Error::Utf16`](crate::Error::Utf16) for UTF-16 text; then as [`from_json`] or
+/// [`from_query`].
+///
+/// ```
+/// use eds_entitlement::wire;
+///
+/// let json = wire::from_bytes(br#" {"RegionId":"cn-hangzhou","DesktopId":["ecd-a"],"Preview":true}"#)?;
+/// let query = wire::from_bytes(b"RegionId=cn-hangzhou&DesktopId.1=ecd-a&Preview=true\n")?;
+/// assert_eq!(json, query);
+///
+/// let e = wire::from_bytes(b"[]").unwrap_err();
+/// assert_eq!(
+///     e.to_string(),
+///     "malformed JSON at line 1, column 1: the request must be a JSON object of its parameters, but it is an array"
+/// );
+/// # Ok::<(), eds_entitlement::Error>(())
+/// ```
+#[cfg(feature = "serde")]
+pub fn from_bytes(input: &[u8]) -> Result<crate::Request, crate::Error> {
+    reject_utf16(input, "the request")?;
+    let text = text::strip_bom(input);
+    let start = text
+        .iter()
+        .position(|b| !b.is_ascii_whitespace())
+        .unwrap_or(text.len());
+    let text = text[start..].trim_ascii_end();
+    let json = match text.first() {
+        Some(b'{' | b'[' | b'"' | b'-' | b'0'..=b'9') => true,
+        _ => matches!(text, b"null" | b"true" | b"false"),
+    };
+    if json {
+        from_json(input)
+    } else {
+        from_query(input)
+    }
+}

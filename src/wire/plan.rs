@@ -6,6 +6,7 @@ use std::fmt;
 use serde::de::{Deserializer, MapAccess, Visitor};
 use serde_json::value::RawValue;
 
+use super::json::json_error;
 use crate::error::{shown, Error, PlanProblem, PlanShape};
 use crate::execute::{PlanResponse, PlannedDesktop};
 use crate::response::Status;
@@ -29,7 +30,8 @@ use crate::response::Status;
 ///
 /// # Errors
 ///
-/// [`Error::Json`] for text that is not JSON, with its line and column;
+/// [`Error::Utf16`] for UTF-16 text; [`Error::Json`] for text that is not JSON, with its
+/// line and column;
 /// [`Error::NotAPlan`] when there is no `Entitlements.AssignModels` list; [`Error::Plan`]
 /// for a bad item, with its 1-based position.
 ///
@@ -44,6 +46,7 @@ use crate::response::Status;
 /// # Ok::<(), eds_entitlement::Error>(())
 /// ```
 pub fn plan_from_json(input: &[u8]) -> Result<PlanResponse, Error> {
+    super::reject_utf16(input, "the plan")?;
     let body: &RawValue = serde_json::from_slice(input).map_err(|e| json_error(&e))?;
     let entitlements = field(body, "body", "Entitlements", "Entitlements")?;
     let models = field(
@@ -214,17 +217,6 @@ impl<'de> Visitor<'de> for Fields {
             fields.push((key, map.next_value::<&RawValue>()?));
         }
         Ok(fields)
-    }
-}
-
-fn json_error(e: &serde_json::Error) -> Error {
-    let text = e.to_string();
-    let place = format!(" at line {} column {}", e.line(), e.column());
-    let message = text.strip_suffix(&place).unwrap_or(&text).to_owned();
-    Error::Json {
-        line: e.line(),
-        column: e.column(),
-        message,
     }
 }
 

@@ -72,7 +72,8 @@ const BOOLEAN: &str = "a boolean (true, false, True or False)";
 ///
 /// # Errors
 ///
-/// At the first problem in the text, in order: [`Error::Query`] for malformed text (a bad
+/// [`Error::Utf16`] for UTF-16 text (a UTF-8 byte order mark is skipped, and counted in
+/// byte positions). At the first problem in the text, in order: [`Error::Query`] for malformed text (a bad
 /// escape, text that is not UTF-8, a pair without `=` or without a name), with its byte
 /// position and the parameter; [`Error::UnknownField`] (with the closest known name, the
 /// item number set aside), [`Error::NotIndexed`], [`Error::BadIndex`],
@@ -97,7 +98,9 @@ const BOOLEAN: &str = "a boolean (true, false, True or False)";
 /// # Ok::<(), Error>(())
 /// ```
 pub fn from_query(input: &[u8]) -> Result<Request, Error> {
-    let mut start = 0;
+    super::reject_utf16(input, "the request")?;
+    // A byte order mark is skipped, and counted in the byte positions of messages.
+    let mut start = input.len() - super::text::strip_bom(input).len();
     let mut end = input.len();
     while start < end && input[start].is_ascii_whitespace() {
         start += 1;

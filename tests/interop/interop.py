@@ -755,6 +755,162 @@ def run_requests_mode(binary, label, plan_text, rng, checks, with_fleet):
     return len(q_lines)
 
 
+
+# --- the contract's section 6: plans against a DescribeDesktops snapshot --------------------
+SNAPSHOT_CASES = 24      # generated requests with snapshots
+STATUS_SPELLINGS = ["Running", "running", "RUNNING", "Stopped", "Pending", "Starting", "Expired"]
+FLAG_SPELLINGS = ["NoFlag", "Updating", "Assigning", "ASSIGNING", "assigning"]
+
+
+def sdk_filled(cls):
+    """An instance of the SDK model `cls` with every field filled, by its type hints (as
+    tools/make_snapshot.py builds them)."""
+    import typing
+
+    def value_for(name, hint):
+        if typing.get_origin(hint) in (list, typing.List):
+            (item,) = typing.get_args(hint)
+            return [value_for(name, item)]
+        if hint is str:
+            return name.split("_")[0]
+        if hint is int:
+            return 80
+        if hint is float:
+            return 1.0
+        if hint is bool:
+            return True
+        return sdk_filled(hint)
+
+    hints = typing.get_type_hints(cls.__init__)
+    return cls(**{name: value_for(name, hint) for name, hint in hints.items() if name != "return"})
+
+
+def snapshot_desktop(rng, desktop_id, users):
+    """One desktop of the SDK's model, every field filled, with random state."""
+    d = sdk_filled(ecd_models.DescribeDesktopsResponseBodyDesktops)
+    d.desktop_id = desktop_id
+    d.desktop_status = rng.choice(STATUS_SPELLINGS)
+    d.management_flags = rng.choice([None, [], [rng.choice(FLAG_SPELLINGS)],
+                                     [rng.choice(FLAG_SPELLINGS), rng.choice(FLAG_SPELLINGS)]])
+    d.management_flag = rng.choice([None, rng.choice(FLAG_SPELLINGS)])
+    held = rng.sample(users, min(len(users), rng.randint(0, 3))) if users else []
+    if rng.random() < 0.3:
+        held.append(f"former-{rng.randint(0, 99)}")
+    d.end_user_ids = list(dict.fromkeys(held)) if rng.random() < 0.9 else None
+    return d
+
+
+def eligibility(snapshot_by_id, desktop_id):
+    """The contract's section 6, written out: (eligible, reason, status, users before)."""
+    d = snapshot_by_id.get(desktop_id)
+    if d is None:
+        return False, "NotInSnapshot", None, []
+    flags = list(d.get("ManagementFlags") or [])
+    if d.get("ManagementFlag"):
+        flags.append(d["ManagementFlag"])
+    before = d.get("EndUserIds") or []
+    if d["DesktopStatus"].lower() != "running":
+        return False, "NotRunning", d["DesktopStatus"], before
+    if any(f.lower() == "assigning" for f in flags):
+        return False, "Assigning", d["DesktopStatus"], before
+    return True, None, d["DesktopStatus"], before
+
+
+def run_snapshot_case(binary, idx, rng, checks, tmp):
+    """A request and a snapshot of its fleet built with the SDK's models, split into pages;
+    `preview --fleet` must give the response and the change report the contract's section 6
+    describes, readable by the SDK's response model."""
+    import os
+    n, u = rng.randint(1, 12), rng.randint(0, 8)
+    desktops = [f"ecd-snap{idx}-{i}" for i in range(n)]
+    users = [f"user-{idx}-{j}" for j in range(u)]
+    k, m = rng.choice([0, 1, 2, 3]), rng.choice([0, 1, 2])
+    strategy = rng.choice(["AVERAGE", "CENTRAL"])
+    preview = rng.random() < 0.7
+    request = make_request(desktops, users, k, m, strategy, preview, "cn-hangzhou")
+    in_snapshot = [d for d in desktops if rng.random() < 0.85] + [f"ecd-unlisted-{idx}"]
+    models = [snapshot_desktop(rng, d, users) for d in in_snapshot]
+    rng.shuffle(models)
+    cut = rng.randint(0, len(models))
+    pages = []
+    for p, part in enumerate([models[:cut], models[cut:]]):
+        body = ecd_models.DescribeDesktopsResponseBody(
+            desktops=part, request_id=f"R{idx}-{p}", total_count=len(models),
+            next_token="next" if p == 0 else None, page_number=p + 1, page_size=len(part))
+        body_map = body.to_map()
+        # The model reads its own map back: the field names are the SDK's.
+        again = ecd_models.DescribeDesktopsResponseBody().from_map(body_map).to_map()
+        checks.check(again == body_map, f"snapshot {idx}", "the snapshot survives the SDK model")
+        path = os.path.join(tmp, f"snapshot{idx}.{p}.json")
+        with open(path, "w") as out:
+            json.dump(body_map, out, indent=rng.choice([None, 2]))
+        pages.append(path)
+    snapshot_by_id = {d.desktop_id: d.to_map() for d in models}
+
+    request_path = os.path.join(tmp, f"request{idx}.json")
+    with open(request_path, "w") as out:
+        json.dump(request.to_map(), out)
+    args = [binary, "preview", request_path] + [a for p in pages for a in ("--fleet", p)]
+    proc = subprocess.run(args, capture_output=True, timeout=TIMEOUT_S)
+    label = f"snapshot {idx}"
+    if not checks.check(proc.returncode == 0, label, "preview --fleet exits 0",
+                        describe_run((proc.returncode, proc.stdout, proc.stderr))):
+        return
+    body = json.loads(proc.stdout)
+    sdk_body = ecd_models.BatchModifyEntitlementResponseBody().from_map(body)
+    checks.check(sdk_body.to_map() == body, label, "the SDK's response model reads it unchanged",
+                 first_difference(json.dumps(sdk_body.to_map()), json.dumps(body)))
+
+    states = [eligibility(snapshot_by_id, d) for d in desktops]
+    eligible = [d for d, s in zip(desktops, states) if s[0]]
+    _, _, plan = reference_plan(eligible, users, k, m, strategy)
+    planned = dict(zip(eligible, plan))
+    status = "FINISHED" if preview else "NOT_STARTED"
+    expected = [{"DesktopId": d, "InnerStatus": status if s[0] else "FAILED",
+                 "EndUserIds": planned[d] if s[0] else s[3]} for d, s in zip(desktops, states)]
+    checks.check(body["Entitlements"]["AssignModels"] == expected, label,
+                 "AssignModels: the section 2 plan over eligible desktops, FAILED keep their users",
+                 first_difference(json.dumps(body["Entitlements"]["AssignModels"]), json.dumps(expected)))
+    checks.check(body["Entitlements"]["Status"] == (status if eligible else "FAILED"), label,
+                 "Status is FAILED exactly when no listed desktop is eligible")
+
+    proc = subprocess.run(args + ["--output", "changes"], capture_output=True, timeout=TIMEOUT_S)
+    if not checks.check(proc.returncode == 0, label, "--output changes exits 0",
+                        describe_run((proc.returncode, proc.stdout, proc.stderr))):
+        return
+    report = json.loads(proc.stdout)
+    rows, totals = [], dict.fromkeys(
+        ["desktops", "desktops_eligible", "desktops_ineligible", "desktops_changed",
+         "desktops_left_empty", "pairs_before", "pairs_after", "pairs_kept", "pairs_added",
+         "pairs_removed", "users_losing_all"], 0)
+    holds = {}
+    for d, (ok, reason, st, before) in zip(desktops, states):
+        after = planned[d] if ok else before
+        added = [x for x in after if x not in before]
+        removed = [x for x in before if x not in after]
+        rows.append({"desktop_id": d, "eligible": ok, "reason": reason, "status": st,
+                     "before": before, "after": after, "added": added, "removed": removed})
+        totals["desktops"] += 1
+        totals["desktops_eligible" if ok else "desktops_ineligible"] += 1
+        totals["desktops_changed"] += bool(added or removed)
+        totals["desktops_left_empty"] += bool(before and not after)
+        totals["pairs_before"] += len(before)
+        totals["pairs_after"] += len(after)
+        totals["pairs_kept"] += len([x for x in after if x in before])
+        totals["pairs_added"] += len(added)
+        totals["pairs_removed"] += len(removed)
+        for x in before:
+            holds.setdefault(x, [False, False])[0] = True
+        for x in after:
+            holds.setdefault(x, [False, False])[1] = True
+    totals["users_losing_all"] = sum(1 for b, a in holds.values() if b and not a)
+    checks.check(report == {"desktops": rows, "totals": totals}, label,
+                 "the change report is the contract's section 6, key for key",
+                 first_difference(json.dumps(report), json.dumps({"desktops": rows, "totals": totals})))
+    checks.check(list(report) == ["desktops", "totals"] and list(report["totals"]) == list(totals),
+                 label, "the change report's keys are in the contract's order")
+
+
 def main():
     if len(sys.argv) != 2:
         print("usage: interop.py BINARY", file=sys.stderr)
@@ -804,6 +960,14 @@ def main():
         before = checks.failed
         calls = run_requests_case(binary, label, plan_text, rng, checks)
         print(f"{'ok  ' if checks.failed == before else 'FAIL'} {label}: {calls} call(s)")
+
+    # The contract's section 6: plans against DescribeDesktops snapshots built with the SDK.
+    import tempfile
+    with tempfile.TemporaryDirectory() as tmp:
+        for idx in range(SNAPSHOT_CASES):
+            before = checks.failed
+            run_snapshot_case(binary, idx, rng, checks, tmp)
+            print(f"{'ok  ' if checks.failed == before else 'FAIL'} snapshot {idx}")
 
     if len(cases) < 50:  # the brief's floor; guards against a generator edit
         checks.check(False, "all", f"at least 50 requests (have {len(cases)})")
