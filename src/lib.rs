@@ -161,6 +161,7 @@ pub mod report;
 mod request;
 mod response;
 mod shape;
+mod sticky;
 mod task;
 mod verify;
 pub mod wire;
@@ -184,8 +185,9 @@ pub use planner::{
 pub use request::{CheckOptions, CheckedRequest, Limit, Request, Strategy};
 pub use response::{ApiId, FleetResponse, Response, Status};
 pub use shape::Shape;
+pub use sticky::{plan_sticky, plan_sticky_shape};
 pub use task::{PollPolicy, Task, Waits};
-pub use verify::{verify, verify_against, Violation};
+pub use verify::{verify, verify_against, verify_sticky, Violation};
 
 /// `#[must_use]` holds where a result is easy to drop by mistake: each `compile_fail` below
 /// drops one, under `#![deny(unused_must_use)]`, and the first example, which keeps them

@@ -19,8 +19,9 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use eds_entitlement::{
-    capacity, plan_against, report, try_plan_rows, wire, CheckOptions, CheckedRequest, Error,
-    Field, Fleet, FleetPlan, FleetResponse, IdList, Limit, PlanRows, Request, Shape, Strategy,
+    capacity, plan_against, plan_sticky, report, try_plan_rows, wire, CheckOptions, CheckedRequest,
+    Error, Field, Fleet, FleetPlan, FleetResponse, IdList, Limit, PlanRows, Request, Shape,
+    Strategy,
 };
 
 /// The exit statuses, as `--help` and the README list them.
@@ -108,6 +109,11 @@ struct PreviewArgs {
     /// users and are reported FAILED.
     #[arg(long, value_name = "FILE")]
     fleet: Vec<PathBuf>,
+    /// With --fleet: keep the most of the users desktops have now (the contract, §7). Under
+    /// AVERAGE the most any valid plan can keep; under CENTRAL the served users are chosen
+    /// greedily by the pairs they keep, and may be any users.
+    #[arg(long)]
+    keep_existing: bool,
     /// The most memory the plan may take, in bytes (suffixes K, M, G, T: powers of 1024).
     /// By default, the memory this run can have: the cgroup's limit (memory.max) or the
     /// system's available memory (MemAvailable), whichever is less. A plan that needs more
@@ -317,6 +323,11 @@ fn shown_path(path: &Path) -> String {
 }
 
 fn preview(args: &PreviewArgs) -> Result<(), Failure> {
+    if args.keep_existing && args.fleet.is_empty() {
+        return Err(Failure::Input(
+            "--keep-existing keeps the pairs of a snapshot: give it with --fleet FILE".into(),
+        ));
+    }
     if args.output == Output::Changes && args.fleet.is_empty() {
         return Err(Failure::Input(
             "--output changes reports against a snapshot: give it with --fleet FILE".into(),
@@ -468,9 +479,13 @@ fn show_bytes(bytes: u64) -> String {
 /// A planner of plans made against a snapshot: the contract's §6 canonical plan.
 type FleetPlanner = fn(&CheckedRequest, &Fleet) -> Result<FleetPlan, Error>;
 
-/// The planner the options ask for.
-fn fleet_planner(_args: &PreviewArgs) -> FleetPlanner {
-    plan_against
+/// The planner the options ask for: §7's sticky plan with --keep-existing.
+fn fleet_planner(args: &PreviewArgs) -> FleetPlanner {
+    if args.keep_existing {
+        plan_sticky
+    } else {
+        plan_against
+    }
 }
 
 /// `preview … --fleet FILE…`: the plan made against the snapshot, in the output asked for.

@@ -247,6 +247,52 @@ pub fn verify_against(
     fleet: &Fleet,
     plan: &FleetPlan,
 ) -> Result<(), Violation> {
+    against(request, fleet, plan, Order::Request)
+}
+
+/// Checks a plan made by [`plan_sticky`](crate::plan_sticky) (the contract, §7): as
+/// [`verify_against`], except that under `CENTRAL` the served users may be any users, not
+/// the first in request order. Guarantee 7 still asks that at most one user be partly
+/// served; with the total of guarantee 4, that is §7's shape: `⌊T/m'⌋` users get `m'`
+/// desktops, one gets `T mod m'`, the others none.
+///
+/// Costs as [`verify_against`].
+///
+/// # Errors
+///
+/// As [`verify_against`], without [`Violation::CentralIncreasing`].
+///
+/// ```
+/// use eds_entitlement::{verify_against, verify_sticky, Fleet, FleetPlan, Plan, Request, SnapshotDesktop, Strategy};
+///
+/// let request = Request::new("cn-hangzhou", ["d1", "d2"], ["A", "B"])
+///     .max_user_per_desktop(1)
+///     .strategy(Strategy::Central)
+///     .check()?;
+/// let mut fleet = Fleet::new();
+/// fleet.insert("d1", SnapshotDesktop::new("Running")).unwrap();
+/// fleet.insert("d2", SnapshotDesktop::new("Running")).unwrap();
+/// // B served instead of A: a valid sticky plan, not a valid canonical one.
+/// let planned = FleetPlan::new(Plan::from_lists([vec![1], vec![1]]), fleet.eligibility(&request));
+/// assert_eq!(verify_sticky(&request, &fleet, &planned), Ok(()));
+/// assert_eq!(verify_against(&request, &fleet, &planned).unwrap_err().guarantee(), 7);
+/// # Ok::<(), eds_entitlement::Error>(())
+/// ```
+pub fn verify_sticky(
+    request: &CheckedRequest,
+    fleet: &Fleet,
+    plan: &FleetPlan,
+) -> Result<(), Violation> {
+    against(request, fleet, plan, Order::Any)
+}
+
+/// [`verify_against`] with guarantee 7's order clause as `order` says.
+fn against(
+    request: &CheckedRequest,
+    fleet: &Fleet,
+    plan: &FleetPlan,
+    order: Order,
+) -> Result<(), Violation> {
     let n = request.desktop_ids().len();
     let rows = plan.plan();
     if rows.desktops() != n || plan.eligibility().len() != n {
@@ -282,7 +328,7 @@ pub fn verify_against(
         .iter()
         .enumerate()
         .filter(|&(desktop, _)| plan.eligibility()[desktop].is_eligible());
-    guarantees(request, eligible, eligible_rows, Order::Request)
+    guarantees(request, eligible, eligible_rows, order)
 }
 
 /// Whether guarantee 7's clause "non-increasing in request order" is checked under
@@ -291,6 +337,8 @@ pub fn verify_against(
 enum Order {
     /// As §2: users' counts non-increasing in request order.
     Request,
+    /// As §7: any users may be the served ones.
+    Any,
 }
 
 /// Guarantees 2 to 7 over `rows` (each with its desktop's position in the request), which

@@ -1,0 +1,324 @@
+//! Sticky re-planning (the contract, §7) against a textbook min-cost flow over the full
+//! bipartite graph, on every small shape.
+
+use eds_entitlement::Strategy::{Average, Central};
+use eds_entitlement::{plan_shape, plan_sticky_shape, Limit, Plan, Shape, Strategy};
+
+/// SplitMix64: a seeded generator for snapshots.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n.max(1)
+    }
+}
+
+/// Min-cost flow by successive shortest paths (Bellman–Ford), on an explicit graph.
+struct Mcf {
+    to: Vec<usize>,
+    cap: Vec<i64>,
+    cost: Vec<i64>,
+    adj: Vec<Vec<usize>>,
+}
+
+impl Mcf {
+    fn new(nodes: usize) -> Mcf {
+        Mcf {
+            to: vec![],
+            cap: vec![],
+            cost: vec![],
+            adj: vec![vec![]; nodes],
+        }
+    }
+
+    fn edge(&mut self, a: usize, b: usize, cap: i64, cost: i64) {
+        self.adj[a].push(self.to.len());
+        self.to.push(b);
+        self.cap.push(cap);
+        self.cost.push(cost);
+        self.adj[b].push(self.to.len());
+        self.to.push(a);
+        self.cap.push(0);
+        self.cost.push(-cost);
+    }
+
+    /// (flow, cost) of a least-cost maximum flow from `s` to `t`.
+    fn run(&mut self, s: usize, t: usize) -> (i64, i64) {
+        let nodes = self.adj.len();
+        let (mut flow, mut total) = (0, 0);
+        loop {
+            let mut dist = vec![i64::MAX; nodes];
+            let mut via = vec![usize::MAX; nodes];
+            dist[s] = 0;
+            for _ in 0..nodes {
+                let mut changed = false;
+                for x in 0..nodes {
+                    if dist[x] == i64::MAX {
+                        continue;
+                    }
+                    for &e in &self.adj[x] {
+                        if self.cap[e] > 0 && dist[x] + self.cost[e] < dist[self.to[e]] {
+                            dist[self.to[e]] = dist[x] + self.cost[e];
+                            via[self.to[e]] = e;
+                            changed = true;
+                        }
+                    }
+                }
+                if !changed {
+                    break;
+                }
+            }
+            if dist[t] == i64::MAX {
+                return (flow, total);
+            }
+            let mut x = t;
+            while x != s {
+                let e = via[x];
+                self.cap[e] -= 1;
+                self.cap[e ^ 1] += 1;
+                x = self.to[e ^ 1];
+            }
+            flow += 1;
+            total += dist[t];
+        }
+    }
+}
+
+/// The most pairs of `existing` that a plan can keep when desktops take `a` or `a + 1`
+/// users (`r_n` of them `a + 1`) and user `v` takes `caps[v]`, plus one for `r_u` of them.
+fn best_kept(
+    n: usize,
+    existing: &[Vec<bool>],
+    total: usize,
+    caps: &[usize],
+    r_u: usize,
+) -> Option<usize> {
+    let u = caps.len();
+    let (s, t, hd, hu) = (n + u, n + u + 1, n + u + 2, n + u + 3);
+    let mut g = Mcf::new(n + u + 4);
+    let (a, r_n) = (total / n, total % n);
+    g.edge(s, hd, r_n as i64, 0);
+    g.edge(hu, t, r_u as i64, 0);
+    for (d, row) in existing.iter().enumerate() {
+        g.edge(s, d, a as i64, 0);
+        g.edge(hd, d, 1, 0);
+        for (v, &held) in row.iter().enumerate() {
+            g.edge(d, n + v, 1, if held { -1 } else { 0 });
+        }
+    }
+    for (v, &cap) in caps.iter().enumerate() {
+        g.edge(n + v, t, cap as i64, 0);
+        g.edge(n + v, hu, 1, 0);
+    }
+    let (flow, cost) = g.run(s, t);
+    (flow == total as i64).then_some((-cost) as usize)
+}
+
+fn limit(v: u32) -> Limit {
+    Limit::new(v).unwrap()
+}
+
+fn kept(existing: &[Vec<bool>], plan: &Plan) -> usize {
+    plan.iter()
+        .enumerate()
+        .map(|(d, row)| row.iter().filter(|&&v| existing[d][v as usize]).count())
+        .sum()
+}
+
+/// Guarantees 1 to 5, and 6 (`AVERAGE`) or §7's shape (`CENTRAL`), on counts alone.
+fn check(shape: &Shape, plan: &Plan) -> Result<(), String> {
+    let (n, u) = (shape.desktops() as usize, shape.users() as usize);
+    let total = shape.assignments() as usize;
+    if plan.desktops() != n {
+        return Err(format!("{} rows", plan.desktops()));
+    }
+    if plan.assignments() != total {
+        return Err(format!("{} pairs, not {total}", plan.assignments()));
+    }
+    let mut counts = vec![0usize; u];
+    let k = shape.users_per_desktop_cap() as usize;
+    for (d, row) in plan.iter().enumerate() {
+        if row.windows(2).any(|w| w[0] >= w[1]) {
+            return Err(format!("desktop {d} not in order: {row:?}"));
+        }
+        if row.len() > k || row.len() < total / n || row.len() > total.div_ceil(n) {
+            return Err(format!("desktop {d} has {} users", row.len()));
+        }
+        for &v in row {
+            counts[v as usize] += 1;
+        }
+    }
+    let m = shape.desktops_per_user_cap() as usize;
+    match shape.strategy() {
+        Central => {
+            let mut sorted = counts.clone();
+            sorted.sort_unstable_by(|a, b| b.cmp(a));
+            let want: Vec<usize> = (0..u as u64).map(|j| shape.quota(j) as usize).collect();
+            if sorted != want {
+                return Err(format!(
+                    "user counts {counts:?}, want {want:?} in some order"
+                ));
+            }
+        }
+        _ => {
+            if counts
+                .iter()
+                .any(|&c| c < total / u || c > total.div_ceil(u) || c > m)
+            {
+                return Err(format!("user counts {counts:?}"));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The CENTRAL optimum: the best over every choice of served users.
+fn central_optimum(n: usize, u: usize, existing: &[Vec<bool>], shape: &Shape) -> usize {
+    let total = shape.assignments() as usize;
+    let m = shape.desktops_per_user_cap() as usize;
+    let (full, rest) = (total / m, total % m);
+    let mut best = 0;
+    for mask in 0u32..(1 << u) {
+        if mask.count_ones() as usize != full {
+            continue;
+        }
+        let partials: Vec<Option<usize>> = if rest == 0 {
+            vec![None]
+        } else {
+            (0..u).filter(|&v| mask & (1 << v) == 0).map(Some).collect()
+        };
+        for p in partials {
+            let caps: Vec<usize> = (0..u)
+                .map(|v| {
+                    if mask & (1 << v) != 0 {
+                        m
+                    } else if p == Some(v) {
+                        rest
+                    } else {
+                        0
+                    }
+                })
+                .collect();
+            if let Some(k) = best_kept(n, existing, total, &caps, 0) {
+                best = best.max(k);
+            }
+        }
+    }
+    best
+}
+
+/// A snapshot: each desktop holds each of `u + 2` users (two of them not listed) with
+/// probability `density`/8, so loads go above any limit.
+fn snapshot(rng: &mut Rng, n: usize, u: usize, density: u64) -> (Plan, Vec<Vec<bool>>) {
+    let mut rows = vec![];
+    let mut existing = vec![vec![false; u]; n];
+    for row in existing.iter_mut() {
+        let mut list = vec![];
+        for v in 0..u + 2 {
+            if rng.below(8) < density {
+                list.push(v as u32);
+                if let Some(held) = row.get_mut(v) {
+                    *held = true;
+                }
+            }
+        }
+        // The snapshot's own order, not the request's.
+        list.reverse();
+        rows.push(list);
+    }
+    (Plan::from_lists(rows), existing)
+}
+
+const LIMITS: [u32; 5] = [0, 1, 2, 3, 500];
+
+fn each_case(strategy: Strategy, max_side: u32, mut f: impl FnMut(Shape, &Plan, &[Vec<bool>])) {
+    let mut rng = Rng(7);
+    for n in 1..=max_side {
+        for u in 0..=max_side {
+            for k in LIMITS {
+                for m in LIMITS {
+                    let shape = Shape::new(n, u, limit(k), limit(m), strategy);
+                    for density in [1, 4, 7] {
+                        let (old, existing) = snapshot(&mut rng, n as usize, u as usize, density);
+                        f(shape, &old, &existing);
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn average_keeps_the_optimum() {
+    each_case(Average, 7, |shape, old, existing| {
+        let plan = plan_sticky_shape(&shape, old);
+        check(&shape, &plan).unwrap_or_else(|e| panic!("{shape:?} {old:?}: {e}"));
+        let (n, u) = (shape.desktops() as usize, shape.users() as usize);
+        let total = shape.assignments() as usize;
+        let optimum = match total.checked_div(u) {
+            None => 0,
+            Some(base) => best_kept(n, existing, total, &vec![base; u], total % u).unwrap(),
+        };
+        assert_eq!(
+            kept(existing, &plan),
+            optimum,
+            "{shape:?} {old:?} -> {plan:?}"
+        );
+        // Re-planning against the plan changes nothing.
+        assert_eq!(plan_sticky_shape(&shape, &plan), plan, "{shape:?}");
+    });
+}
+
+#[test]
+fn central_reaches_its_bound_and_the_maximum_for_its_users() {
+    each_case(Central, 6, |shape, old, existing| {
+        let plan = plan_sticky_shape(&shape, old);
+        check(&shape, &plan).unwrap_or_else(|e| panic!("{shape:?} {old:?}: {e}"));
+        let (n, u) = (shape.desktops() as usize, shape.users() as usize);
+        let total = shape.assignments() as usize;
+        let got = kept(existing, &plan);
+        assert!(
+            got >= kept(existing, &plan_shape(&shape)),
+            "{shape:?} {old:?}"
+        );
+        assert_eq!(plan_sticky_shape(&shape, &plan), plan, "{shape:?}");
+        if total == 0 {
+            return;
+        }
+        // The maximum for the users it serves.
+        let mut caps = vec![0; u];
+        for row in plan.iter() {
+            for &v in row {
+                caps[v as usize] += 1;
+            }
+        }
+        assert_eq!(
+            Some(got),
+            best_kept(n, existing, total, &caps, 0),
+            "{shape:?} {old:?} -> {plan:?}"
+        );
+        let optimum = central_optimum(n, u, existing, &shape);
+        let rest = total % shape.desktops_per_user_cap() as usize;
+        let bound = (1.0 - (-1.0f64).exp()) * optimum.saturating_sub(rest) as f64;
+        assert!(
+            got as f64 >= bound,
+            "{shape:?} {old:?}: kept {got}, optimum {optimum}"
+        );
+    });
+}
+
+#[test]
+fn average_never_keeps_fewer_than_the_canonical_plan() {
+    each_case(Average, 5, |shape, old, existing| {
+        let plan = plan_sticky_shape(&shape, old);
+        assert!(kept(existing, &plan) >= kept(existing, &plan_shape(&shape)));
+    });
+}

@@ -1,0 +1,233 @@
+//! `plan_sticky` against a snapshot (the contract, §7): ineligible desktops, users not in the
+//! request, the checker, the change report, idempotence, and a churn bound, on small fleets
+//! exhaustively and on larger ones by proptest.
+
+use eds_entitlement::Strategy::{Average, Central};
+use eds_entitlement::{
+    plan_against, plan_sticky, verify_against, verify_sticky, Changes, CheckedRequest, Fleet,
+    FleetPlan, Request, SnapshotDesktop, Strategy as Rule,
+};
+use proptest::prelude::*;
+
+/// A listed desktop's state in a generated snapshot.
+#[derive(Clone, Debug)]
+enum State {
+    Missing,
+    Stopped(Vec<usize>),
+    Assigning(Vec<usize>),
+    Running(Vec<usize>),
+}
+
+fn user(j: usize) -> String {
+    format!("u{j}")
+}
+
+fn request(n: usize, u: usize, k: u32, m: u32, strategy: Rule) -> CheckedRequest {
+    Request::new(
+        "cn-hangzhou",
+        (0..n).map(|i| format!("d{i}")),
+        (0..u).map(user),
+    )
+    .max_user_per_desktop(k)
+    .max_desktop_per_user(m)
+    .strategy(strategy)
+    .check()
+    .expect("well-formed")
+}
+
+/// The snapshot: users `u{j}` with `j >= u` are not in the request; `x{i}` is a desktop the
+/// request does not list.
+fn fleet(states: &[State]) -> Fleet {
+    let mut fleet = Fleet::new();
+    let users = |list: &[usize]| list.iter().map(|&j| user(j)).collect::<Vec<_>>();
+    for (i, state) in states.iter().enumerate() {
+        let desktop = match state {
+            State::Missing => continue,
+            State::Stopped(list) => SnapshotDesktop::new("Stopped").end_users(users(list)),
+            State::Assigning(list) => SnapshotDesktop::new("Running")
+                .flag("Assigning")
+                .end_users(users(list)),
+            State::Running(list) => SnapshotDesktop::new("Running").end_users(users(list)),
+        };
+        fleet.insert(format!("d{i}"), desktop).expect("distinct");
+    }
+    fleet
+        .insert("x0", SnapshotDesktop::new("Running").end_users(["u0"]))
+        .expect("distinct");
+    fleet
+}
+
+/// The fleet after the plan is carried out: eligible desktops get their planned users.
+fn applied(request: &CheckedRequest, fleet: &Fleet, plan: &FleetPlan) -> Fleet {
+    let mut after = Fleet::new();
+    for (id, desktop) in fleet.iter() {
+        let planned = request
+            .desktop_ids()
+            .iter()
+            .position(|d| d == id)
+            .filter(|&i| plan.eligibility()[i].is_eligible());
+        let desktop = match planned {
+            Some(i) => {
+                let users = plan.plan().end_users(i).iter();
+                let names = users.map(|&j| request.end_user_ids()[j as usize].to_owned());
+                let mut new = SnapshotDesktop::new(desktop.status()).end_users(names);
+                for flag in desktop.flags() {
+                    new = new.flag(flag.clone());
+                }
+                new
+            }
+            None => desktop.clone(),
+        };
+        after.insert(id, desktop).expect("distinct");
+    }
+    after
+}
+
+/// Everything §7 asks of one plan.
+fn check_laws(request: &CheckedRequest, fleet: &Fleet) -> Result<(FleetPlan, Changes), String> {
+    let plan = plan_sticky(request, fleet).map_err(|e| e.to_string())?;
+    verify_sticky(request, fleet, &plan).map_err(|e| format!("verify: {e}"))?;
+    if request.strategy() == Average {
+        verify_against(request, fleet, &plan).map_err(|e| format!("verify_against: {e}"))?;
+    }
+    let changes = Changes::new(request, fleet, &plan);
+    let canonical = plan_against(request, fleet).map_err(|e| e.to_string())?;
+    let canonical = Changes::new(request, fleet, &canonical);
+    if changes.pairs_kept < canonical.pairs_kept {
+        return Err(format!(
+            "kept {} < canonical {}",
+            changes.pairs_kept, canonical.pairs_kept
+        ));
+    }
+    if plan_sticky(request, fleet).map_err(|e| e.to_string())? != plan {
+        return Err("not deterministic".into());
+    }
+    let after = applied(request, fleet, &plan);
+    let again = plan_sticky(request, &after).map_err(|e| e.to_string())?;
+    let replanned = Changes::new(request, &after, &again);
+    if replanned.pairs_added != 0 || replanned.pairs_removed != 0 {
+        return Err(format!("not idempotent: {replanned:?}"));
+    }
+    Ok((plan, changes))
+}
+
+fn state(rng: &mut u64, u: usize, density: u64) -> State {
+    let mut next = || {
+        *rng = rng
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        *rng >> 33
+    };
+    let mut users = vec![];
+    for j in 0..u + 2 {
+        if next() % 8 < density {
+            users.push(j);
+        }
+    }
+    users.reverse();
+    match next() % 10 {
+        0 => State::Missing,
+        1 => State::Stopped(users),
+        2 => State::Assigning(users),
+        _ => State::Running(users),
+    }
+}
+
+#[test]
+fn small_fleets_meet_every_law() {
+    let mut rng = 11u64;
+    for strategy in [Average, Central] {
+        for n in 1..=6 {
+            for u in 0..=6 {
+                for k in [0, 1, 2, 3, 500] {
+                    for m in [0, 1, 2, 3, 500] {
+                        for density in [1, 5] {
+                            let states: Vec<State> =
+                                (0..n).map(|_| state(&mut rng, u, density)).collect();
+                            let request = request(n, u, k, m, strategy);
+                            let fleet = fleet(&states);
+                            if let Err(e) = check_laws(&request, &fleet) {
+                                panic!("{strategy:?} n={n} u={u} k={k} m={m} {states:?}: {e}");
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn ineligible_desktops_keep_their_users_and_count_as_kept() {
+    let request = request(3, 2, 1, 0, Average);
+    let fleet = fleet(&[
+        State::Stopped(vec![0]),
+        State::Running(vec![1]),
+        State::Running(vec![3]),
+    ]);
+    let (plan, changes) = check_laws(&request, &fleet).unwrap();
+    assert_eq!(plan.plan().end_users(0), &[] as &[u32]);
+    assert_eq!(plan.plan().end_users(1), &[1]);
+    // u0's pair on the stopped desktop is kept as no plan changes it; u1 keeps d1.
+    assert_eq!(changes.pairs_kept, 2);
+}
+
+fn arb_states(n: usize, u: usize) -> impl Strategy<Value = Vec<State>> {
+    let one = (0..10u8, proptest::collection::vec(0..u + 3, 0..6)).prop_map(|(kind, mut users)| {
+        users.sort_unstable();
+        users.dedup();
+        match kind {
+            0 => State::Missing,
+            1 => State::Stopped(users),
+            2 => State::Assigning(users),
+            _ => State::Running(users),
+        }
+    });
+    proptest::collection::vec(one, n)
+}
+
+fn arb_limit() -> impl Strategy<Value = u32> {
+    prop_oneof![Just(0u32), 1..4u32, Just(500)]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    #[test]
+    fn sticky_plans_verify_keep_at_least_the_canonical_and_are_idempotent(
+        (n, u, states) in (1..40usize, 0..40usize)
+            .prop_flat_map(|(n, u)| (Just(n), Just(u), arb_states(n, u))),
+        k in arb_limit(), m in arb_limit(), central in any::<bool>(),
+    ) {
+        let strategy = if central { Central } else { Average };
+        let request = request(n, u, k, m, strategy);
+        let fleet = fleet(&states);
+        if let Err(e) = check_laws(&request, &fleet) {
+            return Err(TestCaseError::fail(e));
+        }
+    }
+
+    /// Adding a user to a fleet that holds an AVERAGE plan removes at most the new user's
+    /// share, `⌈T'/(u + 1)⌉` pairs.
+    #[test]
+    fn one_new_user_moves_at_most_its_share(
+        (n, u, states) in (1..40usize, 1..40usize)
+            .prop_flat_map(|(n, u)| (Just(n), Just(u), arb_states(n, u))),
+        k in arb_limit(), m in arb_limit(),
+    ) {
+        let before = request(n, u, k, m, Average);
+        let fleet = fleet(&states);
+        let plan = plan_sticky(&before, &fleet).unwrap();
+        let held = applied(&before, &fleet, &plan);
+        let after = request(n, u + 1, k, m, Average);
+        let replanned = plan_sticky(&after, &held).unwrap();
+        let changes = Changes::new(&after, &held, &replanned);
+        let eligible = replanned.eligible() as u64;
+        let shape = eds_entitlement::Shape::new(
+            eligible as u32, u as u32 + 1, after.max_user_per_desktop(),
+            after.max_desktop_per_user(), Average,
+        );
+        let share = shape.assignments().div_ceil(u as u64 + 1);
+        prop_assert!(changes.pairs_removed <= share, "{:?} share {}", changes, share);
+    }
+}
