@@ -270,13 +270,13 @@ impl<'a> FleetResponse<'a> {
         fleet: &'a Fleet,
         plan: &'a FleetPlan,
     ) -> FleetResponse<'a> {
-        let digest = content_digest(request);
+        let (request_id, task_id) = derived_ids(request);
         FleetResponse {
             request,
             fleet,
             plan,
-            request_id: ApiId::derive(digest, b"RequestId").to_string(),
-            task_id: ApiId::derive(digest, b"TaskId").to_string(),
+            request_id,
+            task_id,
         }
     }
 
@@ -300,7 +300,7 @@ impl<'a> FleetResponse<'a> {
     /// [`Response::status`].
     pub fn status(&self) -> Status {
         if self.plan.eligibility().iter().any(|e| e.is_eligible()) {
-            self.eligible_status()
+            status_of(self.request)
         } else {
             Status::Failed
         }
@@ -310,16 +310,8 @@ impl<'a> FleetResponse<'a> {
     /// not eligible (or there is no such desktop), otherwise as [`Response::status`].
     pub fn inner_status(&self, desktop: usize) -> Status {
         match self.plan.eligibility().get(desktop) {
-            Some(e) if e.is_eligible() => self.eligible_status(),
+            Some(e) if e.is_eligible() => status_of(self.request),
             _ => Status::Failed,
-        }
-    }
-
-    fn eligible_status(&self) -> Status {
-        if self.request.preview() {
-            Status::Finished
-        } else {
-            Status::NotStarted
         }
     }
 
