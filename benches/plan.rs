@@ -22,19 +22,11 @@ use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughpu
 use eds_entitlement::{
     capacity, plan, wire, CheckedRequest, IdList, Limit, Request, Response, Shape, Strategy,
 };
+use rng::SplitMix;
 
-/// SplitMix64: a tiny seeded generator, enough for IDs.
-struct SplitMix(u64);
-
-impl SplitMix {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-}
+/// The tests' seeded generator, shared with them.
+#[path = "../tests/support/rng.rs"]
+mod rng;
 
 /// `n` desktop IDs and `u` user IDs, as `make_fleet.py` shapes them.
 fn fleet_ids(n: usize, u: usize) -> (IdList, IdList) {

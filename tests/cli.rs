@@ -2,28 +2,7 @@
 
 mod support;
 
-use std::process::Output;
-
-fn run(args: &[&str], stdin: &str) -> Output {
-    support::run_cli(args, stdin.as_bytes())
-}
-
-fn stdout_of(args: &[&str], stdin: &str) -> String {
-    let output = run(args, stdin);
-    assert_eq!(
-        output.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    assert!(output.stderr.is_empty());
-    String::from_utf8(output.stdout).expect("UTF-8 stdout")
-}
-
-fn golden(name: &str) -> String {
-    let path = format!("{}/tests/golden/{name}", env!("CARGO_MANIFEST_DIR"));
-    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
-}
+use support::{golden, run_cli, stdout_of};
 
 fn field<'a>(json: &'a str, name: &str) -> &'a str {
     let key = format!("\"{name}\":");
@@ -132,7 +111,7 @@ fn ids_are_escaped_as_json() {
 
 #[test]
 fn unreadable_file_is_an_io_failure() {
-    let output = run(&["preview", "no/such/request.json"], "");
+    let output = run_cli(&["preview", "no/such/request.json"], b"");
     assert_eq!(output.status.code(), Some(1));
     assert!(output.stdout.is_empty());
     let stderr = String::from_utf8_lossy(&output.stderr);
@@ -160,7 +139,7 @@ fn version_and_help() {
 
 #[test]
 fn unknown_option_is_a_usage_error() {
-    let output = run(&["preview", "--colour"], "");
+    let output = run_cli(&["preview", "--colour"], b"");
     assert_eq!(output.status.code(), Some(2));
     assert!(output.stdout.is_empty());
 }
@@ -187,7 +166,7 @@ fn json_options_are_refused_with_people_output() {
         if args.last() == Some(&"--request-id") {
             args.push("x");
         }
-        let output = run(&args, "");
+        let output = run_cli(&args, b"");
         assert_eq!(output.status.code(), Some(2), "{args:?}");
         assert!(output.stdout.is_empty());
         assert_eq!(

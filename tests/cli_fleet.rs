@@ -3,42 +3,11 @@
 
 mod support;
 
-use std::process::Output;
+use support::{arg, failure, golden, stdout_of, temp_file};
 
 const REQUEST: &str = "tests/golden/fleet/request.json";
 const PAGE1: &str = "tests/golden/fleet/page1.json";
 const PAGE2: &str = "tests/golden/fleet/page2.json";
-
-fn run(args: &[&str]) -> Output {
-    support::run_cli(args, b"")
-}
-
-fn stdout_of(args: &[&str]) -> String {
-    let output = run(args);
-    assert_eq!(
-        output.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    assert!(output.stderr.is_empty());
-    String::from_utf8(output.stdout).expect("UTF-8 stdout")
-}
-
-fn golden(name: &str) -> String {
-    let path = format!("{}/tests/golden/fleet/{name}", env!("CARGO_MANIFEST_DIR"));
-    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
-}
-
-/// The one line on stderr of a run that must fail with `status`, and its empty stdout.
-fn failure(args: &[&str], status: i32) -> String {
-    let output = run(args);
-    assert_eq!(output.status.code(), Some(status), "{output:?}");
-    assert!(output.stdout.is_empty(), "{output:?}");
-    let stderr = String::from_utf8(output.stderr).expect("UTF-8 stderr");
-    assert_eq!(stderr.lines().count(), 1, "{stderr}");
-    stderr.trim_end().to_owned()
-}
 
 fn with_fleet(output: &str) -> Vec<&str> {
     vec![
@@ -48,25 +17,37 @@ fn with_fleet(output: &str) -> Vec<&str> {
 
 #[test]
 fn response_matches_the_golden_file() {
-    assert_eq!(stdout_of(&with_fleet("json")), golden("response.json"));
+    assert_eq!(
+        stdout_of(&with_fleet("json"), b""),
+        golden("fleet/response.json")
+    );
 }
 
 #[test]
 fn changes_match_the_golden_file() {
-    assert_eq!(stdout_of(&with_fleet("changes")), golden("changes.json"));
+    assert_eq!(
+        stdout_of(&with_fleet("changes"), b""),
+        golden("fleet/changes.json")
+    );
     let mut pretty = with_fleet("changes");
     pretty.push("--pretty");
-    assert_eq!(stdout_of(&pretty), golden("changes_pretty.json"));
+    assert_eq!(stdout_of(&pretty, b""), golden("fleet/changes_pretty.json"));
 }
 
 #[test]
 fn table_matches_the_golden_file() {
-    assert_eq!(stdout_of(&with_fleet("table")), golden("table.txt"));
+    assert_eq!(
+        stdout_of(&with_fleet("table"), b""),
+        golden("fleet/table.txt")
+    );
 }
 
 #[test]
 fn summary_matches_the_golden_file() {
-    assert_eq!(stdout_of(&with_fleet("summary")), golden("summary.txt"));
+    assert_eq!(
+        stdout_of(&with_fleet("summary"), b""),
+        golden("fleet/summary.txt")
+    );
 }
 
 #[test]
@@ -82,47 +63,41 @@ fn the_query_form_and_csv_requests_read_the_same_snapshot() {
     assert_eq!(output.status.code(), Some(0), "{output:?}");
     assert_eq!(
         String::from_utf8(output.stdout).unwrap(),
-        golden("response.json")
+        golden("fleet/response.json")
     );
 
-    let dir = std::env::temp_dir().join(format!("eds-fleet-csv-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let desktops = dir.join("desktops.csv");
-    let users = dir.join("users.csv");
-    std::fs::write(
-        &desktops,
+    let desktops = temp_file(
+        "desktops.csv",
         "DesktopId\necd-a\necd-b\necd-c\necd-d\necd-e\necd-f\n",
-    )
-    .unwrap();
-    std::fs::write(&users, "Alice\nBob\nCarol\nDave\n").unwrap();
-    let changes = stdout_of(&[
-        "preview",
-        "--desktops",
-        desktops.to_str().unwrap(),
-        "--users",
-        users.to_str().unwrap(),
-        "--region",
-        "cn-hangzhou",
-        "--max-user-per-desktop",
-        "2",
-        "--max-desktop-per-user",
-        "2",
-        "--fleet",
-        PAGE1,
-        "--fleet",
-        PAGE2,
-        "--output",
-        "changes",
-    ]);
-    std::fs::remove_dir_all(&dir).unwrap();
-    assert_eq!(changes, golden("changes.json"));
+    );
+    let users = temp_file("users.csv", "Alice\nBob\nCarol\nDave\n");
+    let changes = stdout_of(
+        &[
+            "preview",
+            "--desktops",
+            arg(&desktops),
+            "--users",
+            arg(&users),
+            "--region",
+            "cn-hangzhou",
+            "--max-user-per-desktop",
+            "2",
+            "--max-desktop-per-user",
+            "2",
+            "--fleet",
+            PAGE1,
+            "--fleet",
+            PAGE2,
+            "--output",
+            "changes",
+        ],
+        b"",
+    );
+    assert_eq!(changes, golden("fleet/changes.json"));
 }
 
 #[test]
 fn a_snapshot_that_changes_nothing_gives_the_bytes_without_it() {
-    let dir = std::env::temp_dir().join(format!("eds-fleet-same-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let snapshot = dir.join("snapshot.json");
     let desktops: Vec<String> = ["ecd-a", "ecd-b", "ecd-c", "ecd-d", "ecd-e", "ecd-f"]
         .iter()
         .map(|id| {
@@ -131,20 +106,18 @@ fn a_snapshot_that_changes_nothing_gives_the_bytes_without_it() {
             )
         })
         .collect();
-    std::fs::write(
-        &snapshot,
+    let snapshot = temp_file(
+        "snapshot.json",
         format!(r#"{{"Desktops":[{}]}}"#, desktops.join(",")),
-    )
-    .unwrap();
-    let snapshot = snapshot.to_str().unwrap();
+    );
+    let snapshot = arg(&snapshot);
     for extra in [&[][..], &["--pretty"], &["--request-id", "R-1"]] {
         let mut without = vec!["preview", REQUEST];
         without.extend_from_slice(extra);
         let mut with = without.clone();
         with.extend_from_slice(&["--fleet", snapshot]);
-        assert_eq!(stdout_of(&with), stdout_of(&without), "{extra:?}");
+        assert_eq!(stdout_of(&with, b""), stdout_of(&without, b""), "{extra:?}");
     }
-    std::fs::remove_dir_all(&dir).unwrap();
 }
 
 #[test]
@@ -171,6 +144,7 @@ fn a_missing_snapshot_file_is_exit_1() {
             "--fleet",
             "tests/golden/fleet/nope.json",
         ],
+        b"",
         1,
     );
     assert!(
@@ -181,7 +155,11 @@ fn a_missing_snapshot_file_is_exit_1() {
 
 #[test]
 fn a_bad_snapshot_is_one_line_and_exit_2() {
-    let line = failure(&["preview", REQUEST, "--fleet", PAGE1, "--fleet", PAGE1], 2);
+    let line = failure(
+        &["preview", REQUEST, "--fleet", PAGE1, "--fleet", PAGE1],
+        b"",
+        2,
+    );
     assert_eq!(
         line,
         r#"eds-entitlement: tests/golden/fleet/page1.json, desktop 1: DesktopId "ecd-a" repeats desktop 1 of tests/golden/fleet/page1.json: a snapshot lists each desktop once"#
@@ -193,6 +171,7 @@ fn a_bad_snapshot_is_one_line_and_exit_2() {
             "--fleet",
             "tests/golden/fleet/table.txt",
         ],
+        b"",
         2,
     );
     assert_eq!(
@@ -204,11 +183,11 @@ fn a_bad_snapshot_is_one_line_and_exit_2() {
 #[test]
 fn changes_need_a_snapshot() {
     assert_eq!(
-        failure(&["preview", REQUEST, "--output", "changes"], 2),
+        failure(&["preview", REQUEST, "--output", "changes"], b"", 2),
         "eds-entitlement: --output changes reports against a snapshot: give it with --fleet FILE"
     );
     assert_eq!(
-        failure(&["preview", REQUEST, "--fleet", PAGE1, "--output", "table", "--pretty"], 2),
+        failure(&["preview", REQUEST, "--fleet", PAGE1, "--output", "table", "--pretty"], b"", 2),
         "eds-entitlement: --request-id and --pretty shape the response JSON: they go with --output json only"
     );
 }
@@ -217,13 +196,16 @@ fn changes_need_a_snapshot() {
 /// SDK's `DescribeDesktopsResponseBodyDesktops` filled in, as its `to_map()` names them.
 #[test]
 fn a_snapshot_built_with_the_sdk_model_reads_and_matches_the_golden_table() {
-    let table = stdout_of(&[
-        "preview",
-        "tests/golden/fleet/sdk_request.json",
-        "--fleet",
-        "tests/golden/fleet/sdk_snapshot.json",
-        "--output",
-        "table",
-    ]);
-    assert_eq!(table, golden("sdk_table.txt"));
+    let table = stdout_of(
+        &[
+            "preview",
+            "tests/golden/fleet/sdk_request.json",
+            "--fleet",
+            "tests/golden/fleet/sdk_snapshot.json",
+            "--output",
+            "table",
+        ],
+        b"",
+    );
+    assert_eq!(table, golden("fleet/sdk_table.txt"));
 }

@@ -7,6 +7,7 @@ use std::fs::{self, File};
 
 use eds_entitlement::wire;
 use std::process::{Command, Output, Stdio};
+use support::scratch;
 
 fn bin() -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_eds-entitlement"));
@@ -18,14 +19,6 @@ fn stderr_line(output: &Output) -> String {
     let stderr = String::from_utf8(output.stderr.clone()).expect("UTF-8 stderr");
     assert_eq!(stderr.lines().count(), 1, "one line: {stderr:?}");
     stderr
-}
-
-/// A scratch directory for this test, empty.
-fn scratch(name: &str) -> std::path::PathBuf {
-    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join(name);
-    let _ = fs::remove_dir_all(&dir);
-    fs::create_dir_all(&dir).expect("a scratch directory");
-    dir
 }
 
 #[test]

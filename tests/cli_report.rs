@@ -4,37 +4,11 @@
 
 mod support;
 
-use std::process::Output;
-
-fn run(args: &[&str], stdin: &str) -> Output {
-    support::run_cli(args, stdin.as_bytes())
-}
-
-fn ok(args: &[&str], stdin: &str) -> String {
-    let out = run(args, stdin);
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    assert!(out.stderr.is_empty());
-    String::from_utf8(out.stdout).expect("UTF-8")
-}
-
-/// Exit status 2, nothing on stdout, one line on stderr: returned without its newline.
-fn bad(args: &[&str], stdin: &str) -> String {
-    let out = run(args, stdin);
-    assert_eq!(out.status.code(), Some(2), "{args:?}");
-    assert!(out.stdout.is_empty(), "{args:?}");
-    let err = String::from_utf8(out.stderr).expect("UTF-8");
-    assert_eq!(err.lines().count(), 1, "{err}");
-    err.trim_end().to_owned()
-}
+use support::{failure, stdout_of};
 
 #[test]
 fn capacity_prints_the_figures_for_people() {
-    let text = ok(
+    let text = stdout_of(
         &[
             "capacity",
             "--desktops",
@@ -74,7 +48,7 @@ bound by                  MaxUserPerDesktop
 
 #[test]
 fn capacity_json_has_exactly_the_spec_keys() {
-    let text = ok(
+    let text = stdout_of(
         &[
             "capacity",
             "--desktops",
@@ -98,7 +72,7 @@ fn capacity_json_has_exactly_the_spec_keys() {
 #[test]
 fn capacity_rejects_bad_limits_and_strategies() {
     assert_eq!(
-        bad(
+        failure(
             &[
                 "capacity",
                 "--desktops",
@@ -108,13 +82,14 @@ fn capacity_rejects_bad_limits_and_strategies() {
                 "--max-desktop-per-user",
                 "501"
             ],
-            ""
+            "",
+            2
         ),
         "eds-entitlement: parameter 'MaxDesktopPerUser' is 501, which is above the API's \
          maximum of 500: it must be a whole number from 0 to 500"
     );
     assert_eq!(
-        bad(
+        failure(
             &[
                 "capacity",
                 "--desktops",
@@ -124,7 +99,8 @@ fn capacity_rejects_bad_limits_and_strategies() {
                 "--strategy",
                 "average"
             ],
-            ""
+            "",
+            2
         ),
         "eds-entitlement: parameter 'Strategy' is \"average\", which is not a strategy: valid \
          values are AVERAGE and CENTRAL"
@@ -141,7 +117,7 @@ const SHORT_OF_USERS: &str = r#"{"RegionId":"cn-hangzhou","DesktopId":["d1","d2"
 #[test]
 fn summary_lists_who_is_left_out() {
     assert_eq!(
-        ok(&["preview", "--output", "summary", "-"], SHORT_OF_DESKTOPS),
+        stdout_of(&["preview", "--output", "summary", "-"], SHORT_OF_DESKTOPS),
         "\
 desktops                  5
 users                     6
@@ -167,7 +143,7 @@ desktops without users:
 "
     );
     assert_eq!(
-        ok(&["preview", "--output", "summary", "-"], SHORT_OF_USERS),
+        stdout_of(&["preview", "--output", "summary", "-"], SHORT_OF_USERS),
         "\
 desktops                  4
 users                     1
@@ -212,9 +188,9 @@ fn summary_lists_agree_with_the_plan() {
             let request = request
                 .replace("\"CENTRAL\"", "\"AVERAGE\"")
                 .replace("\"AVERAGE\"", &format!("\"{strategy}\""));
-            let summary = ok(&["preview", "--output", "summary", "-"], &request);
+            let summary = stdout_of(&["preview", "--output", "summary", "-"], &request);
             let response: serde_json::Value =
-                serde_json::from_str(&ok(&["preview", "-"], &request)).expect("JSON");
+                serde_json::from_str(&stdout_of(&["preview", "-"], &request)).expect("JSON");
             let models = response["Entitlements"]["AssignModels"]
                 .as_array()
                 .expect("AssignModels");
@@ -247,7 +223,7 @@ fn table_aligns_the_plan() {
     let request = r#"{"RegionId":"cn-hangzhou","DesktopId":["d1","ecd-long-name","d3","d4","d5","d6","d7","d8","d9","d10"],"EndUserId":["Alice","Bob","Carol"],"MaxDesktopPerUser":4,"Preview":true}"#;
     // Quotas [4, 4, 4]: Alice d1-d4, Bob d5-d8, Carol d9, d10, then d1, d2.
     assert_eq!(
-        ok(&["preview", "--output", "table", "-"], request),
+        stdout_of(&["preview", "--output", "table", "-"], request),
         "\
 #  DesktopId     Users EndUserIds
  1 d1                2 Alice, Carol
@@ -271,7 +247,7 @@ fn control_characters_never_reach_the_table() {
         r#"{"RegionId":"cn-hangzhou","DesktopId":["d1"],"EndUserId":["A\tB"],"Preview":true}"#;
     for output in ["json", "summary", "table"] {
         assert_eq!(
-            bad(&["preview", "--output", output, "-"], request),
+            failure(&["preview", "--output", output, "-"], request, 2),
             "eds-entitlement: parameter 'EndUserId' item 1 is \"A\\tB\", which holds the control \
              character U+0009: IDs must be printable text"
         );
@@ -283,7 +259,7 @@ fn bad_requests_print_nothing_whatever_the_output() {
     let request = r#"{"RegionId":"cn-hangzhou","DesktopId":["d1","d1"],"Preview":true}"#;
     for output in ["json", "summary", "table"] {
         assert_eq!(
-            bad(&["preview", "--output", output, "-"], request),
+            failure(&["preview", "--output", output, "-"], request, 2),
             "eds-entitlement: parameter 'DesktopId' item 2 is \"d1\", which repeats item 1: \
              IDs must be unique"
         );
@@ -294,7 +270,7 @@ fn bad_requests_print_nothing_whatever_the_output() {
 fn desktops_needed_without_a_desktop_limit_says_it_is_for_average() {
     // ⌈5 users · 1 desktop / 2 users per desktop⌉ = 3; under CENTRAL with no
     // MaxDesktopPerUser the first users would take them all, so the label names AVERAGE.
-    let text = ok(
+    let text = stdout_of(
         &[
             "capacity",
             "--desktops",

@@ -144,17 +144,9 @@ const FLEET: &str = r#"{"RequestId":"1","TotalCount":2,"Desktops":[
     {"DesktopId":"ecd-a","DesktopStatus":"Running","ManagementFlags":["NoFlag"],"EndUserIds":["Alice"],"Cpu":4},
     {"DesktopId":"ecd b","DesktopStatus":"Running","EndUserIds":["Zoë&Co","Bob"]}]}"#;
 
-fn fleet_file(name: &str, body: &str) -> std::path::PathBuf {
-    let dir = std::env::temp_dir().join(format!("eds-requests-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("a temporary directory");
-    let path = dir.join(name);
-    std::fs::write(&path, body).expect("a temporary file");
-    path
-}
-
 #[test]
 fn with_a_snapshot_only_changed_desktops_get_calls() {
-    let fleet = fleet_file("fleet.json", FLEET);
+    let fleet = support::temp_file("fleet.json", FLEET);
     let fleet = fleet.to_str().expect("a UTF-8 path");
     let output = run(
         &[
@@ -182,7 +174,7 @@ fn with_a_snapshot_only_changed_desktops_get_calls() {
 
 #[test]
 fn a_bad_or_missing_snapshot_is_refused() {
-    let bad = fleet_file("bad.json", r#"{"Desktops":[{"DesktopStatus":"Running"}]}"#);
+    let bad = support::temp_file("bad.json", r#"{"Desktops":[{"DesktopStatus":"Running"}]}"#);
     let bad = bad.to_str().expect("a UTF-8 path");
     let output = run(
         &["requests", "-", "--region", "cn-hangzhou", "--fleet", bad],

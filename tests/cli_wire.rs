@@ -3,9 +3,8 @@
 
 mod support;
 
-use std::path::PathBuf;
-
 use eds_entitlement::{wire, Request, Strategy};
+use support::{arg, temp_file};
 
 struct Run {
     status: i32,
@@ -26,10 +25,7 @@ fn run(args: &[&str], stdin: &[u8]) -> Run {
 fn preview_ok(args: &[&str], stdin: &[u8]) -> String {
     let mut all = vec!["preview"];
     all.extend_from_slice(args);
-    let run = run(&all, stdin);
-    assert_eq!(run.status, 0, "{args:?}: {}", run.stderr);
-    assert_eq!(run.stderr, "");
-    run.stdout
+    support::stdout_of(&all, stdin)
 }
 
 /// Runs `preview` with `args`, expecting bad input; its one stderr line.
@@ -42,19 +38,6 @@ fn preview_bad(args: &[&str], stdin: &[u8]) -> String {
     run.stderr
 }
 
-/// A file named `name` with `contents`, in this test binary's own temporary directory.
-fn file(name: &str, contents: &[u8]) -> PathBuf {
-    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("cli_wire");
-    std::fs::create_dir_all(&dir).expect("a temporary directory");
-    let path = dir.join(name);
-    std::fs::write(&path, contents).expect("a temporary file");
-    path
-}
-
-fn arg(path: &std::path::Path) -> &str {
-    path.to_str().expect("temporary paths are UTF-8")
-}
-
 const JSON: &str = r#"{"RegionId":"cn-hangzhou","DesktopId":["ecd-a","ecd-b"],"EndUserId":["Alice"],"MaxUserPerDesktop":1,"Preview":true}"#;
 const QUERY: &str = "RegionId=cn-hangzhou&DesktopId.1=ecd-a&DesktopId.2=ecd-b&EndUserId.1=Alice&MaxUserPerDesktop=1&Preview=true";
 
@@ -65,9 +48,9 @@ fn the_form_is_detected_from_the_first_non_blank_byte() {
     assert_eq!(json, query);
     assert!(json.contains(r#""AssignModels":[{"DesktopId":"ecd-a","InnerStatus":"FINISHED","EndUserIds":["Alice"]},{"DesktopId":"ecd-b","InnerStatus":"FINISHED","EndUserIds":["Alice"]}]"#), "{json}");
     // From files too, and with a byte order mark.
-    let path = file("request.txt", format!("\u{feff}{QUERY}\n").as_bytes());
+    let path = temp_file("request.txt", format!("\u{feff}{QUERY}\n").as_bytes());
     assert_eq!(preview_ok(&[arg(&path)], b""), json);
-    let path = file("request.json", format!("\u{feff}{JSON}").as_bytes());
+    let path = temp_file("request.json", format!("\u{feff}{JSON}").as_bytes());
     assert_eq!(preview_ok(&[arg(&path)], b""), json);
     // Query errors come out as one line, exit status 2.
     assert_eq!(
@@ -182,7 +165,7 @@ fn api_limits_reject_what_the_live_api_would() {
     // Without the option, whole fleets are planned.
     assert!(preview_ok(&[], desktops.as_bytes()).contains(r#""DesktopId":"d501""#));
     // In CSV mode too.
-    let path = file(
+    let path = temp_file(
         "501.csv",
         ids(501, "d").collect::<Vec<_>>().join("\n").as_bytes(),
     );
@@ -194,11 +177,11 @@ fn api_limits_reject_what_the_live_api_would() {
 
 #[test]
 fn csv_files_build_the_same_request() {
-    let desktops = file(
+    let desktops = temp_file(
         "desktops.csv",
         b"\xEF\xBB\xBFName,DesktopId\r\nfirst,ecd-a\r\n,\r\nsecond,ecd-b\r\nthird,ecd-c\r\n",
     );
-    let users = file("users.csv", b"Alice\n\nBob\n");
+    let users = temp_file("users.csv", b"Alice\n\nBob\n");
     let out = preview_ok(
         &[
             "--desktops",
@@ -234,27 +217,27 @@ fn csv_files_build_the_same_request() {
 
 #[test]
 fn csv_errors_name_the_file_and_the_line() {
-    let desktops = file("dup-desktops.csv", b"DesktopId\necd-a\n\necd-b\necd-a\n");
+    let desktops = temp_file("dup-desktops.csv", b"DesktopId\necd-a\n\necd-b\necd-a\n");
     let path = arg(&desktops);
     assert_eq!(
         preview_bad(&["--desktops", path, "--region", "r"], b""),
         format!("eds-entitlement: {path}, line 5: DesktopId \"ecd-a\" repeats line 2: IDs must be unique\n")
     );
-    let good = file("good-desktops.csv", b"ecd-a\n");
-    let users = file("bad-users.csv", b"EndUserId,Note\nAlice,x\n,y\n");
+    let good = temp_file("good-desktops.csv", b"ecd-a\n");
+    let users = temp_file("bad-users.csv", b"EndUserId,Note\nAlice,x\n,y\n");
     let upath = arg(&users);
     assert_eq!(
         preview_bad(&["--desktops", arg(&good), "--users", upath, "--region", "r"], b""),
         format!("eds-entitlement: {upath}, line 3: the EndUserId cell is empty, but IDs must not be empty\n")
     );
-    let swapped = file("swapped.csv", b"EndUserId\nAlice\n");
+    let swapped = temp_file("swapped.csv", b"EndUserId\nAlice\n");
     let spath = arg(&swapped);
     assert_eq!(
         preview_bad(&["--desktops", spath, "--region", "r"], b""),
         format!("eds-entitlement: {spath}, line 1: the header names the EndUserId column but no DesktopId column: are the files swapped?\n")
     );
     // Request-level problems keep the library's wording.
-    let empty = file("empty.csv", b"DesktopId\n");
+    let empty = temp_file("empty.csv", b"DesktopId\n");
     assert_eq!(
         preview_bad(&["--desktops", arg(&empty), "--region", "r"], b""),
         "eds-entitlement: parameter 'DesktopId' is empty, but it must list at least one ID\n"
@@ -290,7 +273,7 @@ fn csv_errors_name_the_file_and_the_line() {
 
 #[test]
 fn csv_mode_and_a_request_file_conflict() {
-    let desktops = file("conflict.csv", b"ecd-a\n");
+    let desktops = temp_file("conflict.csv", b"ecd-a\n");
     let path = arg(&desktops);
     for args in [
         vec![

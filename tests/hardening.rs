@@ -4,9 +4,8 @@
 
 mod support;
 
-use std::path::PathBuf;
-
 use eds_entitlement::{wire, Error, Field};
+use support::{arg, temp_file};
 
 /// Runs `preview` with `args`, expecting bad input (exit 2, nothing on stdout); its one
 /// stderr line, without the program's name and the final newline.
@@ -23,19 +22,6 @@ fn preview_bad(args: &[&str], stdin: &[u8]) -> String {
         .unwrap_or_else(|| panic!("not one line: {stderr:?}"));
     assert!(!line.contains('\n'), "{line:?}");
     line.to_owned()
-}
-
-/// A file named `name` with `contents`, in this test binary's own temporary directory.
-fn file(name: &str, contents: &[u8]) -> PathBuf {
-    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("hardening");
-    std::fs::create_dir_all(&dir).expect("a temporary directory");
-    let path = dir.join(name);
-    std::fs::write(&path, contents).expect("a temporary file");
-    path
-}
-
-fn arg(path: &std::path::Path) -> &str {
-    path.to_str().expect("temporary paths are UTF-8")
 }
 
 fn utf16(text: &str, big_endian: bool, bom: bool) -> Vec<u8> {
@@ -108,7 +94,7 @@ fn utf16_is_refused_in_one_line_in_every_form() {
                 wire::plan_from_json(&plan).unwrap_err().to_string(),
                 "the plan is UTF-16: save as UTF-8"
             );
-            let path = file(&format!("utf16-{big_endian}-{bom}.csv"), &csv);
+            let path = temp_file(&format!("utf16-{big_endian}-{bom}.csv"), &csv);
             assert_eq!(
                 preview_bad(&["--desktops", arg(&path), "--region", "r"], b""),
                 format!("{} is UTF-16: save as UTF-8", arg(&path)),
@@ -125,12 +111,12 @@ fn csv_error(text: &str, field: Field) -> String {
         Ok(ids) => panic!("{text:?} was accepted as {ids:?}"),
         Err(e) => e.to_string(),
     };
-    let path = file("list.csv", text.as_bytes());
+    let path = temp_file("list.csv", text.as_bytes());
     let path = arg(&path);
     let args: Vec<&str> = if field == Field::DesktopId {
         vec!["--desktops", path, "--region", "r"]
     } else {
-        let desktops = file("one-desktop.csv", b"ecd-z\n");
+        let desktops = temp_file("one-desktop.csv", b"ecd-z\n");
         let desktops = Box::leak(arg(&desktops).to_owned().into_boxed_str());
         vec!["--desktops", desktops, "--users", path, "--region", "r"]
     };

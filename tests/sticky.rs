@@ -1,25 +1,11 @@
 //! Sticky re-planning (the contract, §7) against a textbook min-cost flow over the full
 //! bipartite graph, on every small shape.
 
+mod support;
+
 use eds_entitlement::Strategy::{Average, Central};
 use eds_entitlement::{plan_shape, plan_sticky_shape, Limit, Plan, Shape, Strategy};
-
-/// SplitMix64: a seeded generator for snapshots.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n.max(1)
-    }
-}
+use support::rng::SplitMix;
 
 /// Min-cost flow by successive shortest paths (Bellman–Ford), on an explicit graph.
 struct Mcf {
@@ -217,7 +203,7 @@ fn central_optimum(n: usize, u: usize, existing: &[Vec<bool>], shape: &Shape) ->
 
 /// A snapshot: each desktop holds each of `u + 2` users (two of them not listed) with
 /// probability `density`/8, so loads go above any limit.
-fn snapshot(rng: &mut Rng, n: usize, u: usize, density: u64) -> (Plan, Vec<Vec<bool>>) {
+fn snapshot(rng: &mut SplitMix, n: usize, u: usize, density: u64) -> (Plan, Vec<Vec<bool>>) {
     let mut rows = vec![];
     let mut existing = vec![vec![false; u]; n];
     for row in existing.iter_mut() {
@@ -240,7 +226,7 @@ fn snapshot(rng: &mut Rng, n: usize, u: usize, density: u64) -> (Plan, Vec<Vec<b
 const LIMITS: [u32; 5] = [0, 1, 2, 3, 500];
 
 fn each_case(strategy: Strategy, max_side: u32, mut f: impl FnMut(Shape, &Plan, &[Vec<bool>])) {
-    let mut rng = Rng(7);
+    let mut rng = SplitMix(7);
     for n in 1..=max_side {
         for u in 0..=max_side {
             for k in LIMITS {

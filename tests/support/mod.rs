@@ -1,7 +1,11 @@
-//! Helpers shared by the integration tests: the naive reference planner and request
-//! builders.
+//! Helpers shared by the integration tests: the naive reference planner, request builders,
+//! running the command line, golden and temporary files, and a seeded generator.
 
 #![allow(dead_code)]
+
+pub(crate) mod rng;
+
+use std::path::{Path, PathBuf};
 
 use eds_entitlement::{CheckedRequest, Plan, Request, Strategy};
 
@@ -116,4 +120,66 @@ pub(crate) fn run_cli(args: &[&str], stdin: &[u8]) -> std::process::Output {
     let _ = input.write_all(stdin);
     drop(input);
     child.wait_with_output().expect("the binary ends")
+}
+
+/// Runs the binary as [`run_cli`] does, expecting success: exit status 0 and nothing on
+/// stderr; its stdout.
+#[cfg(feature = "cli")]
+pub(crate) fn stdout_of(args: &[&str], stdin: &(impl AsRef<[u8]> + ?Sized)) -> String {
+    let output = run_cli(args, stdin.as_ref());
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(output.stderr.is_empty(), "{args:?}");
+    String::from_utf8(output.stdout).expect("UTF-8 stdout")
+}
+
+/// Runs the binary as [`run_cli`] does, expecting it to fail with exit `status`, nothing on
+/// stdout and one line on stderr; that line, without its newline.
+#[cfg(feature = "cli")]
+pub(crate) fn failure(args: &[&str], stdin: &(impl AsRef<[u8]> + ?Sized), status: i32) -> String {
+    let output = run_cli(args, stdin.as_ref());
+    assert_eq!(output.status.code(), Some(status), "{args:?}: {output:?}");
+    assert!(output.stdout.is_empty(), "{args:?}: {output:?}");
+    let stderr = String::from_utf8(output.stderr).expect("UTF-8 stderr");
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    stderr.trim_end().to_owned()
+}
+
+/// The golden file `tests/golden/<name>` (`name` may have folders: `fleet/response.json`).
+pub(crate) fn golden(name: &str) -> String {
+    let path = format!("{}/tests/golden/{name}", env!("CARGO_MANIFEST_DIR"));
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+/// This test binary's own temporary directory: Cargo's for integration tests, then the
+/// binary's name, so that test binaries running at once never share a file.
+fn own_temp_dir() -> PathBuf {
+    Path::new(env!("CARGO_TARGET_TMPDIR")).join(env!("CARGO_CRATE_NAME"))
+}
+
+/// A file named `name` with `contents`, in this test binary's own temporary directory.
+pub(crate) fn temp_file(name: &str, contents: impl AsRef<[u8]>) -> PathBuf {
+    let dir = own_temp_dir();
+    std::fs::create_dir_all(&dir).expect("a temporary directory");
+    let path = dir.join(name);
+    std::fs::write(&path, contents).expect("a temporary file");
+    path
+}
+
+/// An empty directory named `name` for one test, in this test binary's own temporary
+/// directory.
+pub(crate) fn scratch(name: &str) -> PathBuf {
+    let dir = own_temp_dir().join(name);
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("a scratch directory");
+    dir
+}
+
+/// `path` as a command-line argument.
+pub(crate) fn arg(path: &Path) -> &str {
+    path.to_str().expect("temporary paths are UTF-8")
 }
