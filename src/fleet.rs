@@ -226,11 +226,27 @@ impl Fleet {
         request
             .desktop_ids()
             .iter()
-            .map(|id| match self.get(id) {
-                None => Eligibility::NotInSnapshot,
-                Some(desktop) => desktop.eligibility(),
-            })
+            .map(|id| eligibility_of(self.get(id)))
             .collect()
+    }
+
+    /// Each listed desktop as the snapshot has it, in request order: one look-up per
+    /// desktop, for a caller that needs more than [`Fleet::eligibility`] (each look-up of a
+    /// large snapshot misses the cache).
+    pub(crate) fn listed(&self, request: &CheckedRequest) -> Vec<Option<&SnapshotDesktop>> {
+        request
+            .desktop_ids()
+            .iter()
+            .map(|id| self.get(id))
+            .collect()
+    }
+}
+
+/// The eligibility of a listed desktop that the snapshot has as `found` (§6's order).
+pub(crate) fn eligibility_of(found: Option<&SnapshotDesktop>) -> Eligibility {
+    match found {
+        None => Eligibility::NotInSnapshot,
+        Some(desktop) => desktop.eligibility(),
     }
 }
 

@@ -11,7 +11,7 @@ use indexmap::IndexMap;
 use xxhash_rust::xxh3::Xxh3DefaultBuilder;
 
 use crate::error::Error;
-use crate::fleet::{Fleet, FleetPlan};
+use crate::fleet::{eligibility_of, Eligibility, Fleet, FleetPlan};
 use crate::planner::Plan;
 use crate::request::{CheckedRequest, Strategy};
 use crate::shape::Shape;
@@ -63,7 +63,9 @@ const SRC: usize = usize::MAX;
 ///
 /// [`Error::PlanTooLarge`] when the plan (`T` pairs) cannot be held in memory.
 pub fn plan_sticky(request: &CheckedRequest, fleet: &Fleet) -> Result<FleetPlan, Error> {
-    let eligibility = fleet.eligibility(request);
+    // Each desktop is looked up once: at a million desktops a look-up misses the cache.
+    let listed = fleet.listed(request);
+    let eligibility: Vec<Eligibility> = listed.iter().map(|&d| eligibility_of(d)).collect();
     let eligible = eligibility.iter().filter(|e| e.is_eligible()).count();
     let shape = FleetPlan::eligible_shape(request, eligible);
     let too_large = || Error::PlanTooLarge {
@@ -81,20 +83,19 @@ pub fn plan_sticky(request: &CheckedRequest, fleet: &Fleet) -> Result<FleetPlan,
         .map(|(j, id)| (id, j as u32))
         .collect();
     let existing = Plan::from_lists(
-        request
-            .desktop_ids()
+        listed
             .iter()
             .zip(&eligibility)
             .filter(|(_, e)| e.is_eligible())
-            .map(|(id, _)| {
-                fleet
-                    .get(id)
+            .map(|(desktop, _)| {
+                desktop
                     .map(|desktop| desktop.end_user_ids())
                     .unwrap_or_default()
                     .iter()
                     .filter_map(|user| users.get(user.as_str()).copied())
             }),
     );
+    drop(listed);
     let plan =
         plan_sticky_shape(&shape, &existing).spread(eligibility.iter().map(|e| e.is_eligible()));
     Ok(FleetPlan::new(plan, eligibility))
