@@ -2,6 +2,7 @@
 
 use alloc::collections::TryReserveError;
 use alloc::string::String;
+use alloc::vec;
 use alloc::vec::Vec;
 use core::fmt;
 
@@ -175,8 +176,8 @@ impl IdList {
         self.ends.push((end & (SPAN - 1)) as u32);
     }
 
-    /// Frees the room reserved beyond the IDs held.
-    pub(crate) fn shrink_to_fit(&mut self) {
+    /// Frees the room reserved beyond the IDs held, as [`Vec::shrink_to_fit`] does.
+    pub fn shrink_to_fit(&mut self) {
         self.text.shrink_to_fit();
         self.ends.shrink_to_fit();
     }

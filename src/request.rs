@@ -1,5 +1,6 @@
 //! The request, as the API takes it, and its validation into a [`CheckedRequest`].
 
+use alloc::format;
 use alloc::string::{String, ToString};
 use core::fmt;
 use core::str::FromStr;
