@@ -930,13 +930,13 @@ pub enum Error {
     /// [`Request::check`](crate::Request::check) reserve their memory in proportion to the
     /// input fallibly, and say so with this error instead of aborting.
     #[error(
-        "{} does not fit in memory: reading and checking it needs more memory than can be had",
-        one_line(.input)
+        "{} does not fit in memory: reading and checking {} needs more memory than can be had",
+        one_line(.input),
+        field.map_or("it".to_owned(), |field| format!("its {field} list"))
     )]
     #[non_exhaustive]
     OutOfMemory {
-        /// What was read or checked: a file's name as given, `the request`, or
-        /// `parameter 'DesktopId'`.
+        /// What was read or checked: a file's name as given, or `the request`.
         input: String,
         /// The list, when the input is one list of IDs.
         field: Option<Field>,

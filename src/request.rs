@@ -1,6 +1,5 @@
 //! The request, as the API takes it, and its validation into a [`CheckedRequest`].
 
-use alloc::format;
 use alloc::string::{String, ToString};
 use core::fmt;
 use core::str::FromStr;
@@ -595,7 +594,7 @@ fn check_items(field: Field, ids: &IdList, scratch: &mut Scratch) -> Result<(), 
         (a, b) => a.or(b),
     };
     let repeat = ids.first_repeat(scratch).map_err(|_| Error::OutOfMemory {
-        input: format!("parameter '{field}'"),
+        input: String::from("the request"),
         field: Some(field),
     })?;
     match (own, repeat) {

@@ -224,8 +224,8 @@ fn readers_that_cannot_have_their_memory_say_so() {
     assert!(matches!(e, Error::OutOfMemory { .. }), "{e:?}");
     assert_eq!(
         e.to_string(),
-        "desktops.csv does not fit in memory: reading and checking it needs more memory than \
-         can be had"
+        "desktops.csv does not fit in memory: reading and checking its DesktopId list needs \
+         more memory than can be had"
     );
     assert_eq!(e.field(), Some(Field::DesktopId));
     assert_eq!((e.position(), e.value()), (None, None));
@@ -242,8 +242,8 @@ fn readers_that_cannot_have_their_memory_say_so() {
         let e = limited(64 << 10, || wire::from_json(json)).unwrap_err();
         assert_eq!(
             e.to_string(),
-            "the request does not fit in memory: reading and checking it needs more memory \
-             than can be had"
+            "the request does not fit in memory: reading and checking its DesktopId list needs \
+             more memory than can be had"
         );
         assert_eq!(e.field(), Some(Field::DesktopId));
     }
@@ -253,8 +253,8 @@ fn readers_that_cannot_have_their_memory_say_so() {
     let e = limited(1 << 10, || request.check_ref(&CheckOptions::new())).unwrap_err();
     assert_eq!(
         e.to_string(),
-        "parameter 'DesktopId' does not fit in memory: reading and checking it needs more \
-         memory than can be had"
+        "the request does not fit in memory: reading and checking its DesktopId list needs \
+         more memory than can be had"
     );
     assert_eq!(e.field(), Some(Field::DesktopId));
 
