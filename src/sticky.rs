@@ -59,6 +59,15 @@ const SRC: usize = usize::MAX;
 /// # Ok::<(), eds_entitlement::Error>(())
 /// ```
 ///
+/// # Churn
+///
+/// When the eligible desktops hold exactly an `AVERAGE` plan of the request (`T` pairs,
+/// `u` users; for instance after a sticky plan was carried out) and one user who holds none
+/// of them joins the request, at any place (`T'` pairs), the sticky plan gives the new user
+/// `⌊T'/(u+1)⌋` desktops, no other user a new one, and removes exactly
+/// `T − T' + ⌊T'/(u+1)⌋ ≤ ⌈T'/(u+1)⌉` pairs: `pairs_added` and `pairs_removed` of the change
+/// report. The theorem and its proof are in [`plan_sticky_shape`]'s documentation.
+///
 /// # Errors
 ///
 /// [`Error::PlanTooLarge`] when the plan (`T` pairs) cannot be held in memory.
@@ -196,6 +205,81 @@ pub fn plan_sticky(request: &CheckedRequest, fleet: &Fleet) -> Result<FleetPlan,
 /// `MaxDesktopPerUser` 3, and a snapshot giving each desktop every set that contains its
 /// element. Then `T = 3q`, `q` users are served with 3 desktops each, and `3q` pairs can be
 /// kept if and only if `q` of the sets cover every element exactly once.
+///
+/// # Churn: one user joins
+///
+/// **Theorem.** Let `P` be any `AVERAGE` plan of a shape with `n` desktops and `u` users
+/// (guarantees 1 to 6 of §2, `T` pairs), and let the second shape have the same desktops,
+/// limits and strategy and one user more, `w`, at any place in the request order (`T'`
+/// pairs). If `existing` holds exactly `P` (so `w` holds nothing), the plan `Q` returned for
+/// the second shape
+///
+/// * gives `w` exactly `s = ⌊T'/(u+1)⌋` desktops and no other user a desktop it did not have
+///   in `P`: exactly `s` pairs are added;
+/// * removes exactly `T − T' + s` pairs of `P`, which is at most `⌈T'/(u+1)⌉` as `T ≤ T'`:
+///   none when `MaxDesktopPerUser` binds after the join (`T' = (u+1)·m'`), and `s − (T' − T)`
+///   otherwise, when every desktop is full after it (`T' = n·k`).
+///
+/// For instance 100 desktops with `MaxUserPerDesktop` 1 and 99 users (`T = T' = 100`): a
+/// 100th user takes one desktop from a user who had two, and nothing else moves. With 10
+/// desktops, `MaxUserPerDesktop` 2 and 4 users of 5 desktops each (`T = T' = 20`), a fifth
+/// user takes 4 desktops, one from each: 4 pairs removed.
+///
+/// *Proof.* Write `k` for `MaxUserPerDesktop` and `k' = min(k, u)`, `k'' = min(k, u + 1)`,
+/// `m' = min(MaxDesktopPerUser, n)`, a limit that is absent or `0` being unlimited; so
+/// `T = min(n·k', u·m')`, `T' = min(n·k'', (u+1)·m')`, and `T ≤ T'` since `k' ≤ k''`. When
+/// `T' = 0` there is nothing to prove (`T = s = 0`); otherwise `n ≥ 1` and `m' ≥ 1`.
+///
+/// *At least `T − T' + s` are removed, by any plan.* By guarantee 6 the `u + 1` counts of a
+/// plan of the second shape differ by at most one and sum to `T'`, so each is `s` or `s + 1`.
+/// The pairs of `w` are not in `P`, so at most `T' − s` pairs of the plan are pairs of `P`
+/// and at least `T − (T' − s)` pairs of `P` are removed. Equality forces `w` to have exactly
+/// `s` desktops and every other pair of the plan to be a pair of `P`.
+///
+/// *Some plan removes only `T − T' + s`.* We build one, `Q₀`, from `P`. Since `Q` keeps the
+/// most pairs of `existing = P` (the optimality proved above), it keeps at least as many as
+/// `Q₀`, so it too removes at most `T − T' + s`: exactly that, with the equality case above.
+/// Guarantees 1 and 3's order are about how a plan is written, not which pairs it holds; we
+/// check the others. There are two cases.
+///
+/// 1. `T' = (u+1)·m'`. Then `T = u·m'`: if `k' = u`, as `m' ≤ n`; otherwise `k ≤ u`, so
+///    `k' = k'' = k` and `u·m' < T' ≤ n·k`. So every user of `P` has `m'` desktops,
+///    `s = m'` and `T − T' + s = 0`. `Q₀` is `P` plus `w` on the `m'` desktops with the fewest
+///    users in `P` (`m' ≤ n`, distinct desktops: no pair twice). `P`'s desktops have `a` or
+///    `a + 1` users, `r` of them `a + 1` (`a = ⌊T/n⌋`, `r = T mod n`). If `m' ≤ n − r`, `w`
+///    joins desktops with `a`, and the loads become `a` and `a + 1`; otherwise it joins all
+///    `n − r` of them and `m' − (n − r) ≤ r` with `a + 1`, and the loads become `a + 1` and
+///    `a + 2`. Either way they differ by at most one and sum to `T + m' = T'`: each is
+///    `⌊T'/n⌋` or `⌈T'/n⌉ ≤ k''` as `T' ≤ n·k''` (guarantees 5 and 2). Every user has
+///    `m' = T'/(u+1)` desktops (guarantees 6 and 2), and there are `T'` pairs (guarantee 4).
+/// 2. `T' < (u+1)·m'`. Then `T' = n·k''`, and `k'' = u + 1` is impossible (it would give
+///    `T' = n·(u+1) ≥ (u+1)·m'`): so `k ≤ u`, `k' = k'' = k`, `T' = n·k`, and every desktop of
+///    a plan of the second shape is full. Let `δ = T' − T`. If `δ > 0`, then `T = u·m'` and
+///    `(u+1)·δ = n·k − u·((u+1)·m' − n·k) < n·k`, so `δ < T'/(u+1)`: `δ ≤ s` in every case,
+///    and `δ < n` as `T'/(u+1) = n·k/(u+1) < n`. Hence `P`'s loads, `⌊T/n⌋` or `⌈T/n⌉` with
+///    `T = n·k − δ`, are `k − 1` on exactly `δ` desktops ("open") and `k` on the others.
+///    Build `Q₀` from `P` in `s` steps; before step `j + 1`, `w` has `j` desktops.
+///    * Steps `1 … δ`: `w` joins one open desktop each (nothing removed). After them every
+///      desktop holds `k` users and the plan `T' = n·k` pairs.
+///    * Steps `δ + 1 … s`: let `v` be an old user with the most desktops now. The old users
+///      hold `T' − j` pairs, so `v` holds at least `(T' − j)/u` desktops, and
+///      `(T' − j)/u > j` because `j < s ≤ T'/(u+1)`: `v` has a desktop that `w` lacks.
+///      There `w` replaces `v` (one pair of `P` removed; the load stays `k`).
+///
+///    Now every desktop has `k` users (guarantees 5 and 2), there are `T'` pairs (4), `w`
+///    never joins a desktop twice (3), and `s − δ = T − T' + s` pairs of `P` were removed.
+///    The old users' counts started within one of each other (guarantee 6 for `P`) and each
+///    step lowered a largest one, so they still are, and they sum to `T' − s = u·s + ρ` where
+///    `ρ = T' mod (u+1) ≤ u`: each is `s` or `s + 1`, and `s + 1` only when `ρ > 0`. With
+///    `w` at `s`, all counts are `⌊T'/(u+1)⌋` or `⌈T'/(u+1)⌉ ≤ m'` (guarantees 6 and 2, as
+///    `T' ≤ (u+1)·m'`). ∎
+///
+/// In fleet terms ([`plan_sticky`], `n` counting the eligible desktops): when the eligible
+/// desktops hold exactly an `AVERAGE` plan of the request (for instance after a sticky plan
+/// was carried out) and a user who holds none of them joins the request, `--keep-existing`
+/// reports `pairs_added = ⌊T'/(u+1)⌋` and `pairs_removed = T − T' + ⌊T'/(u+1)⌋`. The tests
+/// check this on every valid plan of every shape up to 5 desktops and 5 users, and by
+/// property on larger fleets.
 ///
 /// # Ties
 ///
