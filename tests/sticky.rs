@@ -369,7 +369,14 @@ fn each_average_plan(shape: &Shape, f: &mut impl FnMut(&[u32])) {
         _ => (total / u, total.div_ceil(u)),
     };
     let mut degrees = vec![0; u];
-    go(0, &mut vec![], &mut degrees, total % n, (n, total / n, lo, hi), f);
+    go(
+        0,
+        &mut vec![],
+        &mut degrees,
+        total % n,
+        (n, total / n, lo, hi),
+        f,
+    );
 }
 
 /// The churn theorem of `plan_sticky`'s documentation, on every valid `AVERAGE` plan `P` of
@@ -396,10 +403,14 @@ fn one_new_user_moves_exactly_what_the_churn_theorem_says() {
                             // Users at `w` and after move one place on: `w` is the new user.
                             let moved = |v: u32| if v < w { v } else { v + 1 };
                             let held = Plan::from_lists(rows.iter().map(|&set| {
-                                (0..u).filter(|&v| set & (1 << v) != 0).map(moved).collect::<Vec<_>>()
+                                (0..u)
+                                    .filter(|&v| set & (1 << v) != 0)
+                                    .map(moved)
+                                    .collect::<Vec<_>>()
                             }));
                             let plan = plan_sticky_shape(&after, &held);
-                            check(&after, &plan).unwrap_or_else(|e| panic!("{after:?} {held:?}: {e}"));
+                            check(&after, &plan)
+                                .unwrap_or_else(|e| panic!("{after:?} {held:?}: {e}"));
                             let mut got_removed = 0;
                             let (mut new_users, mut new_pairs) = (0, 0);
                             for (d, row) in plan.iter().enumerate() {
@@ -419,4 +430,43 @@ fn one_new_user_moves_exactly_what_the_churn_theorem_says() {
         }
     }
     assert!(plans > 10_000, "{plans} plans");
+}
+
+/// The two instances of `plan_sticky_shape`'s documentation where completing the greedy's
+/// flow over the snapshot gives up a pair (`L = 1`): there `(1 − 1/e)·(OPT − r)` is tested,
+/// not proven.
+#[test]
+fn central_completion_can_give_up_a_counted_pair_and_the_bound_still_holds() {
+    let grid = |rows: Vec<Vec<u32>>, u: usize| {
+        let existing: Vec<Vec<bool>> = rows
+            .iter()
+            .map(|row| (0..u as u32).map(|v| row.contains(&v)).collect())
+            .collect();
+        (Plan::from_lists(rows), existing)
+    };
+    // A, B, C all served on three desktops of two users each: the 5 snapshot pairs fit the
+    // limits, but a plan is the grid less a perfect matching, which meets one of them.
+    let shape = Shape::new(3, 3, limit(2), limit(2), Central);
+    let (old, existing) = grid(vec![vec![0, 1], vec![0, 1], vec![2]], 3);
+    let plan = plan_sticky_shape(&shape, &old);
+    check(&shape, &plan).unwrap();
+    assert_eq!(kept(&existing, &plan), 4);
+    assert_eq!(central_optimum(3, 3, &existing, &shape), 4);
+    // With D and E: the greedy serves A, B (gain 2 each), then C (gain 1, the earliest of
+    // C, D, E), and the completion gives up one of the 5 pairs it counted; serving A, D, E
+    // keeps 6.
+    let shape = Shape::new(3, 5, limit(2), limit(2), Central);
+    let (old, existing) = grid(vec![vec![2, 3, 4], vec![0, 1, 3, 4], vec![0, 1, 3, 4]], 5);
+    let plan = plan_sticky_shape(&shape, &old);
+    check(&shape, &plan).unwrap();
+    let mut served: Vec<u32> = plan.iter().flatten().copied().collect();
+    served.sort_unstable();
+    served.dedup();
+    assert_eq!(served, [0, 1, 2]);
+    let got = kept(&existing, &plan);
+    assert_eq!(got, 4);
+    assert_eq!(best_kept(3, &existing, 6, &[2, 2, 2, 0, 0], 0), Some(4));
+    let optimum = central_optimum(3, 5, &existing, &shape);
+    assert_eq!(optimum, 6);
+    assert!(got as f64 >= (1.0 - (-1.0f64).exp()) * optimum as f64);
 }
