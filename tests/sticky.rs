@@ -379,7 +379,7 @@ fn each_average_plan(shape: &Shape, f: &mut impl FnMut(&[u32])) {
     );
 }
 
-/// The churn theorem of `plan_sticky`'s documentation, on every valid `AVERAGE` plan `P` of
+/// The churn theorem of `plan_sticky_shape`'s documentation, on every valid `AVERAGE` plan `P` of
 /// every shape up to 5 desktops and 5 users (6 after the join), every limit combination and
 /// every place of the new user in request order: the sticky plan of the request with one user
 /// more, against a snapshot holding exactly `P`, gives the new user exactly `⌊T'/(u+1)⌋`
