@@ -9,15 +9,7 @@ use proptest::prelude::*;
 
 /// `text` in UTF-16, little-endian or big-endian, with no byte order mark.
 fn utf16(text: &str, big_endian: bool) -> Vec<u8> {
-    text.encode_utf16()
-        .flat_map(|u| {
-            if big_endian {
-                u.to_be_bytes()
-            } else {
-                u.to_le_bytes()
-            }
-        })
-        .collect()
+    support::utf16(text, big_endian, false)
 }
 
 /// Lists and IDs whose UTF-16 begins beyond ASCII, none of them UTF-8 in either byte order.
