@@ -89,8 +89,8 @@ impl FleetReader {
     /// # Errors
     ///
     /// As [`FleetReader::read_page`] ([`Error::Utf16`] when the body's first KiB is UTF-16,
-    /// as [`is_utf16`](super::is_utf16) tells it); an I/O error of `reader` is an [`io::Error`] (the outer
-    /// `Err`), apart from the snapshot's errors (the inner one).
+    /// as [`is_utf16`](super::is_utf16) tells it); an I/O error of `reader` is an
+    /// [`io::Error`] (the outer `Err`), apart from the snapshot's errors (the inner one).
     pub fn read_page_from<R: io::Read>(
         &mut self,
         file: &str,
