@@ -7,11 +7,11 @@ use alloc::vec;
 use alloc::vec::Vec;
 use core::cmp::Reverse;
 
-use indexmap::IndexMap;
-use xxhash_rust::xxh3::Xxh3DefaultBuilder;
+use alloc::string::String;
 
 use crate::error::Error;
-use crate::fleet::{Fleet, FleetPlan};
+use crate::fleet::{eligibility_of, Eligibility, Fleet, FleetPlan};
+use crate::ids::find_each;
 use crate::planner::Plan;
 use crate::request::{CheckedRequest, Strategy};
 use crate::shape::Shape;
@@ -63,7 +63,10 @@ const SRC: usize = usize::MAX;
 ///
 /// [`Error::PlanTooLarge`] when the plan (`T` pairs) cannot be held in memory.
 pub fn plan_sticky(request: &CheckedRequest, fleet: &Fleet) -> Result<FleetPlan, Error> {
-    let eligibility = fleet.eligibility(request);
+    // Each desktop is looked up once, and in bulk, as the users below: at a million, a
+    // single look-up misses the CPU's caches.
+    let listed = fleet.listed(request);
+    let eligibility: Vec<Eligibility> = listed.iter().map(|&d| eligibility_of(d)).collect();
     let eligible = eligibility.iter().filter(|e| e.is_eligible()).count();
     let shape = FleetPlan::eligible_shape(request, eligible);
     let too_large = || Error::PlanTooLarge {
@@ -74,27 +77,30 @@ pub fn plan_sticky(request: &CheckedRequest, fleet: &Fleet) -> Result<FleetPlan,
     Vec::<u32>::new()
         .try_reserve_exact(pairs.saturating_mul(2).saturating_add(eligible))
         .map_err(|_| too_large())?;
-    let users: IndexMap<&str, u32, Xxh3DefaultBuilder> = request
-        .end_user_ids()
+    let rows: Vec<&[String]> = listed
         .iter()
-        .enumerate()
-        .map(|(j, id)| (id, j as u32))
+        .zip(&eligibility)
+        .filter(|(_, e)| e.is_eligible())
+        .map(|(desktop, _)| desktop.map(|d| d.end_user_ids()).unwrap_or_default())
         .collect();
-    let existing = Plan::from_lists(
-        request
-            .desktop_ids()
-            .iter()
-            .zip(&eligibility)
-            .filter(|(_, e)| e.is_eligible())
-            .map(|(id, _)| {
-                fleet
-                    .get(id)
-                    .map(|desktop| desktop.end_user_ids())
-                    .unwrap_or_default()
-                    .iter()
-                    .filter_map(|user| users.get(user.as_str()).copied())
-            }),
-    );
+    drop(listed);
+    // Each snapshot user of an eligible desktop as an index into the request's users,
+    // looked up in bulk.
+    let named: Vec<&str> = rows
+        .iter()
+        .flat_map(|row| row.iter())
+        .map(String::as_str)
+        .collect();
+    let users = request.end_user_ids();
+    let found = find_each(users.len(), |j| &users[j], &named);
+    drop(named);
+    let mut start = 0;
+    let existing = Plan::from_lists(rows.iter().map(|row| {
+        let range = start..start + row.len();
+        start = range.end;
+        // A checked request holds at most `u32::MAX` users.
+        found[range].iter().flatten().map(|&j| j as u32)
+    }));
     let plan =
         plan_sticky_shape(&shape, &existing).spread(eligibility.iter().map(|e| e.is_eligible()));
     Ok(FleetPlan::new(plan, eligibility))

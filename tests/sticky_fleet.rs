@@ -5,7 +5,7 @@
 use eds_entitlement::Strategy::{Average, Central};
 use eds_entitlement::{
     plan_against, plan_sticky, verify_against, verify_sticky, Changes, CheckedRequest, Fleet,
-    FleetPlan, Request, SnapshotDesktop, Strategy as Rule,
+    FleetPlan, Plan, Request, SnapshotDesktop, Strategy as Rule,
 };
 use proptest::prelude::*;
 
@@ -229,5 +229,69 @@ proptest! {
         );
         let share = shape.assignments().div_ceil(u as u64 + 1);
         prop_assert!(changes.pairs_removed <= share, "{:?} share {}", changes, share);
+    }
+}
+
+/// `plan_sticky` computed the plain way: each listed desktop and each of its snapshot users
+/// looked up by a linear search, then [`plan_sticky_shape`] over the eligible desktops. The
+/// crate looks them up in bulk (each desktop once); the plan must be the same.
+fn sticky_by_linear_lookups(request: &CheckedRequest, fleet: &Fleet) -> Vec<Vec<u32>> {
+    let found: Vec<Option<&SnapshotDesktop>> = request
+        .desktop_ids()
+        .iter()
+        .map(|id| fleet.iter().find(|(i, _)| *i == id).map(|(_, d)| d))
+        .collect();
+    let eligible: Vec<bool> = found
+        .iter()
+        .map(|d| d.is_some_and(|d| d.eligibility().is_eligible()))
+        .collect();
+    let existing: Vec<Vec<u32>> = found
+        .iter()
+        .zip(&eligible)
+        .filter(|(_, &e)| e)
+        .map(|(d, _)| {
+            d.unwrap()
+                .end_user_ids()
+                .iter()
+                .filter_map(|id| request.end_user_ids().position(id).map(|j| j as u32))
+                .collect()
+        })
+        .collect();
+    let shape = eds_entitlement::Shape::new(
+        existing.len() as u32,
+        request.end_user_ids().len() as u32,
+        request.max_user_per_desktop(),
+        request.max_desktop_per_user(),
+        request.strategy(),
+    );
+    let planned = eds_entitlement::plan_sticky_shape(&shape, &Plan::from_lists(existing));
+    let mut rows = planned.iter();
+    eligible
+        .iter()
+        .map(|&e| {
+            if e {
+                rows.next().unwrap().to_vec()
+            } else {
+                Vec::new()
+            }
+        })
+        .collect()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    #[test]
+    fn bulk_lookups_plan_as_linear_lookups_do(
+        (n, u, states) in (1..40usize, 0..40usize)
+            .prop_flat_map(|(n, u)| (Just(n), Just(u), arb_states(n, u))),
+        k in arb_limit(), m in arb_limit(), central in any::<bool>(),
+    ) {
+        let strategy = if central { Central } else { Average };
+        let request = request(n, u, k, m, strategy);
+        let fleet = fleet(&states);
+        let plan = plan_sticky(&request, &fleet).unwrap();
+        let rows: Vec<Vec<u32>> = plan.plan().iter().map(<[u32]>::to_vec).collect();
+        prop_assert_eq!(rows, sticky_by_linear_lookups(&request, &fleet));
     }
 }
