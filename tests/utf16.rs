@@ -183,6 +183,10 @@ mod readers {
                 wire::plan_from_json(&json).unwrap_err().to_string(),
                 "the plan is UTF-16: save as UTF-8"
             );
+            assert_eq!(
+                refused(&["requests", "-", "--region", "r"], &json),
+                "the plan is UTF-16: save as UTF-8"
+            );
         }
     }
 
