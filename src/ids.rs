@@ -157,9 +157,17 @@ impl IdList {
     ///
     /// When the allocator refuses the memory.
     pub fn try_push(&mut self, id: &str) -> Result<(), TryReserveError> {
+        let end = (self.text.len() + id.len()) as u64;
+        if self.text.capacity() - self.text.len() >= id.len()
+            && self.ends.len() < self.ends.capacity()
+            && end < SPAN
+        {
+            // The room is there (as when reserved at once): nothing to grow.
+            self.push(id);
+            return Ok(());
+        }
         self.text.try_reserve(id.len())?;
         self.ends.try_reserve(1)?;
-        let end = (self.text.len() + id.len()) as u64;
         let wraps = (end >> SPAN_BITS) as usize;
         self.wraps
             .try_reserve(wraps.saturating_sub(self.wraps.len()))?;
@@ -312,11 +320,12 @@ impl IdList {
     /// Which pair is reported depends only on the list, never on the hash. Costs `O(len)`
     /// expected time (every ID is hashed with XXH3, twice or more) and the `scratch`, which
     /// is reused: a caller checking several lists lends the same one (fresh pages cost more
-    /// than the hashing). The scratch takes 8 bytes per ID, or less when `budget` (in
-    /// bytes) is less: at most `max(budget, len)` bytes (at least one byte per ID), unless
-    /// one bucket alone (see below) takes more, and then one more hashing of the list for
-    /// each part the budget makes of it ([`IdList::first_repeat`] lends the text's size: a
-    /// list of short IDs is not checked with more memory than its text).
+    /// than the hashing). The scratch takes at most `max(budget, len)` bytes (at least one
+    /// byte per ID), unless one bucket alone (see below) takes more: 16 bytes per ID when
+    /// the budget allows (each ID is then hashed once), else 8 (hashed twice), else less,
+    /// at the cost of one more hashing of the list for each part the budget makes of it
+    /// ([`IdList::first_repeat`] lends the text's size: a list is not checked with more
+    /// memory than its text).
     ///
     /// A hash table of a million IDs is far larger than the CPU's caches, and probing it
     /// misses the cache on nearly every ID. So the IDs are first partitioned by the top
@@ -341,20 +350,35 @@ impl IdList {
         let bits = (len / BUCKET).next_power_of_two().trailing_zeros();
         let bucket_of = |hash: u64| (hash.checked_shr(64 - bits).unwrap_or(0)) as usize;
         let hash = |id: &[u8]| xxhash_rust::xxh3::xxh3_64(id);
-        let Scratch { entries, starts } = scratch;
+        let Scratch {
+            entries,
+            starts,
+            hashes,
+        } = scratch;
         // Counting sort by bucket: `starts[b]..starts[b + 1]` holds bucket `b`.
         starts.clear();
         starts.try_reserve_exact((1 << bits) + 1)?;
         starts.resize((1 << bits) + 1, 0);
+        let counts = 2 * starts.len() * core::mem::size_of::<usize>();
+        // With room for them (IDs of 16 bytes or more, in the text's budget), the hashes are
+        // kept for the one run rather than computed again.
+        hashes.clear();
+        let keep = budget >= 16 * len + counts;
+        if keep {
+            hashes.try_reserve_exact(len)?;
+        }
         for id in self.all_bytes() {
-            starts[bucket_of(hash(id)) + 1] += 1;
+            let hash = hash(id);
+            if keep {
+                hashes.push(hash);
+            }
+            starts[bucket_of(hash) + 1] += 1;
         }
         for b in 1..starts.len() {
             starts[b] += starts[b - 1];
         }
         let largest = starts.windows(2).map(|w| w[1] - w[0]).max().unwrap_or(0);
         // The entries of a run of buckets take what the counts and the fill positions leave.
-        let counts = 2 * starts.len() * core::mem::size_of::<usize>();
         let room = (budget.max(len).saturating_sub(counts) / 8).max(largest);
 
         let mut best: Option<(usize, usize)> = None;
@@ -379,7 +403,10 @@ impl IdList {
             fill.extend(starts[first_bucket..last].iter().map(|&s| s - base));
             let end = best.map_or(len, |(_, second)| second);
             for (index, id) in self.all_bytes().take(end).enumerate() {
-                let hash = hash(id);
+                let hash = match hashes.get(index) {
+                    Some(&hash) => hash,
+                    None => hash(id),
+                };
                 let bucket = bucket_of(hash);
                 if (first_bucket..last).contains(&bucket) {
                     let slot = &mut fill[bucket - first_bucket];
@@ -452,6 +479,7 @@ impl IdList {
 pub(crate) struct Scratch {
     entries: Vec<u64>,
     starts: Vec<usize>,
+    hashes: Vec<u64>,
 }
 
 /// The number of IDs per bucket that [`IdList::first_repeat`] aims at: a bucket's table
@@ -881,7 +909,7 @@ mod tests {
                 .map(|i| format!("{}", (i * 7919) % modulus))
                 .collect();
             let naive = naive_first_repeat(&ids);
-            for budget in [0, len, 2 * len, 4 * len, 8 * len] {
+            for budget in [0, len, 2 * len, 4 * len, 8 * len, usize::MAX] {
                 assert_eq!(
                     ids.first_repeat_within(&mut Scratch::default(), budget)
                         .unwrap(),

@@ -110,15 +110,12 @@ pub fn ids_from_csv(input: &[u8], file: &str, field: Field) -> Result<IdList, Er
 /// The number of lines of `body` that are not empty, and of its line-end bytes (`\n` and
 /// `\r`): one vectorisable pass.
 fn line_counts(body: &[u8]) -> (usize, usize) {
-    let is_end = |b: &u8| *b == b'\n' || *b == b'\r';
-    let ends = body.iter().filter(|b| is_end(b)).count();
+    let is_end = |b: u8| b == b'\n' || b == b'\r';
+    let ends = super::text::count(body, is_end);
     // A line that is not empty ends where a byte that is no line end is followed by one,
     // or by the end of the text.
-    let closed = body
-        .windows(2)
-        .filter(|pair| !is_end(&pair[0]) && is_end(&pair[1]))
-        .count();
-    let last = body.last().is_some_and(|b| !is_end(b));
+    let closed = super::text::count_pairs(body, |a, b| !is_end(a) && is_end(b));
+    let last = body.last().is_some_and(|&b| !is_end(b));
     (closed + usize::from(last), ends)
 }
 

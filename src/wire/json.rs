@@ -484,7 +484,7 @@ fn plain_strings(text: &str) -> Option<Result<IdList, TryReserveError>> {
     }
     // Room for every ID at once, as the quotes bound it (exactly, for compact JSON): each
     // ID takes two quotes and a comma or a bracket of the text.
-    let quotes = bytes.iter().filter(|&&b| b == b'"').count();
+    let quotes = super::text::count(bytes, |b| b == b'"');
     let mut list = IdList::new();
     if let Err(e) = list.try_reserve(quotes / 2, text.len().saturating_sub(3 * (quotes / 2))) {
         return Some(Err(e));

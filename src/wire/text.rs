@@ -216,6 +216,36 @@ pub fn reject_utf16(bytes: &[u8], input: &str) -> Result<(), Error> {
     }
 }
 
+/// How many bytes of `bytes` `is` holds for: counted in `u8` lanes, 255 bytes at a time,
+/// so that the compiler vectorises it (a `usize` count a byte is several times slower).
+#[cfg(any(feature = "csv", feature = "serde"))]
+pub(crate) fn count(bytes: &[u8], is: impl Fn(u8) -> bool) -> usize {
+    bytes
+        .chunks(255)
+        .map(|chunk| usize::from(chunk.iter().fold(0u8, |n, &b| n + u8::from(is(b)))))
+        .sum()
+}
+
+/// How many pairs of neighbouring bytes `(a, b)` of `bytes` `is` holds for, counted as
+/// [`count`] counts.
+#[cfg(feature = "csv")]
+pub(crate) fn count_pairs(bytes: &[u8], is: impl Fn(u8, u8) -> bool) -> usize {
+    let Some(next) = bytes.get(1..) else {
+        return 0;
+    };
+    bytes
+        .chunks(255)
+        .zip(next.chunks(255))
+        .map(|(a, b)| {
+            let n = a
+                .iter()
+                .zip(b)
+                .fold(0u8, |n, (&a, &b)| n + u8::from(is(a, b)));
+            usize::from(n)
+        })
+        .sum()
+}
+
 /// `input` without its UTF-8 byte order mark, if it has one.
 pub(crate) fn strip_bom(input: &[u8]) -> &[u8] {
     input.strip_prefix(UTF8_BOM).unwrap_or(input)
@@ -335,6 +365,22 @@ mod tests {
             .collect();
         for start in 0..64 {
             assert!(!is_utf16(&bytes[start..]), "{start}");
+        }
+    }
+
+    #[test]
+    #[cfg(any(feature = "csv", feature = "serde"))]
+    fn counts_are_the_naive_counts() {
+        let bytes: Vec<u8> = (0..2000u32).map(|i| (i * 7919 % 13) as u8).collect();
+        for len in [0, 1, 2, 254, 255, 256, 510, 511, 2000] {
+            let bytes = &bytes[..len];
+            let naive = bytes.iter().filter(|&&b| b < 3).count();
+            assert_eq!(count(bytes, |b| b < 3), naive, "{len}");
+            #[cfg(feature = "csv")]
+            {
+                let naive = bytes.windows(2).filter(|w| w[0] > 5 && w[1] < 3).count();
+                assert_eq!(count_pairs(bytes, |a, b| a > 5 && b < 3), naive, "{len}");
+            }
         }
     }
 }
