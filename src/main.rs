@@ -397,9 +397,7 @@ fn preview(args: &PreviewArgs) -> Result<(), Failure> {
         None => read_request(args.input.as_deref(), args.format, cap)?,
     };
     let options = CheckOptions::new().api_limits(args.api_limits);
-    let request = request
-        .check_with(&options)
-        .map_err(|e| Failure::Input(e.to_string()))?;
+    let request = request.check_with(&options).map_err(planning_failure)?;
     if !args.fleet.is_empty() {
         return preview_against(args, &request);
     }
@@ -573,11 +571,11 @@ fn read_fleet(paths: &[PathBuf]) -> Result<Fleet, Failure> {
     Ok(reader.finish())
 }
 
-/// A planner's error: a plan that does not fit in memory is too large for this run (status
-/// 3), anything else is bad input.
+/// A reader's, a check's or a planner's error: an input or a plan that does not fit in
+/// memory is too large for this run (status 3), anything else is bad input.
 fn planning_failure(e: Error) -> Failure {
     match e {
-        Error::PlanTooLarge { .. } => Failure::TooLarge(e.to_string()),
+        Error::PlanTooLarge { .. } | Error::OutOfMemory { .. } => Failure::TooLarge(e.to_string()),
         e => Failure::Input(e.to_string()),
     }
 }
@@ -662,7 +660,7 @@ fn read_request(
         Some(Format::Query) => wire::from_query(&bytes),
         None => wire::from_bytes(&bytes),
     };
-    request.map_err(|e| Failure::Input(e.to_string()))
+    request.map_err(planning_failure)
 }
 
 /// The request of `preview --desktops FILE [--users FILE] --region R …`.
@@ -679,8 +677,7 @@ fn request_from_csv(desktops: &Path, args: &CsvArgs, cap: u64) -> Result<Request
         } else {
             path.display().to_string()
         };
-        wire::ids_from_csv(&read_input(path, cap)?, &name, field)
-            .map_err(|e| Failure::Input(e.to_string()))
+        wire::ids_from_csv(&read_input(path, cap)?, &name, field).map_err(planning_failure)
     };
     let desktop_ids = ids(desktops, Field::DesktopId)?;
     let end_user_ids = match &args.users {
