@@ -207,28 +207,41 @@ proptest! {
         }
     }
 
-    /// Adding a user to a fleet that holds an AVERAGE plan removes at most the new user's
-    /// share, `⌈T'/(u + 1)⌉` pairs.
+    /// The churn theorem of `plan_sticky_shape`'s documentation: the eligible desktops hold
+    /// exactly an `AVERAGE` plan `P` of `T` pairs (here one `plan_sticky` made against a random
+    /// snapshot and carried out), and a user who holds no eligible desktop joins the request
+    /// at any place (`T'` pairs). The sticky plan then adds exactly `⌊T'/(u+1)⌋` pairs and
+    /// removes exactly `T − T' + ⌊T'/(u+1)⌋` (`n` counting the eligible desktops).
     #[test]
-    fn one_new_user_moves_at_most_its_share(
-        (n, u, states) in (1..40usize, 1..40usize)
+    fn one_new_user_moves_exactly_its_share(
+        (n, u, states) in (1..40usize, 0..40usize)
             .prop_flat_map(|(n, u)| (Just(n), Just(u), arb_states(n, u))),
-        k in arb_limit(), m in arb_limit(),
+        k in arb_limit(), m in arb_limit(), place in any::<prop::sample::Index>(),
     ) {
         let before = request(n, u, k, m, Average);
         let fleet = fleet(&states);
         let plan = plan_sticky(&before, &fleet).unwrap();
         let held = applied(&before, &fleet, &plan);
-        let after = request(n, u + 1, k, m, Average);
+        let mut users: Vec<String> = (0..u).map(user).collect();
+        users.insert(place.index(u + 1), "joiner".into());
+        let after = Request::new("cn-hangzhou", (0..n).map(|i| format!("d{i}")), users)
+            .max_user_per_desktop(k)
+            .max_desktop_per_user(m)
+            .check()
+            .expect("well-formed");
         let replanned = plan_sticky(&after, &held).unwrap();
         let changes = Changes::new(&after, &held, &replanned);
-        let eligible = replanned.eligible() as u64;
-        let shape = eds_entitlement::Shape::new(
-            eligible as u32, u as u32 + 1, after.max_user_per_desktop(),
-            after.max_desktop_per_user(), Average,
-        );
-        let share = shape.assignments().div_ceil(u as u64 + 1);
-        prop_assert!(changes.pairs_removed <= share, "{:?} share {}", changes, share);
+        let shape = |users: usize| {
+            eds_entitlement::Shape::new(
+                plan.eligible() as u32, users as u32, after.max_user_per_desktop(),
+                after.max_desktop_per_user(), Average,
+            )
+            .assignments()
+        };
+        let (t, t2) = (shape(u), shape(u + 1));
+        let share = t2 / (u as u64 + 1);
+        prop_assert_eq!(changes.pairs_added, share, "{:?}", changes);
+        prop_assert_eq!(changes.pairs_removed, t + share - t2, "{:?}", changes);
     }
 }
 

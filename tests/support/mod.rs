@@ -117,3 +117,20 @@ pub(crate) fn run_cli(args: &[&str], stdin: &[u8]) -> std::process::Output {
     drop(input);
     child.wait_with_output().expect("the binary ends")
 }
+
+/// `text` in UTF-16, little-endian or big-endian, with or without a byte order mark.
+pub(crate) fn utf16(text: &str, big_endian: bool, bom: bool) -> Vec<u8> {
+    let mark = bom.then_some('\u{FEFF}');
+    mark.into_iter()
+        .chain(text.chars())
+        .collect::<String>()
+        .encode_utf16()
+        .flat_map(|u| {
+            if big_endian {
+                u.to_be_bytes()
+            } else {
+                u.to_le_bytes()
+            }
+        })
+        .collect()
+}
