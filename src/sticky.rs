@@ -233,8 +233,9 @@ pub fn plan_sticky(request: &CheckedRequest, fleet: &Fleet) -> Result<FleetPlan,
 /// keeps `OPT = 6`: `4 ≥ (1 − 1/e)·6 ≈ 3.79` still, but not by the argument above. **When
 /// `L > 0` the bound is only tested, not proven:** against the exact optimum (every choice of
 /// served users, each by a min-cost flow over the full graph) on every shape up to 6
-/// desktops and 6 users with every limit combination, on seeded random snapshots, and on
-/// the instance above; no counterexample is known.
+/// desktops and 6 users with every limit combination, on seeded random snapshots, on
+/// dense snapshots of small shapes where nearly every pair is used, and on the instance
+/// above; no counterexample is known (the worst ratio seen is the instance's `2/3`).
 ///
 /// The result keeps the most pairs for the users it serves (point 3, proven in all cases).
 /// When the snapshot holds a valid plan, its served users each gain `m'` in turn, more than
