@@ -925,6 +925,22 @@ pub enum Error {
         /// What was read: a file's name as given, or `the request`.
         input: String,
     },
+    /// Memory that a reader or a check needs for an input and cannot have: the input may
+    /// be valid, the machine (or its limit) too small. The readers and
+    /// [`Request::check`](crate::Request::check) reserve their memory in proportion to the
+    /// input fallibly, and say so with this error instead of aborting.
+    #[error(
+        "{} does not fit in memory: reading and checking {} needs more memory than can be had",
+        one_line(.input),
+        field.map_or("it".to_owned(), |field| format!("its {field} list"))
+    )]
+    #[non_exhaustive]
+    OutOfMemory {
+        /// What was read or checked: a file's name as given, or `the request`.
+        input: String,
+        /// The list, when the input is one list of IDs.
+        field: Option<Field>,
+    },
     /// A bad row in a CSV file of IDs.
     #[error("{}, line {line}: {problem}", one_line(.file))]
     #[non_exhaustive]
@@ -1070,6 +1086,7 @@ impl Error {
                 Field::from_name(name.split_once('.').map_or(name, |(list, _)| list))
             }),
             Error::Csv { problem, .. } => problem.field(),
+            Error::OutOfMemory { field, .. } => *field,
             Error::UnknownField { .. }
             | Error::PlanTooLarge { .. }
             | Error::Json { .. }
@@ -1125,6 +1142,7 @@ impl Error {
             | Error::WrongAction { .. }
             | Error::Csv { .. }
             | Error::Utf16 { .. }
+            | Error::OutOfMemory { .. }
             | Error::TooManyAssignments { .. }
             | Error::SnapshotJson { .. }
             | Error::Snapshot { .. } => None,
@@ -1171,6 +1189,7 @@ impl Error {
             | Error::Json { .. }
             | Error::NotIndexed { .. }
             | Error::Utf16 { .. }
+            | Error::OutOfMemory { .. }
             | Error::TooManyAssignments { .. }
             | Error::SnapshotJson { .. } => None,
         }
@@ -1531,6 +1550,15 @@ mod accessor_tests {
                     assignments: 2,
                 },
                 None,
+                None,
+                None,
+            ),
+            (
+                Error::OutOfMemory {
+                    input: "desktops.csv".into(),
+                    field: Some(DesktopId),
+                },
+                Some(DesktopId),
                 None,
                 None,
             ),

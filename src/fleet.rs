@@ -11,6 +11,7 @@ use indexmap::IndexMap;
 use xxhash_rust::xxh3::Xxh3DefaultBuilder;
 
 use crate::error::Error;
+use crate::ids::find_each;
 use crate::planner::{try_plan_shape, Plan};
 use crate::request::CheckedRequest;
 use crate::shape::Shape;
@@ -222,15 +223,39 @@ impl Fleet {
 
     /// Each listed desktop's eligibility, in request order (§6: `NotInSnapshot`, then
     /// `NotRunning`, then `Assigning`).
+    ///
+    /// Costs `O(n + snapshot desktops)` expected time: the desktops are looked up in bulk,
+    /// not one by one (at a million desktops, a single look-up misses the CPU's caches).
     pub fn eligibility(&self, request: &CheckedRequest) -> Vec<Eligibility> {
-        request
-            .desktop_ids()
-            .iter()
-            .map(|id| match self.get(id) {
-                None => Eligibility::NotInSnapshot,
-                Some(desktop) => desktop.eligibility(),
+        self.listed(request)
+            .into_iter()
+            .map(eligibility_of)
+            .collect()
+    }
+
+    /// Each listed desktop as the snapshot has it, in request order. The same as
+    /// [`Fleet::get`] of each, but in bulk: at a million desktops each single look-up misses
+    /// the CPU's caches, the bulk one does not (see `ids::find_each`).
+    pub(crate) fn listed(&self, request: &CheckedRequest) -> Vec<Option<&SnapshotDesktop>> {
+        let keys: Vec<&str> = self.desktops.keys().map(String::as_str).collect();
+        let ids: Vec<&str> = request.desktop_ids().iter().collect();
+        let found = find_each(keys.len(), |i| keys[i], &ids);
+        drop((keys, ids));
+        found
+            .into_iter()
+            .map(|at| {
+                at.and_then(|at| self.desktops.get_index(at))
+                    .map(|(_, d)| d)
             })
             .collect()
+    }
+}
+
+/// The eligibility of a listed desktop that the snapshot has as `found` (§6's order).
+pub(crate) fn eligibility_of(found: Option<&SnapshotDesktop>) -> Eligibility {
+    match found {
+        None => Eligibility::NotInSnapshot,
+        Some(desktop) => desktop.eligibility(),
     }
 }
 

@@ -16,6 +16,7 @@ use std::fs;
 use std::io::{self, BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::OnceLock;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use eds_entitlement::{
@@ -275,6 +276,8 @@ impl Failure {
 }
 
 fn main() -> ExitCode {
+    // Before anything is opened.
+    let _ = STDOUT_CLOSED.set(stdout_is_closed());
     let cli = Cli::parse();
     let outcome = match cli.command {
         Command::Preview(args) => preview(&args),
@@ -292,29 +295,71 @@ fn main() -> ExitCode {
     }
 }
 
+/// Whether standard output was closed when the program started (`>&-`): told first thing in
+/// `main` by [`stdout_is_closed`], and reported by [`stdout`] when the response is written.
+static STDOUT_CLOSED: OnceLock<bool> = OnceLock::new();
+
 /// Standard output, or an I/O failure when it was closed (`>&-`).
-///
-/// The Rust runtime puts `/dev/null`, opened for reading and writing, in place of a closed
-/// standard output before `main` runs, and writes to it succeed: without this check the
-/// response would be lost with exit status 0. A shell's `>/dev/null` opens it for writing
-/// only, and is honoured. Only Linux says how a descriptor was opened (`/proc/self/fdinfo`);
-/// elsewhere, nothing is checked.
 fn stdout() -> Result<io::StdoutLock<'static>, Failure> {
-    let flags = fs::read_to_string("/proc/self/fdinfo/1")
-        .ok()
-        .and_then(|info| {
-            let flags = info.lines().find_map(|l| l.strip_prefix("flags:"))?;
-            u32::from_str_radix(flags.trim(), 8).ok()
-        });
-    const O_ACCMODE: u32 = 0o3;
-    const O_RDWR: u32 = 0o2;
-    let read_write = flags.is_some_and(|f| f & O_ACCMODE == O_RDWR);
-    if read_write && fs::read_link("/proc/self/fd/1").is_ok_and(|p| p == Path::new("/dev/null")) {
+    if STDOUT_CLOSED.get().copied().unwrap_or(false) {
         return Err(Failure::Io(
             "standard output is closed: nothing can be written".into(),
         ));
     }
     Ok(io::stdout().lock())
+}
+
+/// Whether standard output is closed. Asked before any file is opened: on a system that
+/// leaves descriptor 1 closed, the first file opened would take it.
+///
+/// On Unix, the Rust runtime puts `/dev/null`, opened for reading and writing, in place of
+/// a closed standard output before `main` runs (Linux, macOS, the BSDs), and writes to it
+/// succeed: without this check the response would be lost with exit status 0. A shell's
+/// `>/dev/null` opens it for writing only, and is honoured.
+#[cfg(unix)]
+fn stdout_is_closed() -> bool {
+    use std::os::fd::AsFd;
+    unix_stdout_is_closed(io::stdout().as_fd().try_clone_to_owned())
+}
+
+/// [`stdout_is_closed`] from a duplicate of standard output's descriptor: closed when it
+/// could not be duplicated (`EBADF`: a runtime that leaves it closed; the other reason,
+/// `EMFILE`, cannot happen before a file is opened), or when it is the null device opened
+/// for reading and writing, as the runtime opens it.
+#[cfg(unix)]
+fn unix_stdout_is_closed(duplicate: io::Result<std::os::fd::OwnedFd>) -> bool {
+    use std::os::unix::fs::{FileTypeExt, MetadataExt};
+    let Ok(duplicate) = duplicate else {
+        return true;
+    };
+    let mut out = fs::File::from(duplicate);
+    let null = |meta: &fs::Metadata| meta.file_type().is_char_device().then(|| meta.rdev());
+    let is_null = match (out.metadata(), fs::metadata("/dev/null")) {
+        (Ok(out), Ok(dev_null)) => null(&out).is_some_and(|rdev| null(&dev_null) == Some(rdev)),
+        _ => false,
+    };
+    // Reading the null device returns at once, with nothing; writing nothing writes nothing.
+    // Either fails (EBADF) on a descriptor not opened for it.
+    is_null && out.read(&mut [0]).is_ok() && out.write(&[]).is_ok()
+}
+
+/// Whether standard output is closed: on Windows, a process started with no standard output
+/// has a null handle for it (or an invalid one, which the standard library shows as null),
+/// and the standard library's writes to it succeed with no effect, as on Unix.
+///
+/// Written from the standard library's documentation of `AsRawHandle::as_raw_handle` ("may
+/// return null, such as when called on Stdin, Stdout, or Stderr when the console is
+/// detached"), and never run: this project has no Windows machine to test it on.
+#[cfg(windows)]
+fn stdout_is_closed() -> bool {
+    use std::os::windows::io::AsRawHandle;
+    io::stdout().as_raw_handle().is_null()
+}
+
+/// Elsewhere, nothing is checked.
+#[cfg(not(any(unix, windows)))]
+fn stdout_is_closed() -> bool {
+    false
 }
 
 /// `path` for a message: on one line, whatever it holds.
@@ -352,9 +397,7 @@ fn preview(args: &PreviewArgs) -> Result<(), Failure> {
         None => read_request(args.input.as_deref(), args.format, cap)?,
     };
     let options = CheckOptions::new().api_limits(args.api_limits);
-    let request = request
-        .check_with(&options)
-        .map_err(|e| Failure::Input(e.to_string()))?;
+    let request = request.check_with(&options).map_err(planning_failure)?;
     if !args.fleet.is_empty() {
         return preview_against(args, &request);
     }
@@ -528,11 +571,11 @@ fn read_fleet(paths: &[PathBuf]) -> Result<Fleet, Failure> {
     Ok(reader.finish())
 }
 
-/// A planner's error: a plan that does not fit in memory is too large for this run (status
-/// 3), anything else is bad input.
+/// A reader's, a check's or a planner's error: an input or a plan that does not fit in
+/// memory is too large for this run (status 3), anything else is bad input.
 fn planning_failure(e: Error) -> Failure {
     match e {
-        Error::PlanTooLarge { .. } => Failure::TooLarge(e.to_string()),
+        Error::PlanTooLarge { .. } | Error::OutOfMemory { .. } => Failure::TooLarge(e.to_string()),
         e => Failure::Input(e.to_string()),
     }
 }
@@ -617,7 +660,7 @@ fn read_request(
         Some(Format::Query) => wire::from_query(&bytes),
         None => wire::from_bytes(&bytes),
     };
-    request.map_err(|e| Failure::Input(e.to_string()))
+    request.map_err(planning_failure)
 }
 
 /// The request of `preview --desktops FILE [--users FILE] --region R …`.
@@ -634,8 +677,7 @@ fn request_from_csv(desktops: &Path, args: &CsvArgs, cap: u64) -> Result<Request
         } else {
             path.display().to_string()
         };
-        wire::ids_from_csv(&read_input(path, cap)?, &name, field)
-            .map_err(|e| Failure::Input(e.to_string()))
+        wire::ids_from_csv(&read_input(path, cap)?, &name, field).map_err(planning_failure)
     };
     let desktop_ids = ids(desktops, Field::DesktopId)?;
     let end_user_ids = match &args.users {
@@ -764,4 +806,33 @@ fn too_large_for_memory(name: &str, len: u64) -> Failure {
         "{name} does not fit in memory: {} cannot be had",
         show_bytes(len)
     ))
+}
+
+#[cfg(all(test, unix))]
+mod tests {
+    use super::*;
+
+    /// Each way standard output may stand, as a duplicate of its descriptor would.
+    #[test]
+    fn closed_stdout_on_unix() {
+        use std::os::fd::OwnedFd;
+
+        let open = |read: bool, write: bool, path: &str| -> io::Result<OwnedFd> {
+            let file = fs::OpenOptions::new().read(read).write(write).open(path)?;
+            Ok(OwnedFd::from(file))
+        };
+        // No descriptor at all: where the runtime leaves it closed.
+        assert!(unix_stdout_is_closed(Err(io::Error::from_raw_os_error(9))));
+        // The null device as the runtime puts it in place of a closed one.
+        assert!(unix_stdout_is_closed(open(true, true, "/dev/null")));
+        // `>/dev/null`, and `1</dev/null` (whose writes fail by themselves).
+        assert!(!unix_stdout_is_closed(open(false, true, "/dev/null")));
+        assert!(!unix_stdout_is_closed(open(true, false, "/dev/null")));
+        // A file, read and written.
+        let path = std::env::temp_dir().join(format!("eds-stdout-{}", std::process::id()));
+        fs::write(&path, b"").expect("a temporary file");
+        let file = open(true, true, path.to_str().expect("a UTF-8 path"));
+        assert!(!unix_stdout_is_closed(file));
+        let _ = fs::remove_file(&path);
+    }
 }

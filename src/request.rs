@@ -254,8 +254,9 @@ impl Request {
 
     /// Checks every rule of the contract, §1, and returns the request in a form that
     /// cannot fail to plan. Costs `O(n + u)` expected time (duplicates are found by
-    /// hashing, partitioned so that it stays in the CPU's caches) and 16 bytes per ID while
-    /// it runs. When both lists hold 65,536 IDs or more, the users are checked on a second
+    /// hashing, partitioned so that it stays in the CPU's caches) and, while it runs, 8
+    /// bytes per ID or the list's text, whichever is less (at least 1 byte per ID: a list
+    /// of short IDs is then hashed more than twice). When both lists hold 65,536 IDs or more, the users are checked on a second
     /// (scoped) thread, unless [`CheckOptions::parallel`] is off; the outcome is the same as
     /// checking in turn.
     ///
@@ -270,7 +271,8 @@ impl Request {
     /// lists' items in order, `DesktopId` first ([`Error::EmptyId`]; [`Error::InvalidId`]
     /// for a control character or surrounding whitespace, the rule of
     /// [`id_problem`](crate::id_problem), whatever form the ID came in;
-    /// [`Error::DuplicateId`] at the second occurrence).
+    /// [`Error::DuplicateId`] at the second occurrence); [`Error::OutOfMemory`] when the
+    /// memory to look for repeats cannot be had.
     pub fn check_with(self, options: &CheckOptions) -> Result<CheckedRequest, Error> {
         let (max_user_per_desktop, max_desktop_per_user) = self.validate(options)?;
         Ok(CheckedRequest {
@@ -591,7 +593,10 @@ fn check_items(field: Field, ids: &IdList, scratch: &mut Scratch) -> Result<(), 
         (Some(a), Some(b)) => Some(if a.0 <= b.0 { a } else { b }),
         (a, b) => a.or(b),
     };
-    let repeat = ids.first_repeat(scratch);
+    let repeat = ids.first_repeat(scratch).map_err(|_| Error::OutOfMemory {
+        input: String::from("the request"),
+        field: Some(field),
+    })?;
     match (own, repeat) {
         (Some((index, problem)), r) if r.is_none_or(|(_, second)| index <= second) => {
             Err(match problem {

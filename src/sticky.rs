@@ -7,11 +7,11 @@ use alloc::vec;
 use alloc::vec::Vec;
 use core::cmp::Reverse;
 
-use indexmap::IndexMap;
-use xxhash_rust::xxh3::Xxh3DefaultBuilder;
+use alloc::string::String;
 
 use crate::error::Error;
-use crate::fleet::{Fleet, FleetPlan};
+use crate::fleet::{eligibility_of, Eligibility, Fleet, FleetPlan};
+use crate::ids::find_each;
 use crate::planner::Plan;
 use crate::request::{CheckedRequest, Strategy};
 use crate::shape::Shape;
@@ -26,8 +26,10 @@ const SRC: usize = usize::MAX;
 /// the snapshot has the user on that desktop. Under `AVERAGE` the plan keeps the most pairs
 /// of all plans over the eligible desktops that meet guarantees 1 to 6 of §2; under
 /// `CENTRAL` it meets guarantees 1 to 5 and §7's shape (`⌊T/m'⌋` users with `m'` desktops,
-/// one with `T mod m'`, in any order of users) and keeps at least `(1 − 1/e)·(OPT − r)`.
-/// Either way it never keeps fewer pairs than [`plan_against`](crate::plan_against), and
+/// one with `T mod m'`, in any order of users), keeps the most pairs for the users it
+/// serves, and at least `(1 − 1/e)·(OPT − r)` in all: proven whenever completing the greedy's
+/// flow gives up no pair, and otherwise (nearly every pair used) only tested; see
+/// [`plan_sticky_shape`]. Either way it never keeps fewer pairs than [`plan_against`](crate::plan_against), and
 /// re-planning against a snapshot that holds one of the request's valid plans changes
 /// nothing. Ineligible desktops are as in [`plan_against`](crate::plan_against): an empty
 /// row, their users left as they are. [`verify_sticky`](crate::verify_sticky) checks the
@@ -59,11 +61,23 @@ const SRC: usize = usize::MAX;
 /// # Ok::<(), eds_entitlement::Error>(())
 /// ```
 ///
+/// # Churn
+///
+/// When the eligible desktops hold exactly an `AVERAGE` plan of the request (`T` pairs,
+/// `u` users; for instance after a sticky plan was carried out) and one user who holds none
+/// of them joins the request, at any place (`T'` pairs), the sticky plan gives the new user
+/// `⌊T'/(u+1)⌋` desktops, no other user a new one, and removes exactly
+/// `T − T' + ⌊T'/(u+1)⌋ ≤ ⌈T'/(u+1)⌉` pairs: `pairs_added` and `pairs_removed` of the change
+/// report. The theorem and its proof are in [`plan_sticky_shape`]'s documentation.
+///
 /// # Errors
 ///
 /// [`Error::PlanTooLarge`] when the plan (`T` pairs) cannot be held in memory.
 pub fn plan_sticky(request: &CheckedRequest, fleet: &Fleet) -> Result<FleetPlan, Error> {
-    let eligibility = fleet.eligibility(request);
+    // Each desktop is looked up once, and in bulk, as the users below: at a million, a
+    // single look-up misses the CPU's caches.
+    let listed = fleet.listed(request);
+    let eligibility: Vec<Eligibility> = listed.iter().map(|&d| eligibility_of(d)).collect();
     let eligible = eligibility.iter().filter(|e| e.is_eligible()).count();
     let shape = FleetPlan::eligible_shape(request, eligible);
     let too_large = || Error::PlanTooLarge {
@@ -74,27 +88,30 @@ pub fn plan_sticky(request: &CheckedRequest, fleet: &Fleet) -> Result<FleetPlan,
     Vec::<u32>::new()
         .try_reserve_exact(pairs.saturating_mul(2).saturating_add(eligible))
         .map_err(|_| too_large())?;
-    let users: IndexMap<&str, u32, Xxh3DefaultBuilder> = request
-        .end_user_ids()
+    let rows: Vec<&[String]> = listed
         .iter()
-        .enumerate()
-        .map(|(j, id)| (id, j as u32))
+        .zip(&eligibility)
+        .filter(|(_, e)| e.is_eligible())
+        .map(|(desktop, _)| desktop.map(|d| d.end_user_ids()).unwrap_or_default())
         .collect();
-    let existing = Plan::from_lists(
-        request
-            .desktop_ids()
-            .iter()
-            .zip(&eligibility)
-            .filter(|(_, e)| e.is_eligible())
-            .map(|(id, _)| {
-                fleet
-                    .get(id)
-                    .map(|desktop| desktop.end_user_ids())
-                    .unwrap_or_default()
-                    .iter()
-                    .filter_map(|user| users.get(user.as_str()).copied())
-            }),
-    );
+    drop(listed);
+    // Each snapshot user of an eligible desktop as an index into the request's users,
+    // looked up in bulk.
+    let named: Vec<&str> = rows
+        .iter()
+        .flat_map(|row| row.iter())
+        .map(String::as_str)
+        .collect();
+    let users = request.end_user_ids();
+    let found = find_each(users.len(), |j| &users[j], &named);
+    drop(named);
+    let mut start = 0;
+    let existing = Plan::from_lists(rows.iter().map(|row| {
+        let range = start..start + row.len();
+        start = range.end;
+        // A checked request holds at most `u32::MAX` users.
+        found[range].iter().flatten().map(|&j| j as u32)
+    }));
     let plan =
         plan_sticky_shape(&shape, &existing).spread(eligibility.iter().map(|e| e.is_eligible()));
     Ok(FleetPlan::new(plan, eligibility))
@@ -176,7 +193,8 @@ pub fn plan_sticky(request: &CheckedRequest, fleet: &Fleet) -> Result<FleetPlan,
 /// polymatroid rank function). `⌊T/m'⌋` times, the user of the largest gain
 /// `g(S ∪ {v}) − g(S)` joins `S` (ties: the earliest user in request order; lazy
 /// evaluation, gains only shrinking); then, when `r = T mod m' > 0`, the partly served user
-/// is the one of the largest gain with `r` desktops. Augmenting only towards the new user
+/// is the one of the largest gain with `r` desktops (`g(S ∪ {p})` below counts `p` with `r`
+/// desktops). Augmenting only towards the new user
 /// reaches `g(S ∪ {v})`: every earlier augmenting path would have had to start in the set of
 /// nodes reachable from `s`, and that set's boundary is saturated and never touched again.
 /// Steps 2 and 3 then complete the plan for these users exactly, as above: the result keeps
@@ -184,10 +202,42 @@ pub fn plan_sticky(request: &CheckedRequest, fleet: &Fleet) -> Result<FleetPlan,
 /// (the first `⌊T/m'⌋`, then the next one), and the greedy choice is returned unless that
 /// keeps strictly more: never fewer kept pairs than the canonical plan.
 ///
-/// *The bound.* A plan keeping `OPT` pairs serves a set `S*` fully and one user with `r`
-/// desktops: `OPT ≤ g(S*) + r`. The greedy set keeps `g(S) ≥ (1 − 1/e)·max g ≥
-/// (1 − 1/e)·(OPT − r)` pairs over `E` (Nemhauser, Wolsey and Fisher, 1978), and the
-/// completion keeps them all unless no plan serving `S` can (the tight case of step 3).
+/// *The bound: what is proven.* Let `s = ⌊T/m'⌋`, `S` the greedy's fully served users, `p`
+/// its partly served one (when `r > 0`) and `K` the pairs the result keeps (the comparison
+/// with the canonical users only raises `K`).
+///
+/// 1. A plan keeping `OPT` pairs serves a set `S*` of `s` users fully and one user with `r`
+///    desktops; its kept pairs of `S*` form a flow over `E` for `S*`: `OPT ≤ g(S*) + r`.
+/// 2. `g(S) ≥ (1 − (1 − 1/s)^s)·max over |S'| = s of g(S') ≥ (1 − 1/e)·(OPT − r)`
+///    (Nemhauser, Wolsey and Fisher, 1978; lazy evaluation changes no choice, as gains of
+///    a submodular function only shrink).
+/// 3. Steps 2 and 3 complete the flow to a plan that keeps the most a plan serving `S` and
+///    `p` can keep (as for `AVERAGE`, with these users' quotas). Write that most as
+///    `g(S ∪ {p}) − L`: `L ≥ 0`, the completion's loss, is the total cost of the augmenting
+///    paths taken after the flow over `E`, the pairs of a maximum flow over `E` that every
+///    such plan must give up. As `g(S ∪ {p}) ≥ g(S)`: **`K ≥ (1 − 1/e)·(OPT − r) − L`, and the
+///    bound `K ≥ (1 − 1/e)·(OPT − r)` is proven whenever `L = 0`**: whenever the completion
+///    takes no path of positive cost. That holds in particular when `⌈T/n⌉ ≤ 1` (each
+///    desktop has at most one user, e.g. `MaxUserPerDesktop` 1: the `T − g` missing pairs go
+///    to empty desktops, and at least `n − g ≥ T − g` are empty), and when `m' = n` (every
+///    fully served user has every desktop, so every flow over `E` lies in a plan serving
+///    `S` and `p`).
+///
+/// `L > 0` does happen when nearly every pair is used. Three desktops, `MaxUserPerDesktop`
+/// and `MaxDesktopPerUser` 2, users A, B, C all served (`T = 6`), and a snapshot
+/// `d1: A B, d2: A B, d3: C`: all 5 pairs fit the limits (`g = 5`), but a plan is the 3 × 3
+/// grid less a perfect matching, and each such matching meets a snapshot pair: at most 4
+/// are kept. There the greedy is not at fault (it serves everyone); but with two more users
+/// D and E and the snapshot `d1: C D E, d2: A B D E, d3: A B D E`, the greedy serves A, B,
+/// then C (ties go to the earliest user), `g = 5`, `L = 1`, `K = 4`, where serving A, D, E
+/// keeps `OPT = 6`: `4 ≥ (1 − 1/e)·6 ≈ 3.79` still, but not by the argument above. **When
+/// `L > 0` the bound is only tested, not proven:** against the exact optimum (every choice of
+/// served users, each by a min-cost flow over the full graph) on every shape up to 6
+/// desktops and 6 users with every limit combination, on seeded random snapshots, on
+/// dense snapshots of small shapes where nearly every pair is used, and on the instance
+/// above; no counterexample is known (the worst ratio seen is the instance's `2/3`).
+///
+/// The result keeps the most pairs for the users it serves (point 3, proven in all cases).
 /// When the snapshot holds a valid plan, its served users each gain `m'` in turn, more than
 /// any other user can, so they are chosen, every pair is kept and nothing changes.
 ///
@@ -196,6 +246,81 @@ pub fn plan_sticky(request: &CheckedRequest, fleet: &Fleet) -> Result<FleetPlan,
 /// `MaxDesktopPerUser` 3, and a snapshot giving each desktop every set that contains its
 /// element. Then `T = 3q`, `q` users are served with 3 desktops each, and `3q` pairs can be
 /// kept if and only if `q` of the sets cover every element exactly once.
+///
+/// # Churn: one user joins
+///
+/// **Theorem.** Let `P` be any `AVERAGE` plan of a shape with `n` desktops and `u` users
+/// (guarantees 1 to 6 of §2, `T` pairs), and let the second shape have the same desktops,
+/// limits and strategy and one user more, `w`, at any place in the request order (`T'`
+/// pairs). If `existing` holds exactly `P` (so `w` holds nothing), the plan `Q` returned for
+/// the second shape
+///
+/// * gives `w` exactly `s = ⌊T'/(u+1)⌋` desktops and no other user a desktop it did not have
+///   in `P`: exactly `s` pairs are added;
+/// * removes exactly `T − T' + s` pairs of `P`, which is at most `⌈T'/(u+1)⌉` as `T ≤ T'`:
+///   none when `MaxDesktopPerUser` binds after the join (`T' = (u+1)·m'`), and `s − (T' − T)`
+///   otherwise, when every desktop is full after it (`T' = n·k`).
+///
+/// For instance 100 desktops with `MaxUserPerDesktop` 1 and 99 users (`T = T' = 100`): a
+/// 100th user takes one desktop from a user who had two, and nothing else moves. With 10
+/// desktops, `MaxUserPerDesktop` 2 and 4 users of 5 desktops each (`T = T' = 20`), a fifth
+/// user takes 4 desktops, one from each: 4 pairs removed.
+///
+/// *Proof.* Write `k` for `MaxUserPerDesktop` and `k' = min(k, u)`, `k'' = min(k, u + 1)`,
+/// `m' = min(MaxDesktopPerUser, n)`, a limit that is absent or `0` being unlimited; so
+/// `T = min(n·k', u·m')`, `T' = min(n·k'', (u+1)·m')`, and `T ≤ T'` since `k' ≤ k''`. When
+/// `T' = 0` there is nothing to prove (`T = s = 0`); otherwise `n ≥ 1` and `m' ≥ 1`.
+///
+/// *At least `T − T' + s` are removed, by any plan.* By guarantee 6 the `u + 1` counts of a
+/// plan of the second shape differ by at most one and sum to `T'`, so each is `s` or `s + 1`.
+/// The pairs of `w` are not in `P`, so at most `T' − s` pairs of the plan are pairs of `P`
+/// and at least `T − (T' − s)` pairs of `P` are removed. Equality forces `w` to have exactly
+/// `s` desktops and every other pair of the plan to be a pair of `P`.
+///
+/// *Some plan removes only `T − T' + s`.* We build one, `Q₀`, from `P`. Since `Q` keeps the
+/// most pairs of `existing = P` (the optimality proved above), it keeps at least as many as
+/// `Q₀`, so it too removes at most `T − T' + s`: exactly that, with the equality case above.
+/// Guarantees 1 and 3's order are about how a plan is written, not which pairs it holds; we
+/// check the others. There are two cases.
+///
+/// 1. `T' = (u+1)·m'`. Then `T = u·m'`: if `k' = u`, as `m' ≤ n`; otherwise `k ≤ u`, so
+///    `k' = k'' = k` and `u·m' < T' ≤ n·k`. So every user of `P` has `m'` desktops,
+///    `s = m'` and `T − T' + s = 0`. `Q₀` is `P` plus `w` on the `m'` desktops with the fewest
+///    users in `P` (`m' ≤ n`, distinct desktops: no pair twice). `P`'s desktops have `a` or
+///    `a + 1` users, `r` of them `a + 1` (`a = ⌊T/n⌋`, `r = T mod n`). If `m' ≤ n − r`, `w`
+///    joins desktops with `a`, and the loads become `a` and `a + 1`; otherwise it joins all
+///    `n − r` of them and `m' − (n − r) ≤ r` with `a + 1`, and the loads become `a + 1` and
+///    `a + 2`. Either way they differ by at most one and sum to `T + m' = T'`: each is
+///    `⌊T'/n⌋` or `⌈T'/n⌉ ≤ k''` as `T' ≤ n·k''` (guarantees 5 and 2). Every user has
+///    `m' = T'/(u+1)` desktops (guarantees 6 and 2), and there are `T'` pairs (guarantee 4).
+/// 2. `T' < (u+1)·m'`. Then `T' = n·k''`, and `k'' = u + 1` is impossible (it would give
+///    `T' = n·(u+1) ≥ (u+1)·m'`): so `k ≤ u`, `k' = k'' = k`, `T' = n·k`, and every desktop of
+///    a plan of the second shape is full. Let `δ = T' − T`. If `δ > 0`, then `T = u·m'` and
+///    `(u+1)·δ = n·k − u·((u+1)·m' − n·k) < n·k`, so `δ < T'/(u+1)`: `δ ≤ s` in every case,
+///    and `δ < n` as `T'/(u+1) = n·k/(u+1) < n`. Hence `P`'s loads, `⌊T/n⌋` or `⌈T/n⌉` with
+///    `T = n·k − δ`, are `k − 1` on exactly `δ` desktops ("open") and `k` on the others.
+///    Build `Q₀` from `P` in `s` steps; before step `j + 1`, `w` has `j` desktops.
+///    * Steps `1 … δ`: `w` joins one open desktop each (nothing removed). After them every
+///      desktop holds `k` users and the plan `T' = n·k` pairs.
+///    * Steps `δ + 1 … s`: let `v` be an old user with the most desktops now. The old users
+///      hold `T' − j` pairs, so `v` holds at least `(T' − j)/u` desktops, and
+///      `(T' − j)/u > j` because `j < s ≤ T'/(u+1)`: `v` has a desktop that `w` lacks.
+///      There `w` replaces `v` (one pair of `P` removed; the load stays `k`).
+///
+///    Now every desktop has `k` users (guarantees 5 and 2), there are `T'` pairs (4), `w`
+///    never joins a desktop twice (3), and `s − δ = T − T' + s` pairs of `P` were removed.
+///    The old users' counts started within one of each other (guarantee 6 for `P`) and each
+///    step lowered a largest one, so they still are, and they sum to `T' − s = u·s + ρ` where
+///    `ρ = T' mod (u+1) ≤ u`: each is `s` or `s + 1`, and `s + 1` only when `ρ > 0`. With
+///    `w` at `s`, all counts are `⌊T'/(u+1)⌋` or `⌈T'/(u+1)⌉ ≤ m'` (guarantees 6 and 2, as
+///    `T' ≤ (u+1)·m'`). ∎
+///
+/// In fleet terms ([`plan_sticky`], `n` counting the eligible desktops): when the eligible
+/// desktops hold exactly an `AVERAGE` plan of the request (for instance after a sticky plan
+/// was carried out) and a user who holds none of them joins the request, `--keep-existing`
+/// reports `pairs_added = ⌊T'/(u+1)⌋` and `pairs_removed = T − T' + ⌊T'/(u+1)⌋`. The tests
+/// check this on every valid plan of every shape up to 5 desktops and 5 users, and by
+/// property on larger fleets.
 ///
 /// # Ties
 ///
@@ -206,12 +331,30 @@ pub fn plan_sticky(request: &CheckedRequest, fleet: &Fleet) -> Result<FleetPlan,
 ///
 /// # Cost
 ///
-/// `AVERAGE`: `O(n + u + |E| + T)` time and memory for steps 1 and 2 when the first pass of
-/// step 1 keeps all it can and step 2 finds room at once (a snapshot close to a valid plan,
-/// as when a few users join or leave); each augmenting path beyond costs
-/// `O(n + u + |E| + T)`, and a step-3 path up to `O((n + u)·(n·u + |E|))` — those appear
-/// only when nearly every pair is used. `CENTRAL` adds, per user evaluated, a search from
-/// that user over the existing pairs near it.
+/// Write `N = n + u + |E| + T`. One breadth-first search over existing pairs or over new
+/// pairs (steps 1 and 2) costs `O(N)`, plus a binary search in a desktop's snapshot row per
+/// plan pair it examines: the complement's scan drops each user from its list once and
+/// otherwise skips only a desktop's own neighbours. A step-3 search (Bellman–Ford
+/// with a queue, which scans every complement edge of a desktop each time the desktop is
+/// taken from the queue) costs `O((n + u)·(n·u + |E| + T))`.
+///
+/// * `AVERAGE`, worst case: the first pass of step 1 is `O(n + |E|)`, then up to `T`
+///   augmenting searches of `O(N)` each (there is no Hopcroft–Karp phasing: an adversarial
+///   snapshot can need `Θ(T)` of them); step 2's dealing is `O(N·(1 + T/n))`; each of the at
+///   most `T` pairs that step 2 cannot add directly costs a search, `O(N)`, or in the tight
+///   case a step-3 search. So `O(T·N)` without step 3, and `O(T·(n + u)·(n·u + |E| + T))` in
+///   the worst case: polynomial, but far from linear on adversarial snapshots.
+/// * `AVERAGE`, a snapshot close to a valid plan, as when a few users join or leave (the
+///   benchmark: `MaxUserPerDesktop` 1, the canonical plan with 1% of the users replaced):
+///   the first pass keeps every pair it can, one search finds no augmenting path (the
+///   freed desktops' snapshot users are no longer listed), and step 2 deals the joiners
+///   onto the freed desktops in one pass: `O(N)` time and memory in all.
+/// * `CENTRAL`: `E` by user is built in `O(u + |E|)`. Evaluating a gain is at most `m'`
+///   searches towards one user, `O(N)` each and usually only over the existing pairs near
+///   that user, then undone. Lazy evaluation evaluates a user at most once per choice, so at
+///   most `u·(s + 1)` evaluations (`s = ⌊T/m'⌋`), usually about `u + s`: `O(u·(T + m')·N)`
+///   in the worst case. The canonical users' plan serves `s + 1` users, and both
+///   completions cost as under `AVERAGE`.
 ///
 /// # Example
 ///

@@ -24,24 +24,6 @@ fn preview_bad(args: &[&str], stdin: &[u8]) -> String {
     line.to_owned()
 }
 
-fn utf16(text: &str, big_endian: bool, bom: bool) -> Vec<u8> {
-    let mut units: Vec<u16> = Vec::new();
-    if bom {
-        units.push(0xFEFF);
-    }
-    units.extend(text.encode_utf16());
-    units
-        .into_iter()
-        .flat_map(|u| {
-            if big_endian {
-                u.to_be_bytes()
-            } else {
-                u.to_le_bytes()
-            }
-        })
-        .collect()
-}
-
 const JSON: &str = r#"{"RegionId":"cn-hangzhou","DesktopId":["ecd-a"],"Preview":true}"#;
 const QUERY: &str = "RegionId=cn-hangzhou&DesktopId.1=ecd-a&Preview=true";
 
@@ -50,9 +32,9 @@ fn utf16_is_refused_in_one_line_in_every_form() {
     for big_endian in [false, true] {
         for bom in [false, true] {
             let case = format!("big-endian {big_endian}, mark {bom}");
-            let json = utf16(JSON, big_endian, bom);
-            let query = utf16(QUERY, big_endian, bom);
-            let csv = utf16("DesktopId\r\necd-a\r\n", big_endian, bom);
+            let json = support::utf16(JSON, big_endian, bom);
+            let query = support::utf16(QUERY, big_endian, bom);
+            let csv = support::utf16("DesktopId\r\necd-a\r\n", big_endian, bom);
             for error in [
                 wire::from_json(&json),
                 wire::from_query(&query),
@@ -82,14 +64,14 @@ fn utf16_is_refused_in_one_line_in_every_form() {
                     "{case}"
                 );
             }
-            let snapshot = utf16(r#"{"TotalCount":0,"Desktops":[]}"#, big_endian, bom);
+            let snapshot = support::utf16(r#"{"TotalCount":0,"Desktops":[]}"#, big_endian, bom);
             assert_eq!(
                 wire::fleet_from_json([("fleet.json", &snapshot)])
                     .unwrap_err()
                     .to_string(),
                 "fleet.json is UTF-16: save as UTF-8"
             );
-            let plan = utf16(r#"{"Entitlements":{"AssignModels":[]}}"#, big_endian, bom);
+            let plan = support::utf16(r#"{"Entitlements":{"AssignModels":[]}}"#, big_endian, bom);
             assert_eq!(
                 wire::plan_from_json(&plan).unwrap_err().to_string(),
                 "the plan is UTF-16: save as UTF-8"

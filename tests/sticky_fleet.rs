@@ -5,7 +5,7 @@
 use eds_entitlement::Strategy::{Average, Central};
 use eds_entitlement::{
     plan_against, plan_sticky, verify_against, verify_sticky, Changes, CheckedRequest, Fleet,
-    FleetPlan, Request, SnapshotDesktop, Strategy as Rule,
+    FleetPlan, Plan, Request, SnapshotDesktop, Strategy as Rule,
 };
 use proptest::prelude::*;
 
@@ -207,27 +207,104 @@ proptest! {
         }
     }
 
-    /// Adding a user to a fleet that holds an AVERAGE plan removes at most the new user's
-    /// share, `⌈T'/(u + 1)⌉` pairs.
+    /// The churn theorem of `plan_sticky_shape`'s documentation: the eligible desktops hold
+    /// exactly an `AVERAGE` plan `P` of `T` pairs (here one `plan_sticky` made against a random
+    /// snapshot and carried out), and a user who holds no eligible desktop joins the request
+    /// at any place (`T'` pairs). The sticky plan then adds exactly `⌊T'/(u+1)⌋` pairs and
+    /// removes exactly `T − T' + ⌊T'/(u+1)⌋` (`n` counting the eligible desktops).
     #[test]
-    fn one_new_user_moves_at_most_its_share(
-        (n, u, states) in (1..40usize, 1..40usize)
+    fn one_new_user_moves_exactly_its_share(
+        (n, u, states) in (1..40usize, 0..40usize)
             .prop_flat_map(|(n, u)| (Just(n), Just(u), arb_states(n, u))),
-        k in arb_limit(), m in arb_limit(),
+        k in arb_limit(), m in arb_limit(), place in any::<prop::sample::Index>(),
     ) {
         let before = request(n, u, k, m, Average);
         let fleet = fleet(&states);
         let plan = plan_sticky(&before, &fleet).unwrap();
         let held = applied(&before, &fleet, &plan);
-        let after = request(n, u + 1, k, m, Average);
+        let mut users: Vec<String> = (0..u).map(user).collect();
+        users.insert(place.index(u + 1), "joiner".into());
+        let after = Request::new("cn-hangzhou", (0..n).map(|i| format!("d{i}")), users)
+            .max_user_per_desktop(k)
+            .max_desktop_per_user(m)
+            .check()
+            .expect("well-formed");
         let replanned = plan_sticky(&after, &held).unwrap();
         let changes = Changes::new(&after, &held, &replanned);
-        let eligible = replanned.eligible() as u64;
-        let shape = eds_entitlement::Shape::new(
-            eligible as u32, u as u32 + 1, after.max_user_per_desktop(),
-            after.max_desktop_per_user(), Average,
-        );
-        let share = shape.assignments().div_ceil(u as u64 + 1);
-        prop_assert!(changes.pairs_removed <= share, "{:?} share {}", changes, share);
+        let shape = |users: usize| {
+            eds_entitlement::Shape::new(
+                plan.eligible() as u32, users as u32, after.max_user_per_desktop(),
+                after.max_desktop_per_user(), Average,
+            )
+            .assignments()
+        };
+        let (t, t2) = (shape(u), shape(u + 1));
+        let share = t2 / (u as u64 + 1);
+        prop_assert_eq!(changes.pairs_added, share, "{:?}", changes);
+        prop_assert_eq!(changes.pairs_removed, t + share - t2, "{:?}", changes);
+    }
+}
+
+/// `plan_sticky` computed the plain way: each listed desktop and each of its snapshot users
+/// looked up by a linear search, then [`plan_sticky_shape`] over the eligible desktops. The
+/// crate looks them up in bulk (each desktop once); the plan must be the same.
+fn sticky_by_linear_lookups(request: &CheckedRequest, fleet: &Fleet) -> Vec<Vec<u32>> {
+    let found: Vec<Option<&SnapshotDesktop>> = request
+        .desktop_ids()
+        .iter()
+        .map(|id| fleet.iter().find(|(i, _)| *i == id).map(|(_, d)| d))
+        .collect();
+    let eligible: Vec<bool> = found
+        .iter()
+        .map(|d| d.is_some_and(|d| d.eligibility().is_eligible()))
+        .collect();
+    let existing: Vec<Vec<u32>> = found
+        .iter()
+        .zip(&eligible)
+        .filter(|(_, &e)| e)
+        .map(|(d, _)| {
+            d.unwrap()
+                .end_user_ids()
+                .iter()
+                .filter_map(|id| request.end_user_ids().position(id).map(|j| j as u32))
+                .collect()
+        })
+        .collect();
+    let shape = eds_entitlement::Shape::new(
+        existing.len() as u32,
+        request.end_user_ids().len() as u32,
+        request.max_user_per_desktop(),
+        request.max_desktop_per_user(),
+        request.strategy(),
+    );
+    let planned = eds_entitlement::plan_sticky_shape(&shape, &Plan::from_lists(existing));
+    let mut rows = planned.iter();
+    eligible
+        .iter()
+        .map(|&e| {
+            if e {
+                rows.next().unwrap().to_vec()
+            } else {
+                Vec::new()
+            }
+        })
+        .collect()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    #[test]
+    fn bulk_lookups_plan_as_linear_lookups_do(
+        (n, u, states) in (1..40usize, 0..40usize)
+            .prop_flat_map(|(n, u)| (Just(n), Just(u), arb_states(n, u))),
+        k in arb_limit(), m in arb_limit(), central in any::<bool>(),
+    ) {
+        let strategy = if central { Central } else { Average };
+        let request = request(n, u, k, m, strategy);
+        let fleet = fleet(&states);
+        let plan = plan_sticky(&request, &fleet).unwrap();
+        let rows: Vec<Vec<u32>> = plan.plan().iter().map(<[u32]>::to_vec).collect();
+        prop_assert_eq!(rows, sticky_by_linear_lookups(&request, &fleet));
     }
 }

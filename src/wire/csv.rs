@@ -1,5 +1,7 @@
 //! Lists of IDs kept in spreadsheets: one ID a row of a CSV file.
 
+use std::collections::TryReserveError;
+
 use crate::error::{shown, CsvProblem, Error, Field};
 use crate::ids::{id_problem, IdList, Scratch};
 use crate::IdProblem;
@@ -30,13 +32,18 @@ use crate::IdProblem;
 /// * Every ID must pass [`id_problem`](crate::id_problem): no control character (a raw NUL
 ///   or tab), no whitespace at either end.
 ///
-/// Costs `O(len)` time. Memory: the list's text (at most `len` bytes, reserved at once but
-/// touched only as filled) and 8 bytes per ID, plus 16 bytes per ID while repeats are looked
-/// for; a line is never copied, whatever its length or number of cells.
+/// Costs `O(len)` time. Memory: the list (its text, and 4 bytes per ID), reserved at once
+/// as the lines bound it and fitted to the IDs after the reading, and while repeats are
+/// looked for a scratch that keeps the input, the list and itself within `3·len` bytes when
+/// it can (a file of IDs of 4 characters or more), and takes at least 1 byte per ID
+/// otherwise; the less room it has, the more often the IDs are hashed. A line is never
+/// copied, whatever its length or number of cells. Every allocation that grows with the
+/// input is fallible: [`Error::OutOfMemory`] when it cannot be had.
 ///
 /// # Errors
 ///
-/// [`Error::Utf16`] for a UTF-16 file; [`Error::Csv`], naming `file` and the 1-based line
+/// [`Error::Utf16`] for a UTF-16 file; [`Error::OutOfMemory`] when the memory to read the
+/// file or look for repeats cannot be had; [`Error::Csv`], naming `file` and the 1-based line
 /// (the header and blank lines count), for the first bad row: a quote not closed on its line
 /// or followed by text, an empty ID cell, an ID that is the column's name (a second header
 /// row), an ID with a control character or whitespace around it, an ID that repeats an
@@ -64,16 +71,52 @@ use crate::IdProblem;
 pub fn ids_from_csv(input: &[u8], file: &str, field: Field) -> Result<IdList, Error> {
     super::reject_utf16(input, file)?;
     let body = super::text::strip_bom(input);
-    let mut ids = IdList::with_capacity(0, body.len());
-    let read = read_rows(body, field, |_, id| ids.push(id));
-    if let Some(e) = first_duplicate(&ids, body, file, field) {
+    let out_of_memory = || Error::OutOfMemory {
+        input: file.to_owned(),
+        field: Some(field),
+    };
+    // Room for every ID at once, as the lines bound it: no line's end is in an ID, and a
+    // line that is not empty holds one ID at most. Reserved but not touched beyond the IDs,
+    // and freed below.
+    let (lines, line_ends) = line_counts(body);
+    let mut ids = IdList::new();
+    ids.try_reserve(lines, body.len() - line_ends)
+        .map_err(|_| out_of_memory())?;
+    let mut full = false;
+    let read = read_rows(body, field, |_, id| {
+        full = full || ids.try_push(id).is_err();
+    });
+    if full {
+        return Err(out_of_memory());
+    }
+    ids.shrink_to_fit();
+    // The file, the list (its text and 4 bytes per ID) and the repeat check's scratch stay
+    // within three times the file, when the IDs are not too short for it (see the scratch's
+    // floor in `first_repeat_within`).
+    let held = input.len() + ids.concatenated().len() + 4 * ids.len();
+    let budget = (3 * input.len()).saturating_sub(held);
+    match first_duplicate(&ids, body, file, field, budget) {
         // A repeat among the rows read comes before the problem that stopped the reading.
-        return Err(e);
+        Ok(Some(e)) => return Err(e),
+        Ok(None) => {}
+        Err(_) => return Err(out_of_memory()),
     }
     match read {
         Ok(()) => Ok(ids),
         Err((line, problem)) => Err(csv_error(file, line, problem)),
     }
+}
+
+/// The number of lines of `body` that are not empty, and of its line-end bytes (`\n` and
+/// `\r`): one vectorisable pass.
+fn line_counts(body: &[u8]) -> (usize, usize) {
+    let is_end = |b: u8| b == b'\n' || b == b'\r';
+    let ends = super::text::count(body, is_end);
+    // A line that is not empty ends where a byte that is no line end is followed by one,
+    // or by the end of the text.
+    let closed = super::text::count_pairs(body, |a, b| !is_end(a) && is_end(b));
+    let last = body.last().is_some_and(|&b| !is_end(b));
+    (closed + usize::from(last), ends)
 }
 
 /// How the rows are laid out, as the first row that is not blank says.
@@ -358,8 +401,16 @@ fn lines(body: &[u8]) -> impl Iterator<Item = (u64, &[u8])> {
 }
 
 /// The first ID (by the line of its repetition) that repeats an earlier one.
-fn first_duplicate(ids: &IdList, body: &[u8], file: &str, field: Field) -> Option<Error> {
-    let (first, second) = ids.first_repeat(&mut Scratch::default())?;
+fn first_duplicate(
+    ids: &IdList,
+    body: &[u8],
+    file: &str,
+    field: Field,
+    budget: usize,
+) -> Result<Option<Error>, TryReserveError> {
+    let Some((first, second)) = ids.first_repeat_within(&mut Scratch::default(), budget)? else {
+        return Ok(None);
+    };
     // The lines are found again by reading the rows up to the repetition: kept for every
     // ID, they would cost 8 bytes each, on an error path.
     let (mut first_line, mut line, mut index) = (0, 0, 0);
@@ -377,7 +428,7 @@ fn first_duplicate(ids: &IdList, body: &[u8], file: &str, field: Field) -> Optio
         value: shown(&ids[second]),
         first_line,
     };
-    Some(csv_error(file, line, problem))
+    Ok(Some(csv_error(file, line, problem)))
 }
 
 fn csv_error(file: &str, line: u64, problem: CsvProblem) -> Error {

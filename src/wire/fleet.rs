@@ -88,22 +88,27 @@ impl FleetReader {
     ///
     /// # Errors
     ///
-    /// As [`FleetReader::read_page`] ([`Error::Utf16`] when the first buffer read starts
-    /// as UTF-16 does); an I/O error of `reader` is an [`io::Error`] (the outer
-    /// `Err`), apart from the snapshot's errors (the inner one).
+    /// As [`FleetReader::read_page`] ([`Error::Utf16`] when the body's first KiB is UTF-16,
+    /// as [`is_utf16`](super::is_utf16) tells it); an I/O error of `reader` is an
+    /// [`io::Error`] (the outer `Err`), apart from the snapshot's errors (the inner one).
     pub fn read_page_from<R: io::Read>(
         &mut self,
         file: &str,
-        reader: R,
+        mut reader: R,
     ) -> Result<Result<(), Error>, io::Error> {
-        let counted = Counted::new(reader);
-        let lines = counted.lines.clone();
-        let mut buffered = io::BufReader::with_capacity(BUFFER, counted);
-        // UTF-16 is told by its first two bytes.
-        let head = io::BufRead::fill_buf(&mut buffered)?;
-        if let Err(e) = super::reject_utf16(head, file) {
+        // UTF-16 is told by the first KiB (or the whole body, when shorter), read in as many
+        // reads as `reader` takes to give it, then read again from memory.
+        let mut head = Vec::with_capacity(super::UTF16_PREFIX);
+        io::Read::read_to_end(
+            &mut io::Read::take(&mut reader, super::UTF16_PREFIX as u64),
+            &mut head,
+        )?;
+        if let Err(e) = super::reject_utf16(&head, file) {
             return Ok(Err(e));
         }
+        let counted = Counted::new(io::Read::chain(io::Cursor::new(head), reader));
+        let lines = counted.lines.clone();
+        let buffered = io::BufReader::with_capacity(BUFFER, counted);
         let mut de = serde_json::Deserializer::from_reader(buffered);
         match self.read(file, &mut de, |line, column| lines.byte_of(line, column)) {
             Ok(()) => Ok(Ok(())),

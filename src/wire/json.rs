@@ -3,6 +3,7 @@
 
 use std::borrow::Cow;
 use std::cell::{Cell, RefCell};
+use std::collections::TryReserveError;
 use std::fmt;
 use std::io;
 
@@ -27,11 +28,15 @@ use crate::response::{derived_ids, status_of, Body, Response};
 /// `Preview` is a JSON boolean; IDs are JSON strings. The request is not checked beyond
 /// its wire form: [`Request::check`] does that.
 ///
-/// Costs `O(len)`; the IDs are copied into two [`IdList`] buffers, not one allocation each.
+/// Costs `O(len)`; the IDs are copied into two [`IdList`] buffers, not one allocation each,
+/// reserved at once (as the quotes bound them) for lists of plain strings, and grown as read
+/// for lists with escapes. Those allocations are fallible ([`Error::OutOfMemory`]); serde_json's
+/// own small buffers, and an ID with escapes, unescaped into its own `String`, are not.
 ///
 /// # Errors
 ///
 /// [`Error::Utf16`] for UTF-16 text (a UTF-8 byte order mark is skipped);
+/// [`Error::OutOfMemory`] when the memory for an ID list cannot be had;
 /// [`Error::Json`] for text that is not JSON or not an object, with its line and column;
 /// [`Error::UnknownField`] (with the closest known name), [`Error::Repeated`],
 /// [`Error::WrongType`], [`Error::InvalidLimit`] and [`Error::UnknownStrategy`] at the
@@ -434,8 +439,10 @@ fn id_list<'de, E: de::Error>(
     raw: &'de RawValue,
     input: &'de [u8],
 ) -> Result<Option<IdList>, E> {
-    if let Some(list) = plain_strings(raw.get()) {
-        return Ok(Some(list));
+    match plain_strings(raw.get()) {
+        Some(Ok(list)) => return Ok(Some(list)),
+        Some(Err(_)) => return Err(reject(slot, out_of_memory(field))),
+        None => {}
     }
     match Value::of(raw, input).map_err(|e| reject(slot, e))? {
         Value::Array => {}
@@ -453,9 +460,17 @@ fn id_list<'de, E: de::Error>(
     .map_err(E::custom)
 }
 
-/// The strings of `text`, a well-formed JSON array of strings without escapes; `None`
-/// for any other JSON text.
-fn plain_strings(text: &str) -> Option<IdList> {
+/// The error of a list whose memory cannot be had.
+fn out_of_memory(field: Field) -> Error {
+    Error::OutOfMemory {
+        input: "the request".to_owned(),
+        field: Some(field),
+    }
+}
+
+/// The strings of `text`, a well-formed JSON array of strings without escapes, or the
+/// allocator's refusal of their memory; `None` for any other JSON text.
+fn plain_strings(text: &str) -> Option<Result<IdList, TryReserveError>> {
     let bytes = text.as_bytes();
     let skip_space = |mut at: usize| {
         while bytes.get(at).is_some_and(|b| b" \t\n\r".contains(b)) {
@@ -467,11 +482,16 @@ fn plain_strings(text: &str) -> Option<IdList> {
     if bytes.get(at) != Some(&b'[') {
         return None;
     }
-    // The IDs take less room than the text that quotes them.
-    let mut list = IdList::with_capacity(0, text.len());
+    // Room for every ID at once, as the quotes bound it (exactly, for compact JSON): each
+    // ID takes two quotes and a comma or a bracket of the text.
+    let quotes = super::text::count(bytes, |b| b == b'"');
+    let mut list = IdList::new();
+    if let Err(e) = list.try_reserve(quotes / 2, text.len().saturating_sub(3 * (quotes / 2))) {
+        return Some(Err(e));
+    }
     at = skip_space(at + 1);
     if bytes.get(at) == Some(&b']') {
-        return (skip_space(at + 1) == bytes.len()).then_some(list);
+        return (skip_space(at + 1) == bytes.len()).then_some(Ok(list));
     }
     loop {
         if bytes.get(at) != Some(&b'"') {
@@ -486,11 +506,13 @@ fn plain_strings(text: &str) -> Option<IdList> {
             return None;
         }
         // Both ends are ASCII quotes, so they are character boundaries.
-        list.push(text.get(start..end)?);
+        if let Err(e) = list.try_push(text.get(start..end)?) {
+            return Some(Err(e));
+        }
         at = skip_space(end + 1);
         match bytes.get(at) {
             Some(b',') => at = skip_space(at + 1),
-            Some(b']') => return (skip_space(at + 1) == bytes.len()).then_some(list),
+            Some(b']') => return (skip_space(at + 1) == bytes.len()).then_some(Ok(list)),
             _ => return None,
         }
     }
@@ -836,7 +858,9 @@ impl<'de> Visitor<'de> for IdListSeed<'_, 'de> {
                 },
             };
             match value {
-                Value::Str(id) => list.push(&id),
+                Value::Str(id) => list
+                    .try_push(&id)
+                    .map_err(|_| reject(slot, out_of_memory(field)))?,
                 other => return Err(other.wrong(slot, field, Some(position), "a string")),
             }
             position += 1;

@@ -35,7 +35,7 @@ pub use limit::read_limit;
 pub use plan::plan_from_json;
 pub(crate) use query::encode as encode_query_value;
 pub use query::{from_query, to_query};
-pub use text::{is_utf16, reject_utf16};
+pub use text::{is_utf16, reject_utf16, UTF16_PREFIX};
 
 #[cfg(feature = "csv")]
 mod csv;

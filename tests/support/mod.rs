@@ -183,3 +183,20 @@ pub(crate) fn scratch(name: &str) -> PathBuf {
 pub(crate) fn arg(path: &Path) -> &str {
     path.to_str().expect("temporary paths are UTF-8")
 }
+
+/// `text` in UTF-16, little-endian or big-endian, with or without a byte order mark.
+pub(crate) fn utf16(text: &str, big_endian: bool, bom: bool) -> Vec<u8> {
+    let mark = bom.then_some('\u{FEFF}');
+    mark.into_iter()
+        .chain(text.chars())
+        .collect::<String>()
+        .encode_utf16()
+        .flat_map(|u| {
+            if big_endian {
+                u.to_be_bytes()
+            } else {
+                u.to_le_bytes()
+            }
+        })
+        .collect()
+}
