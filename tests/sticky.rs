@@ -462,7 +462,7 @@ fn central_completion_can_give_up_a_counted_pair_and_the_bound_still_holds() {
 /// can give up pairs. The bound against the exact optimum, and the most for the users served.
 #[test]
 fn central_bound_holds_on_dense_snapshots() {
-    let mut rng = Rng(2024);
+    let mut rng = SplitMix(2024);
     for n in 2..=4 {
         for u in n..=6 {
             for k in [2, 3] {
