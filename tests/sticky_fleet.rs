@@ -190,18 +190,24 @@ fn arb_limit() -> impl Strategy<Value = u32> {
     prop_oneof![Just(0u32), 1..4u32, Just(500)]
 }
 
+/// A request of up to 39 desktops and 39 users, any limits and either strategy, and a
+/// fleet of those desktops in any state.
+fn arb_case() -> impl Strategy<Value = (CheckedRequest, Fleet)> {
+    let lists =
+        (1..40usize, 0..40usize).prop_flat_map(|(n, u)| (Just(n), Just(u), arb_states(n, u)));
+    (lists, arb_limit(), arb_limit(), any::<bool>()).prop_map(|((n, u, states), k, m, central)| {
+        let strategy = if central { Central } else { Average };
+        (request(n, u, k, m, strategy), fleet(&states))
+    })
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(64))]
 
     #[test]
     fn sticky_plans_verify_keep_at_least_the_canonical_and_are_idempotent(
-        (n, u, states) in (1..40usize, 0..40usize)
-            .prop_flat_map(|(n, u)| (Just(n), Just(u), arb_states(n, u))),
-        k in arb_limit(), m in arb_limit(), central in any::<bool>(),
+        (request, fleet) in arb_case(),
     ) {
-        let strategy = if central { Central } else { Average };
-        let request = request(n, u, k, m, strategy);
-        let fleet = fleet(&states);
         if let Err(e) = check_laws(&request, &fleet) {
             return Err(TestCaseError::fail(e));
         }
@@ -296,13 +302,8 @@ proptest! {
 
     #[test]
     fn bulk_lookups_plan_as_linear_lookups_do(
-        (n, u, states) in (1..40usize, 0..40usize)
-            .prop_flat_map(|(n, u)| (Just(n), Just(u), arb_states(n, u))),
-        k in arb_limit(), m in arb_limit(), central in any::<bool>(),
+        (request, fleet) in arb_case(),
     ) {
-        let strategy = if central { Central } else { Average };
-        let request = request(n, u, k, m, strategy);
-        let fleet = fleet(&states);
         let plan = plan_sticky(&request, &fleet).unwrap();
         let rows: Vec<Vec<u32>> = plan.plan().iter().map(<[u32]>::to_vec).collect();
         prop_assert_eq!(rows, sticky_by_linear_lookups(&request, &fleet));
