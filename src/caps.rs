@@ -10,9 +10,12 @@
 use alloc::vec;
 use alloc::vec::Vec;
 
+use crate::error::Error;
 use crate::fleet::{eligibility_of, Eligibility, Fleet, SnapshotDesktop};
 use crate::ids::find_each;
+use crate::planner::{try_plan_quotas, try_plan_shape, Plan};
 use crate::request::{CheckedRequest, Limit, Strategy};
+use crate::shape::Shape;
 
 /// What each listed user keeps and may get when a plan is made against a snapshot
 /// ([the contract](crate::contract), §6.1): `h_j`, the cap `c_j`, the total `T`, the
@@ -156,7 +159,6 @@ impl UserCaps {
 
     /// [`UserCaps::new`] from each listed desktop as the snapshot has it (in request order),
     /// which a planner has looked up already: the ineligible ones' users are counted.
-    #[allow(dead_code)] // plan_against takes it up next
     pub(crate) fn from_listed(
         request: &CheckedRequest,
         listed: &[Option<&SnapshotDesktop>],
@@ -342,6 +344,30 @@ impl UserCaps {
                     .collect()
             }
         }
+    }
+
+    /// §2's [`Shape`] of a plan over the eligible desktops with every listed user: its
+    /// figures are these caps' when no user keeps an ineligible desktop
+    /// ([`UserCaps::any_held`] is `false`), and only then.
+    pub fn shape(&self, strategy: Strategy) -> Shape {
+        Shape::new(
+            self.desktops as u32,
+            self.users() as u32,
+            self.max_user_per_desktop,
+            self.max_desktop_per_user,
+            strategy,
+        )
+    }
+
+    /// The canonical plan over the eligible desktops (one row each, in request order):
+    /// these [`quotas`](UserCaps::quotas), dealt as §2 deals, user `j` in request order
+    /// taking the next `q_j` desktops, wrapping around. When no user keeps an ineligible
+    /// desktop, §2's planner makes it ([`try_plan_shape`](crate::try_plan_shape)).
+    pub(crate) fn try_plan(&self, strategy: Strategy) -> Result<Plan, Error> {
+        if !self.any_held {
+            return try_plan_shape(&self.shape(strategy));
+        }
+        try_plan_quotas(self.desktops, &self.quotas(strategy), self.total)
     }
 
     /// `(L, T − S(L))`.
