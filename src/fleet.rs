@@ -7,7 +7,7 @@
 use alloc::string::String;
 use alloc::vec::Vec;
 
-use indexmap::IndexMap;
+use indexmap::{IndexMap, IndexSet};
 use xxhash_rust::xxh3::Xxh3DefaultBuilder;
 
 use crate::caps::UserCaps;
@@ -54,12 +54,27 @@ impl SnapshotDesktop {
     }
 
     /// Sets the desktop's end users, in the snapshot's order.
+    ///
+    /// A desktop holds each user once, as the service has it, and everything that counts
+    /// pairs relies on that ([`Changes`](crate::Changes), §6.1's caps). So a user named
+    /// twice is **folded**: its first place is kept and the repeat dropped. (The snapshot
+    /// reader does not fold: a body that names a user twice on one desktop is refused,
+    /// naming both places, since the service never writes one.) `O(k)` for `k` users.
+    ///
+    /// ```
+    /// use eds_entitlement::SnapshotDesktop;
+    ///
+    /// let desktop = SnapshotDesktop::new("Running").end_users(["Alice", "Bob", "Alice"]);
+    /// assert_eq!(desktop.end_user_ids(), ["Alice", "Bob"]);
+    /// ```
     pub fn end_users<I, S>(mut self, users: I) -> SnapshotDesktop
     where
         I: IntoIterator<Item = S>,
         S: Into<String>,
     {
-        self.end_user_ids = users.into_iter().map(Into::into).collect();
+        let users: IndexSet<String, Xxh3DefaultBuilder> =
+            users.into_iter().map(Into::into).collect();
+        self.end_user_ids = users.into_iter().collect();
         self
     }
 
