@@ -10,6 +10,7 @@
 use alloc::vec;
 use alloc::vec::Vec;
 
+use crate::capacity::{capacity, Capacity};
 use crate::error::Error;
 use crate::fleet::{eligibility_of, Eligibility, Fleet, SnapshotDesktop};
 use crate::ids::find_each;
@@ -328,6 +329,75 @@ impl UserCaps {
                     .collect()
             }
         }
+    }
+
+    /// The capacity figures of the canonical plan under these caps ([the
+    /// contract](crate::contract), §5 as §6.1 reads them with a snapshot): a user is
+    /// [at the limit](UserCaps::is_at_limit) already (counted by
+    /// [`UserCaps::users_at_limit`], in none of the three figures below), else fully served
+    /// (`users_full`) when `q_j = c_j > 0`, partly (`users_partial`) when `0 < q_j < c_j`,
+    /// unserved (`users_unserved`) when `q_j = 0`. Desktops per user count `q_j`, what the
+    /// call plans, over every user; desktop loads are `⌊T/n⌋` or `⌈T/n⌉`; `desktops_needed`
+    /// is [`capacity`](crate::capacity)'s for the same counts and limits. With nobody keeping
+    /// a desktop, it is `capacity(&self.shape(strategy))`.
+    ///
+    /// Costs `O(u)` time and `8·u` bytes.
+    ///
+    /// ```
+    /// use eds_entitlement::{Limit, Strategy, UserCaps};
+    ///
+    /// let one = Limit::new(1).unwrap();
+    /// // Alice keeps one desktop, Bob none; one eligible desktop.
+    /// let caps = UserCaps::from_held(vec![1, 0], 1, one, one);
+    /// let figures = caps.capacity(Strategy::Average);
+    /// assert_eq!(caps.users_at_limit(), 1);
+    /// assert_eq!((figures.users_full, figures.users_partial, figures.users_unserved), (1, 0, 0));
+    /// ```
+    pub fn capacity(&self, strategy: Strategy) -> Capacity {
+        let mut figures = capacity(&self.shape(strategy));
+        if !self.any_held {
+            return figures;
+        }
+        let (n, total) = (self.desktops, self.total);
+        figures.assignments = total;
+        (
+            figures.desktops_used,
+            figures.min_users_per_desktop,
+            figures.max_users_per_desktop,
+        ) = match (total.checked_div(n), total.checked_rem(n)) {
+            (Some(base), Some(longer)) => (
+                if base > 0 { n } else { longer },
+                base,
+                base + u64::from(longer > 0),
+            ),
+            _ => (0, 0, 0),
+        };
+        figures.desktops_idle = n - figures.desktops_used;
+        let quotas = self.quotas(strategy);
+        figures.users_full = 0;
+        figures.users_partial = 0;
+        figures.users_unserved = 0;
+        for (j, &q) in quotas.iter().enumerate() {
+            if self.is_at_limit(j) {
+                continue;
+            }
+            if q == 0 {
+                figures.users_unserved += 1;
+            } else if q == self.cap(j) {
+                figures.users_full += 1;
+            } else {
+                figures.users_partial += 1;
+            }
+        }
+        figures.min_desktops_per_user = quotas.iter().copied().min().unwrap_or(0);
+        figures.max_desktops_per_user = quotas.iter().copied().max().unwrap_or(0);
+        figures
+    }
+
+    /// How many users are [at the limit](UserCaps::is_at_limit) already: `MaxDesktopPerUser`
+    /// set and `h_j ≥ M`. The summary's `users_at_limit` (§6.1). `O(u)`.
+    pub fn users_at_limit(&self) -> u64 {
+        (0..self.users()).filter(|&j| self.is_at_limit(j)).count() as u64
     }
 
     /// §2's [`Shape`] of a plan over the eligible desktops with every listed user: its

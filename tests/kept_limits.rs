@@ -9,8 +9,8 @@
 mod support;
 
 use eds_entitlement::{
-    plan_against, verify_against, Changes, CheckedRequest, Eligibility, Fleet, FleetPlan, Limit,
-    Plan, Request, Shape, SnapshotDesktop, Strategy, UserCaps, Violation,
+    capacity, plan_against, verify_against, Changes, CheckedRequest, Eligibility, Fleet, FleetPlan,
+    Limit, Plan, Request, Shape, SnapshotDesktop, Strategy, UserCaps, Violation,
 };
 use proptest::prelude::*;
 use proptest::strategy::Strategy as Gen;
@@ -313,6 +313,44 @@ proptest! {
         let q = counts(&planned, u);
         for j in caps.users_over_limit() {
             prop_assert_eq!(q[j], 0);
+        }
+    }
+
+    /// The capacity figures under the caps are those counted on the plan; with nobody
+    /// keeping a desktop they are §5's.
+    #[test]
+    fn capacity_figures_are_counted_on_the_plan((states, u, k, m, central) in arb_case()) {
+        let request = request(states.len(), u, k, m, central);
+        let fleet = fleet(&states, u);
+        let planned = plan_against(&request, &fleet).unwrap();
+        let caps = UserCaps::new(&request, &fleet, planned.eligibility());
+        let figures = caps.capacity(request.strategy());
+        let loads: Vec<u64> = planned
+            .plan()
+            .iter()
+            .zip(planned.eligibility())
+            .filter(|(_, e)| e.is_eligible())
+            .map(|(row, _)| row.len() as u64)
+            .collect();
+        let q: Vec<u64> = counts(&planned, u).into_iter().map(|c| c as u64).collect();
+        prop_assert_eq!(figures.desktops, loads.len() as u64);
+        prop_assert_eq!(figures.users, u as u64);
+        prop_assert_eq!(figures.assignments, loads.iter().sum::<u64>());
+        prop_assert_eq!(figures.desktops_used, loads.iter().filter(|&&l| l > 0).count() as u64);
+        prop_assert_eq!(figures.desktops_idle, loads.iter().filter(|&&l| l == 0).count() as u64);
+        prop_assert_eq!(figures.min_users_per_desktop, loads.iter().copied().min().unwrap_or(0));
+        prop_assert_eq!(figures.max_users_per_desktop, loads.iter().copied().max().unwrap_or(0));
+        prop_assert_eq!(figures.min_desktops_per_user, q.iter().copied().min().unwrap_or(0));
+        prop_assert_eq!(figures.max_desktops_per_user, q.iter().copied().max().unwrap_or(0));
+        let held = naive_held(&states, u);
+        let at_limit: Vec<bool> = (0..u).map(|j| m > 0 && held[j] >= m as usize).collect();
+        let open = |j: usize| !at_limit[j];
+        prop_assert_eq!(caps.users_at_limit(), at_limit.iter().filter(|&&a| a).count() as u64);
+        prop_assert_eq!(figures.users_unserved, (0..u).filter(|&j| open(j) && q[j] == 0).count() as u64);
+        prop_assert_eq!(figures.users_full, (0..u).filter(|&j| open(j) && q[j] > 0 && q[j] == caps.cap(j)).count() as u64);
+        prop_assert_eq!(figures.users_partial, (0..u).filter(|&j| open(j) && q[j] > 0 && q[j] < caps.cap(j)).count() as u64);
+        if !caps.any_held() {
+            prop_assert_eq!(figures, capacity(&caps.shape(request.strategy())));
         }
     }
 
