@@ -210,9 +210,7 @@ pub fn write_review_html<'a, W: Write>(
             (
                 "Plan",
                 match planned {
-                    Planned::Canonical => {
-                        "the canonical plan (without --keep-existing)".to_owned()
-                    }
+                    Planned::Canonical => "the canonical plan (without --keep-existing)".to_owned(),
                     Planned::KeepExisting => {
                         "keeps the most existing pairs (--keep-existing)".to_owned()
                     }
@@ -245,9 +243,17 @@ pub fn write_review_html<'a, W: Write>(
         &[
             ("listed", totals.desktops, ""),
             ("eligible", totals.desktops_eligible, ""),
-            ("ineligible", totals.desktops_ineligible, warn(totals.desktops_ineligible)),
+            (
+                "ineligible",
+                totals.desktops_ineligible,
+                warn(totals.desktops_ineligible),
+            ),
             ("changed", totals.desktops_changed, ""),
-            ("left empty", totals.desktops_left_empty, warn(totals.desktops_left_empty)),
+            (
+                "left empty",
+                totals.desktops_left_empty,
+                warn(totals.desktops_left_empty),
+            ),
         ],
     );
     figure_group(
@@ -266,7 +272,11 @@ pub fn write_review_html<'a, W: Write>(
         "Users",
         &[
             ("listed", users.len() as u64, ""),
-            ("losing all access", losing.len() as u64, alarm(losing.len())),
+            (
+                "losing all access",
+                losing.len() as u64,
+                alarm(losing.len()),
+            ),
             ("over the limit", over.len() as u64, alarm(over.len())),
         ],
     );
@@ -312,7 +322,9 @@ pub fn write_review_html<'a, W: Write>(
             &mut page,
             &format!("Ineligible desktops: {reason}"),
             match *reason {
-                "NotRunning" => "Not Running in the snapshot: the call leaves their users as they are.",
+                "NotRunning" => {
+                    "Not Running in the snapshot: the call leaves their users as they are."
+                }
                 "Assigning" => "Being assigned already: the call leaves their users as they are.",
                 _ => "Not in the snapshot: the call cannot change them.",
             },
@@ -439,7 +451,11 @@ pub fn write_plan_review_html<W: Write>(
         &[
             ("fully served", c.users_full, ""),
             ("partly served", c.users_partial, ""),
-            ("without a desktop", c.users_unserved, warn(c.users_unserved)),
+            (
+                "without a desktop",
+                c.users_unserved,
+                warn(c.users_unserved),
+            ),
         ],
     );
     figure_group(
@@ -548,7 +564,7 @@ fn head(page: &mut String, title: &str) {
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
          <meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; \
-         style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:\">\n\
+         style-src 'unsafe-inline'; script-src 'unsafe-inline'\">\n\
          <meta name=\"generator\" content=\"eds-entitlement\">\n\
          <title>{title}</title>\n<style>\n{CSS}</style>\n</head>\n<body>\n<main>\n\
          <h1>{title}</h1>\n"
