@@ -208,6 +208,11 @@ fn hostile_ids_are_text() {
     assert!(page.contains("<li>&lt;iframe src=javascript:alert(4)&gt;</li>"));
     assert!(page.contains("<li>&lt;img src=x onerror=alert(1)&gt; <span class=\"note\">"));
     assert!(page.contains("status &lt;i&gt;Stopped&lt;/i&gt;"));
+    // That user keeps two Stopped desktops with MaxDesktopPerUser 1: over the limit (§6.1).
+    assert_eq!(list_count(&page, "Users over the limit"), 1);
+    assert!(page.contains(
+        "<li>&lt;img src=x onerror=alert(1)&gt; <span class=\"note\">keeps 2 ineligible desktops</span></li>"
+    ));
     // As JSON in the data block, read back whole.
     let data = data_of(&page);
     let users: Vec<&str> = data["users"]

@@ -122,8 +122,6 @@ pub fn write_review_html<'a, W: Write>(
     let mut had: Vec<bool> = vec![false; names.len()];
     let mut has: Vec<bool> = vec![false; names.len()];
     let mut first_had: Vec<u32> = Vec::new();
-    // Per listed user: the ineligible listed desktops it keeps (`h_j` of §6.1).
-    let mut held: Vec<u64> = vec![0; users.len()];
     let mut rows = String::new();
     for (i, change) in desktop_changes(request, fleet, plan).enumerate() {
         let mut user = |id: &'a str| -> u32 {
@@ -146,11 +144,6 @@ pub fn write_review_html<'a, W: Write>(
         counts[state] += 1;
         if state >= 3 {
             ineligible[state - 3].push((change.desktop_id, change.status));
-            for &j in &before {
-                if let Some(h) = held.get_mut(j as usize) {
-                    *h += 1;
-                }
-            }
         }
         for &j in &before {
             if !had[j as usize] {
@@ -181,7 +174,7 @@ pub fn write_review_html<'a, W: Write>(
         .filter(|&&j| !has[j as usize])
         .map(|&j| names[j as usize])
         .collect();
-    let over = users_over_limit(request, &held);
+    let over = users_over_limit(request, fleet, plan);
 
     let mut page = String::with_capacity(rows.len() + names.len() * 16 + (1 << 16));
     let n = request.desktop_ids().len();
@@ -344,18 +337,40 @@ pub fn write_review_html<'a, W: Write>(
 }
 
 /// The listed users over `MaxDesktopPerUser` on ineligible desktops alone (the contract,
-/// §6.1: `h_j > M`), in request order, with their `h_j`.
-fn users_over_limit<'a>(request: &'a CheckedRequest, held: &[u64]) -> Vec<(&'a str, u64)> {
-    match request.max_desktop_per_user().get() {
-        None => Vec::new(),
-        Some(m) => request
-            .end_user_ids()
-            .iter()
-            .zip(held)
-            .filter(|&(_, &h)| h > u64::from(m))
-            .map(|(id, &h)| (id, h))
-            .collect(),
+/// §6.1: `h_j > M`, where `h_j` counts the ineligible listed desktops whose snapshot users
+/// include user `j`), in request order, with their `h_j`. `O(u + P)` (`P`: the pairs of the
+/// ineligible listed desktops); nothing when `MaxDesktopPerUser` is unlimited.
+///
+/// The one place the page asks this: when the change report names these users itself
+/// (`users_over_limit`, §6.1), this body becomes that call.
+fn users_over_limit<'a>(
+    request: &'a CheckedRequest,
+    fleet: &Fleet,
+    plan: &FleetPlan,
+) -> Vec<(&'a str, u64)> {
+    let Some(m) = request.max_desktop_per_user().get() else {
+        return Vec::new();
+    };
+    let users = request.end_user_ids();
+    let index: HashMap<&str, usize> = users.iter().enumerate().map(|(j, id)| (id, j)).collect();
+    let mut held = vec![0u64; users.len()];
+    let desktops = request.desktop_ids().iter();
+    for (desktop, eligibility) in desktops.zip(plan.eligibility()) {
+        if eligibility.is_eligible() {
+            continue;
+        }
+        let before = fleet.get(desktop).map_or(&[][..], |d| d.end_user_ids());
+        for user in before {
+            if let Some(&j) = index.get(user.as_str()) {
+                held[j] += 1;
+            }
+        }
     }
+    users
+        .iter()
+        .zip(held)
+        .filter(|&(_, h)| h > u64::from(m))
+        .collect()
 }
 
 /// Writes the review page of `request`'s plan without a snapshot: the request in brief,
