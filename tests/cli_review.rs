@@ -39,9 +39,12 @@ fn data_of(page: &str) -> Value {
     serde_json::from_str(&page[from..to]).expect("the block is JSON")
 }
 
+/// A desktop as the change report has it: ID, reason, status, users before and after.
+type Desktop = (String, Value, Value, Vec<String>, Vec<String>);
+
 /// Each desktop of the page's rows as the change report writes it: ID, reason, status,
 /// users before and after.
-fn rows_of(page: &str) -> Vec<(String, Value, Value, Vec<String>, Vec<String>)> {
+fn rows_of(page: &str) -> Vec<Desktop> {
     let data = data_of(page);
     let users = data["users"].as_array().expect("users");
     let states = data["states"].as_array().expect("states");
@@ -81,7 +84,7 @@ fn rows_of(page: &str) -> Vec<(String, Value, Value, Vec<String>, Vec<String>)> 
 }
 
 /// The change report's desktops in the same form.
-fn report_of(changes: &Value) -> Vec<(String, Value, Value, Vec<String>, Vec<String>)> {
+fn report_of(changes: &Value) -> Vec<Desktop> {
     let ids = |v: &Value| -> Vec<String> {
         v.as_array()
             .expect("a list")
