@@ -70,9 +70,16 @@ fn ineligible_state(eligibility: Eligibility) -> Option<usize> {
 /// alone (§6.1), the ineligible desktops by reason, and every desktop's users before and
 /// after in a table with a text filter and a state filter.
 ///
-/// One self-contained HTML file (no network at all), escaped and deterministic: see the
-/// [module's documentation](self). `O(n + u + T + P)` time; the page is built in memory, about
-/// `40·n + 10·P'` bytes beside the IDs (`P'`: the pairs before and after).
+/// One self-contained HTML file: its style and script are written into it, its pictures are
+/// inline SVG, and nothing is fetched (no font, script, style or image), so it opens offline.
+/// The rows are a JSON block that the page's script shows 100 at a time: at 100k desktops the
+/// page opens in a second or two. Every ID is escaped: as HTML text, or in the JSON block
+/// with `<`, `>` and `&` as `\u003c`, `\u003e` and `\u0026` (no ID can end the block), and the
+/// script sets IDs only as text. No date, no randomness: the same inputs give the same bytes.
+///
+/// `O(n + u + T + P)` time (`P`: the snapshot's pairs on listed desktops); the page is built
+/// in memory before it is written (7.6 MB for 100k desktops with a user or two each), with
+/// a map of the user IDs.
 ///
 /// ```
 /// use eds_entitlement::report::{write_review_html, Planned};
