@@ -500,9 +500,15 @@ pub fn write_plan_review_html<W: Write>(
         ),
         ("bound by", shape.binding().to_string()),
     ] {
+        // A word (the binding limit) in a smaller type than the figures.
+        let class = if value.contains(|c: char| c.is_ascii_digit()) {
+            "figure"
+        } else {
+            "figure word"
+        };
         let _ = writeln!(
             page,
-            "<div class=\"figure\"><dd>{}</dd><dt>{label}</dt></div>",
+            "<div class=\"{class}\"><dd>{}</dd><dt>{label}</dt></div>",
             escape(&value)
         );
     }
