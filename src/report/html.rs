@@ -181,7 +181,7 @@ pub fn write_review_html<'a, W: Write>(
         .filter(|&&j| !has[j as usize])
         .map(|&j| names[j as usize])
         .collect();
-    let over = users_over_limit(request, fleet, plan);
+    let over = Changes::users_over_limit_ids(request, fleet, plan);
 
     let mut page = String::with_capacity(rows.len() + names.len() * 16 + (1 << 16));
     let n = request.desktop_ids().len();
@@ -277,7 +277,7 @@ pub fn write_review_html<'a, W: Write>(
                 losing.len() as u64,
                 alarm(losing.len()),
             ),
-            ("over the limit", over.len() as u64, alarm(over.len())),
+            ("over the limit", totals.users_over_limit, alarm(over.len())),
         ],
     );
     page.push_str("</section>\n");
@@ -341,43 +341,6 @@ pub fn write_review_html<'a, W: Write>(
 
     table_and_data(&mut page, true, &FLEET_STATES, &names, &statuses, &rows);
     out.write_all(page.as_bytes())
-}
-
-/// The listed users over `MaxDesktopPerUser` on ineligible desktops alone (the contract,
-/// §6.1: `h_j > M`, where `h_j` counts the ineligible listed desktops whose snapshot users
-/// include user `j`), in request order, with their `h_j`. `O(u + P)` (`P`: the pairs of the
-/// ineligible listed desktops); nothing when `MaxDesktopPerUser` is unlimited.
-///
-/// The one place the page asks this: when the change report names these users itself
-/// (`users_over_limit`, §6.1), this body becomes that call.
-fn users_over_limit<'a>(
-    request: &'a CheckedRequest,
-    fleet: &Fleet,
-    plan: &FleetPlan,
-) -> Vec<(&'a str, u64)> {
-    let Some(m) = request.max_desktop_per_user().get() else {
-        return Vec::new();
-    };
-    let users = request.end_user_ids();
-    let index: HashMap<&str, usize> = users.iter().enumerate().map(|(j, id)| (id, j)).collect();
-    let mut held = vec![0u64; users.len()];
-    let desktops = request.desktop_ids().iter();
-    for (desktop, eligibility) in desktops.zip(plan.eligibility()) {
-        if eligibility.is_eligible() {
-            continue;
-        }
-        let before = fleet.get(desktop).map_or(&[][..], |d| d.end_user_ids());
-        for user in before {
-            if let Some(&j) = index.get(user.as_str()) {
-                held[j] += 1;
-            }
-        }
-    }
-    users
-        .iter()
-        .zip(held)
-        .filter(|&(_, h)| h > u64::from(m))
-        .collect()
 }
 
 /// Writes the review page of `request`'s plan without a snapshot: the request in brief,
