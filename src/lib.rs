@@ -128,7 +128,8 @@ verify(&central, &theirs)?;
   [`Response`]; `Serialize` and `Deserialize` for [`Request`], [`CheckedRequest`],
   [`Strategy`], [`Limit`], [`Plan`], [`Status`], [`Field`], [`IdList`] and [`Capacity`].
 * `csv` (implies `std`): `wire::ids_from_csv` reads lists of IDs from CSV files.
-* `report` (implies `std`): the `report` module, the text the command line prints for people.
+* `report` (implies `std`): the `report` module, the text the command line prints for people,
+  and its change review page (one self-contained HTML file, `--output html`).
 * `cli` (implies all of the above): the `eds-entitlement` binary and its argument parser.
   It is not a default, so that a library build compiles neither clap nor csv: run the
   command line with `cargo run --release --features cli -- preview FILE`, or install it with

@@ -7,6 +7,9 @@
 
 use std::io::{self, Write};
 
+mod html;
+pub use html::{write_plan_review_html, write_review_html, Planned};
+
 use crate::capacity::{capacity, Capacity};
 use crate::changes::{desktop_changes, Changes, DesktopChange};
 use crate::error;
