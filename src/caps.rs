@@ -14,8 +14,9 @@ use crate::capacity::{capacity, Capacity};
 use crate::error::Error;
 use crate::fleet::{eligibility_of, Eligibility, Fleet, SnapshotDesktop};
 use crate::ids::find_each;
+use crate::limit::{Limit, Strategy};
 use crate::planner::{try_plan_quotas, try_plan_shape, Plan};
-use crate::request::{CheckedRequest, Limit, Strategy};
+use crate::request::CheckedRequest;
 use crate::shape::Shape;
 
 /// What each listed user keeps and may get when a plan is made against a snapshot

@@ -156,12 +156,14 @@ mod error;
 mod execute;
 mod fleet;
 mod ids;
+mod limit;
 mod planner;
 #[cfg(feature = "report")]
 pub mod report;
 mod request;
 mod response;
 mod shape;
+mod status;
 mod sticky;
 mod task;
 mod verify;
@@ -181,12 +183,14 @@ pub use execute::{
 };
 pub use fleet::{plan_against, Eligibility, Fleet, FleetPlan, Origin, SnapshotDesktop};
 pub use ids::{id_problem, IdList, Iter as IdIter};
+pub use limit::{Limit, Strategy};
 pub use planner::{
     plan, plan_shape, try_plan, try_plan_rows, try_plan_shape, Plan, PlanRows, Rows,
 };
-pub use request::{CheckOptions, CheckedRequest, Limit, Request, Strategy};
-pub use response::{ApiId, FleetResponse, Response, Status};
+pub use request::{CheckOptions, CheckedRequest, Request};
+pub use response::{ApiId, FleetResponse, Response};
 pub use shape::Shape;
+pub use status::Status;
 pub use sticky::{plan_sticky, plan_sticky_shape};
 pub use task::{PollPolicy, Task, Waits};
 pub use verify::{verify, verify_against, verify_sticky, Violation};
