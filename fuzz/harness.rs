@@ -1,5 +1,5 @@
 //! The bodies of the fuzz targets, shared with the stable replay test
-//! (`tests/fuzz_regressions.rs`): a corpus or regression file replays through exactly the
+//! (`tests/library/fuzz_regressions.rs`): a corpus or regression file replays through exactly the
 //! code the fuzzer ran. Each body panics on a bug, and only on a bug.
 
 #![allow(dead_code)]

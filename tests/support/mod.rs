@@ -3,6 +3,7 @@
 
 #![allow(dead_code)]
 
+pub(crate) mod arb;
 pub(crate) mod rng;
 
 use std::path::{Path, PathBuf};
@@ -103,7 +104,7 @@ pub(crate) fn user_counts(plan: &Plan, users: usize) -> Vec<usize> {
 /// Runs the `eds-entitlement` binary with `args`, in the crate's directory, with `stdin` on
 /// its standard input; its exit status and output.
 #[cfg(feature = "cli")]
-pub(crate) fn run_cli(args: &[&str], stdin: &[u8]) -> std::process::Output {
+pub(crate) fn run_cli(args: &[&str], stdin: &(impl AsRef<[u8]> + ?Sized)) -> std::process::Output {
     use std::io::Write;
     use std::process::{Command, Stdio};
 
@@ -117,16 +118,39 @@ pub(crate) fn run_cli(args: &[&str], stdin: &[u8]) -> std::process::Output {
         .expect("the binary runs");
     let mut input = child.stdin.take().expect("stdin is piped");
     // The binary may exit before reading all of it: a broken pipe is not the test's concern.
-    let _ = input.write_all(stdin);
+    let _ = input.write_all(stdin.as_ref());
     drop(input);
     child.wait_with_output().expect("the binary ends")
+}
+
+/// What a run of the binary gave, as text.
+#[cfg(feature = "cli")]
+pub(crate) struct Run {
+    /// The exit status (a run killed by a signal fails the test).
+    pub(crate) status: i32,
+    /// Standard output, which must be UTF-8.
+    pub(crate) stdout: String,
+    /// Standard error, which must be UTF-8.
+    pub(crate) stderr: String,
+}
+
+/// Runs the binary as [`run_cli`] does, expecting nothing in particular; its exit status
+/// and output as text.
+#[cfg(feature = "cli")]
+pub(crate) fn run(args: &[&str], stdin: &(impl AsRef<[u8]> + ?Sized)) -> Run {
+    let output = run_cli(args, stdin);
+    Run {
+        status: output.status.code().expect("the binary exits"),
+        stdout: String::from_utf8(output.stdout).expect("stdout is UTF-8"),
+        stderr: String::from_utf8(output.stderr).expect("stderr is UTF-8"),
+    }
 }
 
 /// Runs the binary as [`run_cli`] does, expecting success: exit status 0 and nothing on
 /// stderr; its stdout.
 #[cfg(feature = "cli")]
 pub(crate) fn stdout_of(args: &[&str], stdin: &(impl AsRef<[u8]> + ?Sized)) -> String {
-    let output = run_cli(args, stdin.as_ref());
+    let output = run_cli(args, stdin);
     assert_eq!(
         output.status.code(),
         Some(0),
@@ -141,7 +165,7 @@ pub(crate) fn stdout_of(args: &[&str], stdin: &(impl AsRef<[u8]> + ?Sized)) -> S
 /// stdout and one line on stderr; that line, without its newline.
 #[cfg(feature = "cli")]
 pub(crate) fn failure(args: &[&str], stdin: &(impl AsRef<[u8]> + ?Sized), status: i32) -> String {
-    let output = run_cli(args, stdin.as_ref());
+    let output = run_cli(args, stdin);
     assert_eq!(output.status.code(), Some(status), "{args:?}: {output:?}");
     assert!(output.stdout.is_empty(), "{args:?}: {output:?}");
     let stderr = String::from_utf8(output.stderr).expect("UTF-8 stderr");
@@ -155,13 +179,19 @@ pub(crate) fn golden(name: &str) -> String {
     std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
 }
 
-/// This test binary's own temporary directory: Cargo's for integration tests, then the
-/// binary's name, so that test binaries running at once never share a file.
+/// This test's own temporary directory: Cargo's for integration tests, then the binary's
+/// name, then the test's (the test harness names the thread a test runs on after it:
+/// `cli_fleet::a_test`), so that neither test binaries nor the tests of one binary, all
+/// running at once, ever share a file.
 fn own_temp_dir() -> PathBuf {
-    Path::new(env!("CARGO_TARGET_TMPDIR")).join(env!("CARGO_CRATE_NAME"))
+    let thread = std::thread::current();
+    let test = thread.name().unwrap_or("main").replace("::", "-");
+    Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join(env!("CARGO_CRATE_NAME"))
+        .join(test)
 }
 
-/// A file named `name` with `contents`, in this test binary's own temporary directory.
+/// A file named `name` with `contents`, in this test's own temporary directory.
 pub(crate) fn temp_file(name: &str, contents: impl AsRef<[u8]>) -> PathBuf {
     let dir = own_temp_dir();
     std::fs::create_dir_all(&dir).expect("a temporary directory");
@@ -170,8 +200,7 @@ pub(crate) fn temp_file(name: &str, contents: impl AsRef<[u8]>) -> PathBuf {
     path
 }
 
-/// An empty directory named `name` for one test, in this test binary's own temporary
-/// directory.
+/// An empty directory named `name` for one test, in this test's own temporary directory.
 pub(crate) fn scratch(name: &str) -> PathBuf {
     let dir = own_temp_dir().join(name);
     let _ = std::fs::remove_dir_all(&dir);
