@@ -146,6 +146,7 @@ extern crate alloc;
 
 mod by_id;
 mod capacity;
+mod carried;
 mod changes;
 // The contract's text is `docs/contract.md`, part of the package: the same page on a clone,
 // in the package and on docs.rs.
@@ -168,14 +169,16 @@ pub mod wire;
 
 pub use by_id::{ById, EndUserIds};
 pub use capacity::{capacity, Binding, Capacity};
+pub use carried::{compare_with_fleet, Comparison, Mismatch, MismatchReason};
 pub use changes::{desktop_changes, Changes, DesktopChange, DesktopChanges};
 pub use error::{
     CsvProblem, Error, Field, IdProblem, IndexProblem, LimitProblem, PlanProblem, PlanShape,
     QueryProblem, SnapshotProblem, SHOWN_CHARS,
 };
 pub use execute::{
-    baseline_calls, calls, Call, Calls, ModifyEntitlement, ModifyUserEntitlement, PlanResponse,
-    PlannedDesktop, API_VERSION, MAX_IDS_PER_CALL,
+    baseline_calls, calls, calls_with, shell_quote, Call, CallOptions, Calls, HeldBack,
+    ModifyEntitlement, ModifyUserEntitlement, PlanResponse, PlannedDesktop, Unchangeable,
+    API_VERSION, MAX_IDS_PER_CALL,
 };
 pub use fleet::{plan_against, Eligibility, Fleet, FleetPlan, Origin, SnapshotDesktop};
 pub use ids::{id_problem, IdList, Iter as IdIter};
