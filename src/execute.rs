@@ -647,16 +647,11 @@ pub fn calls_with(
     let mut result = Calls::default();
     for desktop in desktops {
         let need = need(desktop, fleet, mbb);
-        match &need {
-            Need::Replace { .. } | Need::Change { .. } => {
-                result.desktops += 1;
-                result.baseline += baseline_calls(desktop.end_user_ids.len());
-            }
-            Need::Unchangeable(eligibility) => result.unchangeable.push(Unchangeable {
+        if let Need::Unchangeable(eligibility) = &need {
+            result.unchangeable.push(Unchangeable {
                 desktop_id: desktop.desktop_id.clone(),
                 eligibility: *eligibility,
-            }),
-            Need::Nothing => {}
+            });
         }
         needs.push(need);
     }
@@ -665,6 +660,12 @@ pub fn calls_with(
     if let (true, Some(fleet)) = (mbb, fleet) {
         users = Users::new(desktops, &needs, fleet);
         users.hold_back(desktops, &mut needs, &mut result.held_back);
+    }
+    for (desktop, need) in desktops.iter().zip(&needs) {
+        if matches!(need, Need::Replace { .. } | Need::Change { .. }) {
+            result.desktops += 1;
+            result.baseline += baseline_calls(desktop.end_user_ids.len());
+        }
     }
     // 3. The calls, desktop by desktop, then placed in waves.
     let count: Vec<usize> = needs
