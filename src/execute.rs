@@ -86,9 +86,15 @@ impl PlanResponse {
     /// [`Error::Plan`] at the first bad item, with its 1-based position:
     /// [`PlanProblem::EmptyDesktopId`], [`PlanProblem::RepeatedDesktop`],
     /// [`PlanProblem::NotAUserId`] (an empty user ID), [`PlanProblem::InvalidId`] (an ID that
-    /// breaks the rule of [`id_problem`]), [`PlanProblem::RepeatedUser`].
+    /// breaks the rule of [`id_problem`]), [`PlanProblem::RepeatedUser`];
+    /// [`Error::OutOfMemory`] when the memory to check it cannot be had.
     pub fn new(desktops: Vec<PlannedDesktop>) -> Result<PlanResponse, Error> {
         let mut seen: IndexMap<&str, usize, Xxh3DefaultBuilder> = IndexMap::default();
+        seen.try_reserve(desktops.len())
+            .map_err(|_| Error::OutOfMemory {
+                input: String::from("the plan"),
+                field: None,
+            })?;
         for (i, desktop) in desktops.iter().enumerate() {
             let position = i + 1;
             let bad = |problem| Error::Plan { position, problem };
@@ -668,18 +674,21 @@ pub fn calls_with(
         }
     }
     // 3. The calls, desktop by desktop, then placed in waves.
-    let count: Vec<usize> = needs
-        .iter()
-        .zip(desktops)
-        .map(|(need, desktop)| need.calls(desktop.end_user_ids.len()))
-        .collect();
+    let mut count: Vec<usize> = try_vec(desktops.len())?;
+    for ((n, need), desktop) in count.iter_mut().zip(&needs).zip(desktops) {
+        *n = need.calls(desktop.end_user_ids.len());
+    }
     let most = count.iter().copied().max().unwrap_or(0);
+    let mut next: Vec<usize> = try_vec(desktops.len())?;
+    next.iter_mut().for_each(|n| *n = 1);
     let mut waves = Waves {
-        next: alloc::vec![1; desktops.len()],
-        used: alloc::vec![0; desktops.len()],
+        next,
+        used: try_vec(desktops.len())?,
         count,
         bound: most + if mbb { 2 } else { 1 },
         placed: Vec::new(),
+        wave_of: Vec::new(),
+        out_of_memory: false,
     };
     let region = String::from(region_id);
     let grants_only =
@@ -714,7 +723,7 @@ pub fn calls_with(
     }
     additions.emit(desktops, &region, true, &mut waves, |_| 1);
     if mbb {
-        users.note_grants(&waves.placed[..]);
+        users.note_grants(&waves.placed, &waves.wave_of);
     }
     // With make-before-break, the replacements that only remove, after what they wait for.
     for (i, (desktop, need)) in desktops.iter().zip(&needs).enumerate() {
@@ -745,26 +754,31 @@ pub fn calls_with(
     revocations.emit(desktops, &region, false, &mut waves, |ids| {
         ids.iter().map(|u| users.ready(u)).max().unwrap_or(1)
     });
-    // 4. In wave order, each wave in the order placed: a counting sort.
-    let placed = waves.placed;
-    let last = placed.iter().map(|&(w, _)| w).max().unwrap_or(0);
-    let mut per_wave = alloc::vec![0usize; last + 1];
-    for &(w, _) in &placed {
-        per_wave[w] += 1;
-    }
-    let mut slots: Vec<Vec<Call>> = per_wave.iter().map(|&n| Vec::with_capacity(n)).collect();
-    for (w, call) in placed {
-        slots[w].push(call);
-    }
-    result
-        .calls
-        .try_reserve_exact(per_wave.iter().sum())
-        .map_err(|_| out_of_memory())?;
-    for slot in slots.into_iter().filter(|s| !s.is_empty()) {
-        result.wave_starts.push(result.calls.len());
-        result.calls.extend(slot);
-    }
+    // 4. In wave order, each wave in the order placed.
+    drop(needs);
+    let (calls, wave_starts) = waves.into_waves()?;
+    result.calls = calls;
+    result.wave_starts = wave_starts;
     Ok(result)
+}
+
+/// Where each wave starts in `waves`, sorted.
+fn starts(waves: &[u32]) -> Vec<usize> {
+    let mut starts = Vec::new();
+    for (i, w) in waves.iter().enumerate() {
+        if i == 0 || waves[i - 1] != *w {
+            starts.push(i);
+        }
+    }
+    starts
+}
+
+/// `len` zeros, or the error when their memory cannot be had.
+fn try_vec<T: Clone + Default>(len: usize) -> Result<Vec<T>, Error> {
+    let mut v = Vec::new();
+    v.try_reserve_exact(len).map_err(|_| out_of_memory())?;
+    v.resize(len, T::default());
+    Ok(v)
 }
 
 fn out_of_memory() -> Error {
@@ -961,8 +975,9 @@ impl<'p> Users<'p> {
     }
 
     /// Notes the waves of the calls placed so far (every one that gives users desktops).
-    fn note_grants(&mut self, placed: &[(usize, Call)]) {
-        for (wave, call) in placed {
+    fn note_grants(&mut self, placed: &[Call], waves: &[u32]) {
+        for (&wave, call) in waves.iter().zip(placed) {
+            let wave = wave as usize;
             let users = match call {
                 Call::ModifyEntitlement(c) => &c.end_user_ids,
                 Call::ModifyUserEntitlement(c) => &c.end_user_ids,
@@ -996,8 +1011,11 @@ struct Waves {
     count: Vec<usize>,
     /// The waves the calls should stay within.
     bound: usize,
-    /// The calls, with their waves, in the order placed.
-    placed: Vec<(usize, Call)>,
+    /// The calls, in the order placed, and the wave of each.
+    placed: Vec<Call>,
+    wave_of: Vec<u32>,
+    /// Whether memory for a call could not be had.
+    out_of_memory: bool,
 }
 
 impl Waves {
@@ -1013,11 +1031,73 @@ impl Waves {
         self.used[desktop] += 1;
     }
 
+    /// Keeps `call` in `wave`, if its memory can be had.
+    fn keep(&mut self, wave: usize, call: Call) {
+        let room = |v: usize, len: usize| v > len;
+        if !room(self.placed.capacity(), self.placed.len())
+            && self.placed.try_reserve(self.placed.len().max(16)).is_err()
+            || !room(self.wave_of.capacity(), self.wave_of.len())
+                && self
+                    .wave_of
+                    .try_reserve(self.wave_of.len().max(16))
+                    .is_err()
+        {
+            self.out_of_memory = true;
+            return;
+        }
+        self.placed.push(call);
+        self.wave_of.push(u32::try_from(wave).unwrap_or(u32::MAX));
+    }
+
     /// Places a call naming one desktop, in wave `at_least` or later.
     fn place_one(&mut self, desktop: usize, at_least: usize, call: Call) {
         let wave = self.next[desktop].max(at_least);
         self.take(desktop, wave);
-        self.placed.push((wave, call));
+        self.keep(wave, call);
+    }
+
+    /// The calls in wave order, each wave in the order placed, and where each wave starts:
+    /// a stable counting sort of indices, then the calls moved in place along the cycles of
+    /// that permutation (`O(calls)`, 8 bytes a call of scratch, none when already in order).
+    fn into_waves(self) -> Result<(Vec<Call>, Vec<usize>), Error> {
+        if self.out_of_memory {
+            return Err(out_of_memory());
+        }
+        let (mut calls, waves) = (self.placed, self.wave_of);
+        if !waves.windows(2).all(|w| w[0] <= w[1]) {
+            let last = waves.iter().copied().max().unwrap_or(0) as usize;
+            let mut first: Vec<u32> = try_vec(last + 2)?;
+            for &w in &waves {
+                first[w as usize + 1] += 1;
+            }
+            for w in 1..first.len() {
+                first[w] += first[w - 1];
+            }
+            // order[k]: the index of the call that goes to position k.
+            let mut order: Vec<u32> = try_vec(waves.len())?;
+            for (i, &w) in waves.iter().enumerate() {
+                let slot = &mut first[w as usize];
+                order[*slot as usize] = i as u32;
+                *slot += 1;
+            }
+            const DONE: u32 = u32::MAX;
+            for i in 0..order.len() {
+                let mut k = i;
+                while order[k] != DONE {
+                    let from = order[k] as usize;
+                    order[k] = DONE;
+                    if from == i {
+                        break;
+                    }
+                    calls.swap(k, from);
+                    k = from;
+                }
+            }
+            let mut sorted = waves;
+            sorted.sort_unstable();
+            return Ok((calls, starts(&sorted)));
+        }
+        Ok((calls, starts(&waves)))
     }
 
     /// Places a call naming `desktops` (in this order), in wave `at_least` or later: in the
@@ -1051,7 +1131,8 @@ impl Waves {
             for &d in &now {
                 self.take(d, wave);
             }
-            self.placed.push((wave, make(&now)));
+            let call = make(&now);
+            self.keep(wave, call);
             left = later;
         }
     }
@@ -1061,6 +1142,8 @@ impl Waves {
 #[derive(Default)]
 struct Grouper<'p> {
     runs: IndexMap<Vec<&'p str>, Vec<usize>, Xxh3DefaultBuilder>,
+    /// Whether memory for a run could not be had.
+    out_of_memory: bool,
 }
 
 impl<'p> Grouper<'p> {
@@ -1069,6 +1152,10 @@ impl<'p> Grouper<'p> {
     fn push(&mut self, desktop: usize, mut users: Vec<&'p str>, key: impl Fn(&str) -> usize) {
         users.sort_unstable_by(|a, b| key(a).cmp(&key(b)).then_with(|| a.cmp(b)));
         for run in users.chunks(MAX_IDS_PER_CALL) {
+            if self.runs.try_reserve(1).is_err() {
+                self.out_of_memory = true;
+                return;
+            }
             self.runs.entry(run.to_vec()).or_default().push(desktop);
         }
     }
@@ -1083,6 +1170,7 @@ impl<'p> Grouper<'p> {
         waves: &mut Waves,
         at_least: impl Fn(&[&str]) -> usize,
     ) {
+        waves.out_of_memory |= self.out_of_memory;
         for (users, desktops) in self.runs {
             let end_user_ids: Vec<String> = users.iter().map(|&id| String::from(id)).collect();
             let from = at_least(&users);

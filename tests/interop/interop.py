@@ -25,8 +25,12 @@ What it proves, per generated request (docs/contract.md §1 to §3):
   * (section 8) `requests` turns plans, the binary's own and live-API-like ones with FAILED
     items, into calls that the SDK's ModifyEntitlementRequest / ModifyUserEntitlementRequest
     read back unchanged (from_map, then to_map), in both printed forms, with the SDK's own
-    percent-encoding; the SDK client sends exactly the printed parameters; and the calls,
-    applied to a model of the service, leave exactly the plan.
+    percent-encoding; the SDK client sends exactly the printed parameters; the `aliyun`
+    form's call lines, split as a POSIX shell splits them (shlex), name the same parameters;
+    and the calls, sent wave by wave (section 8.1) to a model of the service that refuses a
+    call on a desktop still Assigning, leave exactly the plan;
+  * the README's Python for carrying out a plan (its blocks marked `readme-carry-out`) runs
+    against the SDK's request and response models with a simulated client (no network).
 
 It prints one line per failure and ends with `N passed, M failed`; the exit status is non-zero
 on any failure. A missing SDK is a failure, never a skip.
@@ -36,6 +40,7 @@ import json
 import random
 import re
 import os
+import shlex
 import subprocess
 import sys
 import tempfile
@@ -584,6 +589,60 @@ def run_requests(binary, plan_text, fmt, region, fleet=None):
     return proc.returncode, proc.stdout, proc.stderr
 
 
+def aliyun_line_to_map(line):
+    """An `aliyun ecd ...` call line, split as a POSIX shell splits it, as the SDK's to_map()
+    shape (lists from --Name.1, --Name.2, ...) with its Action; problems listed."""
+    problems, params, lists = [], {}, {}
+    words = shlex.split(line, posix=True)
+    if words[:2] != ["aliyun", "ecd"] or len(words) < 3:
+        return None, {}, [f"not an aliyun ecd line: {line[:80]!r}"]
+    action, rest = words[2], words[3:]
+    if rest[-3:] != ["--version", "2020-09-30", "--force"]:
+        problems.append(f"does not end --version 2020-09-30 --force: {rest[-3:]}")
+    rest = rest[:-3]
+    i = 0
+    while i < len(rest):
+        word = rest[i]
+        if not word.startswith("--"):
+            problems.append(f"{word!r} is not an option")
+            i += 1
+            continue
+        if "=" in word:
+            name, value = word[2:].split("=", 1)
+            if not value.startswith("-"):
+                problems.append(f"{word!r}: only a value beginning with '-' is written --Name=")
+            i += 1
+        else:
+            name, value = word[2:], rest[i + 1] if i + 1 < len(rest) else None
+            if value is None or value.startswith("-"):
+                problems.append(f"{word!r} has no value, or one beginning with '-'")
+            i += 2
+        if "." in name and name.split(".")[0] in LIST_PARAMS:
+            lst, n = name.split(".", 1)
+            lists.setdefault(lst, []).append((int(n), value))
+        else:
+            params[name] = value
+    for lst, items in lists.items():
+        if [n for n, _ in items] != list(range(1, len(items) + 1)):
+            problems.append(f"{lst} items not numbered 1, 2, ...: {[n for n, _ in items]}")
+        params[lst] = [v for _, v in items]
+    return action, params, problems
+
+
+def waves_of(lines, comment="# wave "):
+    """The query form's lines in waves: a `# wave N` line starts wave N."""
+    waves = []
+    for line in lines:
+        if line.startswith("#"):
+            if line.startswith(comment):
+                waves.append([])
+            continue
+        if not waves:
+            return None
+        waves[-1].append(line)
+    return waves
+
+
 def query_line_to_map(line):
     """A printed query line as the SDK's to_map() shape: lists from Name.1, Name.2, ...;
     also checks the encoding is the SDK's percent-encoding (quote(value, safe='~'))."""
@@ -698,18 +757,46 @@ def run_requests_mode(binary, label, plan_text, rng, checks, with_fleet):
         fleet = snapshot_file(before, directory) if with_fleet else None
         q_status, q_out, q_err = run_requests(binary, plan_text, "query", region, fleet)
         j_status, j_out, j_err = run_requests(binary, plan_text, "json", region, fleet)
-    if not checks.check(q_status == 0 and j_status == 0, label, "requests: exit 0",
-                        f"query: {q_status} {q_err!r}; json: {j_status} {j_err!r}"):
+        a_status, a_out, a_err = run_requests(binary, plan_text, "aliyun", region, fleet)
+    if not checks.check(q_status == 0 and j_status == 0 and a_status == 0, label,
+                        "requests: exit 0",
+                        f"query: {q_status} {q_err!r}; json: {j_status} {j_err!r}; "
+                        f"aliyun: {a_status} {a_err!r}"):
         return
-    q_lines = q_out.decode("utf-8").splitlines()
+    q_waves = waves_of(q_out.decode("utf-8").splitlines())
+    if not checks.check(q_waves is not None, label, "query lines come after '# wave 1'"):
+        return
+    q_lines = [line for wave in q_waves for line in wave]
+    q_wave_of = [n + 1 for n, wave in enumerate(q_waves) for _ in wave]
     j_lines = j_out.decode("utf-8").splitlines()
-    checks.check(len(q_lines) == len(j_lines), label, "as many query lines as JSON lines",
-                 f"{len(q_lines)} vs {len(j_lines)}")
-    checks.check(q_err.decode().startswith(f"eds-entitlement: {len(q_lines)} call"), label,
-                 "--summary counts the calls", q_err)
+    a_lines = [line for line in a_out.decode("utf-8").splitlines()
+               if line.startswith("aliyun ecd Modify")]
+    checks.check(len(q_lines) == len(j_lines) == len(a_lines), label,
+                 "as many query lines as JSON lines and aliyun call lines",
+                 f"{len(q_lines)} vs {len(j_lines)} vs {len(a_lines)}")
+    a_text = a_out.decode("utf-8")
+    checks.check(a_text.count("\n# wave ") == len(q_waves)
+                 and a_text.count("\nwait_for_wave ") >= len(q_waves), label,
+                 "the aliyun script marks and waits for every wave")
+    checks.check(q_err.decode().startswith(f"eds-entitlement: {len(q_lines)} call")
+                 and f" in {len(q_waves)} wave" in q_err.decode(), label,
+                 "--summary counts the calls and the waves", q_err)
     state = {d: set(u) for d, u in before.items()}
     named = set()
-    for line, json_line in zip(q_lines, j_lines):
+    refused = []
+    for n, wave in enumerate(q_waves):
+        # The service assigns in the background: a desktop named earlier in the wave is
+        # Assigning, and a second call on it is refused (IncorrectDesktopStatus).
+        assigning = set()
+        for line in wave:
+            _, params, _ = query_line_to_map(line)
+            desktops = [params["DesktopId"]] if "DesktopId" in params else []
+            desktops += params.get("AuthorizeDesktopId", []) + params.get("RevokeDesktopId", [])
+            refused += [f"wave {n + 1}: {d}" for d in desktops if d in assigning]
+            assigning.update(desktops)
+    checks.check(not refused, label, "no desktop twice in a wave (no call refused)",
+                 "; ".join(refused[:5]))
+    for line, json_line, aliyun_line, wave in zip(q_lines, j_lines, a_lines, q_wave_of):
         common, params, problems = query_line_to_map(line)
         checks.check(not problems, label, "query encoding is the SDK's", "; ".join(problems))
         action = common.get("Action")
@@ -726,10 +813,16 @@ def run_requests_mode(binary, label, plan_text, rng, checks, with_fleet):
         obj = json.loads(json_line, object_pairs_hook=ordered_pairs)
         checks.check(obj.pop("Action", None) == action, label, "JSON line has the same Action",
                      json_line)
+        checks.check(obj.pop("Wave", None) == wave, label, "JSON line has the same Wave",
+                     json_line)
         json_model = REQUEST_MODELS[action][1]().from_map(obj)
         checks.check(json_model.to_map() == obj == sdk_map, label,
                      f"{action} from_map/to_map (JSON) == query line",
                      f"to_map {json_model.to_map()!r}\njson {obj!r}\nquery {sdk_map!r}")
+        a_action, a_params, a_problems = aliyun_line_to_map(aliyun_line)
+        checks.check(not a_problems and a_action == action and a_params == sdk_map, label,
+                     "aliyun line, split by shlex, == query line",
+                     f"{a_problems} {a_action} {a_params!r}\nquery {sdk_map!r}")
         too_long = [k for k, v in params.items() if isinstance(v, list) and not 1 <= len(v) <= 100]
         checks.check(not too_long, label, "lists hold 1 to 100 IDs", too_long)
         sent, exc = capture_sdk_query(action, model, rng)
