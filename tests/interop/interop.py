@@ -1004,6 +1004,170 @@ def run_snapshot_case(binary, idx, rng, checks, tmp):
                  label, "the change report's keys are in the contract's order")
 
 
+# --- the README's Python for carrying out a plan (section 8.1, 8.2) --------------------------
+# The blocks marked `<!-- readme-carry-out -->` in README.md and docs/carrying-out.md are run
+# as they are, against the SDK's request and response models, with a simulated client: the
+# service assigns in the background (a desktop is Assigning for a few simulated seconds after
+# a call), refuses a call on a desktop that is Assigning or not Running, pages DescribeDesktops
+# (10 a page unless MaxResults says otherwise, NextToken), and can be told to refuse the k-th
+# call. No network.
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+MARKER = "<!-- readme-carry-out -->"
+
+
+def marked_python(path):
+    """The Python blocks that follow the marker in the Markdown file at path."""
+    text = open(path, encoding="utf-8").read()
+    blocks = []
+    for part in text.split(MARKER)[1:]:
+        body = part.lstrip()
+        if not body.startswith("```python\n"):
+            raise ValueError(f"{path}: the marker is not followed by a python block")
+        blocks.append(body[len("```python\n"):body.index("\n```", 0) + 1])
+    return blocks
+
+
+class Refused(Exception):
+    """The service refused a call (IncorrectDesktopStatus)."""
+
+
+class SimulatedClient:
+    def __init__(self, desktops, fail_call=None):
+        self.desktops = desktops          # id -> {"status", "users", "done_at"}
+        self.now = 0.0
+        self.calls = 0
+        self.fail_call = fail_call
+        self.describe_requests = []
+        self.problems = []
+
+    def sleep(self, seconds):
+        self.now += seconds
+
+    def busy(self, d):
+        return self.desktops[d]["done_at"] > self.now
+
+    def describe_desktops(self, request):
+        if not isinstance(request, ecd_models.DescribeDesktopsRequest):
+            self.problems.append(f"describe_desktops got {type(request).__name__}")
+        self.describe_requests.append(request.to_map())
+        ids = request.desktop_id or sorted(self.desktops)
+        ids = [d for d in ids if d in self.desktops]
+        size = request.max_results or 10
+        start = int(request.next_token or 0)
+        page = ids[start:start + size]
+        token = str(start + size) if start + size < len(ids) else None
+        body = {"RequestId": "1", "Desktops": [
+            {"DesktopId": d, "DesktopStatus": self.desktops[d]["status"],
+             "ManagementFlags": ["Assigning"] if self.busy(d) else ["NoFlag"],
+             "EndUserIds": sorted(self.desktops[d]["users"]), "Cpu": 4} for d in page]}
+        if token:
+            body["NextToken"] = token
+        return ecd_models.DescribeDesktopsResponse().from_map(
+            {"headers": {}, "statusCode": 200, "body": body})
+
+    def _call(self, named):
+        self.calls += 1
+        if self.calls == self.fail_call:
+            raise Refused(f"call {self.calls} refused (injected)")
+        for d in named:
+            if d not in self.desktops or self.desktops[d]["status"] != "Running" or self.busy(d):
+                self.problems.append(f"call {self.calls} on {d} while busy or stopped")
+                raise Refused(f"IncorrectDesktopStatus: {d}")
+
+    def _assigning(self, named):
+        for d in named:
+            self.desktops[d]["done_at"] = self.now + 1 + len(d) % 7
+
+    def modify_entitlement(self, request):
+        if not isinstance(request, ecd_models.ModifyEntitlementRequest):
+            self.problems.append(f"modify_entitlement got {type(request).__name__}")
+        self._call([request.desktop_id])
+        self.desktops[request.desktop_id]["users"] = set(request.end_user_id or [])
+        self._assigning([request.desktop_id])
+
+    def modify_user_entitlement(self, request):
+        if not isinstance(request, ecd_models.ModifyUserEntitlementRequest):
+            self.problems.append(f"modify_user_entitlement got {type(request).__name__}")
+        named = (request.authorize_desktop_id or []) + (request.revoke_desktop_id or [])
+        self._call(named)
+        for d in request.authorize_desktop_id or []:
+            self.desktops[d]["users"].update(request.end_user_id or [])
+        for d in request.revoke_desktop_id or []:
+            self.desktops[d]["users"].difference_update(request.end_user_id or [])
+        self._assigning(named)
+
+
+def run_readme_cases(binary, rng, checks):
+    label = "readme carry-out"
+    try:
+        blocks = marked_python(os.path.join(REPO, "README.md")) + \
+            marked_python(os.path.join(REPO, "docs", "carrying-out.md"))
+    except (OSError, ValueError) as exc:
+        checks.check(False, label, "the marked Python blocks are found", exc)
+        return
+    checks.check(len(blocks) >= 3, label, "README and docs/carrying-out.md have marked blocks",
+                 len(blocks))
+    for fail_call in (None, 3, 25):
+        case = f"{label} (refuse call {fail_call})" if fail_call else label
+        namespace = {"__name__": "readme"}
+        try:
+            for block in blocks:
+                exec(compile(block, "readme-carry-out", "exec"), namespace)
+        except Exception as exc:  # reported below
+            checks.check(False, case, "the marked blocks run", repr(exc))
+            return
+        users = [f"user{j:03}" for j in range(260)] + ["O'Neil", "-dash"]
+        desktops = {}
+        for i in range(30):
+            status = "Stopped" if i == 7 else "Running"
+            had = set(rng.sample(users, rng.choice([0, 3, 150])))
+            desktops[f"ecd-{i:02}"] = {"status": status, "users": had, "done_at": 0}
+        desktops["ecd-unlisted"] = {"status": "Running", "users": {"someone"}, "done_at": 0}
+        for i in range(120):  # unlisted too: the snapshot takes two pages of 100
+            desktops[f"ecd-x{i:03}"] = {"status": "Running", "users": set(), "done_at": 0}
+        client = SimulatedClient(desktops, fail_call)
+        with tempfile.TemporaryDirectory() as tmp:
+            cwd = os.getcwd()
+            os.chdir(tmp)
+            try:
+                namespace["take_snapshot"](client, "cn-hangzhou", "before0.json")
+                request = {"RegionId": "cn-hangzhou",
+                           "DesktopId": [f"ecd-{i:02}" for i in range(30)],
+                           "EndUserId": users, "MaxUserPerDesktop": 120,
+                           "Strategy": "AVERAGE", "Preview": False}
+                with open("request.json", "w") as f:
+                    json.dump(request, f)
+                with open("plan.json", "w") as plan_file:
+                    made = subprocess.run([binary, "preview", "request.json", "--fleet",
+                                           "before0.json"], stdout=plan_file,
+                                          capture_output=False, timeout=TIMEOUT_S)
+                if not checks.check(made.returncode == 0, case, "preview --fleet made a plan"):
+                    return
+                before = {d: set(v["users"]) for d, v in desktops.items()}
+                done = namespace["carry_out"](client, "cn-hangzhou", "plan.json", tool=binary,
+                                              sleep=client.sleep)
+                plan = json.load(open("plan.json"))["Entitlements"]["AssignModels"]
+            finally:
+                os.chdir(cwd)
+        checks.check(done is True, case, "carry_out ends with verify's exit 0")
+        checks.check(not client.problems, case, "no call refused for a busy desktop, models used",
+                     "; ".join(client.problems[:5]))
+        wrong = []
+        for am in plan:
+            d = am["DesktopId"]
+            want = before[d] if am.get("InnerStatus") == "FAILED" else set(am["EndUserIds"])
+            if desktops[d]["users"] != want:
+                wrong.append(d)
+        checks.check(not wrong, case, "the fleet is the plan; FAILED desktops untouched", wrong)
+        checks.check(desktops["ecd-unlisted"]["users"] == {"someone"}
+                     and all(not desktops[f"ecd-x{i:03}"]["users"] for i in range(120)), case,
+                     "the unlisted desktops untouched")
+        checks.check(all(r.get("MaxResults") == 100 for r in client.describe_requests), case,
+                     "every DescribeDesktops asks for MaxResults 100")
+        checks.check(any(r.get("NextToken") for r in client.describe_requests), case,
+                     "the snapshot follows NextToken")
+
+
 def main():
     if len(sys.argv) != 2:
         print("usage: interop.py BINARY", file=sys.stderr)
@@ -1053,6 +1217,11 @@ def main():
         before = checks.failed
         calls = run_requests_case(binary, label, plan_text, rng, checks)
         print(f"{'ok  ' if checks.failed == before else 'FAIL'} {label}: {calls} call(s)")
+
+    # The README's Python for carrying a plan out, against the SDK's models.
+    before = checks.failed
+    run_readme_cases(binary, rng, checks)
+    print(f"{'ok  ' if checks.failed == before else 'FAIL'} readme carry-out")
 
     # The contract's section 6: plans against DescribeDesktops snapshots built with the SDK.
     import tempfile
