@@ -639,6 +639,70 @@ pub fn calls_with(
     region_id: &str,
     options: &CallOptions,
 ) -> Result<Calls, Error> {
+    let (mut result, mut waves) = place(plan, fleet, region_id, options)?;
+    waves.fill(|i| {
+        let desktop = &plan.desktops[i];
+        let first = desktop.end_user_ids.len().min(MAX_IDS_PER_CALL);
+        (
+            desktop.desktop_id.clone(),
+            desktop.end_user_ids[..first].to_vec(),
+        )
+    });
+    let (calls, wave_starts) = waves.into_waves()?;
+    result.calls = calls;
+    result.wave_starts = wave_starts;
+    Ok(result)
+}
+
+impl PlanResponse {
+    /// The calls that carry out this plan, as [`calls_with`] gives them, made from the plan
+    /// itself: each replacement takes its desktop's ID and users instead of copying them,
+    /// so that the plan and its calls are never both held whole (the command line's
+    /// `requests` works so).
+    ///
+    /// ```
+    /// use eds_entitlement::{calls, CallOptions, PlanResponse, PlannedDesktop};
+    ///
+    /// let plan = PlanResponse::new(vec![PlannedDesktop::new("ecd-a", None, ["Alice"])])?;
+    /// let copied = calls(&plan, None, "cn-hangzhou")?;
+    /// assert_eq!(plan.into_calls(None, "cn-hangzhou", &CallOptions::new())?, copied);
+    /// # Ok::<(), eds_entitlement::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// As [`calls_with`].
+    pub fn into_calls(
+        mut self,
+        fleet: Option<&Fleet>,
+        region_id: &str,
+        options: &CallOptions,
+    ) -> Result<Calls, Error> {
+        let (mut result, mut waves) = place(&self, fleet, region_id, options)?;
+        waves.fill(|i| {
+            let desktop = &mut self.desktops[i];
+            desktop.end_user_ids.truncate(MAX_IDS_PER_CALL);
+            (
+                core::mem::take(&mut desktop.desktop_id),
+                core::mem::take(&mut desktop.end_user_ids),
+            )
+        });
+        drop(self);
+        let (calls, wave_starts) = waves.into_waves()?;
+        result.calls = calls;
+        result.wave_starts = wave_starts;
+        Ok(result)
+    }
+}
+
+/// The calls of `plan` placed in waves, each replacement a placeholder for its desktop (see
+/// [`Waves::fill`]), with the figures.
+fn place(
+    plan: &PlanResponse,
+    fleet: Option<&Fleet>,
+    region_id: &str,
+    options: &CallOptions,
+) -> Result<(Calls, Waves), Error> {
     check_region(region_id)?;
     let mbb = options.make_before_break;
     if mbb && fleet.is_none() {
@@ -687,6 +751,7 @@ pub fn calls_with(
         count,
         bound: most + if mbb { 2 } else { 1 },
         placed: Vec::new(),
+        replacements: Vec::new(),
         wave_of: Vec::new(),
         out_of_memory: false,
     };
@@ -694,18 +759,9 @@ pub fn calls_with(
     let grants_only =
         |need: &Need<'_>| !mbb || matches!(need, Need::Replace { removes: false, .. });
     // Replacements (with make-before-break, those that only add).
-    for (i, (desktop, need)) in desktops.iter().zip(&needs).enumerate() {
+    for (i, need) in needs.iter().enumerate() {
         if matches!(need, Need::Replace { .. }) && grants_only(need) {
-            let first = desktop.end_user_ids.len().min(MAX_IDS_PER_CALL);
-            waves.place_one(
-                i,
-                1,
-                Call::ModifyEntitlement(ModifyEntitlement {
-                    region_id: region.clone(),
-                    desktop_id: desktop.desktop_id.clone(),
-                    end_user_ids: desktop.end_user_ids[..first].to_vec(),
-                }),
-            );
+            waves.place_replacement(i, 1, &region);
         }
     }
     // Additions.
@@ -723,23 +779,14 @@ pub fn calls_with(
     }
     additions.emit(desktops, &region, true, &mut waves, |_| 1);
     if mbb {
-        users.note_grants(&waves.placed, &waves.wave_of);
+        users.note_grants(&waves, desktops);
     }
     // With make-before-break, the replacements that only remove, after what they wait for.
-    for (i, (desktop, need)) in desktops.iter().zip(&needs).enumerate() {
+    for (i, need) in needs.iter().enumerate() {
         if let Need::Replace { removed, .. } = need {
             if !grants_only(need) {
                 let ready = removed.iter().map(|u| users.ready(u)).max().unwrap_or(1);
-                let first = desktop.end_user_ids.len().min(MAX_IDS_PER_CALL);
-                waves.place_one(
-                    i,
-                    ready,
-                    Call::ModifyEntitlement(ModifyEntitlement {
-                        region_id: region.clone(),
-                        desktop_id: desktop.desktop_id.clone(),
-                        end_user_ids: desktop.end_user_ids[..first].to_vec(),
-                    }),
-                );
+                waves.place_replacement(i, ready, &region);
             }
         }
     }
@@ -754,12 +801,7 @@ pub fn calls_with(
     revocations.emit(desktops, &region, false, &mut waves, |ids| {
         ids.iter().map(|u| users.ready(u)).max().unwrap_or(1)
     });
-    // 4. In wave order, each wave in the order placed.
-    drop(needs);
-    let (calls, wave_starts) = waves.into_waves()?;
-    result.calls = calls;
-    result.wave_starts = wave_starts;
-    Ok(result)
+    Ok((result, waves))
 }
 
 /// Where each wave starts in `waves`, sorted.
@@ -975,12 +1017,20 @@ impl<'p> Users<'p> {
     }
 
     /// Notes the waves of the calls placed so far (every one that gives users desktops).
-    fn note_grants(&mut self, placed: &[Call], waves: &[u32]) {
-        for (&wave, call) in waves.iter().zip(placed) {
+    fn note_grants(&mut self, waves: &Waves, desktops: &[PlannedDesktop]) {
+        let mut replaced = waves.replacements.iter().peekable();
+        for (at, (&wave, call)) in waves.wave_of.iter().zip(&waves.placed).enumerate() {
             let wave = wave as usize;
             let users = match call {
-                Call::ModifyEntitlement(c) => &c.end_user_ids,
-                Call::ModifyUserEntitlement(c) => &c.end_user_ids,
+                // A placeholder: its desktop's first 100 users.
+                Call::ModifyEntitlement(_) => match replaced.next_if(|&&(i, _)| i == at) {
+                    Some(&(_, d)) => {
+                        let users = &desktops[d].end_user_ids;
+                        &users[..users.len().min(MAX_IDS_PER_CALL)]
+                    }
+                    None => &[][..],
+                },
+                Call::ModifyUserEntitlement(c) => &c.end_user_ids[..],
             };
             for u in users {
                 if let Some(state) = self.users.get_mut(u.as_str()) {
@@ -1013,6 +1063,9 @@ struct Waves {
     bound: usize,
     /// The calls, in the order placed, and the wave of each.
     placed: Vec<Call>,
+    /// The replacements among them, each a placeholder until [`Waves::fill`]: its index in
+    /// `placed` and its desktop's.
+    replacements: Vec<(usize, usize)>,
     wave_of: Vec<u32>,
     /// Whether memory for a call could not be had.
     out_of_memory: bool,
@@ -1049,11 +1102,39 @@ impl Waves {
         self.wave_of.push(u32::try_from(wave).unwrap_or(u32::MAX));
     }
 
-    /// Places a call naming one desktop, in wave `at_least` or later.
-    fn place_one(&mut self, desktop: usize, at_least: usize, call: Call) {
+    /// Places the replacement of `desktop`, in wave `at_least` or later: a placeholder with
+    /// the region only, until [`Waves::fill`].
+    fn place_replacement(&mut self, desktop: usize, at_least: usize, region_id: &str) {
         let wave = self.next[desktop].max(at_least);
         self.take(desktop, wave);
-        self.keep(wave, call);
+        if self.replacements.len() == self.replacements.capacity()
+            && self
+                .replacements
+                .try_reserve(self.replacements.len().max(16))
+                .is_err()
+        {
+            self.out_of_memory = true;
+            return;
+        }
+        self.replacements.push((self.placed.len(), desktop));
+        self.keep(
+            wave,
+            Call::ModifyEntitlement(ModifyEntitlement {
+                region_id: String::from(region_id),
+                desktop_id: String::new(),
+                end_user_ids: Vec::new(),
+            }),
+        );
+    }
+
+    /// Fills each replacement with its desktop's ID and first 100 users, from `take`.
+    fn fill(&mut self, mut take: impl FnMut(usize) -> (String, Vec<String>)) {
+        for &(at, desktop) in &self.replacements {
+            if let Some(Call::ModifyEntitlement(call)) = self.placed.get_mut(at) {
+                (call.desktop_id, call.end_user_ids) = take(desktop);
+            }
+        }
+        self.replacements = Vec::new();
     }
 
     /// The calls in wave order, each wave in the order placed, and where each wave starts:

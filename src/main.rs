@@ -25,8 +25,8 @@ use std::sync::OnceLock;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use eds_entitlement::{
-    calls_with, capacity, compare_with_fleet, plan_against, plan_sticky, report, try_plan_rows,
-    wire, CallOptions, CheckOptions, CheckedRequest, Error, Field, Fleet, FleetPlan, FleetResponse,
+    capacity, compare_with_fleet, plan_against, plan_sticky, report, try_plan_rows, wire,
+    CallOptions, CheckOptions, CheckedRequest, Error, Field, Fleet, FleetPlan, FleetResponse,
     IdList, Limit, PlanResponse, PlanRows, Request, Shape, Strategy,
 };
 
@@ -701,10 +701,10 @@ fn requests(args: &RequestsArgs) -> Result<(), Failure> {
         Some(read_fleet(&args.fleet)?)
     };
     let options = CallOptions::new().make_before_break(args.make_before_break);
-    let calls =
-        calls_with(&plan, fleet.as_ref(), &args.region, &options).map_err(planning_failure)?;
-    // The calls own what they print.
-    drop(plan);
+    // The replacements take their IDs from the plan: the two are never both held whole.
+    let calls = plan
+        .into_calls(fleet.as_ref(), &args.region, &options)
+        .map_err(planning_failure)?;
     drop(fleet);
     let mut out = BufWriter::new(stdout()?);
     let written = match args.format {

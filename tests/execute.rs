@@ -407,6 +407,19 @@ proptest! {
         prop_assert!(calls.len() <= baseline);
     }
 
+    /// The calls made from the plan itself (its IDs taken, not copied) are the same calls.
+    #[test]
+    fn into_calls_gives_the_same_calls(case in case(), mbb in any::<bool>()) {
+        let world = world(&case);
+        let options = CallOptions::new().make_before_break(mbb);
+        let copied = calls_with(&world.plan, Some(&world.snapshot), "cn-hangzhou", &options).unwrap();
+        let taken = world.plan.clone().into_calls(Some(&world.snapshot), "cn-hangzhou", &options).unwrap();
+        prop_assert_eq!(copied, taken);
+        let copied = calls(&world.plan, None, "cn-hangzhou").unwrap();
+        let taken = world.plan.into_calls(None, "cn-hangzhou", &CallOptions::new()).unwrap();
+        prop_assert_eq!(copied, taken);
+    }
+
     /// The same inputs give the same calls.
     #[test]
     fn calls_are_deterministic(case in case()) {
