@@ -117,6 +117,12 @@ impl PlanResponse {
             }
             seen.insert(&desktop.desktop_id, position);
             let mut users: IndexMap<&str, usize, Xxh3DefaultBuilder> = IndexMap::default();
+            users
+                .try_reserve(desktop.end_user_ids.len())
+                .map_err(|_| Error::OutOfMemory {
+                    input: String::from("the plan"),
+                    field: None,
+                })?;
             for (j, user) in desktop.end_user_ids.iter().enumerate() {
                 if user.is_empty() {
                     return Err(bad(PlanProblem::NotAUserId {
@@ -755,6 +761,18 @@ fn place(
         wave_of: Vec::new(),
         out_of_memory: false,
     };
+    // Every replacement is one call, and most plans are mostly replacements: their room at
+    // once, rather than by doubling.
+    let replacements = needs
+        .iter()
+        .filter(|n| matches!(n, Need::Replace { .. }))
+        .count();
+    let reserved = waves.placed.try_reserve_exact(replacements).is_ok()
+        && waves.wave_of.try_reserve_exact(replacements).is_ok()
+        && waves.replacements.try_reserve_exact(replacements).is_ok();
+    if !reserved {
+        return Err(out_of_memory());
+    }
     let region = String::from(region_id);
     let grants_only =
         |need: &Need<'_>| !mbb || matches!(need, Need::Replace { removes: false, .. });

@@ -693,8 +693,35 @@ fn capacity_figures(args: &CapacityArgs) -> Result<(), Failure> {
         .map_err(|e| Failure::Io(format!("cannot write the figures: {e}")))
 }
 
+/// The memory `requests` needs for a plan of `len` bytes: the plan read, then its calls,
+/// at most five times its text (`tests/calls_memory.rs` measures it).
+const CALLS_PER_PLAN_BYTE: u64 = 5;
+
 fn requests(args: &RequestsArgs) -> Result<(), Failure> {
-    let plan = read_plan(&args.plan, args.max_input_bytes)?;
+    let bytes = read_input(&args.plan, args.max_input_bytes)?;
+    let needed = (bytes.len() as u64).saturating_mul(CALLS_PER_PLAN_BYTE);
+    let (limit, whose) = match args.memory_limit {
+        Some(limit) => (Some(limit), "--memory-limit"),
+        None => (available_memory(), "the memory available"),
+    };
+    // The room left under `ulimit -v` bounds it too, whatever --memory-limit says: past it,
+    // an allocation would fail.
+    let (limit, whose) = match (limit, address_space_room()) {
+        (Some(limit), Some(room)) if room < limit => (Some(room), "the address space left"),
+        (None, Some(room)) => (Some(room), "the address space left"),
+        (limit, _) => (limit, whose),
+    };
+    if let Some(limit) = limit.filter(|&limit| needed > limit) {
+        return Err(Failure::TooLarge(format!(
+            "making the calls for this plan ({}) needs about {} of memory, more than {whose} \
+             ({}): raise --memory-limit, or split the plan",
+            show_bytes(bytes.len() as u64),
+            show_bytes(needed),
+            show_bytes(limit)
+        )));
+    }
+    let plan = wire::plan_from_json(strip_bom(&bytes)).map_err(planning_failure)?;
+    drop(bytes);
     let fleet = if args.fleet.is_empty() {
         None
     } else {

@@ -469,3 +469,108 @@ fn exit_status_4_is_in_the_help() {
         assert!(help.contains("status 0 and no message"), "{sub:?}");
     }
 }
+
+/// A plan of `desktops` desktops of 3 users each, as text.
+fn big_plan(desktops: usize) -> String {
+    let mut plan = String::from(r#"{"Entitlements":{"AssignModels":["#);
+    for i in 0..desktops {
+        if i > 0 {
+            plan.push(',');
+        }
+        plan += &format!(
+            r#"{{"DesktopId":"ecd-{i:06}","EndUserIds":["a-{i:06}","b-{i:06}","c-{i:06}"]}}"#
+        );
+    }
+    plan + "]}}"
+}
+
+/// `requests` under `--memory-limit`, from far too little to plenty: the calls (status 0)
+/// or one line saying it is too large (status 3), never anything else.
+#[test]
+fn requests_under_a_memory_limit_is_exit_0_or_3() {
+    let plan = big_plan(5_000);
+    let file = support::temp_file("limit-plan.json", &plan);
+    let file = file.to_str().expect("UTF-8");
+    let mut statuses = Vec::new();
+    for limit in ["1K", "64K", "512K", "1M", "2M", "4M", "16M", "1G"] {
+        let output = run_cli(
+            &[
+                "requests",
+                file,
+                "--region",
+                "cn-hangzhou",
+                "--memory-limit",
+                limit,
+            ],
+            b"",
+        );
+        let status = output.status.code();
+        let err = text(&output.stderr);
+        match status {
+            Some(0) => assert!(err.is_empty() && output.stdout.starts_with(b"# wave 1\n")),
+            Some(3) => {
+                assert!(output.stdout.is_empty(), "{limit}");
+                assert_eq!(err.lines().count(), 1, "{err}");
+                assert!(
+                    err.starts_with("eds-entitlement: making the calls for this plan"),
+                    "{err}"
+                );
+                assert!(err.contains(&format!("more than --memory-limit")), "{err}");
+            }
+            other => panic!("--memory-limit {limit}: status {other:?}: {err}"),
+        }
+        statuses.push(status);
+    }
+    assert_eq!(statuses.first(), Some(&Some(3)), "1K is too little");
+    assert_eq!(statuses.last(), Some(&Some(0)), "1G is plenty");
+    // Once enough, always enough.
+    let first_ok = statuses
+        .iter()
+        .position(|s| *s == Some(0))
+        .expect("some limit suffices");
+    assert!(
+        statuses[first_ok..].iter().all(|s| *s == Some(0)),
+        "{statuses:?}"
+    );
+}
+
+/// `requests` under `ulimit -v`, from too little to enough, with `--memory-limit` far above
+/// it: the address space left bounds the calls' memory too, so each run is status 0 or 3,
+/// never an abort (134).
+#[cfg(unix)]
+#[test]
+fn requests_under_ulimit_is_exit_0_or_3_never_an_abort() {
+    let plan = big_plan(40_000);
+    let file = support::temp_file("ulimit-plan.json", &plan);
+    let mut statuses = Vec::new();
+    for kib in (8_000..=120_000).step_by(16_000) {
+        let output = Command::new("sh")
+            .arg("-c")
+            .arg(format!("ulimit -v {kib} && exec \"$0\" \"$@\""))
+            .arg(env!("CARGO_BIN_EXE_eds-entitlement"))
+            .args([
+                "requests",
+                file.to_str().expect("UTF-8"),
+                "--region",
+                "cn-hangzhou",
+            ])
+            .args(["--memory-limit", "1G"])
+            .stdout(Stdio::null())
+            .output()
+            .expect("sh runs");
+        let status = output.status.code();
+        let err = text(&output.stderr);
+        assert!(
+            matches!(status, Some(0 | 3)),
+            "ulimit -v {kib}: status {status:?}: {err}"
+        );
+        if status == Some(3) {
+            assert_eq!(err.lines().count(), 1, "ulimit -v {kib}: {err}");
+        }
+        statuses.push(status);
+    }
+    assert!(
+        statuses.contains(&Some(3)) && statuses.contains(&Some(0)),
+        "{statuses:?}"
+    );
+}
