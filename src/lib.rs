@@ -63,8 +63,13 @@ let response = Response::new(&request, &plan);
   from JSON and writes responses.
 * [`calls`] turns a plan (a [`PlanResponse`], read by `wire::plan_from_json`) into the
   [`ModifyEntitlement`] and [`ModifyUserEntitlement`] calls that carry it out exactly (the
-  contract, §8), with the grouping rule documented there; [`Task`] models the task of a
-  `Preview: false` plan and [`PollPolicy`] the API doc's polling advice, without a clock.
+  contract, §8), with the grouping rule documented there, in waves that survive a service
+  that assigns in the background (§8.1); [`calls_with`] adds make-before-break
+  ([`CallOptions`]), and with a snapshot leaves out the desktops that cannot be changed now
+  ([`Calls::unchangeable`]); [`PlanResponse::into_calls`] makes them without copying the
+  plan's IDs. [`compare_with_fleet`] checks a snapshot taken afterwards against the plan
+  (§8.2). [`Task`] models the task of a `Preview: false` plan and [`PollPolicy`] the API
+  doc's polling advice, without a clock.
 * [`wire`] also reads and writes the RPC query form (`RegionId=…&DesktopId.1=…`), as the
   SDKs send it, and (feature `csv`) lists of IDs from CSV files.
 

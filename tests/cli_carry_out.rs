@@ -515,7 +515,7 @@ fn requests_under_a_memory_limit_is_exit_0_or_3() {
                     err.starts_with("eds-entitlement: making the calls for this plan"),
                     "{err}"
                 );
-                assert!(err.contains(&format!("more than --memory-limit")), "{err}");
+                assert!(err.contains("more than --memory-limit"), "{err}");
             }
             other => panic!("--memory-limit {limit}: status {other:?}: {err}"),
         }
