@@ -28,6 +28,9 @@ use crate::wire::encode_query_value;
 /// 100, `ModifyEntitlement`'s documented maximum, kept for every list.
 pub const MAX_IDS_PER_CALL: usize = 100;
 
+/// The longest list of a plan's users searched for repeats rather than hashed.
+const SHORT_LIST: usize = 16;
+
 /// The API version of the calls, sent as `Version`.
 pub const API_VERSION: &str = "2020-09-30";
 
@@ -116,14 +119,19 @@ impl PlanResponse {
                 }));
             }
             seen.insert(&desktop.desktop_id, position);
+            // A short list is searched, a long one hashed: most desktops have few users,
+            // and a map for each would cost an allocation apiece.
+            let ids = &desktop.end_user_ids;
             let mut users: IndexMap<&str, usize, Xxh3DefaultBuilder> = IndexMap::default();
-            users
-                .try_reserve(desktop.end_user_ids.len())
-                .map_err(|_| Error::OutOfMemory {
-                    input: String::from("the plan"),
-                    field: None,
-                })?;
-            for (j, user) in desktop.end_user_ids.iter().enumerate() {
+            if ids.len() > SHORT_LIST {
+                users
+                    .try_reserve(ids.len())
+                    .map_err(|_| Error::OutOfMemory {
+                        input: String::from("the plan"),
+                        field: None,
+                    })?;
+            }
+            for (j, user) in ids.iter().enumerate() {
                 if user.is_empty() {
                     return Err(bad(PlanProblem::NotAUserId {
                         user: j + 1,
@@ -138,14 +146,18 @@ impl PlanResponse {
                         problem,
                     }));
                 }
-                if let Some(&first) = users.get(user.as_str()) {
+                let first = if ids.len() > SHORT_LIST {
+                    users.insert_full(user, j + 1).1
+                } else {
+                    ids[..j].iter().position(|u| u == user).map(|i| i + 1)
+                };
+                if let Some(first) = first {
                     return Err(bad(PlanProblem::RepeatedUser {
                         user: shown(user),
                         first,
                         second: j + 1,
                     }));
                 }
-                users.insert(user, j + 1);
             }
         }
         Ok(PlanResponse { desktops })
@@ -1538,6 +1550,16 @@ mod tests {
             user_twice.unwrap_err().to_string(),
             "plan 'AssignModels' item 1 has 'EndUserIds' item 3 \"x\", which repeats item 1: \
              a desktop lists each user once"
+        );
+        // A long list is hashed, a short one searched: the same message.
+        let mut long = users(0..40);
+        long.push("u007".into());
+        assert_eq!(
+            PlanResponse::new(vec![planned("a", long)])
+                .unwrap_err()
+                .to_string(),
+            "plan 'AssignModels' item 1 has 'EndUserIds' item 41 \"u007\", which repeats item \
+             8: a desktop lists each user once"
         );
         let empty = PlanResponse::new(vec![planned("", Vec::new())]);
         assert_eq!(
