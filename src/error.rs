@@ -436,6 +436,18 @@ pub enum PlanProblem {
         /// The field.
         key: &'static str,
     },
+    /// A `DesktopId`, or an item of `EndUserIds`, that breaks the one rule of IDs
+    /// ([`id_problem`](crate::id_problem)).
+    InvalidId {
+        /// `DesktopId` or `EndUserIds`.
+        key: &'static str,
+        /// The 1-based position in `EndUserIds`; `None` for `DesktopId`.
+        user: Option<usize>,
+        /// The ID, shortened and quoted as a message shows it.
+        value: String,
+        /// What is wrong with it.
+        problem: IdProblem,
+    },
 }
 
 impl fmt::Display for PlanProblem {
@@ -475,6 +487,18 @@ impl fmt::Display for PlanProblem {
                 "is desktop {desktop:?}, which repeats item {first}: a plan lists each desktop once"
             ),
             PlanProblem::RepeatedKey { key } => write!(f, "has '{key}' more than once"),
+            PlanProblem::InvalidId {
+                key,
+                user: None,
+                value,
+                problem,
+            } => write!(f, "has '{key}' {value:?}, {problem}"),
+            PlanProblem::InvalidId {
+                key,
+                user: Some(user),
+                value,
+                problem,
+            } => write!(f, "has '{key}' item {user} {value:?}, {problem}"),
         }
     }
 }
@@ -808,6 +832,15 @@ pub enum Error {
         /// What is missing or wrong.
         problem: PlanShape,
     },
+    /// Make-before-break asked for without a snapshot of the fleet (the contract, §8.1).
+    #[error(
+        "make-before-break needs a snapshot of the fleet as it is: without one, who has \
+         which desktop now is unknown"
+    )]
+    MakeBeforeBreakWithoutSnapshot,
+    /// A plan with no desktop at all to compare with a snapshot (the contract, §8.2).
+    #[error("the plan lists no desktop: there is nothing to check")]
+    EmptyPlan,
     /// A task's desktop moved other than `NOT_STARTED` → `STARTED` → `PROCESSING` →
     /// `FINISHED` or `FAILED` (the contract, §8).
     #[error(
@@ -1095,6 +1128,8 @@ impl Error {
             | Error::TooManyAssignments { .. }
             | Error::Plan { .. }
             | Error::NotAPlan { .. }
+            | Error::MakeBeforeBreakWithoutSnapshot
+            | Error::EmptyPlan
             | Error::IllegalMove { .. }
             | Error::NotInTask { .. }
             | Error::PollingPolicy { .. }
@@ -1121,6 +1156,8 @@ impl Error {
             Error::MisplacedDesktop { listed, .. } => Some(*listed),
             Error::Plan { position, .. } => Some(*position),
             Error::NotAPlan { .. }
+            | Error::MakeBeforeBreakWithoutSnapshot
+            | Error::EmptyPlan
             | Error::IllegalMove { .. }
             | Error::NotInTask { .. }
             | Error::PollingPolicy { .. }
@@ -1179,6 +1216,8 @@ impl Error {
             Error::NotAPlan { problem } => problem.value(),
             Error::IllegalMove { desktop, .. } | Error::NotInTask { desktop } => Some(desktop),
             Error::PollingPolicy { .. }
+            | Error::MakeBeforeBreakWithoutSnapshot
+            | Error::EmptyPlan
             | Error::Missing { .. }
             | Error::Repeated { .. }
             | Error::EmptyList { .. }
@@ -1206,6 +1245,7 @@ impl PlanProblem {
             PlanProblem::RepeatedUser { user, .. } => Some(user),
             PlanProblem::UnknownStatus { value } => Some(value),
             PlanProblem::RepeatedDesktop { desktop, .. } => Some(desktop),
+            PlanProblem::InvalidId { value, .. } => Some(value),
             PlanProblem::NoDesktopId
             | PlanProblem::EmptyDesktopId
             | PlanProblem::NoEndUserIds

@@ -7,7 +7,12 @@
 //! - 2: bad input or bad arguments (one line on stderr, nothing on stdout);
 //! - 3: too large for this run: the plan's memory is more than the run can have (the cgroup's
 //!   `memory.max`, or `MemAvailable`; `--memory-limit` sets it), or an input is longer than
-//!   `--max-input-bytes`. The request itself may be valid.
+//!   `--max-input-bytes`. The request itself may be valid;
+//! - 4: done as far as can be now: `requests` left out desktops that cannot be changed now
+//!   (or held back revocations), `verify` found desktops not as planned.
+//!
+//! A reader that stops early (`requests … | head`) ends the run at once, with no message and
+//! exit status 0, as ripgrep does.
 //!
 //! An error line that cannot be written (a full or closed standard error) changes nothing:
 //! the status is the same.
@@ -20,15 +25,18 @@ use std::sync::OnceLock;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use eds_entitlement::{
-    capacity, plan_against, plan_sticky, report, try_plan_rows, wire, CheckOptions, CheckedRequest,
-    Error, Field, Fleet, FleetPlan, FleetResponse, IdList, Limit, PlanRows, Request, Shape,
-    Strategy,
+    capacity, compare_with_fleet, plan_against, plan_sticky, report, try_plan_rows, wire,
+    CallOptions, CheckOptions, CheckedRequest, Error, Field, Fleet, FleetPlan, FleetResponse,
+    IdList, Limit, PlanResponse, PlanRows, Request, Shape, Strategy,
 };
 
 /// The exit statuses, as `--help` and the README list them.
 const STATUSES: &str = "Exit status: 0 planned; 1 a file could not be read or the output \
 written (a closed standard output too); 2 bad input or arguments; 3 too large for this run \
-(the plan's memory beyond the memory limit, or an input beyond --max-input-bytes).";
+(the plan's memory beyond the memory limit, or an input beyond --max-input-bytes); 4 done as \
+far as can be now (requests: desktops that cannot be changed now were left out; verify: \
+desktops not as planned). A reader that stops early (requests … | head) ends the run with \
+status 0 and no message.";
 
 #[derive(Parser)]
 #[command(name = "eds-entitlement", version, about, long_about = None, after_help = STATUSES)]
@@ -46,7 +54,12 @@ enum Command {
     Capacity(CapacityArgs),
     /// Prints the ModifyEntitlement / ModifyUserEntitlement calls that carry out a plan,
     /// one a line, in the order to send them (the contract, §8).
+    #[command(after_help = STATUSES)]
     Requests(RequestsArgs),
+    /// Compares a snapshot taken after the calls with the plan (the contract, §8.2): exit 0
+    /// when every desktop not FAILED has exactly its planned users, 4 otherwise.
+    #[command(after_help = STATUSES)]
+    Verify(VerifyArgs),
 }
 
 #[derive(clap::Args)]
@@ -59,22 +72,77 @@ struct RequestsArgs {
     #[arg(long, value_name = "R", required = true)]
     region: String,
     /// How to print each call: the RPC query form (Action, Version, RegionId, then the
-    /// parameters, percent-encoded; unsigned), or one JSON object as the SDKs' to_map()
-    /// gives it, with "Action".
+    /// parameters, percent-encoded; unsigned) after a `# wave N` line per wave; one JSON
+    /// object as the SDKs' to_map() gives it, with "Action" and "Wave"; or a shell script of
+    /// `aliyun ecd …` command lines that waits for each wave.
     #[arg(long, value_enum, default_value = "query")]
-    format: Format,
-    /// Print the number of calls, and the per-desktop baseline, on stderr.
+    format: CallFormat,
+    /// Print the number of calls, of waves, the per-desktop baseline, and the desktops left
+    /// out, on stderr.
     #[arg(long)]
     summary: bool,
     /// The fleet as it is (DescribeDesktops response bodies, as for preview; repeat for each
-    /// page): desktops that already have their planned users get no call, and users are
-    /// added or revoked where that takes fewer calls than replacing them.
+    /// page): desktops that already have their planned users get no call, desktops that
+    /// cannot be changed now (not in it, not Running, Assigning) get none either and are
+    /// named on stderr (exit status 4), and users are added or revoked where that takes
+    /// fewer calls than replacing them.
     #[arg(long, value_name = "FILE")]
     fleet: Vec<PathBuf>,
+    /// Make before break (needs --fleet): no user who has a listed desktop before and one
+    /// after is ever left with none, at a wave boundary or within a wave. May cost calls
+    /// beyond the per-desktop baseline (--summary says how many).
+    #[arg(long, requires = "fleet")]
+    make_before_break: bool,
+    /// The most memory the calls may take, in bytes (suffixes K, M, G, T: powers of 1024);
+    /// by default, the memory this run can have. More is refused with exit status 3.
+    #[arg(long, value_name = "BYTES", value_parser = parse_bytes)]
+    memory_limit: Option<u64>,
     /// The longest plan read, in bytes (suffixes K, M, G, T: powers of 1024); a longer one
     /// is refused with exit status 3.
     #[arg(long, value_name = "BYTES", value_parser = parse_bytes, default_value = "256M")]
     max_input_bytes: u64,
+}
+
+#[derive(clap::Args)]
+struct VerifyArgs {
+    /// The plan: a BatchModifyEntitlement response body (this tool's or the live API's);
+    /// `-` reads standard input.
+    #[arg(value_name = "PLAN|-")]
+    plan: PathBuf,
+    /// The fleet after the calls: DescribeDesktops response bodies (repeat for each page).
+    #[arg(long, value_name = "AFTER", required = true)]
+    fleet: Vec<PathBuf>,
+    /// The fleet before the calls: FAILED desktops and desktops the plan does not list must
+    /// have the users they had in it (`Touched` otherwise).
+    #[arg(long, value_name = "BEFORE")]
+    before: Vec<PathBuf>,
+    /// Human lines (one per desktop that is not as planned), or one JSON object.
+    #[arg(long, value_enum, default_value = "text")]
+    format: VerifyFormat,
+    /// The longest plan read, in bytes (suffixes K, M, G, T: powers of 1024); a longer one
+    /// is refused with exit status 3.
+    #[arg(long, value_name = "BYTES", value_parser = parse_bytes, default_value = "256M")]
+    max_input_bytes: u64,
+}
+
+/// How `requests` prints the calls.
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum CallFormat {
+    /// The RPC query form, one call a line, each wave after `# wave N`.
+    Query,
+    /// One JSON object a line, as the SDKs' to_map() gives it, with "Action" and "Wave".
+    Json,
+    /// A shell script of `aliyun ecd …` command lines, waiting for each wave.
+    Aliyun,
+}
+
+/// How `verify` prints the differences.
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum VerifyFormat {
+    /// One line per desktop that is not as planned.
+    Text,
+    /// One JSON object: {"desktops":[…],"totals":{…}}.
+    Json,
 }
 
 #[derive(clap::Args)]
@@ -259,6 +327,9 @@ enum Failure {
     Io(String),
     /// Too large for this run (memory, input size): exit status 3.
     TooLarge(String),
+    /// Done as far as can be now: some desktops cannot be changed now (`requests`), or are
+    /// not as planned (`verify`): exit status 4.
+    Unfinished(String),
 }
 
 impl Failure {
@@ -268,12 +339,16 @@ impl Failure {
             Failure::Io(_) => 1,
             Failure::Input(_) => 2,
             Failure::TooLarge(_) => 3,
+            Failure::Unfinished(_) => 4,
         }
     }
 
     fn line(&self) -> &str {
         match self {
-            Failure::Io(line) | Failure::Input(line) | Failure::TooLarge(line) => line,
+            Failure::Io(line)
+            | Failure::Input(line)
+            | Failure::TooLarge(line)
+            | Failure::Unfinished(line) => line,
         }
     }
 }
@@ -286,6 +361,7 @@ fn main() -> ExitCode {
         Command::Preview(args) => preview(&args),
         Command::Capacity(args) => capacity_figures(&args),
         Command::Requests(args) => requests(&args),
+        Command::Verify(args) => verify_carried_out(&args),
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,
@@ -631,36 +707,127 @@ fn capacity_figures(args: &CapacityArgs) -> Result<(), Failure> {
         .map_err(|e| Failure::Io(format!("cannot write the figures: {e}")))
 }
 
+/// The memory `requests` needs for a plan of `len` bytes: the plan read, then its calls,
+/// at most five times its text (`tests/calls_memory.rs` measures it).
+const CALLS_PER_PLAN_BYTE: u64 = 5;
+
 fn requests(args: &RequestsArgs) -> Result<(), Failure> {
-    let input = |e: Error| Failure::Input(e.to_string());
     let bytes = read_input(&args.plan, args.max_input_bytes)?;
-    let plan = wire::plan_from_json(strip_bom(&bytes)).map_err(input)?;
+    let needed = (bytes.len() as u64).saturating_mul(CALLS_PER_PLAN_BYTE);
+    let (limit, whose) = match args.memory_limit {
+        Some(limit) => (Some(limit), "--memory-limit"),
+        None => (available_memory(), "the memory available"),
+    };
+    // The room left under `ulimit -v` bounds it too, whatever --memory-limit says: past it,
+    // an allocation would fail.
+    let (limit, whose) = match (limit, address_space_room()) {
+        (Some(limit), Some(room)) if room < limit => (Some(room), "the address space left"),
+        (None, Some(room)) => (Some(room), "the address space left"),
+        (limit, _) => (limit, whose),
+    };
+    if let Some(limit) = limit.filter(|&limit| needed > limit) {
+        return Err(Failure::TooLarge(format!(
+            "making the calls for this plan ({}) needs about {} of memory, more than {whose} \
+             ({}): raise --memory-limit, or split the plan",
+            show_bytes(bytes.len() as u64),
+            show_bytes(needed),
+            show_bytes(limit)
+        )));
+    }
+    let plan = wire::plan_from_json(strip_bom(&bytes)).map_err(planning_failure)?;
+    drop(bytes);
     let fleet = if args.fleet.is_empty() {
         None
     } else {
         Some(read_fleet(&args.fleet)?)
     };
-    let calls = eds_entitlement::calls(&plan, fleet.as_ref(), &args.region).map_err(input)?;
+    let options = CallOptions::new().make_before_break(args.make_before_break);
+    // The replacements take their IDs from the plan: the two are never both held whole.
+    let calls = plan
+        .into_calls(fleet.as_ref(), &args.region, &options)
+        .map_err(planning_failure)?;
+    drop(fleet);
     let mut out = BufWriter::new(stdout()?);
-    let written = calls.iter().try_for_each(|call| {
-        match args.format {
-            Format::Query => out.write_all(call.to_query().as_bytes())?,
-            Format::Json => wire::write_call_json(call, &mut out)?,
-        }
-        out.write_all(b"\n")
-    });
-    written
-        .and_then(|()| out.flush())
-        .map_err(|e| Failure::Io(format!("cannot write the calls: {e}")))?;
+    let written = match args.format {
+        CallFormat::Query => wire::write_calls_query(&calls, &mut out),
+        CallFormat::Json => wire::write_calls_json(&calls, &mut out),
+        CallFormat::Aliyun => wire::write_calls_aliyun(&calls, &args.region, &mut out),
+    };
+    match written.and_then(|()| out.flush()) {
+        // A reader that stops early (`| head`): the run ends, quietly, as ripgrep's does.
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => return Ok(()),
+        Err(e) => return Err(Failure::Io(format!("cannot write the calls: {e}"))),
+        Ok(()) => {}
+    }
+    // As for errors: a line that cannot be written is lost, not a panic.
+    let mut err = io::stderr().lock();
+    for line in report::left_out_lines(&calls) {
+        let _ = writeln!(err, "eds-entitlement: {line}");
+    }
     if args.summary {
-        // As for errors: a summary that cannot be written is lost, not a panic.
+        let _ = writeln!(err, "eds-entitlement: {}", report::calls_summary(&calls));
+    }
+    if calls.is_complete() {
+        return Ok(());
+    }
+    Err(Failure::Unfinished(format!(
+        "{} left for a later run: send these calls, then take a new snapshot and run \
+         requests again",
+        match (calls.unchangeable().len(), calls.held_back().len()) {
+            (n, 0) => plural(n, "desktop", "desktops"),
+            (0, h) => plural(h, "revocation", "revocations"),
+            (n, h) => format!(
+                "{} and {}",
+                plural(n, "desktop", "desktops"),
+                plural(h, "revocation", "revocations")
+            ),
+        }
+    )))
+}
+
+/// `n` and the noun for it.
+fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+/// Reads a plan (a `BatchModifyEntitlement` response body) from `path` (`-`: standard input).
+fn read_plan(path: &Path, cap: u64) -> Result<PlanResponse, Failure> {
+    let bytes = read_input(path, cap)?;
+    wire::plan_from_json(strip_bom(&bytes)).map_err(planning_failure)
+}
+
+/// `verify PLAN --fleet AFTER… [--before BEFORE…]` (the contract, §8.2).
+fn verify_carried_out(args: &VerifyArgs) -> Result<(), Failure> {
+    let plan = read_plan(&args.plan, args.max_input_bytes)?;
+    let after = read_fleet(&args.fleet)?;
+    let before = if args.before.is_empty() {
+        None
+    } else {
+        Some(read_fleet(&args.before)?)
+    };
+    let found = compare_with_fleet(&plan, &after, before.as_ref()).map_err(planning_failure)?;
+    let mut out = BufWriter::new(stdout()?);
+    let written = match args.format {
+        VerifyFormat::Text => report::write_comparison(&found, &mut out),
+        VerifyFormat::Json => wire::write_comparison_json(&found, &mut out),
+    };
+    match written.and_then(|()| out.flush()) {
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => return Ok(()),
+        Err(e) => return Err(Failure::Io(format!("cannot write the comparison: {e}"))),
+        Ok(()) => {}
+    }
+    let checked = plural(found.checked, "desktop", "desktops");
+    if found.is_carried_out() {
         let _ = writeln!(
             io::stderr().lock(),
-            "eds-entitlement: {}",
-            report::calls_summary(&calls)
+            "eds-entitlement: {checked} checked, all as planned"
         );
+        return Ok(());
     }
-    Ok(())
+    Err(Failure::Unfinished(format!(
+        "{checked} checked, {} not as planned",
+        found.mismatches.len()
+    )))
 }
 
 fn read_request(

@@ -286,8 +286,10 @@ fn table<W: Write>(
     Ok(())
 }
 
-/// The one line `requests --summary` prints on stderr: how many calls of each operation,
-/// for how many desktops, beside the per-desktop baseline.
+/// The one line `requests --summary` prints on stderr: how many calls of each operation, in
+/// how many waves, for how many desktops, beside the per-desktop baseline; then, when there
+/// are any, the calls beyond the baseline (make-before-break), the desktops that cannot be
+/// changed now, and the revocations held back.
 ///
 /// ```
 /// use eds_entitlement::{calls, report, PlanResponse, PlannedDesktop};
@@ -296,7 +298,7 @@ fn table<W: Write>(
 /// let calls = calls(&plan, None, "cn-hangzhou")?;
 /// assert_eq!(
 ///     report::calls_summary(&calls),
-///     "1 call (1 ModifyEntitlement, 0 ModifyUserEntitlement) for 1 desktop; \
+///     "1 call (1 ModifyEntitlement, 0 ModifyUserEntitlement) in 1 wave for 1 desktop; \
 ///      per-desktop baseline 1"
 /// );
 /// # Ok::<(), eds_entitlement::Error>(())
@@ -305,14 +307,94 @@ pub fn calls_summary(calls: &crate::execute::Calls) -> String {
     let plural =
         |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
     let replacements = calls.modify_entitlement();
-    format!(
-        "{} ({replacements} ModifyEntitlement, {} ModifyUserEntitlement) for {}; \
+    let mut line = format!(
+        "{} ({replacements} ModifyEntitlement, {} ModifyUserEntitlement) in {} for {}; \
          per-desktop baseline {}",
         plural(calls.len(), "call", "calls"),
         calls.len() - replacements,
+        plural(calls.waves(), "wave", "waves"),
         plural(calls.desktops(), "desktop", "desktops"),
         calls.baseline()
-    )
+    );
+    if calls.extra() > 0 {
+        line += &format!(
+            "; {} beyond it (make-before-break)",
+            plural(calls.extra(), "call", "calls")
+        );
+    }
+    if !calls.unchangeable().is_empty() {
+        line += &format!(
+            "; {} cannot be changed now",
+            plural(calls.unchangeable().len(), "desktop", "desktops")
+        );
+    }
+    if !calls.held_back().is_empty() {
+        line += &format!(
+            "; {} held back",
+            plural(calls.held_back().len(), "revocation", "revocations")
+        );
+    }
+    line
+}
+
+/// The lines `requests` prints on stderr for what it leaves out: each desktop that cannot be
+/// changed now, with its reason, and each revocation held back by make-before-break.
+pub fn left_out_lines(calls: &crate::execute::Calls) -> Vec<String> {
+    let mut lines = Vec::new();
+    for left in calls.unchangeable() {
+        lines.push(format!(
+            "desktop {:?} gets no call: {} now",
+            one_line(&left.desktop_id),
+            left.eligibility.reason().unwrap_or("Eligible")
+        ));
+    }
+    for held in calls.held_back() {
+        lines.push(format!(
+            "desktop {:?} keeps user {:?} (make-before-break): the desktop planned for this \
+             user instead cannot be changed now",
+            one_line(&held.desktop_id),
+            one_line(&held.user_id)
+        ));
+    }
+    lines
+}
+
+/// Writes what [`compare_with_fleet`](crate::compare_with_fleet) found for people: one line
+/// per desktop not as it should be, `DESKTOP: REASON`, then what is missing and extra.
+///
+/// # Errors
+///
+/// The writer's I/O errors.
+pub fn write_comparison<W: Write>(found: &crate::Comparison, mut out: W) -> io::Result<()> {
+    use crate::MismatchReason as R;
+    for m in &found.mismatches {
+        write!(out, "{}: {}", one_line(&m.desktop_id), m.reason.name())?;
+        match m.reason {
+            R::NotInSnapshot => out.write_all(b": the snapshot after has no such desktop")?,
+            R::Assigning => out.write_all(b": still being assigned; check again later")?,
+            R::Differs | R::Touched => {
+                if m.reason == R::Touched {
+                    out.write_all(b" (no call was to change it)")?;
+                }
+                if !m.missing.is_empty() {
+                    write!(
+                        out,
+                        "; missing {}",
+                        joined(m.missing.iter().map(String::as_str))
+                    )?;
+                }
+                if !m.extra.is_empty() {
+                    write!(
+                        out,
+                        "; extra {}",
+                        joined(m.extra.iter().map(String::as_str))
+                    )?;
+                }
+            }
+        }
+        out.write_all(b"\n")?;
+    }
+    Ok(())
 }
 
 /// The state column of a fleet report: the snapshot's status for an eligible desktop, the

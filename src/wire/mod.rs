@@ -23,7 +23,9 @@ mod text;
 mod types;
 
 #[cfg(feature = "serde")]
-pub use calls::write_call_json;
+pub use calls::{
+    write_call_json, write_calls_aliyun, write_calls_json, write_calls_query, write_comparison_json,
+};
 #[cfg(feature = "serde")]
 pub use fleet::{fleet_from_json, FleetReader};
 #[cfg(feature = "serde")]
