@@ -396,10 +396,9 @@ pub fn plan_sticky_shape(shape: &Shape, existing: &Plan) -> Plan {
         Strategy::Average => {
             let (b, r_u) = (total / u, total % u);
             let mut engine = Engine::new(n, u, &rows, a, r_n, vec![b; u], r_u);
+            engine.transpose();
             engine.keep_greedily();
-            while let Some(sink) = engine.forward_search(Mode::Existing) {
-                engine.augment(sink);
-            }
+            engine.keep_in_phases();
             engine.complete(total);
             engine.into_plan()
         }
@@ -422,6 +421,7 @@ pub fn plan_sticky_shape(shape: &Shape, existing: &Plan) -> Plan {
             for (v, &cap) in caps.iter().enumerate() {
                 if cap > 0 {
                     canonical.serve(v, cap);
+                    canonical.bury_trail();
                 }
             }
             canonical.complete(total);
@@ -451,25 +451,53 @@ fn central_greedy(
     engine.transpose();
     let mut chosen = vec![false; u];
     let choose = |engine: &mut Engine, cap: usize, count: usize, chosen: &mut [bool]| {
-        // (upper bound of the gain, earlier user first, the epoch the bound was computed in)
-        let mut heap: BinaryHeap<(usize, Reverse<usize>, usize)> = (0..u)
+        // (upper bound of the gain, earlier user first, the epoch the bound was computed
+        // in, whether it is the exact gain then); epoch 0 is before any choice.
+        let mut heap: BinaryHeap<(usize, Reverse<usize>, usize, bool)> = (0..u)
             .filter(|&v| !chosen[v])
-            .map(|v| (engine.existing_degree(v).min(cap), Reverse(v), 0))
+            .map(|v| (engine.existing_degree(v).min(cap), Reverse(v), 0, false))
             .collect();
         let mut epoch = 1;
         let mut taken = 0;
+        // Whether `v` with gain (or bound) `gain` comes before every other entry.
+        let first = |heap: &BinaryHeap<(usize, Reverse<usize>, usize, bool)>, gain, v| {
+            heap.peek()
+                .is_none_or(|&(bound, Reverse(w), _, _)| (gain, Reverse(v)) > (bound, Reverse(w)))
+        };
         while taken < count {
-            let Some((gain, Reverse(v), at)) = heap.pop() else {
+            let Some((bound, Reverse(v), at, exact)) = heap.pop() else {
                 break;
             };
-            if at == epoch || gain == 0 {
+            if (at == epoch && exact) || bound == 0 {
                 engine.serve(v, cap);
+                engine.bury_trail();
+                chosen[v] = true;
+                taken += 1;
+                epoch += 1;
+                continue;
+            }
+            if at != epoch {
+                // A stale bound: first the cheap one, which often settles it.
+                let cheap = engine.gain_bound(v, cap).min(bound);
+                if !first(&heap, cheap, v) {
+                    heap.push((cheap, Reverse(v), epoch, false));
+                    continue;
+                }
+            }
+            // A trial: kept when its gain beats every other entry's bound (the choice the
+            // heap would make next), undone otherwise.
+            engine.journal = Some(Vec::new());
+            let gain = engine.serve(v, cap);
+            let journal = engine.journal.take().unwrap_or_default();
+            if first(&heap, gain, v) {
+                engine.bury_trail();
                 chosen[v] = true;
                 taken += 1;
                 epoch += 1;
             } else {
-                let gain = engine.gain(v, cap);
-                heap.push((gain, Reverse(v), epoch));
+                engine.trail.clear();
+                engine.undo(journal);
+                heap.push((gain, Reverse(v), epoch, true));
             }
         }
     };
@@ -481,20 +509,12 @@ fn central_greedy(
     engine
 }
 
-/// Which middle edges a search may use.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Mode {
-    /// Existing pairs only: added when out of the plan, removed when in it (cost −1 / +1).
-    Existing,
-    /// New pairs only (cost 0 either way).
-    New,
-}
-
 /// A change to the flow, recorded to be undone after a trial.
 #[derive(Clone, Copy)]
 enum Op {
     Add(usize, usize),
-    Remove(usize, usize),
+    /// The pair, and where it was in the desktop's row and in the user's list.
+    Remove(usize, usize, usize, usize),
     DesktopPlus(usize, bool),
     UserPlus(usize, bool),
     Cap(usize, usize),
@@ -508,6 +528,8 @@ struct Engine {
     /// `E` by desktop, each row sorted.
     e_off: Vec<usize>,
     e_user: Vec<u32>,
+    /// Whether each pair of `E` (by its index in `e_user`) is in the plan.
+    e_in: Vec<bool>,
     /// `E` by user (built for `CENTRAL` only).
     et_off: Vec<usize>,
     et_desk: Vec<u32>,
@@ -537,6 +559,10 @@ struct Engine {
     parent: Vec<usize>,
     queue: VecDeque<usize>,
     journal: Option<Vec<Op>>,
+    /// Nodes known to reach no room over existing pairs (the searches towards a user skip
+    /// them), and those that the last failed search towards a user visited.
+    dead: Vec<bool>,
+    trail: Vec<usize>,
 }
 
 impl Engine {
@@ -562,6 +588,7 @@ impl Engine {
         Engine {
             n,
             u,
+            e_in: vec![false; e_user.len()],
             e_off,
             e_user,
             et_off: Vec::new(),
@@ -588,6 +615,8 @@ impl Engine {
             parent: vec![SRC; nodes],
             queue: VecDeque::new(),
             journal: None,
+            dead: vec![false; nodes],
+            trail: Vec::new(),
         }
     }
 
@@ -626,6 +655,19 @@ impl Engine {
 
     fn is_existing(&self, d: usize, v: usize) -> bool {
         self.e_row(d).binary_search(&(v as u32)).is_ok()
+    }
+
+    /// The index in `e_user` of the existing pair `(d, v)`, if it exists.
+    fn e_index(&self, d: usize, v: usize) -> Option<usize> {
+        self.e_row(d)
+            .binary_search(&(v as u32))
+            .ok()
+            .map(|i| self.e_off[d] + i)
+    }
+
+    /// Whether the existing pair `(d, v)` is in the plan.
+    fn e_taken(&self, d: usize, v: usize) -> bool {
+        self.e_index(d, v).is_some_and(|e| self.e_in[e])
     }
 
     fn existing_degree(&self, v: usize) -> usize {
@@ -676,25 +718,46 @@ impl Engine {
         self.d_users[d * self.stride + self.d_deg[d]] = v as u32;
         self.d_deg[d] += 1;
         self.u_desks[v].push(d as u32);
+        if let Some(e) = self.e_index(d, v) {
+            self.e_in[e] = true;
+        }
         self.pairs += 1;
         self.log(Op::Add(d, v));
     }
 
+    /// Removes a pair, moving the last of its row and of its user's list into its place.
+    /// Searched from the end: an undo removes the last pair added.
     fn remove(&mut self, d: usize, v: usize) {
         let start = d * self.stride;
         let end = start + self.d_deg[d];
+        let mut at = (0, 0);
         if let Some(i) = self.d_users[start..end]
             .iter()
-            .position(|&w| w as usize == v)
+            .rposition(|&w| w as usize == v)
         {
             self.d_users.swap(start + i, end - 1);
             self.d_deg[d] -= 1;
+            at.0 = i;
         }
-        if let Some(i) = self.u_desks[v].iter().position(|&e| e as usize == d) {
-            self.u_desks[v].swap_remove(i);
+        if let Some(j) = self.u_desks[v].iter().rposition(|&e| e as usize == d) {
+            self.u_desks[v].swap_remove(j);
+            at.1 = j;
+        }
+        if let Some(e) = self.e_index(d, v) {
+            self.e_in[e] = false;
         }
         self.pairs -= 1;
-        self.log(Op::Remove(d, v));
+        self.log(Op::Remove(d, v, at.0, at.1));
+    }
+
+    /// Undoes `remove`: the pair back where it was in the row and the list, so that a trial
+    /// undone leaves no trace (the searches visit rows and lists in their order).
+    fn restore(&mut self, d: usize, v: usize, i: usize, j: usize) {
+        self.add(d, v);
+        let start = d * self.stride;
+        self.d_users.swap(start + i, start + self.d_deg[d] - 1);
+        let last = self.u_desks[v].len() - 1;
+        self.u_desks[v].swap(j, last);
     }
 
     fn set_desktop_plus(&mut self, d: usize, plus: bool) {
@@ -732,7 +795,7 @@ impl Engine {
         for op in journal.into_iter().rev() {
             match op {
                 Op::Add(d, v) => self.remove(d, v),
-                Op::Remove(d, v) => self.add(d, v),
+                Op::Remove(d, v, i, j) => self.restore(d, v, i, j),
                 Op::DesktopPlus(d, old) => self.set_desktop_plus(d, old),
                 Op::UserPlus(v, old) => self.set_user_plus(v, old),
                 Op::Cap(v, old) => self.u_cap[v] = old,
@@ -802,6 +865,162 @@ impl Engine {
         }
     }
 
+    /// Step 1's augmenting paths over `E`, in phases (Dinic's algorithm; on these unit
+    /// edges, Hopcroft and Karp's): each phase lays the residual network out in levels by a
+    /// breadth-first search from every desktop with room (then `HD`), up to the first level
+    /// that reaches `t`, then augments along paths that climb one level an edge, found
+    /// depth-first from the desktops in order (then `HD`), each node's edges in order and
+    /// each dead end dropped for the rest of the phase. A phase ends when no such path is
+    /// left, and each phase lengthens the shortest augmenting path, so there are
+    /// `O(√(n + u + |E|))` phases on unit edges, each `O(n + u + |E|)`.
+    fn keep_in_phases(&mut self) {
+        let nodes = self.n + self.u + 2;
+        let mut level = vec![u32::MAX; nodes];
+        let mut arc = vec![0usize; nodes];
+        let mut stack = Vec::new();
+        while let Some(top) = self.layer(&mut level) {
+            arc.fill(0);
+            for d in 0..self.n {
+                while level[d] == 0
+                    && self.desktop_base_room(d)
+                    && self.climb(d, top, &mut level, &mut arc, &mut stack)
+                {}
+            }
+            let hd = self.hd();
+            while level[hd] == 0
+                && self.desktop_hub_room()
+                && self.climb(hd, top, &mut level, &mut arc, &mut stack)
+            {}
+        }
+    }
+
+    /// Whether node `x` (a user, or `HU`) has room on its edge to `t`.
+    fn sink_room(&self, x: usize) -> bool {
+        let (n, hd, hu) = (self.n, self.hd(), self.hu());
+        if x >= n && x < hd {
+            self.user_base_room(x - n)
+        } else {
+            x == hu && self.user_hub_room()
+        }
+    }
+
+    /// Edge `i` out of node `x` in the residual network over `E`: `None` past the last,
+    /// `Some(None)` when it has no room, `Some(Some(y))` when it leads to `y`. A desktop's
+    /// edges are its existing users in request order, then `HD`; a user's, `HU`, then its
+    /// existing desktops in order; `HD`'s and `HU`'s, every desktop or user in order.
+    fn residual(&self, x: usize, i: usize) -> Option<Option<usize>> {
+        let (n, hd, hu) = (self.n, self.hd(), self.hu());
+        if x < n {
+            let e = self.e_off[x] + i;
+            if e < self.e_off[x + 1] {
+                Some((!self.e_in[e]).then(|| n + self.e_user[e] as usize))
+            } else if e == self.e_off[x + 1] {
+                Some(self.d_plus[x].then_some(hd))
+            } else {
+                None
+            }
+        } else if x < hd {
+            let v = x - n;
+            if i == 0 {
+                return Some((!self.u_plus[v] && self.u_hub > 0).then_some(hu));
+            }
+            let at = self.et_off[v] + i - 1;
+            if at < self.et_off[v + 1] {
+                let d = self.et_desk[at] as usize;
+                Some(self.e_taken(d, v).then_some(d))
+            } else {
+                None
+            }
+        } else if x == hd {
+            (i < n).then(|| (!self.d_plus[i]).then_some(i))
+        } else if x == hu {
+            (i < self.u).then(|| self.u_plus[i].then_some(n + i))
+        } else {
+            None
+        }
+    }
+
+    /// A phase's levels: the breadth-first distance from `s` of every node up to the first
+    /// level holding a node with room to `t`, which it returns (`None`: no augmenting path).
+    fn layer(&mut self, level: &mut [u32]) -> Option<u32> {
+        level.fill(u32::MAX);
+        self.queue.clear();
+        for d in 0..self.n {
+            if self.desktop_base_room(d) {
+                level[d] = 0;
+                self.queue.push_back(d);
+            }
+        }
+        if self.desktop_hub_room() {
+            level[self.hd()] = 0;
+            self.queue.push_back(self.hd());
+        }
+        let mut top = None;
+        while let Some(x) = self.queue.pop_front() {
+            if top.is_some_and(|top| level[x] >= top) {
+                continue;
+            }
+            let mut i = 0;
+            while let Some(edge) = self.residual(x, i) {
+                i += 1;
+                let Some(y) = edge else { continue };
+                if level[y] == u32::MAX {
+                    level[y] = level[x] + 1;
+                    if top.is_none() && self.sink_room(y) {
+                        top = Some(level[y]);
+                    }
+                    self.queue.push_back(y);
+                }
+            }
+        }
+        self.queue.clear();
+        top
+    }
+
+    /// One augmenting path of the phase from `source`, depth-first along edges that climb
+    /// one level; applies it and returns `true`, or drops every dead end met and returns
+    /// `false`.
+    fn climb(
+        &mut self,
+        source: usize,
+        top: u32,
+        level: &mut [u32],
+        arc: &mut [usize],
+        stack: &mut Vec<usize>,
+    ) -> bool {
+        stack.clear();
+        stack.push(source);
+        while let Some(&x) = stack.last() {
+            if level[x] == top && self.sink_room(x) {
+                self.apply(stack);
+                return true;
+            }
+            let mut next = None;
+            if level[x] < top {
+                while let Some(edge) = self.residual(x, arc[x]) {
+                    if let Some(y) = edge {
+                        if level[y] == level[x] + 1 {
+                            next = Some(y);
+                            break;
+                        }
+                    }
+                    arc[x] += 1;
+                }
+            }
+            match next {
+                Some(y) => stack.push(y),
+                None => {
+                    level[x] = u32::MAX;
+                    stack.pop();
+                    if let Some(&below) = stack.last() {
+                        arc[below] += 1;
+                    }
+                }
+            }
+        }
+        false
+    }
+
     /// Adds a pair between a desktop and a user that both have room, spending a "+1"
     /// where a base is full.
     fn take(&mut self, d: usize, v: usize) {
@@ -814,9 +1033,9 @@ impl Engine {
         self.add(d, v);
     }
 
-    /// A breadth-first search for an augmenting path from `s`: over existing pairs only, or
-    /// over new pairs only. Returns the node whose edge to `t` ends the path.
-    fn forward_search(&mut self, mode: Mode) -> Option<usize> {
+    /// A breadth-first search for an augmenting path from `s` over new pairs only (cost 0).
+    /// Returns the node whose edge to `t` ends the path.
+    fn forward_search(&mut self) -> Option<usize> {
         self.new_search();
         let (n, hd, hu) = (self.n, self.hd(), self.hu());
         for d in 0..n {
@@ -828,46 +1047,26 @@ impl Engine {
             self.visit(hd, SRC);
         }
         // The users no search step has reached yet, for the complement's scan.
-        let mut unvisited: Vec<u32> = if mode == Mode::New {
-            (0..self.u)
-                .filter(|&v| self.user_open(v))
-                .map(|v| v as u32)
-                .collect()
-        } else {
-            Vec::new()
-        };
+        let mut unvisited: Vec<u32> = (0..self.u)
+            .filter(|&v| self.user_open(v))
+            .map(|v| v as u32)
+            .collect();
         while let Some(x) = self.queue.pop_front() {
             if x < n {
                 let d = x;
-                match mode {
-                    Mode::Existing => {
-                        let stamp = self.mark_neighbours(d, false);
-                        for i in self.e_off[d]..self.e_off[d + 1] {
-                            let v = self.e_user[i] as usize;
-                            if self.umark[v] != stamp && !self.seen(n + v) {
-                                self.visit(n + v, d);
-                                if self.user_base_room(v) {
-                                    return Some(n + v);
-                                }
-                            }
-                        }
-                    }
-                    Mode::New => {
-                        let stamp = self.mark_neighbours(d, true);
-                        let mut i = 0;
-                        while i < unvisited.len() {
-                            let v = unvisited[i] as usize;
-                            if self.seen(n + v) {
-                                unvisited.swap_remove(i);
-                            } else if self.umark[v] == stamp || self.umark_e[v] == stamp {
-                                i += 1;
-                            } else {
-                                unvisited.swap_remove(i);
-                                self.visit(n + v, d);
-                                if self.user_base_room(v) {
-                                    return Some(n + v);
-                                }
-                            }
+                let stamp = self.mark_neighbours(d, true);
+                let mut i = 0;
+                while i < unvisited.len() {
+                    let v = unvisited[i] as usize;
+                    if self.seen(n + v) {
+                        unvisited.swap_remove(i);
+                    } else if self.umark[v] == stamp || self.umark_e[v] == stamp {
+                        i += 1;
+                    } else {
+                        unvisited.swap_remove(i);
+                        self.visit(n + v, d);
+                        if self.user_base_room(v) {
+                            return Some(n + v);
                         }
                     }
                 }
@@ -884,7 +1083,7 @@ impl Engine {
                 }
                 for i in 0..self.u_desks[v].len() {
                     let d = self.u_desks[v][i] as usize;
-                    if !self.seen(d) && (self.is_existing(d, v) == (mode == Mode::Existing)) {
+                    if !self.seen(d) && !self.is_existing(d, v) {
                         self.visit(d, x);
                     }
                 }
@@ -1035,49 +1234,129 @@ impl Engine {
     }
 
     /// Lets user `v` take `cap` desktops and augments towards it until it cannot gain.
+    /// When a search failed, `trail` holds its nodes (else it is empty): the caller
+    /// buries them if it keeps the flow, and clears them if it undoes it.
     fn serve(&mut self, v: usize, cap: usize) -> usize {
         self.set_cap(v, cap);
+        self.trail.clear();
         let mut gained = 0;
+        // The paths of one pair first, as the search below would find them: every desktop
+        // of `v`'s existing pairs with room in its base, in order, then those that can take
+        // a "+1". (Rooms only shrink while serving `v`, so one pass of each suffices.)
+        for hub in [false, true] {
+            for i in self.et_off[v]..self.et_off[v + 1] {
+                if !self.user_base_room(v) {
+                    break;
+                }
+                let d = self.et_desk[i] as usize;
+                if self.e_taken(d, v) {
+                    continue;
+                }
+                if !hub && self.desktop_base_room(d) {
+                    self.add(d, v);
+                    gained += 1;
+                } else if hub && !self.d_plus[d] && self.desktop_hub_room() {
+                    self.set_desktop_plus(d, true);
+                    self.add(d, v);
+                    gained += 1;
+                }
+            }
+        }
         while self.user_base_room(v) {
             match self.search_towards(v) {
                 Some(path) => {
                     self.apply(&path);
+                    self.trail.clear();
                     gained += 1;
                 }
+                // `trail` holds the failed search's nodes, for `bury_trail`.
                 None => break,
             }
         }
         gained
     }
 
-    /// What `serve(v, cap)` would gain, leaving the flow as it was.
-    fn gain(&mut self, v: usize, cap: usize) -> usize {
-        self.journal = Some(Vec::new());
-        let gained = self.serve(v, cap);
-        let journal = self.journal.take().unwrap_or_default();
-        self.undo(journal);
-        gained
+    /// An upper bound of what `serve(v, cap)` would gain, from one pass over `v`'s existing
+    /// pairs, changing nothing: `cap`, less the desktops of `v`'s unused existing pairs that
+    /// are *closed*. A desktop is closed when it has no room in its base, cannot take a
+    /// "+1" (it has one, or `HD` is dead, or `HD` has no room and no desktop has a "+1" to
+    /// pass on), and each of its users is dead or holds every desktop of its existing
+    /// pairs (so has no edge to follow): no path through it reaches a room. Each path
+    /// towards `v` starts on a distinct unused pair of `v`, so the gain is at most the
+    /// number of those that are not closed.
+    fn gain_bound(&self, v: usize, cap: usize) -> usize {
+        let (n, hd) = (self.n, self.hd());
+        let hub_closed =
+            self.dead[hd] || (!self.desktop_hub_room() && self.d_hub_used == 0);
+        let stuck = |w: usize| {
+            self.dead[n + w] || self.u_desks[w].len() == self.existing_degree(w)
+        };
+        let mut open = 0;
+        for i in self.et_off[v]..self.et_off[v + 1] {
+            let d = self.et_desk[i] as usize;
+            if self.e_taken(d, v) {
+                continue;
+            }
+            let closed = !self.desktop_base_room(d)
+                && (self.d_plus[d] || hub_closed)
+                && self.row(d).iter().all(|&w| stuck(w as usize));
+            if !closed {
+                open += 1;
+                if open == cap {
+                    break;
+                }
+            }
+        }
+        open.min(cap)
+    }
+
+    /// Whether a search towards a user may still visit `x`: not yet visited, and not known
+    /// to reach no room.
+    fn unvisited_towards(&self, x: usize) -> bool {
+        !self.seen(x) && !self.dead[x]
+    }
+
+    fn visit_towards(&mut self, x: usize, parent: usize) {
+        self.visit(x, parent);
+        self.trail.push(x);
+    }
+
+    /// Marks dead the nodes of the last failed search towards a user, once its flow is kept.
+    ///
+    /// A search that visits every node it can reach and finds no room proves that none of
+    /// them reaches a room: no residual edge leaves that set towards one. An augmenting
+    /// path never enters such a set (it could not leave it), so the paths that follow
+    /// only add residual edges among nodes outside it, and a setting of a user's cap only
+    /// changes edges from `s`: the set stays unable to reach a room for as long as the
+    /// flow only grows. Skipping its nodes changes no search's result, since every node
+    /// from which a room can be reached is reached, in the same order, without them.
+    fn bury_trail(&mut self) {
+        for &x in &self.trail {
+            self.dead[x] = true;
+        }
+        self.trail.clear();
     }
 
     /// A breadth-first search backwards from user `v` over existing pairs, for an
     /// augmenting path ending at `v` (users have no "+1" under `CENTRAL`).
     fn search_towards(&mut self, v: usize) -> Option<Vec<usize>> {
         self.new_search();
+        self.trail.clear();
         let (n, hd) = (self.n, self.hd());
         // Here `parent` holds the next node towards `v`.
-        self.visit(n + v, SRC);
+        self.visit_towards(n + v, SRC);
         let mut found = None;
         'search: while let Some(x) = self.queue.pop_front() {
             if x < n {
                 let d = x;
                 for i in 0..self.d_deg[d] {
                     let w = self.d_users[d * self.stride + i] as usize;
-                    if !self.seen(n + w) && self.is_existing(d, w) {
-                        self.visit(n + w, d);
+                    if self.unvisited_towards(n + w) && self.is_existing(d, w) {
+                        self.visit_towards(n + w, d);
                     }
                 }
-                if !self.d_plus[d] && !self.seen(hd) {
-                    self.visit(hd, d);
+                if !self.d_plus[d] && self.unvisited_towards(hd) {
+                    self.visit_towards(hd, d);
                     if self.desktop_hub_room() {
                         found = Some(hd);
                         break 'search;
@@ -1091,18 +1370,18 @@ impl Engine {
                 }
                 for i in self.et_off[w]..self.et_off[w + 1] {
                     let d = self.et_desk[i] as usize;
-                    if self.dmark[d] != stamp && !self.seen(d) {
-                        self.visit(d, x);
+                    if self.dmark[d] != stamp && self.unvisited_towards(d) {
+                        self.visit_towards(d, x);
                         if self.desktop_base_room(d) {
                             found = Some(d);
                             break 'search;
                         }
                     }
                 }
-            } else if x == hd {
+            } else if x == hd && self.d_hub_used > 0 {
                 for d in 0..n {
-                    if self.d_plus[d] && !self.seen(d) {
-                        self.visit(d, hd);
+                    if self.d_plus[d] && self.unvisited_towards(d) {
+                        self.visit_towards(d, hd);
                     }
                 }
             }
@@ -1120,7 +1399,7 @@ impl Engine {
     fn complete(&mut self, total: usize) {
         self.deal_new_pairs();
         while self.pairs < total {
-            let sink = match self.forward_search(Mode::New) {
+            let sink = match self.forward_search() {
                 Some(sink) => sink,
                 None => match self.cheapest_search() {
                     Some(sink) => sink,
