@@ -185,7 +185,7 @@ pub use planner::{
 pub use request::{CheckOptions, CheckedRequest, Limit, Request, Strategy};
 pub use response::{ApiId, FleetResponse, Response, Status};
 pub use shape::Shape;
-pub use sticky::{plan_sticky, plan_sticky_shape};
+pub use sticky::{plan_sticky, plan_sticky_bytes, plan_sticky_shape};
 pub use task::{PollPolicy, Task, Waits};
 pub use verify::{verify, verify_against, verify_sticky, Violation};
 

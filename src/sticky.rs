@@ -3,7 +3,6 @@
 //! See [`plan_sticky_shape`] for the algorithm, its proofs and its cost.
 
 use alloc::collections::{BinaryHeap, VecDeque};
-use alloc::vec;
 use alloc::vec::Vec;
 use core::cmp::Reverse;
 
@@ -11,7 +10,6 @@ use alloc::string::String;
 
 use crate::error::Error;
 use crate::fleet::{eligibility_of, Eligibility, Fleet, FleetPlan};
-use crate::ids::find_each;
 use crate::planner::Plan;
 use crate::request::{CheckedRequest, Strategy};
 use crate::shape::Shape;
@@ -77,7 +75,14 @@ pub fn plan_sticky(request: &CheckedRequest, fleet: &Fleet) -> Result<FleetPlan,
     // Each desktop is looked up once, and in bulk, as the users below: at a million, a
     // single look-up misses the CPU's caches.
     let listed = fleet.listed(request);
-    let eligibility: Vec<Eligibility> = listed.iter().map(|&d| eligibility_of(d)).collect();
+    let shape = FleetPlan::eligible_shape(request, listed.len());
+    let too_large = || Error::PlanTooLarge {
+        desktops: shape.desktops(),
+        assignments: shape.assignments(),
+    };
+    let eligibility: Vec<Eligibility> =
+        gathered(listed.len(), listed.iter().map(|&d| eligibility_of(d)))
+            .map_err(|_| too_large())?;
     let eligible = eligibility.iter().filter(|e| e.is_eligible()).count();
     let shape = FleetPlan::eligible_shape(request, eligible);
     let too_large = || Error::PlanTooLarge {
@@ -88,33 +93,124 @@ pub fn plan_sticky(request: &CheckedRequest, fleet: &Fleet) -> Result<FleetPlan,
     Vec::<u32>::new()
         .try_reserve_exact(pairs.saturating_mul(2).saturating_add(eligible))
         .map_err(|_| too_large())?;
-    let rows: Vec<&[String]> = listed
+    let rows = listed
         .iter()
         .zip(&eligibility)
         .filter(|(_, e)| e.is_eligible())
-        .map(|(desktop, _)| desktop.map(|d| d.end_user_ids()).unwrap_or_default())
-        .collect();
+        .map(|(desktop, _)| desktop.map(|d| d.end_user_ids()).unwrap_or_default());
+    let rows: Vec<&[String]> = gathered(eligible, rows).map_err(|_| too_large())?;
     drop(listed);
-    // Each snapshot user of an eligible desktop as an index into the request's users,
-    // looked up in bulk.
-    let named: Vec<&str> = rows
-        .iter()
-        .flat_map(|row| row.iter())
-        .map(String::as_str)
-        .collect();
-    let users = request.end_user_ids();
-    let found = find_each(users.len(), |j| &users[j], &named);
-    drop(named);
-    let mut start = 0;
-    let existing = Plan::from_lists(rows.iter().map(|row| {
-        let range = start..start + row.len();
-        start = range.end;
-        // A checked request holds at most `u32::MAX` users.
-        found[range].iter().flatten().map(|&j| j as u32)
-    }));
-    let plan =
-        plan_sticky_shape(&shape, &existing).spread(eligibility.iter().map(|e| e.is_eligible()));
+    // Each snapshot user of an eligible desktop as an index into the request's users.
+    let held = rows.iter().map(|row| row.len()).sum();
+    let index = UserIndex::new(request.end_user_ids()).map_err(|_| too_large())?;
+    let mut offsets = filled(rows.len() + 1, 0usize).map_err(|_| too_large())?;
+    let mut users: Vec<u32> = gathered(held, core::iter::empty()).map_err(|_| too_large())?;
+    for (d, row) in rows.iter().enumerate() {
+        users.extend(row.iter().filter_map(|id| index.find(id)));
+        offsets[d + 1] = users.len();
+    }
+    let existing = Plan::from_parts(offsets, users);
+    let plan = sticky(&shape, &existing).map_err(|NoMemory| too_large())?;
+    drop(existing);
+    let plan = plan.spread(eligibility.iter().map(|e| e.is_eligible()));
     Ok(FleetPlan::new(plan, eligibility))
+}
+
+/// The request's users by ID: an open-addressing table of their indices, allocated
+/// fallibly (a checked request's users are distinct).
+struct UserIndex<'r> {
+    users: &'r crate::ids::IdList,
+    /// `u32::MAX` for an empty slot, else a user's index; a power of two long.
+    slots: Vec<u32>,
+}
+
+impl<'r> UserIndex<'r> {
+    fn new(users: &'r crate::ids::IdList) -> Result<UserIndex<'r>, NoMemory> {
+        let len = users.len().saturating_mul(2).max(2).next_power_of_two();
+        let mut index = UserIndex {
+            users,
+            slots: filled(len, u32::MAX)?,
+        };
+        for j in 0..users.len() {
+            let mut at = index.slot_of(&users[j]);
+            while index.slots[at] != u32::MAX {
+                at = (at + 1) & (len - 1);
+            }
+            // A checked request holds at most `u32::MAX` users.
+            index.slots[at] = j as u32;
+        }
+        Ok(index)
+    }
+
+    fn slot_of(&self, id: &str) -> usize {
+        let hash = xxhash_rust::xxh3::xxh3_64(id.as_bytes());
+        (hash as usize) & (self.slots.len() - 1)
+    }
+
+    /// The index of the user `id`, if listed.
+    fn find(&self, id: &str) -> Option<u32> {
+        let mut at = self.slot_of(id);
+        loop {
+            let j = self.slots[at];
+            if j == u32::MAX {
+                return None;
+            }
+            if &self.users[j as usize] == id {
+                return Some(j);
+            }
+            at = (at + 1) & (self.slots.len() - 1);
+        }
+    }
+}
+
+/// The memory, in bytes, that [`plan_sticky`] may take at most for `request` against
+/// `fleet`: its working space (one engine, two under `CENTRAL`) and the plan it returns,
+/// not the request and the snapshot it reads. `O(|fleet|)`, allocating nothing.
+///
+/// The command line refuses (status 3) a `--keep-existing` plan whose figure is beyond the
+/// memory the run may have. The figure is an upper bound of what the sticky engine holds
+/// at once, but not a promise: should an allocation still fail, `plan_sticky` returns
+/// [`Error::PlanTooLarge`] instead of aborting.
+///
+/// ```
+/// use eds_entitlement::{plan_sticky_bytes, Fleet, Request, SnapshotDesktop};
+///
+/// let request = Request::new("cn-hangzhou", ["ecd-a", "ecd-b"], ["Alice", "Bob"]).check()?;
+/// let mut fleet = Fleet::new();
+/// fleet.insert("ecd-a", SnapshotDesktop::new("Running").end_users(["Alice"])).unwrap();
+/// assert!(plan_sticky_bytes(&request, &fleet) > 0);
+/// # Ok::<(), eds_entitlement::Error>(())
+/// ```
+pub fn plan_sticky_bytes(request: &CheckedRequest, fleet: &Fleet) -> u64 {
+    let shape = request.shape();
+    let (n, u, total) = (shape.desktops(), shape.users(), shape.assignments());
+    // Every pair of the snapshot, listed or not: an upper bound of `|E|`.
+    let held: u64 = fleet
+        .iter()
+        .map(|(_, desktop)| desktop.end_user_ids().len() as u64)
+        .sum();
+    let stride = if n == 0 { 0 } else { total.div_ceil(n) };
+    let nodes = n + u + 2;
+    // `plan_sticky`'s index of the users (at most 16 bytes a user), the existing plan (4
+    // bytes a pair) and its per-desktop rows, offsets and eligibilities.
+    let reading = held
+        .saturating_mul(4)
+        .saturating_add(n.saturating_mul(40))
+        .saturating_add(u.saturating_mul(16));
+    // An engine: scratch of at most 160 bytes a node (marks, parents, queues, levels, the
+    // users' lists' headers), `E` twice with its flags (13 bytes a pair, 4 more for the
+    // rows it is built from), the rows' slots (`4·stride` a desktop), the users' lists
+    // (at most twice their length: 8 bytes a pair) and the plan returned (4 a pair).
+    let engine = nodes
+        .saturating_mul(160)
+        .saturating_add(held.saturating_mul(17))
+        .saturating_add(n.saturating_mul(stride).saturating_mul(4))
+        .saturating_add(total.saturating_mul(12));
+    let engines = match shape.strategy() {
+        Strategy::Average => 1,
+        Strategy::Central => 2,
+    };
+    reading.saturating_add(engine.saturating_mul(engines))
 }
 
 /// Plans `shape` keeping the most pairs of `existing`, by the contract's §7: the
@@ -371,32 +467,57 @@ pub fn plan_sticky(request: &CheckedRequest, fleet: &Fleet) -> Result<FleetPlan,
 /// assert_eq!(plan_shape(&shape), Plan::from_lists([vec![0], vec![1], vec![2]]));
 /// ```
 pub fn plan_sticky_shape(shape: &Shape, existing: &Plan) -> Plan {
+    match sticky(shape, existing) {
+        Ok(plan) => plan,
+        // As any allocation that fails: `plan_sticky` reports it instead.
+        Err(NoMemory) => alloc::alloc::handle_alloc_error(core::alloc::Layout::new::<u64>()),
+    }
+}
+
+/// Memory the sticky planner asked for and could not have.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct NoMemory;
+
+/// `len` copies of `value`, or [`NoMemory`].
+fn filled<T: Clone>(len: usize, value: T) -> Result<Vec<T>, NoMemory> {
+    let mut out = Vec::new();
+    out.try_reserve_exact(len).map_err(|_| NoMemory)?;
+    out.resize(len, value);
+    Ok(out)
+}
+
+/// The items of `items`, at most `most` of them, or [`NoMemory`].
+fn gathered<T>(most: usize, items: impl Iterator<Item = T>) -> Result<Vec<T>, NoMemory> {
+    let mut out = Vec::new();
+    out.try_reserve_exact(most).map_err(|_| NoMemory)?;
+    out.extend(items.take(most));
+    Ok(out)
+}
+
+/// [`plan_sticky_shape`], every allocation that grows with the input fallible.
+fn sticky(shape: &Shape, existing: &Plan) -> Result<Plan, NoMemory> {
     let n = shape.desktops() as usize;
     let u = shape.users() as usize;
     let total = shape.assignments();
     if total == 0 {
-        return Plan::from_lists((0..n).map(|_| Vec::new()));
+        return Ok(Plan::from_parts(filled(n + 1, 0)?, Vec::new()));
     }
-    let rows: Vec<Vec<u32>> = (0..n)
-        .map(|d| {
-            let mut row: Vec<u32> = existing
-                .end_users(d)
-                .iter()
-                .copied()
-                .filter(|&v| (v as usize) < u)
-                .collect();
-            row.sort_unstable();
-            row.dedup();
-            row
-        })
-        .collect();
+    let mut rows: Vec<Vec<u32>> = gathered(n, core::iter::empty())?;
+    for d in 0..n {
+        let held = existing.end_users(d);
+        let mut row = gathered(held.len(), held.iter().copied().filter(|&v| (v as usize) < u))?;
+        row.sort_unstable();
+        row.dedup();
+        rows.push(row);
+    }
     let (a, r_n) = ((total / n as u64) as usize, (total % n as u64) as usize);
     let total = total as usize;
     match shape.strategy() {
         Strategy::Average => {
             let (b, r_u) = (total / u, total % u);
-            let mut engine = Engine::new(n, u, &rows, a, r_n, vec![b; u], r_u);
-            engine.transpose();
+            let mut engine = Engine::new(n, u, &rows, a, r_n, filled(u, b)?, r_u)?;
+            drop(rows);
+            engine.transpose()?;
             engine.keep_greedily();
             engine.keep_in_phases();
             engine.complete(total);
@@ -405,29 +526,25 @@ pub fn plan_sticky_shape(shape: &Shape, existing: &Plan) -> Plan {
         Strategy::Central => {
             let m = shape.desktops_per_user_cap() as usize;
             let (full, rest) = (total / m, total % m);
-            let greedy = central_greedy(n, u, &rows, a, r_n, m, full, rest, total);
-            let mut caps = vec![0usize; u];
-            for (j, cap) in caps.iter_mut().enumerate() {
-                *cap = if j < full {
-                    m
-                } else if j == full {
-                    rest
-                } else {
-                    0
-                };
-            }
-            let mut canonical = Engine::new(n, u, &rows, a, r_n, vec![0; u], 0);
-            canonical.transpose();
-            for (v, &cap) in caps.iter().enumerate() {
-                if cap > 0 {
+            let greedy = central_greedy(n, u, &rows, a, r_n, m, full, rest, total)?;
+            let mut canonical = Engine::new(n, u, &rows, a, r_n, filled(u, 0)?, 0)?;
+            drop(rows);
+            canonical.transpose()?;
+            for v in 0..u.min(full + 1) {
+                let cap = if v < full { m } else { rest };
+                if cap > 0 && !canonical.failed {
                     canonical.serve(v, cap);
                     canonical.bury_trail();
                 }
             }
             canonical.complete(total);
+            if canonical.failed {
+                return Err(NoMemory);
+            }
             if canonical.kept() > greedy.kept() {
                 canonical.into_plan()
             } else {
+                drop(canonical);
                 greedy.into_plan()
             }
         }
@@ -446,17 +563,22 @@ fn central_greedy(
     full: usize,
     rest: usize,
     total: usize,
-) -> Engine {
-    let mut engine = Engine::new(n, u, rows, a, r_n, vec![0; u], 0);
-    engine.transpose();
-    let mut chosen = vec![false; u];
+) -> Result<Engine, NoMemory> {
+    let mut engine = Engine::new(n, u, rows, a, r_n, filled(u, 0)?, 0)?;
+    engine.transpose()?;
+    let mut chosen = filled(u, false)?;
     let choose = |engine: &mut Engine, cap: usize, count: usize, chosen: &mut [bool]| {
         // (upper bound of the gain, earlier user first, the epoch the bound was computed
         // in, whether it is the exact gain then); epoch 0 is before any choice.
-        let mut heap: BinaryHeap<(usize, Reverse<usize>, usize, bool)> = (0..u)
-            .filter(|&v| !chosen[v])
-            .map(|v| (engine.existing_degree(v).min(cap), Reverse(v), 0, false))
-            .collect();
+        // At most one entry a user: a pop makes room for its push.
+        let mut heap = BinaryHeap::new();
+        if heap.try_reserve_exact(u).is_err() {
+            engine.failed = true;
+            return;
+        }
+        for v in (0..u).filter(|&v| !chosen[v]) {
+            heap.push((engine.existing_degree(v).min(cap), Reverse(v), 0, false));
+        }
         let mut epoch = 1;
         let mut taken = 0;
         // Whether `v` with gain (or bound) `gain` comes before every other entry.
@@ -464,7 +586,7 @@ fn central_greedy(
             heap.peek()
                 .is_none_or(|&(bound, Reverse(w), _, _)| (gain, Reverse(v)) > (bound, Reverse(w)))
         };
-        while taken < count {
+        while taken < count && !engine.failed {
             let Some((bound, Reverse(v), at, exact)) = heap.pop() else {
                 break;
             };
@@ -506,7 +628,10 @@ fn central_greedy(
         choose(&mut engine, rest, 1, &mut chosen);
     }
     engine.complete(total);
-    engine
+    if engine.failed {
+        return Err(NoMemory);
+    }
+    Ok(engine)
 }
 
 /// A change to the flow, recorded to be undone after a trial.
@@ -563,6 +688,10 @@ struct Engine {
     /// them), and those that the last failed search towards a user visited.
     dead: Vec<bool>,
     trail: Vec<usize>,
+    /// Scratch: a path being applied.
+    path: Vec<usize>,
+    /// Whether an allocation failed: every loop then stops, and the plan is refused.
+    failed: bool,
 }
 
 impl Engine {
@@ -575,20 +704,22 @@ impl Engine {
         d_hub: usize,
         u_cap: Vec<usize>,
         u_hub: usize,
-    ) -> Engine {
-        let mut e_off = Vec::with_capacity(n + 1);
-        e_off.push(0);
-        let mut e_user = Vec::with_capacity(rows.iter().map(Vec::len).sum());
-        for row in rows {
+    ) -> Result<Engine, NoMemory> {
+        let pairs = rows.iter().map(Vec::len).sum();
+        let mut e_off = filled(n + 1, 0)?;
+        let mut e_user = gathered(pairs, core::iter::empty())?;
+        for (d, row) in rows.iter().enumerate() {
             e_user.extend_from_slice(row);
-            e_off.push(e_user.len());
+            e_off[d + 1] = e_user.len();
         }
         let stride = a + usize::from(d_hub > 0);
         let nodes = n + u + 2;
-        Engine {
+        let mut queue = VecDeque::new();
+        queue.try_reserve_exact(nodes).map_err(|_| NoMemory)?;
+        Ok(Engine {
             n,
             u,
-            e_in: vec![false; e_user.len()],
+            e_in: filled(e_user.len(), false)?,
             e_off,
             e_user,
             et_off: Vec::new(),
@@ -596,41 +727,44 @@ impl Engine {
             a,
             d_hub,
             d_hub_used: 0,
-            d_plus: vec![false; n],
+            d_plus: filled(n, false)?,
             stride,
-            d_deg: vec![0; n],
-            d_users: vec![0; n * stride],
+            d_deg: filled(n, 0)?,
+            d_users: filled(n.checked_mul(stride).ok_or(NoMemory)?, 0)?,
             u_cap,
             u_hub,
             u_hub_used: 0,
-            u_plus: vec![false; u],
-            u_desks: vec![Vec::new(); u],
+            u_plus: filled(u, false)?,
+            u_desks: filled(u, Vec::new())?,
             pairs: 0,
-            umark: vec![0; u],
-            umark_e: vec![0; u],
-            dmark: vec![0; n],
+            umark: filled(u, 0)?,
+            umark_e: filled(u, 0)?,
+            dmark: filled(n, 0)?,
             stamp: 0,
-            seen: vec![0; nodes],
+            seen: filled(nodes, 0)?,
             seen_stamp: 0,
-            parent: vec![SRC; nodes],
-            queue: VecDeque::new(),
+            parent: filled(nodes, SRC)?,
+            queue,
             journal: None,
-            dead: vec![false; nodes],
-            trail: Vec::new(),
-        }
+            dead: filled(nodes, false)?,
+            trail: gathered(nodes, core::iter::empty())?,
+            path: gathered(nodes + 1, core::iter::empty())?,
+            failed: false,
+        })
     }
 
     /// Builds `E` by user, for searches towards one user.
-    fn transpose(&mut self) {
-        let mut counts = vec![0usize; self.u + 1];
+    fn transpose(&mut self) -> Result<(), NoMemory> {
+        let mut counts = filled(self.u + 1, 0usize)?;
         for &v in &self.e_user {
             counts[v as usize + 1] += 1;
         }
         for i in 0..self.u {
             counts[i + 1] += counts[i];
         }
-        let mut fill = counts.clone();
-        let mut desks = vec![0u32; self.e_user.len()];
+        let mut fill = filled(self.u + 1, 0usize)?;
+        fill.copy_from_slice(&counts);
+        let mut desks = filled(self.e_user.len(), 0u32)?;
         for d in 0..self.n {
             for &v in &self.e_user[self.e_off[d]..self.e_off[d + 1]] {
                 desks[fill[v as usize]] = d as u32;
@@ -639,6 +773,7 @@ impl Engine {
         }
         self.et_off = counts;
         self.et_desk = desks;
+        Ok(())
     }
 
     fn hd(&self) -> usize {
@@ -709,12 +844,20 @@ impl Engine {
 
     fn log(&mut self, op: Op) {
         if let Some(journal) = &mut self.journal {
+            if journal.try_reserve(1).is_err() {
+                self.failed = true;
+                return;
+            }
             journal.push(op);
         }
     }
 
+    /// Adds a pair; when the user's list cannot grow, sets `failed` and changes nothing.
     fn add(&mut self, d: usize, v: usize) {
-        debug_assert!(self.d_deg[d] < self.stride);
+        if self.d_deg[d] >= self.stride || self.u_desks[v].try_reserve(1).is_err() {
+            self.failed = true;
+            return;
+        }
         self.d_users[d * self.stride + self.d_deg[d]] = v as u32;
         self.d_deg[d] += 1;
         self.u_desks[v].push(d as u32);
@@ -746,7 +889,7 @@ impl Engine {
         if let Some(e) = self.e_index(d, v) {
             self.e_in[e] = false;
         }
-        self.pairs -= 1;
+        self.pairs = self.pairs.saturating_sub(1);
         self.log(Op::Remove(d, v, at.0, at.1));
     }
 
@@ -754,6 +897,9 @@ impl Engine {
     /// undone leaves no trace (the searches visit rows and lists in their order).
     fn restore(&mut self, d: usize, v: usize, i: usize, j: usize) {
         self.add(d, v);
+        if self.failed {
+            return;
+        }
         let start = d * self.stride;
         self.d_users.swap(start + i, start + self.d_deg[d] - 1);
         let last = self.u_desks[v].len() - 1;
@@ -793,6 +939,9 @@ impl Engine {
     /// Undoes the journal, last change first.
     fn undo(&mut self, journal: Vec<Op>) {
         for op in journal.into_iter().rev() {
+            if self.failed {
+                return;
+            }
             match op {
                 Op::Add(d, v) => self.remove(d, v),
                 Op::Remove(d, v, i, j) => self.restore(d, v, i, j),
@@ -875,19 +1024,26 @@ impl Engine {
     /// `O(√(n + u + |E|))` phases on unit edges, each `O(n + u + |E|)`.
     fn keep_in_phases(&mut self) {
         let nodes = self.n + self.u + 2;
-        let mut level = vec![u32::MAX; nodes];
-        let mut arc = vec![0usize; nodes];
-        let mut stack = Vec::new();
-        while let Some(top) = self.layer(&mut level) {
+        let (Ok(mut level), Ok(mut arc), Ok(mut stack)) = (
+            filled(nodes, u32::MAX),
+            filled(nodes, 0usize),
+            gathered(nodes + 1, core::iter::empty()),
+        ) else {
+            self.failed = true;
+            return;
+        };
+        while let Some(top) = self.layer(&mut level).filter(|_| !self.failed) {
             arc.fill(0);
             for d in 0..self.n {
-                while level[d] == 0
+                while !self.failed
+                    && level[d] == 0
                     && self.desktop_base_room(d)
                     && self.climb(d, top, &mut level, &mut arc, &mut stack)
                 {}
             }
             let hd = self.hd();
-            while level[hd] == 0
+            while !self.failed
+                && level[hd] == 0
                 && self.desktop_hub_room()
                 && self.climb(hd, top, &mut level, &mut arc, &mut stack)
             {}
@@ -1047,10 +1203,13 @@ impl Engine {
             self.visit(hd, SRC);
         }
         // The users no search step has reached yet, for the complement's scan.
-        let mut unvisited: Vec<u32> = (0..self.u)
+        let open = (0..self.u)
             .filter(|&v| self.user_open(v))
-            .map(|v| v as u32)
-            .collect();
+            .map(|v| v as u32);
+        let Ok(mut unvisited) = gathered(self.u, open) else {
+            self.failed = true;
+            return None;
+        };
         while let Some(x) = self.queue.pop_front() {
             if x < n {
                 let d = x;
@@ -1113,8 +1272,15 @@ impl Engine {
         const INF: i64 = i64::MAX;
         let (n, hd, hu) = (self.n, self.hd(), self.hu());
         let nodes = hu + 1;
-        let mut dist = vec![INF; nodes];
-        let mut queued = vec![false; nodes];
+        let open = (0..self.u).filter(|&v| self.user_open(v));
+        let (Ok(mut dist), Ok(mut queued), Ok(open)) = (
+            filled(nodes, INF),
+            filled(nodes, false),
+            gathered(self.u, open),
+        ) else {
+            self.failed = true;
+            return None;
+        };
         self.queue.clear();
         for d in 0..n {
             if self.desktop_base_room(d) {
@@ -1130,7 +1296,6 @@ impl Engine {
             queued[hd] = true;
             self.queue.push_back(hd);
         }
-        let open: Vec<usize> = (0..self.u).filter(|&v| self.user_open(v)).collect();
         let relax = |engine: &mut Engine,
                      dist: &mut [i64],
                      queued: &mut [bool],
@@ -1202,14 +1367,18 @@ impl Engine {
 
     /// Applies the path that `parent` leads back from `sink` to the source.
     fn augment(&mut self, sink: usize) {
-        let mut path = vec![sink];
+        let mut path = core::mem::take(&mut self.path);
+        path.clear();
+        path.push(sink);
         let mut x = sink;
-        while self.parent[x] != SRC && path.len() <= self.n + self.u + 2 {
+        // A path visits each node once: the scratch's capacity holds it.
+        while self.parent[x] != SRC && path.len() <= self.n + self.u + 1 {
             x = self.parent[x];
             path.push(x);
         }
         path.reverse();
         self.apply(&path);
+        self.path = path;
     }
 
     /// Applies a path of nodes, source side first.
@@ -1262,16 +1431,16 @@ impl Engine {
                 }
             }
         }
-        while self.user_base_room(v) {
-            match self.search_towards(v) {
-                Some(path) => {
-                    self.apply(&path);
-                    self.trail.clear();
-                    gained += 1;
-                }
+        while self.user_base_room(v) && !self.failed {
+            if !self.search_towards(v) {
                 // `trail` holds the failed search's nodes, for `bury_trail`.
-                None => break,
+                break;
             }
+            let path = core::mem::take(&mut self.path);
+            self.apply(&path);
+            self.path = path;
+            self.trail.clear();
+            gained += 1;
         }
         gained
     }
@@ -1339,7 +1508,8 @@ impl Engine {
 
     /// A breadth-first search backwards from user `v` over existing pairs, for an
     /// augmenting path ending at `v` (users have no "+1" under `CENTRAL`).
-    fn search_towards(&mut self, v: usize) -> Option<Vec<usize>> {
+    /// The path found is left in `path`, found node first.
+    fn search_towards(&mut self, v: usize) -> bool {
         self.new_search();
         self.trail.clear();
         let (n, hd) = (self.n, self.hd());
@@ -1386,19 +1556,22 @@ impl Engine {
                 }
             }
         }
-        let mut x = found?;
-        let mut path = vec![x];
-        while self.parent[x] != SRC && path.len() <= n + self.u + 2 {
+        let Some(mut x) = found else {
+            return false;
+        };
+        self.path.clear();
+        self.path.push(x);
+        while self.parent[x] != SRC && self.path.len() <= n + self.u + 1 {
             x = self.parent[x];
-            path.push(x);
+            self.path.push(x);
         }
-        Some(path)
+        true
     }
 
     /// Steps 2 and 3: completes the flow to `total` pairs at the least cost.
     fn complete(&mut self, total: usize) {
         self.deal_new_pairs();
-        while self.pairs < total {
+        while self.pairs < total && !self.failed {
             let sink = match self.forward_search() {
                 Some(sink) => sink,
                 None => match self.cheapest_search() {
@@ -1415,12 +1588,18 @@ impl Engine {
     fn deal_new_pairs(&mut self) {
         let u = self.u;
         // A ring of the users with room, in request order.
-        let ring: Vec<usize> = (0..u).filter(|&v| self.user_room(v)).collect();
+        let room = (0..u).filter(|&v| self.user_room(v));
+        let (Ok(ring), Ok(mut next), Ok(mut prev)) = (
+            gathered(u, room),
+            filled(u, usize::MAX),
+            filled(u, usize::MAX),
+        ) else {
+            self.failed = true;
+            return;
+        };
         if ring.is_empty() {
             return;
         }
-        let mut next = vec![usize::MAX; u];
-        let mut prev = vec![usize::MAX; u];
         for (i, &v) in ring.iter().enumerate() {
             next[v] = ring[(i + 1) % ring.len()];
             prev[v] = ring[(i + ring.len() - 1) % ring.len()];
@@ -1433,7 +1612,7 @@ impl Engine {
             }
             let stamp = self.mark_neighbours(d, true);
             let mut skipped = 0;
-            while len > 0 && skipped < len && self.desktop_room(d) {
+            while len > 0 && skipped < len && self.desktop_room(d) && !self.failed {
                 let v = cursor;
                 if !self.user_room(v) {
                     // Out of the ring for good: rooms only shrink here.
@@ -1469,11 +1648,15 @@ impl Engine {
             .sum()
     }
 
-    fn into_plan(self) -> Plan {
-        Plan::from_lists((0..self.n).map(|d| {
-            let mut row = self.row(d).to_vec();
-            row.sort_unstable();
-            row
-        }))
+    fn into_plan(self) -> Result<Plan, NoMemory> {
+        let mut offsets = filled(self.n + 1, 0usize)?;
+        let mut users = gathered(self.pairs, core::iter::empty())?;
+        for d in 0..self.n {
+            let start = users.len();
+            users.extend_from_slice(self.row(d));
+            users[start..].sort_unstable();
+            offsets[d + 1] = users.len();
+        }
+        Ok(Plan::from_parts(offsets, users))
     }
 }
