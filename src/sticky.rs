@@ -72,14 +72,14 @@ const SRC: usize = usize::MAX;
 ///
 /// [`Error::PlanTooLarge`] when the plan (`T` pairs) cannot be held in memory.
 pub fn plan_sticky(request: &CheckedRequest, fleet: &Fleet) -> Result<FleetPlan, Error> {
-    // Each desktop is looked up once, and in bulk, as the users below: at a million, a
-    // single look-up misses the CPU's caches.
-    let listed = fleet.listed(request);
-    let shape = FleetPlan::eligible_shape(request, listed.len());
+    // Each desktop is looked up once, into memory allocated fallibly.
+    let ids = request.desktop_ids();
+    let shape = FleetPlan::eligible_shape(request, ids.len());
     let too_large = || Error::PlanTooLarge {
         desktops: shape.desktops(),
         assignments: shape.assignments(),
     };
+    let listed = gathered(ids.len(), ids.iter().map(|id| fleet.get(id))).map_err(|_| too_large())?;
     let eligibility: Vec<Eligibility> =
         gathered(listed.len(), listed.iter().map(|&d| eligibility_of(d)))
             .map_err(|_| too_large())?;
@@ -191,10 +191,13 @@ pub fn plan_sticky_bytes(request: &CheckedRequest, fleet: &Fleet) -> u64 {
         .sum();
     let stride = if n == 0 { 0 } else { total.div_ceil(n) };
     let nodes = n + u + 2;
-    // `plan_sticky`'s index of the users (at most 16 bytes a user), the existing plan (4
-    // bytes a pair) and its per-desktop rows, offsets and eligibilities.
+    // `plan_sticky`'s look-up of the listed desktops (at most 64 bytes a desktop of the
+    // snapshot or the request), its index of the users (at most 16 bytes a user), the
+    // existing plan (4 bytes a pair) and its per-desktop rows, offsets and eligibilities.
+    let listed = (fleet.len() as u64).saturating_add(n).saturating_mul(64);
     let reading = held
         .saturating_mul(4)
+        .saturating_add(listed)
         .saturating_add(n.saturating_mul(40))
         .saturating_add(u.saturating_mul(16));
     // An engine: scratch of at most 160 bytes a node (marks, parents, queues, levels, the
