@@ -20,9 +20,9 @@ use std::sync::OnceLock;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use eds_entitlement::{
-    capacity, plan_against, plan_sticky, plan_sticky_bytes, report, try_plan_rows, wire, CheckOptions, CheckedRequest,
-    Error, Field, Fleet, FleetPlan, FleetResponse, IdList, Limit, PlanRows, Request, Shape,
-    Strategy,
+    capacity, plan_against, plan_sticky, plan_sticky_bytes, report, try_plan_rows, wire,
+    CheckOptions, CheckedRequest, Error, Field, Fleet, FleetPlan, FleetResponse, IdList, Limit,
+    PlanRows, Request, Shape, Strategy,
 };
 
 /// The exit statuses, as `--help` and the README list them.

@@ -79,7 +79,8 @@ pub fn plan_sticky(request: &CheckedRequest, fleet: &Fleet) -> Result<FleetPlan,
         desktops: shape.desktops(),
         assignments: shape.assignments(),
     };
-    let listed = gathered(ids.len(), ids.iter().map(|id| fleet.get(id))).map_err(|_| too_large())?;
+    let listed =
+        gathered(ids.len(), ids.iter().map(|id| fleet.get(id))).map_err(|_| too_large())?;
     let eligibility: Vec<Eligibility> =
         gathered(listed.len(), listed.iter().map(|&d| eligibility_of(d)))
             .map_err(|_| too_large())?;
@@ -508,7 +509,10 @@ fn sticky(shape: &Shape, existing: &Plan) -> Result<Plan, NoMemory> {
     let mut rows: Vec<Vec<u32>> = gathered(n, core::iter::empty())?;
     for d in 0..n {
         let held = existing.end_users(d);
-        let mut row = gathered(held.len(), held.iter().copied().filter(|&v| (v as usize) < u))?;
+        let mut row = gathered(
+            held.len(),
+            held.iter().copied().filter(|&v| (v as usize) < u),
+        )?;
         row.sort_unstable();
         row.dedup();
         rows.push(row);
@@ -1206,9 +1210,7 @@ impl Engine {
             self.visit(hd, SRC);
         }
         // The users no search step has reached yet, for the complement's scan.
-        let open = (0..self.u)
-            .filter(|&v| self.user_open(v))
-            .map(|v| v as u32);
+        let open = (0..self.u).filter(|&v| self.user_open(v)).map(|v| v as u32);
         let Ok(mut unvisited) = gathered(self.u, open) else {
             self.failed = true;
             return None;
@@ -1458,11 +1460,8 @@ impl Engine {
     /// number of those that are not closed.
     fn gain_bound(&self, v: usize, cap: usize) -> usize {
         let (n, hd) = (self.n, self.hd());
-        let hub_closed =
-            self.dead[hd] || (!self.desktop_hub_room() && self.d_hub_used == 0);
-        let stuck = |w: usize| {
-            self.dead[n + w] || self.u_desks[w].len() == self.existing_degree(w)
-        };
+        let hub_closed = self.dead[hd] || (!self.desktop_hub_room() && self.d_hub_used == 0);
+        let stuck = |w: usize| self.dead[n + w] || self.u_desks[w].len() == self.existing_degree(w);
         let mut open = 0;
         for i in self.et_off[v]..self.et_off[v + 1] {
             let d = self.et_desk[i] as usize;

@@ -12,7 +12,6 @@ use std::ptr::null_mut;
 use std::sync::atomic::{AtomicUsize, Ordering::SeqCst};
 use std::sync::{Mutex, MutexGuard};
 
-
 /// `System`, counting the bytes it holds for the program, and refusing, while a limit is
 /// set, any allocation of [`SMALL`] bytes or more that would take them past it.
 struct Counting;
@@ -124,7 +123,10 @@ fn case(n: usize, k: usize, strategy: Strategy) -> (CheckedRequest, Fleet) {
     for d in 0..n {
         let users = (0..k).map(|j| format!("user{}", (d * k + j + d / 7) % n));
         fleet
-            .insert(format!("ecd-{d}"), SnapshotDesktop::new("Running").end_users(users))
+            .insert(
+                format!("ecd-{d}"),
+                SnapshotDesktop::new("Running").end_users(users),
+            )
             .expect("distinct IDs");
     }
     let request = Request::new(
@@ -133,7 +135,11 @@ fn case(n: usize, k: usize, strategy: Strategy) -> (CheckedRequest, Fleet) {
         (0..n).map(|j| format!("user{j}")),
     )
     .max_user_per_desktop(k as u32)
-    .max_desktop_per_user(if strategy == Strategy::Central { 2 * k as u32 } else { 0 })
+    .max_desktop_per_user(if strategy == Strategy::Central {
+        2 * k as u32
+    } else {
+        0
+    })
     .strategy(strategy)
     .check()
     .expect("a valid request");
@@ -148,7 +154,10 @@ fn the_sticky_planner_holds_no_more_than_its_figure() {
         let (plan, peak) = peak_of(0, || plan_sticky(&request, &fleet));
         assert!(plan.is_ok(), "{strategy:?}: {:?}", plan.err());
         let figure = plan_sticky_bytes(&request, &fleet);
-        assert!(peak as u64 <= figure, "{strategy:?}: peak {peak} > figure {figure}");
+        assert!(
+            peak as u64 <= figure,
+            "{strategy:?}: peak {peak} > figure {figure}"
+        );
     }
 }
 
@@ -183,6 +192,9 @@ fn the_sticky_planner_refuses_what_it_cannot_have_at_every_limit() {
                 }
             }
         }
-        assert!(planned > 0 && refused > 0, "{strategy:?}: {planned} planned, {refused} refused");
+        assert!(
+            planned > 0 && refused > 0,
+            "{strategy:?}: {planned} planned, {refused} refused"
+        );
     }
 }
