@@ -258,9 +258,12 @@ pub fn plan_sticky_bytes(request: &CheckedRequest, fleet: &Fleet) -> u64 {
 ///
 /// 1. **Keep.** A maximum flow using only the edges of `E`: first every existing pair whose
 ///    desktop and user both have room, desktops in order and each desktop's users in
-///    request order; then augmenting paths over `E` (breadth-first from every desktop with
-///    room, alternating existing pairs added and removed, and moving a "+1" through `HD` or
-///    `HU`) until none is left. Call its value `F`.
+///    request order; then augmenting paths over `E` (alternating existing pairs added and
+///    removed, and moving a "+1" through `HD` or `HU`) until none is left, in phases as
+///    Hopcroft and Karp's: a breadth-first search from every desktop with room lays the
+///    network out in levels up to the first that reaches `t`, then depth-first searches
+///    from the desktops in order (then `HD`) augment along paths that climb one level an
+///    edge, dropping each dead end for the rest of the phase. Call its value `F`.
 /// 2. **Complete.** Desktops in order take new pairs (not in `E`, not in the plan) with
 ///    users that have room, the users taken round-robin in request order. When a desktop
 ///    has room but every user with room is already its neighbour, a breadth-first search
@@ -292,7 +295,8 @@ pub fn plan_sticky_bytes(request: &CheckedRequest, fleet: &Fleet) -> u64 {
 /// is a monotone submodular function of `S` (the maximum flow from a set of sources is a
 /// polymatroid rank function). `⌊T/m'⌋` times, the user of the largest gain
 /// `g(S ∪ {v}) − g(S)` joins `S` (ties: the earliest user in request order; lazy
-/// evaluation, gains only shrinking); then, when `r = T mod m' > 0`, the partly served user
+/// evaluation, gains only shrinking: see *Evaluating gains* below); then, when
+/// `r = T mod m' > 0`, the partly served user
 /// is the one of the largest gain with `r` desktops (`g(S ∪ {p})` below counts `p` with `r`
 /// desktops). Augmenting only towards the new user
 /// reaches `g(S ∪ {v})`: every earlier augmenting path would have had to start in the set of
@@ -426,8 +430,41 @@ pub fn plan_sticky_bytes(request: &CheckedRequest, fleet: &Fleet) -> u64 {
 ///
 /// The result depends only on `shape` and `existing` (not on the order of a row): among the
 /// plans keeping the most, the one the steps above reach, with desktops, users and each
-/// desktop's existing users always visited in request order, augmenting paths found
-/// breadth-first, and new pairs dealt round-robin.
+/// desktop's existing users always visited in request order, a desktop's or a user's pairs
+/// in the plan in the order they were added (a pair removed gives its place to the last
+/// one), step 1's paths found in phases as above, the other augmenting paths breadth-first,
+/// and new pairs dealt round-robin. Under `CENTRAL` a trial that is undone leaves no trace,
+/// so the result depends only on the users chosen and the order they were chosen in.
+///
+/// This is the rule since step 1 was phased; the earlier one (one breadth-first search per
+/// augmenting path) needs `Θ(T)` searches on some snapshots, so it could not stay. The
+/// two differ only where step 1 has several maximum flows over `E` and the phases reach
+/// another one: never in the pairs kept, and rarely at all (3 of about 600 seeded random
+/// `AVERAGE` fleets of up to 40 desktops and 40 users; none of the benches' inputs). Under
+/// `CENTRAL` the earlier rule also let an undone trial reorder rows; with that fixed, the
+/// choices and the plans are the earlier ones.
+///
+/// # Evaluating gains (`CENTRAL`)
+///
+/// The lazy greedy re-evaluates a user only when its stale bound is the largest; a
+/// re-evaluation that beats every other bound is kept (it is the choice), else undone.
+/// Three things keep that cheap without changing any choice:
+///
+/// * *Paths of one pair first.* A search towards `v` finds, first, `v`'s existing
+///   desktops with room in their base, in order, then those that can take a "+1": rooms
+///   only shrink while `v` is served, so one pass over `v`'s pairs takes them all.
+/// * *Dead nodes.* When a search towards a user visits every node it can reach and finds
+///   no room, no residual edge leaves that set towards a room; an augmenting path never
+///   enters it (it could not leave), and setting a user's cap changes only edges from `s`:
+///   the set can never reach a room while the flow only grows. Once such a search's flow
+///   is kept, its nodes are skipped by every later search, which changes no search's
+///   result: every node that can reach a room is reached, in the same order, without
+///   them.
+/// * *A cheap bound.* Before a full trial, a stale bound is lowered to the number of
+///   `v`'s unused existing pairs whose desktop is not *closed*: with no room in its base,
+///   no "+1" to take, and every user dead or holding all its existing pairs. Each path
+///   towards `v` starts on a distinct such pair, so this bounds the gain; it is computed
+///   in one pass over `v`'s pairs, changing nothing.
 ///
 /// # Cost
 ///
@@ -438,23 +475,30 @@ pub fn plan_sticky_bytes(request: &CheckedRequest, fleet: &Fleet) -> u64 {
 /// with a queue, which scans every complement edge of a desktop each time the desktop is
 /// taken from the queue) costs `O((n + u)·(n·u + |E| + T))`.
 ///
-/// * `AVERAGE`, worst case: the first pass of step 1 is `O(n + |E|)`, then up to `T`
-///   augmenting searches of `O(N)` each (there is no Hopcroft–Karp phasing: an adversarial
-///   snapshot can need `Θ(T)` of them); step 2's dealing is `O(N·(1 + T/n))`; each of the at
-///   most `T` pairs that step 2 cannot add directly costs a search, `O(N)`, or in the tight
-///   case a step-3 search. So `O(T·N)` without step 3, and `O(T·(n + u)·(n·u + |E| + T))` in
-///   the worst case: polynomial, but far from linear on adversarial snapshots.
+/// * `AVERAGE`, worst case: the first pass of step 1 is `O(n + |E|)`; each phase after it
+///   costs `O(N)` (each edge is tried once per phase, plus `O(log)` look-ups per edge of a
+///   path), and each phase lengthens the shortest augmenting path, so there are at most
+///   `n + u + 2` phases; when every desktop and user takes at most one pair (bipartite
+///   matching) there are `O(√(n + u))` (Hopcroft and Karp). The family `e1` of the benches
+///   takes one phase. Step 2's dealing is `O(N·(1 + T/n))`; each of the pairs that
+///   step 2 cannot add directly costs a search, `O(N)`, or in the tight case a step-3
+///   search. So step 1 is near linear, while steps 2 and 3 stay `O(T·N)` and
+///   `O(T·(n + u)·(n·u + |E| + T))` in the worst case: on adversarial snapshots where few
+///   users have room left and many desktops are their neighbours already.
 /// * `AVERAGE`, a snapshot close to a valid plan, as when a few users join or leave (the
 ///   benchmark: `MaxUserPerDesktop` 1, the canonical plan with 1% of the users replaced):
 ///   the first pass keeps every pair it can, one search finds no augmenting path (the
 ///   freed desktops' snapshot users are no longer listed), and step 2 deals the joiners
 ///   onto the freed desktops in one pass: `O(N)` time and memory in all.
-/// * `CENTRAL`: `E` by user is built in `O(u + |E|)`. Evaluating a gain is at most `m'`
-///   searches towards one user, `O(N)` each and usually only over the existing pairs near
-///   that user, then undone. Lazy evaluation evaluates a user at most once per choice, so at
-///   most `u·(s + 1)` evaluations (`s = ⌊T/m'⌋`), usually about `u + s`: `O(u·(T + m')·N)`
-///   in the worst case. The canonical users' plan serves `s + 1` users, and both
-///   completions cost as under `AVERAGE`.
+/// * `CENTRAL`: `E` by user is built in `O(u + |E|)`. A cheap bound costs one pass over
+///   the user's pairs; a trial, one pass for the paths of one pair, then a search towards
+///   the user per further pair, `O(N)` each but only over nodes not yet dead (a kept
+///   search that fails buries what it visited, so failed searches cost `O(N)` in all once
+///   kept), then undone in the time it took. At most `u·(s + 1)` bounds and trials
+///   (`s = ⌊T/m'⌋`); when every choice lowers every gain (the family `e2` of the benches)
+///   the cheap bounds settle them, `O(u·|E|)` in all, and about one trial a choice. The
+///   canonical users' plan serves `s + 1` users, and both completions cost as under
+///   `AVERAGE`.
 ///
 /// # Example
 ///
