@@ -1152,9 +1152,9 @@ impl Engine {
     fn layer(&mut self, level: &mut [u32]) -> Option<u32> {
         level.fill(u32::MAX);
         self.queue.clear();
-        for d in 0..self.n {
+        for (d, level) in level.iter_mut().enumerate().take(self.n) {
             if self.desktop_base_room(d) {
-                level[d] = 0;
+                *level = 0;
                 self.queue.push_back(d);
             }
         }
