@@ -70,7 +70,9 @@ const SRC: usize = usize::MAX;
 ///
 /// # Errors
 ///
-/// [`Error::PlanTooLarge`] when the plan (`T` pairs) cannot be held in memory.
+/// [`Error::PlanTooLarge`] when the plan (`T` pairs) or the sticky engine's working space
+/// (about [`plan_sticky_bytes`]) cannot be had: every allocation that grows with the input
+/// is fallible, so the process does not abort.
 pub fn plan_sticky(request: &CheckedRequest, fleet: &Fleet) -> Result<FleetPlan, Error> {
     // Each desktop is looked up once, into memory allocated fallibly.
     let ids = request.desktop_ids();
@@ -514,6 +516,11 @@ pub fn plan_sticky_bytes(request: &CheckedRequest, fleet: &Fleet) -> u64 {
 /// assert_eq!(sticky, Plan::from_lists([vec![0], vec![2], vec![1]]));
 /// assert_eq!(plan_shape(&shape), Plan::from_lists([vec![0], vec![1], vec![2]]));
 /// ```
+///
+/// # Aborts
+///
+/// As any allocation does, when memory runs out: [`plan_sticky`] reports that as an error
+/// instead.
 pub fn plan_sticky_shape(shape: &Shape, existing: &Plan) -> Plan {
     match sticky(shape, existing) {
         Ok(plan) => plan,
