@@ -25,9 +25,9 @@ use std::sync::OnceLock;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use eds_entitlement::{
-    capacity, compare_with_fleet, plan_against, plan_sticky, report, try_plan_rows, wire,
-    CallOptions, CheckOptions, CheckedRequest, Error, Field, Fleet, FleetPlan, FleetResponse,
-    IdList, Limit, PlanResponse, PlanRows, Request, Shape, Strategy,
+    capacity, compare_with_fleet, plan_against, plan_sticky, plan_sticky_bytes, report,
+    try_plan_rows, wire, CallOptions, CheckOptions, CheckedRequest, Error, Field, Fleet, FleetPlan,
+    FleetResponse, IdList, Limit, PlanResponse, PlanRows, Request, Shape, Strategy,
 };
 
 /// The exit statuses, as `--help` and the README list them.
@@ -616,8 +616,14 @@ fn fleet_planner(args: &PreviewArgs) -> FleetPlanner {
 /// `preview … --fleet FILE…`: the plan made against the snapshot, in the output asked for.
 fn preview_against(args: &PreviewArgs, request: &CheckedRequest) -> Result<(), Failure> {
     let fleet = read_fleet(&args.fleet)?;
-    // The plan against a snapshot is held whole: at most the plan of every listed desktop.
-    fits(plan_bytes(&request.shape()), args.memory_limit)?;
+    // The plan against a snapshot is held whole: at most the plan of every listed desktop;
+    // the sticky plan, with its engine's working space.
+    let bytes = if args.keep_existing {
+        plan_sticky_bytes(request, &fleet)
+    } else {
+        plan_bytes(&request.shape())
+    };
+    fits(bytes, args.memory_limit)?;
     let plan = fleet_planner(args)(request, &fleet).map_err(planning_failure)?;
     let mut out = BufWriter::with_capacity(1 << 20, stdout()?);
     let written = match args.output {
