@@ -252,6 +252,7 @@ impl IdList {
         self.ends.push((end & (SPAN - 1)) as u32);
     }
 
+    #[cfg(feature = "serde")]
     /// Appends the end offset `end` of an ID whose bytes the caller puts in the text
     /// itself, then hands over with [`IdList::set_text`] (a reader that splits a list in its
     /// own buffer), or says that the memory for it cannot be had.
@@ -264,6 +265,7 @@ impl IdList {
         Ok(())
     }
 
+    #[cfg(feature = "serde")]
     /// Sets the text of a list whose end offsets were given by [`IdList::try_push_end`]:
     /// `text` is every ID's bytes, back to back.
     pub(crate) fn set_text(&mut self, text: String) {
@@ -271,6 +273,7 @@ impl IdList {
         self.text = text;
     }
 
+    #[cfg(feature = "serde")]
     /// Says that the first `clean` IDs are non-empty and pass [`id_problem`], as the reader
     /// that split them found: [`Request::check`](crate::Request::check) then looks past them
     /// only for those faults.
