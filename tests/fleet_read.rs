@@ -567,3 +567,21 @@ fn streaming_names_the_same_byte_far_into_a_long_pretty_file() {
     let streamed = reader.read_page_from("snap.json", page.as_bytes()).unwrap();
     assert_eq!(streamed.unwrap_err().to_string(), whole);
 }
+
+/// An empty last page (the pages ran out just as a `NextToken` was given) beside a page that
+/// holds the whole listing is that listing's end, not a listing of its own with every
+/// desktop missing; alone, it is one.
+#[test]
+fn an_empty_last_page_ends_a_whole_listing() {
+    let full = page_of(2, 0, 2);
+    let empty = page_of(2, 0, 0);
+    let fleet = fleet_from_json([("p1.json", full.as_str()), ("p2.json", empty.as_str())]);
+    assert_eq!(fleet.unwrap().len(), 2);
+    assert_eq!(
+        fleet_from_json([("p2.json", empty.as_str())])
+            .unwrap_err()
+            .to_string(),
+        "p2.json gives TotalCount 2 but holds 0 desktops: 2 are missing (a page not given, or \
+         the fleet changed while it was listed); give every page of one listing"
+    );
+}

@@ -262,6 +262,8 @@ impl FleetReader {
     /// `TotalCount`: a page that gives one equal to its own number of desktops is complete
     /// by itself; the other pages that give one are pages of listings, and the pages that
     /// give the same `TotalCount` are one listing, whose desktops must number exactly that.
+    /// Empty pages beside a page complete by itself with their `TotalCount` are its
+    /// listing's last page (the pages can run out just as the API gives a `NextToken`).
     /// Pages without `TotalCount` (the `aliyun` command line's merged body) are not counted.
     ///
     /// With `allow_partial`, a listing with fewer desktops than its `TotalCount` is
@@ -290,25 +292,29 @@ impl FleetReader {
     ///
     /// [`Error::SnapshotCount`], naming the listing's first page and both counts.
     pub fn check_counts(&self, allow_partial: bool) -> Result<Vec<ShortListing>, Error> {
-        // Per TotalCount, in the order of first pages: its pages and their desktops.
+        // Per TotalCount, in the order of first pages: its pages and their desktops (apart
+        // from pages complete by themselves), and whether a page complete by itself gives it.
         let mut listings: indexmap::IndexMap<
             u64,
-            (Vec<usize>, u64),
+            (Vec<usize>, u64, bool),
             xxhash_rust::xxh3::Xxh3DefaultBuilder,
         > = indexmap::IndexMap::default();
         for (page, &(total, desktops)) in self.counts.iter().enumerate() {
             let Some(total) = total else { continue };
-            if total == desktops as u64 {
-                continue;
-            }
             let listing = listings.entry(total).or_default();
-            listing.0.push(page);
-            listing.1 += desktops as u64;
+            if total == desktops as u64 {
+                listing.2 = true;
+            } else {
+                listing.0.push(page);
+                listing.1 += desktops as u64;
+            }
         }
         let mut short = Vec::new();
-        for (&total_count, (pages, desktops)) in &listings {
+        for (&total_count, (pages, desktops, complete)) in &listings {
             let desktops = *desktops;
-            if desktops == total_count {
+            // Whole; or empty pages beside a page complete by itself: that listing's last
+            // page, when the pages ran out just as a `NextToken` was given.
+            if pages.is_empty() || desktops == total_count || (*complete && desktops == 0) {
                 continue;
             }
             if desktops < total_count && allow_partial {
