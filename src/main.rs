@@ -50,6 +50,10 @@ enum Command {
     Capacity(CapacityArgs),
     /// Prints the ModifyEntitlement / ModifyUserEntitlement calls that carry out a plan,
     /// one a line, in the order to send them (the contract, §8).
+    #[command(
+        override_usage = "eds-entitlement requests [OPTIONS] --region R PLAN|- [--fleet FILE...]\n       \
+                          eds-entitlement requests [OPTIONS] --region R --fleet FILE... -- PLAN|-"
+    )]
     Requests(RequestsArgs),
 }
 

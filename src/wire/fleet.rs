@@ -20,7 +20,10 @@ use crate::fleet::{Fleet, Origin, SnapshotDesktop};
 ///
 /// Each page is named by a label (the file's name, as given to the tool), which every error
 /// message names with the desktop's 1-based position in that page's `Desktops`. A desktop
-/// given twice, in one page or in two, is an error naming both places.
+/// given twice, in one page or in two, is an error naming both places. A body without
+/// `Desktops` is not a snapshot; a UTF-8 byte order mark is skipped. Once every page is
+/// read, [`FleetReader::check_counts`] tells whether they are whole listings by their
+/// `TotalCount` (the contract, §6.2); [`fleet_from_json`] does all of it.
 ///
 /// ```
 /// use eds_entitlement::wire::FleetReader;
@@ -65,8 +68,10 @@ impl FleetReader {
     /// # Errors
     ///
     /// [`Error::Utf16`] for a UTF-16 page; [`Error::SnapshotJson`] for text that is not
-    /// JSON, with the 1-based byte and the desktop being read; [`Error::Snapshot`] for JSON that is not a snapshot (see
-    /// [`SnapshotProblem`]), naming `file` and the desktop's 1-based position.
+    /// JSON, with the 1-based byte (a byte order mark counted) and the desktop being read,
+    /// or between desktops the last one read; [`Error::Snapshot`] for JSON that is not a
+    /// snapshot (see [`SnapshotProblem`]: no `Desktops`, a `TotalCount` that is not a whole
+    /// number of 0 or more, …), naming `file` and the desktop's 1-based position.
     pub fn read_page(&mut self, file: &str, page: &[u8]) -> Result<(), Error> {
         // Through the chunked reader, whose errors are the streaming reader's, so that both
         // say the same byte for the same error (serde_json's slice reader places some errors
@@ -87,7 +92,7 @@ impl FleetReader {
     /// Reads one `DescribeDesktops` response body from `reader`, streaming: the body is
     /// never held in memory, only the desktops' fields that §6 reads (and a 64 KiB buffer,
     /// and the starts of the last lines read, 1 MiB, to tell an error's byte). `reader`
-    /// need not be buffered: this buffers it.
+    /// need not be buffered: this buffers it. Never seeks: for pipes and standard input.
     ///
     /// # Errors
     ///
