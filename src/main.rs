@@ -18,11 +18,11 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::OnceLock;
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{ArgAction, Parser, Subcommand, ValueEnum};
 use eds_entitlement::{
     capacity, plan_against, plan_sticky, report, try_plan_rows, wire, CheckOptions, CheckedRequest,
     Error, Field, Fleet, FleetPlan, FleetResponse, IdList, Limit, PlanRows, Request, Shape,
-    Strategy,
+    SnapshotProblem, Strategy,
 };
 
 /// The exit statuses, as `--help` and the README list them.
@@ -40,12 +40,20 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Reads a BatchModifyEntitlement request and prints the API's response, with the plan.
-    #[command(after_help = STATUSES)]
+    #[command(
+        after_help = STATUSES,
+        override_usage = "eds-entitlement preview [OPTIONS] [FILE|-] [--fleet FILE...]\n       \
+                          eds-entitlement preview [OPTIONS] --fleet FILE... -- FILE|-"
+    )]
     Preview(PreviewArgs),
     /// Prints what a plan of this shape would do (the capacity figures of the contract, §5), without IDs.
     Capacity(CapacityArgs),
     /// Prints the ModifyEntitlement / ModifyUserEntitlement calls that carry out a plan,
     /// one a line, in the order to send them (the contract, §8).
+    #[command(
+        override_usage = "eds-entitlement requests [OPTIONS] --region R PLAN|- [--fleet FILE...]\n       \
+                          eds-entitlement requests [OPTIONS] --region R --fleet FILE... -- PLAN|-"
+    )]
     Requests(RequestsArgs),
 }
 
@@ -66,11 +74,17 @@ struct RequestsArgs {
     /// Print the number of calls, and the per-desktop baseline, on stderr.
     #[arg(long)]
     summary: bool,
-    /// The fleet as it is (DescribeDesktops response bodies, as for preview; repeat for each
-    /// page): desktops that already have their planned users get no call, and users are
-    /// added or revoked where that takes fewer calls than replacing them.
-    #[arg(long, value_name = "FILE")]
+    /// The fleet as it is (DescribeDesktops response bodies, as for preview: one or more
+    /// files, `-` for standard input; the plan goes before --fleet, or after --): desktops
+    /// that already have their planned users get no call, and users are added or revoked
+    /// where that takes fewer calls than replacing them.
+    #[arg(long, value_name = "FILE", num_args = 1.., action = ArgAction::Append)]
     fleet: Vec<PathBuf>,
+    /// Accept a snapshot whose pages hold fewer desktops than their TotalCount (a page
+    /// missing): the missing desktops are taken as not in the snapshot. A warning on stderr
+    /// says how many.
+    #[arg(long, requires = "fleet")]
+    allow_partial_snapshot: bool,
     /// The longest plan read, in bytes (suffixes K, M, G, T: powers of 1024); a longer one
     /// is refused with exit status 3.
     #[arg(long, value_name = "BYTES", value_parser = parse_bytes, default_value = "256M")]
@@ -104,12 +118,20 @@ struct PreviewArgs {
     /// (`changes`), and the table and summary show who gains and loses a desktop.
     #[arg(long, value_enum, default_value_t = Output::Json)]
     output: Output,
-    /// Plan against the fleet as it is: a DescribeDesktops response body (as the SDKs'
-    /// to_map() or `aliyun ecd DescribeDesktops --pager` print it). Repeat for each page.
-    /// Only Running desktops without the Assigning flag are planned; the others keep their
-    /// users and are reported FAILED.
-    #[arg(long, value_name = "FILE")]
+    /// Plan against the fleet as it is: DescribeDesktops response bodies, one file per page
+    /// or the pages merged (as the SDKs' to_map() or `aliyun ecd DescribeDesktops --RegionId
+    /// R --pager path=Desktops --force` print them). Takes several files (`--fleet
+    /// pages/*.json`) and may be repeated; `-` reads standard input; pipes and `<(…)` are
+    /// read. The request FILE goes before --fleet (or after --). Pages that give TotalCount
+    /// must hold that many desktops together. Only Running desktops without the Assigning
+    /// flag are planned; the others keep their users and are reported FAILED.
+    #[arg(long, value_name = "FILE", num_args = 1.., action = ArgAction::Append)]
     fleet: Vec<PathBuf>,
+    /// Accept a snapshot whose pages hold fewer desktops than their TotalCount (a page
+    /// missing): the missing desktops are planned as NotInSnapshot, and the users they hold
+    /// are unknown, so the limits cannot count them. A warning on stderr says how many.
+    #[arg(long, requires = "fleet")]
+    allow_partial_snapshot: bool,
     /// With --fleet: keep the most of the users desktops have now (the contract, §7). Under
     /// AVERAGE the most any valid plan can keep; under CENTRAL the served users are chosen
     /// greedily by the pairs they keep, and may be any users.
@@ -181,7 +203,11 @@ enum Format {
     Query,
 }
 
-/// The request built from CSV files instead of read from FILE.
+/// The heading of the parameters that CSV requests set and that replace a request FILE's.
+const PARAMETERS: &str = "Request parameters (with CSV files, or replacing a FILE's)";
+
+/// The request built from CSV files instead of read from FILE, and the parameters that
+/// replace a FILE's.
 #[derive(clap::Args)]
 struct CsvArgs {
     /// Build the request from CSV files: this one lists the desktops, one ID a row (a header
@@ -216,35 +242,31 @@ struct CsvArgs {
         help_heading = "Request from CSV files"
     )]
     region: Option<String>,
-    /// `MaxUserPerDesktop` (0 or absent: no limit), read as the wire forms read it (`5e2`
-    /// is 500, `+5` is not a number).
+    /// `MaxUserPerDesktop` (0: no limit), read as the wire forms read it (`5e2` is 500, `+5`
+    /// is not a number). With a request FILE, replaces the file's value.
     #[arg(
         long,
         value_name = "K",
-        requires = "desktops",
         allow_hyphen_values = true,
-        help_heading = "Request from CSV files"
+        help_heading = PARAMETERS
     )]
     max_user_per_desktop: Option<String>,
-    /// `MaxDesktopPerUser` (0 or absent: no limit), read as the wire forms read it.
+    /// `MaxDesktopPerUser` (0: no limit), read as the wire forms read it. With a request
+    /// FILE, replaces the file's value.
     #[arg(
         long,
         value_name = "M",
-        requires = "desktops",
         allow_hyphen_values = true,
-        help_heading = "Request from CSV files"
+        help_heading = PARAMETERS
     )]
     max_desktop_per_user: Option<String>,
-    /// `Strategy`: AVERAGE (the default) or CENTRAL.
-    #[arg(
-        long,
-        value_name = "S",
-        requires = "desktops",
-        help_heading = "Request from CSV files"
-    )]
+    /// `Strategy`: AVERAGE (the default) or CENTRAL. With a request FILE, replaces the
+    /// file's value.
+    #[arg(long, value_name = "S", help_heading = PARAMETERS)]
     strategy: Option<String>,
-    /// Send `Preview: false`: the plan is a task to execute.
-    #[arg(long, requires = "desktops", help_heading = "Request from CSV files")]
+    /// Send `Preview: false`: the plan is a task to execute. With a request FILE, replaces
+    /// the file's `Preview`.
+    #[arg(long, help_heading = PARAMETERS)]
     no_preview: bool,
 }
 
@@ -412,10 +434,37 @@ fn preview(args: &PreviewArgs) -> Result<(), Failure> {
                 .into(),
         ));
     }
+    fleet_stdin(&args.fleet, preview_stdin(args))?;
+    if args.input.is_none() && args.csv.desktops.is_none() && !args.fleet.is_empty() {
+        use std::io::IsTerminal;
+        // `preview --fleet snap.json request.json` takes both files as pages and would wait
+        // for a request typed in.
+        if io::stdin().is_terminal() {
+            return Err(Failure::Input(
+                "no request given: --fleet takes every file after it, so give the request \
+                 FILE before --fleet (or after --), or '-' to read it from standard input"
+                    .into(),
+            ));
+        }
+    }
     let cap = args.max_input_bytes;
     let request = match &args.csv.desktops {
         Some(desktops) => request_from_csv(desktops, &args.csv, cap)?,
-        None => read_request(args.input.as_deref(), args.format, cap)?,
+        None => {
+            let read = read_request(args.input.as_deref(), args.format, cap);
+            let read = match read {
+                // `preview --fleet snap.json request.json < /dev/null`: say where it went.
+                Err(Failure::Input(line)) if args.input.is_none() && !args.fleet.is_empty() => {
+                    Err(Failure::Input(format!(
+                        "{line} (the request was read from standard input: --fleet takes \
+                         every file after it, so give the request FILE before --fleet, or \
+                         after --)"
+                    )))
+                }
+                read => read,
+            };
+            with_parameters(read?, &args.csv)?
+        }
     };
     let options = CheckOptions::new().api_limits(args.api_limits);
     let request = request.check_with(&options).map_err(planning_failure)?;
@@ -552,9 +601,25 @@ fn fleet_planner(args: &PreviewArgs) -> FleetPlanner {
     }
 }
 
+/// What reads standard input besides `--fleet -` in `preview`, if anything.
+fn preview_stdin(args: &PreviewArgs) -> Option<&'static str> {
+    let dash = |path: &Path| path == Path::new("-");
+    match &args.csv.desktops {
+        Some(desktops) if dash(desktops) => Some("--desktops -"),
+        Some(_) if args.csv.users.as_deref().is_some_and(dash) => Some("--users -"),
+        Some(_) => None,
+        None if args.input.as_deref().is_none_or(dash) => Some("the request"),
+        None => None,
+    }
+}
+
 /// `preview … --fleet FILE…`: the plan made against the snapshot, in the output asked for.
 fn preview_against(args: &PreviewArgs, request: &CheckedRequest) -> Result<(), Failure> {
-    let fleet = read_fleet(&args.fleet)?;
+    let fleet = read_fleet(
+        &args.fleet,
+        args.allow_partial_snapshot,
+        preview_stdin(args),
+    )?;
     // The plan against a snapshot is held whole: at most the plan of every listed desktop.
     fits(plan_bytes(&request.shape()), args.memory_limit)?;
     let plan = fleet_planner(args)(request, &fleet).map_err(planning_failure)?;
@@ -576,18 +641,99 @@ fn preview_against(args: &PreviewArgs, request: &CheckedRequest) -> Result<(), F
         .map_err(|e| Failure::Io(format!("cannot write the response: {e}")))
 }
 
-/// Reads the snapshot's pages, each file in chunks: only a chunk and what the contract's §6
-/// reads of each desktop are held.
-fn read_fleet(paths: &[PathBuf]) -> Result<Fleet, Failure> {
+/// Refuses `--fleet -` given twice, or with `stdin` (what else reads standard input, if
+/// anything): checked before anything is read.
+fn fleet_stdin(paths: &[PathBuf], stdin: Option<&str>) -> Result<(), Failure> {
+    let dash = Path::new("-");
+    let dashes = paths.iter().filter(|p| *p == dash).count();
+    if dashes > 1 {
+        return Err(Failure::Input(
+            "--fleet names standard input ('-') more than once: it can be read once".into(),
+        ));
+    }
+    match stdin {
+        Some(other) if dashes > 0 => Err(Failure::Input(format!(
+            "--fleet - and {other} both read standard input: give one of them as a file"
+        ))),
+        _ => Ok(()),
+    }
+}
+
+/// Reads the snapshot of every command that takes `--fleet` (the contract, §6 and §6.2):
+/// each page, then whether the pages are whole listings by their `TotalCount`; with
+/// `allow_partial`, a listing short of desktops is a warning on stderr, not an error.
+/// `stdin` names what else reads standard input, if anything: `--fleet -` cannot then.
+///
+/// A regular file is read in chunks (only a chunk and what §6 reads of each desktop are
+/// held); standard input, pipes and `<(…)` are streamed, never seeked.
+fn read_fleet(
+    paths: &[PathBuf],
+    allow_partial: bool,
+    stdin: Option<&str>,
+) -> Result<Fleet, Failure> {
+    fleet_stdin(paths, stdin)?;
+    let dash = Path::new("-");
     let mut reader = wire::FleetReader::new();
     for path in paths {
-        let label = path.display().to_string();
-        let cannot = |e: io::Error| Failure::Io(format!("cannot read {}: {e}", shown_path(path)));
-        let file = fs::File::open(path).map_err(cannot)?;
-        reader
-            .read_page_seekable(&label, file)
-            .map_err(cannot)?
-            .map_err(|e| Failure::Input(e.to_string()))?;
+        let label = if path == dash {
+            "standard input".to_owned()
+        } else {
+            path.display().to_string()
+        };
+        let cannot =
+            |e: io::Error| Failure::Io(format!("cannot read {}: {e}", report::one_line(&label)));
+        let read = if path == dash {
+            reader.read_page_from(&label, io::stdin().lock())
+        } else {
+            let file = fs::File::open(path).map_err(cannot)?;
+            if file.metadata().map_err(cannot)?.is_file() {
+                reader.read_page_seekable(&label, file)
+            } else {
+                reader.read_page_from(&label, file)
+            }
+        };
+        read.map_err(cannot)?.map_err(|e| {
+            let hint = match e {
+                Error::Snapshot {
+                    problem: SnapshotProblem::NoDesktops,
+                    ..
+                } => "; if it is the request or the plan, give it before --fleet (or after --)",
+                _ => "",
+            };
+            Failure::Input(format!("{e}{hint}"))
+        })?;
+    }
+    let short = reader.check_counts(allow_partial).map_err(|e| {
+        let hint = match e {
+            Error::SnapshotCount {
+                total_count,
+                desktops,
+                ..
+            } if desktops < total_count => {
+                ", or pass --allow-partial-snapshot to plan without them"
+            }
+            _ => "",
+        };
+        Failure::Input(format!("{e}{hint}"))
+    })?;
+    for listing in short {
+        let first = report::one_line(&listing.pages[0]).into_owned();
+        let pages = match listing.pages.len() {
+            1 => format!("{first} gives"),
+            2 => format!("{first} and 1 other page give"),
+            n => format!("{first} and {} other pages give", n - 1),
+        };
+        // As for errors: a warning that cannot be written is lost, not a panic.
+        let _ = writeln!(
+            io::stderr().lock(),
+            "eds-entitlement: warning: {pages} TotalCount {} but the snapshot holds {} of \
+             its desktops: the {} missing are taken as not in the snapshot (NotInSnapshot \
+             when listed), and the users they hold are unknown, so the limits on what users \
+             will have (the contract, §6.1) cannot count them",
+            listing.total_count,
+            listing.desktops,
+            listing.total_count - listing.desktops
+        );
     }
     Ok(reader.finish())
 }
@@ -640,12 +786,18 @@ fn capacity_figures(args: &CapacityArgs) -> Result<(), Failure> {
 
 fn requests(args: &RequestsArgs) -> Result<(), Failure> {
     let input = |e: Error| Failure::Input(e.to_string());
+    let plan_stdin = (args.plan == Path::new("-")).then_some("the plan");
+    fleet_stdin(&args.fleet, plan_stdin)?;
     let bytes = read_input(&args.plan, args.max_input_bytes)?;
     let plan = wire::plan_from_json(strip_bom(&bytes)).map_err(input)?;
     let fleet = if args.fleet.is_empty() {
         None
     } else {
-        Some(read_fleet(&args.fleet)?)
+        Some(read_fleet(
+            &args.fleet,
+            args.allow_partial_snapshot,
+            plan_stdin,
+        )?)
     };
     let calls = eds_entitlement::calls(&plan, fleet.as_ref(), &args.region).map_err(input)?;
     let mut out = BufWriter::new(stdout()?);
@@ -716,28 +868,35 @@ fn request_from_csv(desktops: &Path, args: &CsvArgs, cap: u64) -> Result<Request
         }
         None => IdList::new(),
     };
-    let limit = |field, text: &Option<String>| match text {
-        Some(text) => wire::read_limit(field, text)
-            .map(Some)
-            .map_err(|e| Failure::Input(e.to_string())),
-        None => Ok(None),
-    };
-    // Parsed here, not by the argument parser, for the library's one-line message.
-    let strategy = match &args.strategy {
-        Some(text) => text
-            .parse()
-            .map_err(|e: Error| Failure::Input(e.to_string()))?,
-        None => Strategy::default(),
-    };
-    let mut request = Request::from_id_lists(
+    let request = Request::from_id_lists(
         args.region.clone().unwrap_or_default(),
         desktop_ids,
         end_user_ids,
-    )
-    .strategy(strategy)
-    .preview(!args.no_preview);
-    request.max_user_per_desktop = limit(Field::MaxUserPerDesktop, &args.max_user_per_desktop)?;
-    request.max_desktop_per_user = limit(Field::MaxDesktopPerUser, &args.max_desktop_per_user)?;
+    );
+    with_parameters(request, args)
+}
+
+/// `request` with the parameters the options give (`--max-user-per-desktop`,
+/// `--max-desktop-per-user`, `--strategy`, `--no-preview`) in place of its own: a request
+/// FILE's values are replaced, as an administrator re-running a reviewed request with
+/// `--no-preview` expects; the others are kept.
+fn with_parameters(mut request: Request, args: &CsvArgs) -> Result<Request, Failure> {
+    let input = |e: Error| Failure::Input(e.to_string());
+    if let Some(text) = &args.max_user_per_desktop {
+        request.max_user_per_desktop =
+            Some(wire::read_limit(Field::MaxUserPerDesktop, text).map_err(input)?);
+    }
+    if let Some(text) = &args.max_desktop_per_user {
+        request.max_desktop_per_user =
+            Some(wire::read_limit(Field::MaxDesktopPerUser, text).map_err(input)?);
+    }
+    // Parsed here, not by the argument parser, for the library's one-line message.
+    if let Some(text) = &args.strategy {
+        request.strategy = text.parse().map_err(input)?;
+    }
+    if args.no_preview {
+        request.preview = false;
+    }
     Ok(request)
 }
 

@@ -27,7 +27,7 @@ mod types;
 #[cfg(feature = "serde")]
 pub use calls::write_call_json;
 #[cfg(feature = "serde")]
-pub use fleet::{fleet_from_json, FleetReader};
+pub use fleet::{fleet_from_json, FleetReader, ShortListing};
 #[cfg(feature = "serde")]
 pub use fleet_json::{write_changes_json, write_fleet_json};
 #[cfg(feature = "serde")]
