@@ -252,10 +252,10 @@ impl IdList {
         self.ends.push((end & (SPAN - 1)) as u32);
     }
 
-    #[cfg(feature = "serde")]
     /// Appends the end offset `end` of an ID whose bytes the caller puts in the text
     /// itself, then hands over with [`IdList::set_text`] (a reader that splits a list in its
     /// own buffer), or says that the memory for it cannot be had.
+    #[cfg(feature = "serde")]
     pub(crate) fn try_push_end(&mut self, end: usize) -> Result<(), TryReserveError> {
         self.ends.try_reserve(1)?;
         let wraps = (end as u64 >> SPAN_BITS) as usize;
@@ -265,18 +265,18 @@ impl IdList {
         Ok(())
     }
 
-    #[cfg(feature = "serde")]
     /// Sets the text of a list whose end offsets were given by [`IdList::try_push_end`]:
     /// `text` is every ID's bytes, back to back.
+    #[cfg(feature = "serde")]
     pub(crate) fn set_text(&mut self, text: String) {
         debug_assert_eq!(self.all_ends().last().unwrap_or(0), text.len());
         self.text = text;
     }
 
-    #[cfg(feature = "serde")]
     /// Says that the first `clean` IDs are non-empty and pass [`id_problem`], as the reader
     /// that split them found: [`Request::check`](crate::Request::check) then looks past them
     /// only for those faults.
+    #[cfg(feature = "serde")]
     pub(crate) fn mark_clean(&mut self, clean: usize) {
         debug_assert!(self
             .iter()
