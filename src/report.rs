@@ -7,13 +7,16 @@
 
 use std::io::{self, Write};
 
+use indexmap::IndexMap;
+use xxhash_rust::xxh3::Xxh3DefaultBuilder;
+
 mod html;
 pub use html::{write_plan_review_html, write_review_html, Planned};
 
 use crate::capacity::{capacity, Capacity};
 use crate::changes::{desktop_changes, Changes, DesktopChange};
 use crate::error;
-use crate::fleet::{Fleet, FleetPlan};
+use crate::fleet::{Eligibility, Fleet, FleetPlan};
 use crate::planner::{Plan, PlanRows, RowSource};
 use crate::request::CheckedRequest;
 use crate::shape::Shape;
@@ -50,7 +53,12 @@ pub fn one_line(text: &str) -> std::borrow::Cow<'_, str> {
 /// # Errors
 ///
 /// The writer's.
-pub fn write_capacity<W: Write>(shape: &Shape, mut out: W) -> io::Result<()> {
+pub fn write_capacity<W: Write>(shape: &Shape, out: W) -> io::Result<()> {
+    capacity_figures(shape, "desktops", out)
+}
+
+/// [`write_capacity`], its first figure (`n`) under `desktops_label`.
+fn capacity_figures<W: Write>(shape: &Shape, desktops_label: &str, mut out: W) -> io::Result<()> {
     let c: Capacity = capacity(shape);
     let range = |min: u64, max: u64| {
         if min == max {
@@ -73,7 +81,7 @@ pub fn write_capacity<W: Write>(shape: &Shape, mut out: W) -> io::Result<()> {
         ),
     };
     let rows: [(&str, String); 15] = [
-        ("desktops", c.desktops.to_string()),
+        (desktops_label, c.desktops.to_string()),
         ("users", c.users.to_string()),
         (
             "MaxUserPerDesktop",
@@ -166,8 +174,17 @@ fn write_list<'a, W: Write>(out: &mut W, ids: impl Iterator<Item = &'a str>) -> 
 /// pushes the rest of its own row to the right, rather than every row being padded to it.
 pub const MAX_ID_WIDTH: usize = 64;
 
+/// The most user IDs a table row lists in one list; the others are counted (`… and 145
+/// more`). The row's count of users is the whole count.
+pub const ROW_USERS: usize = 10;
+
+/// The most IDs a summary lists under one heading; the others are counted, and
+/// `--output changes` has them all.
+pub const SUMMARY_SAMPLE: usize = 10;
+
 /// Writes `plan` as a table for people: one row per desktop, in request order, with its
-/// 1-based position, its ID, its number of users and their IDs, separated by `, `. Columns
+/// 1-based position, its ID, its number of users and their IDs, separated by `, ` (at most
+/// [`ROW_USERS`] of them, then `… and N more`). Columns
 /// are aligned (by characters) for IDs of up to [`MAX_ID_WIDTH`] characters; control
 /// characters in IDs are escaped so that a row stays one line. `O(n + T)`, plus a first pass
 /// over the desktop IDs for the column's width.
@@ -268,6 +285,7 @@ fn table<W: Write>(
         // `u16`, and the ID may be longer.
         let pad = id_width.saturating_sub(desktop.chars().count());
         write!(out, "{:pad$} {:>count_width$}", "", end_users.len())?;
+        // Every user is looked up, so that a plan that does not fit is refused whole.
         for (s, &j) in end_users.iter().enumerate() {
             let user = users.get(j as usize).ok_or_else(|| {
                 io::Error::new(
@@ -278,8 +296,13 @@ fn table<W: Write>(
                     ),
                 )
             })?;
-            out.write_all(if s == 0 { b" " } else { b", " })?;
-            out.write_all(one_line(user).as_bytes())?;
+            if s < ROW_USERS {
+                out.write_all(if s == 0 { b" " } else { b", " })?;
+                out.write_all(one_line(user).as_bytes())?;
+            }
+        }
+        if end_users.len() > ROW_USERS {
+            write!(out, " … and {} more", end_users.len() - ROW_USERS)?;
         }
         out.write_all(b"\n")?;
     }
@@ -408,9 +431,16 @@ fn state(change: &DesktopChange<'_>) -> String {
     }
 }
 
+/// `ids` for a table row: at most [`ROW_USERS`] of them, separated by `, `, then
+/// `… and N more`; `(none)` when there is none.
 fn joined<'a>(ids: impl IntoIterator<Item = &'a str>) -> String {
     let mut text = String::new();
+    let mut more = 0;
     for (i, id) in ids.into_iter().enumerate() {
+        if i >= ROW_USERS {
+            more += 1;
+            continue;
+        }
         if i > 0 {
             text.push_str(", ");
         }
@@ -419,13 +449,17 @@ fn joined<'a>(ids: impl IntoIterator<Item = &'a str>) -> String {
     if text.is_empty() {
         text.push_str("(none)");
     }
+    if more > 0 {
+        text.push_str(&format!(" … and {more} more"));
+    }
     text
 }
 
 /// Writes the change report of a plan made against a snapshot (the contract, §6) as a table
 /// for people: one row per listed desktop, in request order, with its 1-based position, its
 /// ID, its state (the snapshot's `DesktopStatus` when eligible, otherwise the reason and the
-/// status) and its users before → after, then who is added and removed; then the totals.
+/// status) and its users before → after, then who is added and removed (each list at most
+/// [`ROW_USERS`] IDs, then `… and N more`); then the totals.
 /// `O(n + u + T + P)` (`P`: the snapshot's pairs on listed desktops).
 ///
 /// ```
@@ -522,23 +556,38 @@ fn write_totals<W: Write>(c: &Changes, out: &mut W) -> io::Result<()> {
     Ok(())
 }
 
-/// Writes the summary of a plan made against a snapshot (the contract, §6): the capacity
-/// figures of [`write_capacity`] for the plan over the eligible desktops; the users the
-/// plan leaves without a desktop and the eligible desktops it leaves without users; the
-/// ineligible desktops with their reasons (and status); then the change report's totals.
-/// Lists are one ID per line under a heading, `  (none)` when empty. `O(n + u + T + P)`.
+/// Writes the summary of a plan made against a snapshot (the contract, §6), for people and
+/// of a bounded length whatever the fleet's size:
+///
+/// - the capacity figures of [`write_capacity`] for the plan over the eligible desktops
+///   (the first is `desktops eligible`, the same figure as in the totals);
+/// - the users the plan leaves without a desktop, and the eligible desktops it leaves
+///   without users;
+/// - the ineligible desktops, grouped by reason (§6's order: `NotInSnapshot`, `NotRunning`,
+///   `Assigning`), each with its status;
+/// - the users losing all access (who have a listed desktop before and none after);
+/// - then the change report's totals.
+///
+/// Each list is its count on the heading's line, then at most [`SUMMARY_SAMPLE`] IDs (the
+/// first in request order, or in the change report's order for users), then
+/// `… and N more (all of them: --output changes)`. `O(n + u + T + P)`, and memory for the
+/// users of the listed desktops.
 ///
 /// ```
 /// use eds_entitlement::{plan_against, report, Fleet, Request, SnapshotDesktop};
 ///
 /// let request = Request::new("cn-hangzhou", ["ecd-a", "ecd-b"], ["Bob"]).check()?;
 /// let mut fleet = Fleet::new();
-/// fleet.insert("ecd-a", SnapshotDesktop::new("Running").flag("ASSIGNING")).unwrap();
+/// fleet.insert("ecd-a", SnapshotDesktop::new("Running").flag("ASSIGNING").end_users(["Eve"])).unwrap();
 /// let planned = plan_against(&request, &fleet)?;
 /// let mut text = Vec::new();
 /// report::write_fleet_summary(&request, &fleet, &planned, &mut text)?;
 /// let text = String::from_utf8(text).unwrap();
-/// assert!(text.contains("ineligible desktops:\n  ecd-a Assigning (Running)\n  ecd-b NotInSnapshot\n"));
+/// assert!(text.starts_with("desktops eligible         0\n"));
+/// assert!(text.contains(
+///     "ineligible desktops: 2\n  NotInSnapshot: 1\n    ecd-b\n  Assigning: 1\n    ecd-a (Running)\n"
+/// ));
+/// assert!(text.contains("users losing all access: 0\n"));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 ///
@@ -552,7 +601,7 @@ pub fn write_fleet_summary<W: Write>(
     mut out: W,
 ) -> io::Result<()> {
     let shape = FleetPlan::eligible_shape(request, plan.eligible());
-    write_capacity(&shape, &mut out)?;
+    capacity_figures(&shape, "desktops eligible", &mut out)?;
     let mut served = vec![false; request.end_user_ids().len()];
     for (row, eligibility) in plan.plan().iter().zip(plan.eligibility()) {
         if eligibility.is_eligible() {
@@ -563,31 +612,96 @@ pub fn write_fleet_summary<W: Write>(
             }
         }
     }
-    writeln!(out, "users without a desktop:")?;
-    let unserved = request
+    let mut unserved = Sample::default();
+    for (id, _) in request
         .end_user_ids()
         .iter()
         .zip(&served)
-        .filter(|&(_, &s)| !s);
-    write_list(&mut out, unserved.map(|(id, _)| id))?;
-    writeln!(out, "desktops without users:")?;
-    let idle = request
+        .filter(|&(_, &s)| !s)
+    {
+        unserved.push(one_line(id).into_owned());
+    }
+    unserved.write(&mut out, "users without a desktop", "")?;
+    let mut idle = Sample::default();
+    let rows = plan.plan().iter().zip(plan.eligibility());
+    for (id, _) in request
         .desktop_ids()
         .iter()
-        .zip(plan.plan().iter().zip(plan.eligibility()))
-        .filter(|&(_, (row, e))| e.is_eligible() && row.is_empty());
-    write_list(&mut out, idle.map(|(id, _)| id))?;
-    writeln!(out, "ineligible desktops:")?;
-    let mut none = true;
+        .zip(rows)
+        .filter(|&(_, (row, e))| e.is_eligible() && row.is_empty())
+    {
+        idle.push(one_line(id).into_owned());
+    }
+    idle.write(&mut out, "desktops without users", "")?;
+    // The ineligible desktops by reason, and who holds a listed desktop before and after.
+    let reasons = [
+        Eligibility::NotInSnapshot,
+        Eligibility::NotRunning,
+        Eligibility::Assigning,
+    ];
+    let mut ineligible: [Sample; 3] = Default::default();
+    let mut holds: IndexMap<&str, (bool, bool), Xxh3DefaultBuilder> = IndexMap::default();
     for change in desktop_changes(request, fleet, plan) {
-        if !change.eligibility.is_eligible() {
-            none = false;
-            writeln!(out, "  {} {}", one_line(change.desktop_id), state(&change))?;
+        if let Some(at) = reasons.iter().position(|&r| r == change.eligibility) {
+            let id = one_line(change.desktop_id);
+            ineligible[at].push(match change.status {
+                Some(status) => format!("{id} ({})", one_line(status)),
+                None => id.into_owned(),
+            });
+        }
+        for user in change.before {
+            holds.entry(user.as_str()).or_default().0 = true;
+        }
+        for &user in &change.after {
+            holds.entry(user).or_default().1 = true;
         }
     }
-    if none {
-        writeln!(out, "  (none)")?;
+    let total: u64 = ineligible.iter().map(|s| s.count).sum();
+    writeln!(out, "ineligible desktops: {total}")?;
+    for (reason, sample) in reasons.iter().zip(&ineligible) {
+        if sample.count > 0 {
+            let name = reason.reason().unwrap_or_default();
+            sample.write(&mut out, name, "  ")?;
+        }
     }
+    let mut losing = Sample::default();
+    for (user, _) in holds.iter().filter(|(_, &(had, has))| had && !has) {
+        losing.push(one_line(user).into_owned());
+    }
+    losing.write(&mut out, "users losing all access", "")?;
     writeln!(out, "changes:")?;
     write_totals(&Changes::new(request, fleet, plan), &mut out)
+}
+
+/// A list of a summary: its count, and its first [`SUMMARY_SAMPLE`] items.
+#[derive(Default)]
+struct Sample {
+    count: u64,
+    first: Vec<String>,
+}
+
+impl Sample {
+    fn push(&mut self, item: String) {
+        self.count += 1;
+        if self.first.len() < SUMMARY_SAMPLE {
+            self.first.push(item);
+        }
+    }
+
+    /// `{indent}{heading}: {count}`, then the items two spaces further in, then how many
+    /// more there are.
+    fn write<W: Write>(&self, out: &mut W, heading: &str, indent: &str) -> io::Result<()> {
+        writeln!(out, "{indent}{heading}: {}", self.count)?;
+        for item in &self.first {
+            writeln!(out, "{indent}  {item}")?;
+        }
+        let more = self.count - self.first.len() as u64;
+        if more > 0 {
+            writeln!(
+                out,
+                "{indent}  … and {more} more (all of them: --output changes)"
+            )?;
+        }
+        Ok(())
+    }
 }
