@@ -10,6 +10,7 @@ use core::ops::Range;
 use indexmap::IndexMap;
 use xxhash_rust::xxh3::Xxh3DefaultBuilder;
 
+use crate::caps::held_counts;
 use crate::fleet::{Eligibility, Fleet, FleetPlan, SnapshotDesktop};
 use crate::ids::{find_each, IdList};
 use crate::request::CheckedRequest;
@@ -18,7 +19,7 @@ use crate::request::CheckedRequest;
 /// `totals`, one field per key, with the key's name.
 ///
 /// Each is a sum over the listed desktops of [`desktop_changes`] (the tests check that),
-/// except `users_losing_all`, which counts users.
+/// except `users_losing_all` and `users_over_limit`, which count users.
 ///
 /// # Representation
 ///
@@ -67,6 +68,11 @@ pub struct Changes {
     /// Users who have a listed desktop before and none after (counted over the listed
     /// desktops only: a desktop the request does not list is not looked at).
     pub users_losing_all: u64,
+    /// Listed users who keep more than `MaxDesktopPerUser` listed desktops that the call
+    /// cannot change (§6.1: `h_j > M`): the plan gives them nothing and cannot mend them.
+    /// `0` when `MaxDesktopPerUser` is unlimited. [`Changes::users_over_limit_ids`] names
+    /// them.
+    pub users_over_limit: u64,
 }
 
 impl Changes {
@@ -83,6 +89,8 @@ impl Changes {
         // Per request user: has a listed desktop before; has one after.
         let mut had = vec![false; users];
         let mut has = vec![false; users];
+        // Per request user: the ineligible listed desktops it keeps (§6.1's `h_j`).
+        let mut held = vec![0u32; users];
         // Users of the snapshot that the request does not list: whether they keep a desktop.
         let mut others: IndexMap<&str, bool, Xxh3DefaultBuilder> = IndexMap::default();
         let mut changes = desktop_changes(request, fleet, plan);
@@ -125,12 +133,77 @@ impl Changes {
             } else {
                 for &j in before.iter().flatten() {
                     has[j] = true;
+                    held[j] = held[j].saturating_add(1);
                 }
             }
+        }
+        if let Some(limit) = request.max_desktop_per_user().get() {
+            totals.users_over_limit = held.iter().filter(|&&h| h > limit).count() as u64;
         }
         totals.users_losing_all = had.iter().zip(&has).filter(|&(&h, &a)| h && !a).count() as u64
             + others.values().filter(|&&keeps| !keeps).count() as u64;
         totals
+    }
+}
+
+impl Changes {
+    /// The users that [`Changes::users_over_limit`] counts, in request order, each with the
+    /// number of listed desktops it keeps that the call cannot change (`h_j`, more than
+    /// `MaxDesktopPerUser`). Empty when `MaxDesktopPerUser` is unlimited.
+    ///
+    /// As [`Changes::new`], any fleet plan with one row per listed desktop is read as it
+    /// is: a desktop counts when the plan's eligibility says it is not eligible (a missing
+    /// eligibility counts as not eligible). Costs `O(n + u + P)` expected time, where `P` is
+    /// the number of users of the ineligible listed desktops (looked up in bulk), and
+    /// `4·u` bytes.
+    ///
+    /// ```
+    /// use eds_entitlement::{plan_against, Changes, Fleet, Request, SnapshotDesktop};
+    ///
+    /// let request = Request::new("cn-hangzhou", ["ecd-1", "ecd-2", "ecd-3"], ["Alice", "Bob"])
+    ///     .max_desktop_per_user(1)
+    ///     .check()?;
+    /// let mut fleet = Fleet::new();
+    /// fleet.insert("ecd-1", SnapshotDesktop::new("Stopped").end_users(["Alice", "Bob"])).unwrap();
+    /// fleet.insert("ecd-2", SnapshotDesktop::new("Stopped").end_users(["Alice"])).unwrap();
+    /// fleet.insert("ecd-3", SnapshotDesktop::new("Running")).unwrap();
+    ///
+    /// let planned = plan_against(&request, &fleet)?;
+    /// // Alice keeps two Stopped desktops under a limit of one; Bob is at the limit.
+    /// assert_eq!(Changes::users_over_limit_ids(&request, &fleet, &planned), [("Alice", 2)]);
+    /// assert_eq!(Changes::new(&request, &fleet, &planned).users_over_limit, 1);
+    /// # Ok::<(), eds_entitlement::Error>(())
+    /// ```
+    pub fn users_over_limit_ids<'a>(
+        request: &'a CheckedRequest,
+        fleet: &Fleet,
+        plan: &FleetPlan,
+    ) -> Vec<(&'a str, u64)> {
+        let Some(limit) = request.max_desktop_per_user().get() else {
+            return Vec::new();
+        };
+        let eligibility = plan.eligibility();
+        let ineligible: Vec<&str> = request
+            .desktop_ids()
+            .iter()
+            .enumerate()
+            .filter(|&(i, _)| !eligibility.get(i).is_some_and(|e| e.is_eligible()))
+            .map(|(_, id)| id)
+            .collect();
+        let keys: Vec<&str> = fleet.iter().map(|(id, _)| id).collect();
+        let found = find_each(keys.len(), |i| keys[i], &ineligible);
+        let desktops = found
+            .into_iter()
+            .flatten()
+            .filter_map(|at| fleet.get(keys[at]));
+        let held = held_counts(request, desktops);
+        request
+            .end_user_ids()
+            .iter()
+            .zip(held)
+            .filter(|&(_, h)| h > limit)
+            .map(|(id, h)| (id, u64::from(h)))
+            .collect()
     }
 }
 
@@ -313,7 +386,7 @@ impl serde::Serialize for Changes {
     /// The contract's §6 `totals`: one object with exactly its keys, in its order.
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut s = serializer.serialize_struct("Changes", 11)?;
+        let mut s = serializer.serialize_struct("Changes", 12)?;
         s.serialize_field("desktops", &self.desktops)?;
         s.serialize_field("desktops_eligible", &self.desktops_eligible)?;
         s.serialize_field("desktops_ineligible", &self.desktops_ineligible)?;
@@ -325,6 +398,7 @@ impl serde::Serialize for Changes {
         s.serialize_field("pairs_added", &self.pairs_added)?;
         s.serialize_field("pairs_removed", &self.pairs_removed)?;
         s.serialize_field("users_losing_all", &self.users_losing_all)?;
+        s.serialize_field("users_over_limit", &self.users_over_limit)?;
         s.end()
     }
 }

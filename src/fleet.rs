@@ -7,12 +7,13 @@
 use alloc::string::String;
 use alloc::vec::Vec;
 
-use indexmap::IndexMap;
+use indexmap::{IndexMap, IndexSet};
 use xxhash_rust::xxh3::Xxh3DefaultBuilder;
 
+use crate::caps::UserCaps;
 use crate::error::Error;
 use crate::ids::find_each;
-use crate::planner::{try_plan_shape, Plan};
+use crate::planner::Plan;
 use crate::request::CheckedRequest;
 use crate::shape::Shape;
 
@@ -53,12 +54,27 @@ impl SnapshotDesktop {
     }
 
     /// Sets the desktop's end users, in the snapshot's order.
+    ///
+    /// A desktop holds each user once, as the service has it, and everything that counts
+    /// pairs relies on that ([`Changes`](crate::Changes), §6.1's caps). So a user named
+    /// twice is **folded**: its first place is kept and the repeat dropped. (The snapshot
+    /// reader does not fold: a body that names a user twice on one desktop is refused,
+    /// naming both places, since the service never writes one.) `O(k)` for `k` users.
+    ///
+    /// ```
+    /// use eds_entitlement::SnapshotDesktop;
+    ///
+    /// let desktop = SnapshotDesktop::new("Running").end_users(["Alice", "Bob", "Alice"]);
+    /// assert_eq!(desktop.end_user_ids(), ["Alice", "Bob"]);
+    /// ```
     pub fn end_users<I, S>(mut self, users: I) -> SnapshotDesktop
     where
         I: IntoIterator<Item = S>,
         S: Into<String>,
     {
-        self.end_user_ids = users.into_iter().map(Into::into).collect();
+        let users: IndexSet<String, Xxh3DefaultBuilder> =
+            users.into_iter().map(Into::into).collect();
+        self.end_user_ids = users.into_iter().collect();
         self
     }
 
@@ -303,17 +319,27 @@ impl FleetPlan {
     }
 }
 
-/// Plans `request` against the fleet as it is (the contract, §6): the canonical plan of §2
-/// made over the listed desktops that a call can change (in the snapshot, `Running`, not
-/// `Assigning`), in request order, with every listed user.
+/// Plans `request` against the fleet as it is (the contract, §6 and §6.1): the canonical
+/// plan made over the listed desktops that a call can change (in the snapshot, `Running`,
+/// not `Assigning`), in request order, with every listed user, under limits that hold on
+/// what users will have after the call.
+///
+/// An ineligible listed desktop keeps its users, so a listed user who keeps `h_j` of them
+/// may get at most `c_j = min(max(M − h_j, 0), n)` more (`M = MaxDesktopPerUser`, `n` the
+/// eligible desktops), and `AVERAGE` levels `h_j + q_j`; [`UserCaps`] holds this
+/// arithmetic and its quotas. Users then take desktops as §2 deals them: user `j` in
+/// request order takes the next `q_j` eligible desktops, wrapping around.
 ///
 /// The result has one row per listed desktop, in request order: an eligible desktop's row
 /// is its planned users, an ineligible desktop's row is empty (it keeps the users the
 /// snapshot gives it, which [`Changes`](crate::Changes) and the response read from the
-/// [`Fleet`]). When every listed desktop is eligible, the plan is exactly
+/// [`Fleet`]). When no ineligible listed desktop holds a listed user, the plan over the
+/// eligible desktops is §2's; when every listed desktop is eligible, it is exactly
 /// [`plan`](crate::plan)`(request)`.
 ///
-/// Costs `O(n + T)` time (one lookup per listed desktop) and the plan's memory.
+/// Costs `O(n + u + T + P)` expected time, where `P` is the number of users of the
+/// ineligible listed desktops (desktops and users are looked up in bulk), `O(u log u)` more
+/// when some of them are listed users, and the plan's memory.
 ///
 /// ```
 /// use eds_entitlement::{plan_against, Eligibility, Fleet, Request, SnapshotDesktop};
@@ -338,13 +364,38 @@ impl FleetPlan {
 /// # Ok::<(), eds_entitlement::Error>(())
 /// ```
 ///
+/// A user who keeps a desktop the call cannot change counts it against
+/// `MaxDesktopPerUser`:
+///
+/// ```
+/// use eds_entitlement::{plan_against, Fleet, Request, SnapshotDesktop};
+///
+/// let request = Request::new("cn-hangzhou", ["ecd-1", "ecd-2"], ["Alice", "Bob"])
+///     .max_user_per_desktop(1)
+///     .max_desktop_per_user(1)
+///     .check()?;
+/// let mut fleet = Fleet::new();
+/// fleet.insert("ecd-1", SnapshotDesktop::new("Stopped").end_users(["Alice"])).unwrap();
+/// fleet.insert("ecd-2", SnapshotDesktop::new("Running")).unwrap();
+///
+/// // Alice keeps ecd-1 and is at her limit: ecd-2 goes to Bob.
+/// let planned = plan_against(&request, &fleet)?;
+/// assert_eq!(planned.plan().end_users(1), &[1]);
+/// # Ok::<(), eds_entitlement::Error>(())
+/// ```
+///
 /// # Errors
 ///
 /// [`Error::PlanTooLarge`] when the plan does not fit in memory, as [`try_plan`](crate::try_plan).
 pub fn plan_against(request: &CheckedRequest, fleet: &Fleet) -> Result<FleetPlan, Error> {
-    let eligibility = fleet.eligibility(request);
-    let eligible = eligibility.iter().filter(|e| e.is_eligible()).count();
-    let shape = FleetPlan::eligible_shape(request, eligible);
-    let plan = try_plan_shape(&shape)?.spread(eligibility.iter().map(|e| e.is_eligible()));
+    // Each listed desktop is looked up once, in bulk; the caps count the users of the
+    // ineligible ones.
+    let listed = fleet.listed(request);
+    let eligibility: Vec<Eligibility> = listed.iter().map(|&d| eligibility_of(d)).collect();
+    let caps = UserCaps::from_listed(request, &listed);
+    drop(listed);
+    let plan = caps
+        .try_plan(request.strategy())?
+        .spread(eligibility.iter().map(|e| e.is_eligible()));
     Ok(FleetPlan::new(plan, eligibility))
 }

@@ -146,6 +146,7 @@ extern crate alloc;
 
 mod by_id;
 mod capacity;
+mod caps;
 mod changes;
 // The contract's text is `docs/contract.md`, part of the package: the same page on a clone,
 // in the package and on docs.rs.
@@ -168,6 +169,7 @@ pub mod wire;
 
 pub use by_id::{ById, EndUserIds};
 pub use capacity::{capacity, Binding, Capacity};
+pub use caps::UserCaps;
 pub use changes::{desktop_changes, Changes, DesktopChange, DesktopChanges};
 pub use error::{
     CsvProblem, Error, Field, IdProblem, IndexProblem, LimitProblem, PlanProblem, PlanShape,

@@ -348,6 +348,53 @@ fn build(shape: &Shape) -> Result<Plan, TooLarge> {
     Ok(Plan { offsets, users })
 }
 
+/// The plan of §2's dealing for any quotas (`quotas[j]` = `q_j`, each at most `n`, summing
+/// to `total`) over `n` desktops: user `j` in order takes the next `q_j` desktops from a
+/// cursor that starts at desktop 0, wrapping around. With §2's quotas this is
+/// [`plan_shape`]'s plan; the contract's §6.1 quotas make the plan against a snapshot.
+///
+/// Written desktop by desktop with one cursor per row, as [`plan_shape`] does: `O(n + u + T)`
+/// time, `4·T + 8·(n + 1)` bytes for the plan and `16·⌈T/n⌉` of working space.
+pub(crate) fn try_plan_quotas(n: u64, quotas: &[u64], total: u64) -> Result<Plan, Error> {
+    build_quotas(n, quotas, total).map_err(|TooLarge| Error::PlanTooLarge {
+        desktops: n,
+        assignments: total,
+    })
+}
+
+fn build_quotas(n: u64, quotas: &[u64], total: u64) -> Result<Plan, TooLarge> {
+    let mut offsets = vec_for::<usize>(n.saturating_add(1))?;
+    let (base, longer) = match (total.checked_div(n), total.checked_rem(n)) {
+        (Some(base), Some(longer)) => (base, longer),
+        _ => (0, 0),
+    };
+    offsets.extend((0..=n).map(|i| (i * base + i.min(longer)) as usize));
+    let mut users = vec_for::<u32>(total)?;
+    if n == 0 || total == 0 {
+        return Ok(Plan { offsets, users });
+    }
+    // A user past the last never owns a position (`t < total` below): its quota is
+    // read as endless, so that no cursor walks past it.
+    let quota = |j: u64| quotas.get(j as usize).copied().unwrap_or(u64::MAX);
+    // Row `s`'s cursor starts at the owner of position `s·n`.
+    let slots = total.div_ceil(n);
+    let mut cursors: Vec<(u64, u64)> = vec_for(slots)?;
+    let (mut owner, mut end) = (0u64, quota(0));
+    for s in 0..slots {
+        let t = s * n;
+        while t >= end {
+            owner += 1;
+            end = end.saturating_add(quota(owner));
+        }
+        cursors.push((owner, end));
+    }
+    for i in 0..n {
+        let load = (base + u64::from(i < longer)) as usize;
+        push_row(&mut cursors[..load], i, n, &mut users, quota);
+    }
+    Ok(Plan { offsets, users })
+}
+
 /// The end of each desktop's users in the plan, `0` first: desktop `i` gets `⌊T/n⌋` users,
 /// plus one for the first `T mod n` desktops.
 fn row_ends(shape: &Shape) -> impl Iterator<Item = usize> {

@@ -2,6 +2,7 @@
 
 use alloc::vec;
 
+use crate::caps::UserCaps;
 use crate::fleet::{Eligibility, Fleet, FleetPlan};
 use crate::planner::Plan;
 use crate::request::{CheckedRequest, Strategy};
@@ -121,6 +122,70 @@ pub enum Violation {
         /// `m' = min(MaxDesktopPerUser, n)`.
         cap: u64,
     },
+    /// Guarantee 2 as §6.1 reads it: a user who keeps desktops the call cannot change is
+    /// given more, and would then have more than `MaxDesktopPerUser` (`h_j + q_j > M` and
+    /// `q_j > 0`).
+    #[error("guarantee 2 broken: user {} keeps {held} desktops that the call cannot change and is given {desktops} more, {} in all, more than MaxDesktopPerUser {limit}", .user + 1, *.held + *.desktops)]
+    UserOverLimitWithKept {
+        /// The user.
+        user: usize,
+        /// `q_j`: the desktops the plan gives it.
+        desktops: u64,
+        /// `h_j`: the ineligible listed desktops it keeps.
+        held: u64,
+        /// `MaxDesktopPerUser`.
+        limit: u32,
+    },
+    /// Guarantee 6 as §6.1 reads it: under `AVERAGE`, a user who could take another desktop
+    /// (`q_i < c_i`) will have at least two fewer than a user the plan gives some
+    /// (`h_i + q_i < h_j + q_j − 1`, `q_j > 0`).
+    #[error("guarantee 6 broken: under AVERAGE user {} will have {} desktops ({fewest_held} kept, {fewest} given) and could take more, but user {} is given {most} and will have {}", .fewest_at + 1, *.fewest_held + *.fewest, .most_at + 1, *.most_held + *.most)]
+    UnevenLevels {
+        /// The user with room who will have the fewest.
+        fewest_at: usize,
+        /// Its `h_i`.
+        fewest_held: u64,
+        /// Its `q_i`.
+        fewest: u64,
+        /// The user given desktops who will have the most.
+        most_at: usize,
+        /// Its `h_j`.
+        most_held: u64,
+        /// Its `q_j`.
+        most: u64,
+    },
+    /// Guarantee 7 as §6.1 reads it: under `CENTRAL`, a user is given desktops although a
+    /// user before it in request order is not filled to its cap `c_p`.
+    #[error("guarantee 7 broken: under CENTRAL user {} is given {desktops} desktops, but user {} before it is given {previous}, fewer than the {cap} it may get", .user + 1, .previous_at + 1)]
+    CentralNotFilled {
+        /// The user given desktops.
+        user: usize,
+        /// Its `q_j`.
+        desktops: u64,
+        /// The first user not filled to its cap.
+        previous_at: usize,
+        /// That user's `q_p`.
+        previous: u64,
+        /// That user's cap `c_p`.
+        cap: u64,
+    },
+    /// Guarantee 7 as §6.1 and §7 read it for sticky plans: under `CENTRAL`, two users are
+    /// each given more than `0` and fewer than their caps.
+    #[error("guarantee 7 broken: under CENTRAL users {} and {} are both partly served ({first_desktops} of {first_cap} and {second_desktops} of {second_cap} desktops)", .first + 1, .second + 1)]
+    CentralPartlyServed {
+        /// The first partly served user.
+        first: usize,
+        /// Its `q_j`.
+        first_desktops: u64,
+        /// Its cap `c_j`.
+        first_cap: u64,
+        /// The second.
+        second: usize,
+        /// Its `q_j`.
+        second_desktops: u64,
+        /// Its cap.
+        second_cap: u64,
+    },
     /// §6: a plan made against a snapshot gives a desktop another eligibility than the
     /// snapshot does.
     #[error("desktop {} is {} in the snapshot, but the plan says {}", .desktop + 1, name(*.expected), name(*.found))]
@@ -157,12 +222,17 @@ impl Violation {
         match self {
             Violation::DesktopCount { .. } => 1,
             Violation::UnknownUser { .. } => 0,
-            Violation::DesktopOverLimit { .. } | Violation::UserOverLimit { .. } => 2,
+            Violation::DesktopOverLimit { .. }
+            | Violation::UserOverLimit { .. }
+            | Violation::UserOverLimitWithKept { .. } => 2,
             Violation::RepeatedPair { .. } | Violation::OutOfOrder { .. } => 3,
             Violation::WrongTotal { .. } => 4,
             Violation::UnbalancedDesktops { .. } => 5,
-            Violation::UnbalancedUsers { .. } => 6,
-            Violation::CentralIncreasing { .. } | Violation::CentralPartial { .. } => 7,
+            Violation::UnbalancedUsers { .. } | Violation::UnevenLevels { .. } => 6,
+            Violation::CentralIncreasing { .. }
+            | Violation::CentralPartial { .. }
+            | Violation::CentralNotFilled { .. }
+            | Violation::CentralPartlyServed { .. } => 7,
             Violation::WrongEligibility { .. } | Violation::IneligibleChanged { .. } => 0,
         }
     }
@@ -207,22 +277,39 @@ pub fn verify(request: &CheckedRequest, plan: &Plan) -> Result<(), Violation> {
             found: plan.desktops(),
         });
     }
-    guarantees(request, n, plan.iter().enumerate(), Order::Request)
+    guarantees(request, n, plan.iter().enumerate(), Order::Request, None)
 }
 
-/// Checks a plan made against a snapshot (the contract, §6): `plan` has one row per listed
-/// desktop, its eligibility is the snapshot's, every ineligible desktop's row is empty (the
-/// call leaves it as it is), and the eligible desktops' rows meet the seven guarantees of
-/// §2 for the request with `n` = the number of eligible desktops. Positions in messages are
-/// the desktops' positions in the request.
+/// Checks a plan made against a snapshot (the contract, §6 and §6.1): `plan` has one row
+/// per listed desktop, its eligibility is the snapshot's, every ineligible desktop's row is
+/// empty (the call leaves it as it is), and the eligible desktops' rows meet the seven
+/// guarantees of §2 with `n` = the number of eligible desktops, the guarantees on users
+/// read as §6.1 reads them. Positions in messages are the desktops' and users' positions in
+/// the request.
 ///
-/// Costs `O(n + u + T)` time and `8·u` bytes, plus one lookup per listed desktop.
+/// §6.1 counts, for each listed user `j`, the ineligible listed desktops whose snapshot
+/// users include it (`h_j`, [`UserCaps::held`]): those pairs stay after the call. Then:
+/// * guarantee 2 for users: `h_j + q_j ≤ MaxDesktopPerUser`, or `q_j = 0` (a user over
+///   the limit on kept desktops alone is given nothing; the plan cannot mend it);
+/// * guarantee 4: exactly [`UserCaps::total`] pairs;
+/// * guarantee 6 (`AVERAGE`): for any two users, `h_i + q_i < h_j + q_j − 1` only when
+///   `q_i = c_i` (no room) or `q_j = 0`;
+/// * guarantee 7 (`CENTRAL`): some user `p` has every user before it in request order
+///   filled to its cap `c_j`, `q_p ≤ c_p`, and every user after it given nothing.
+///
+/// When no ineligible listed desktop holds a listed user, these are §2's guarantees over
+/// the eligible desktops, and they are checked and reported exactly as [`verify`] does.
+///
+/// Costs `O(n + u + T + P)` time, where `P` is the number of users of the ineligible listed
+/// desktops, `8·u` bytes, plus one lookup per listed desktop.
 ///
 /// # Errors
 ///
 /// The first [`Violation`] found: the number of desktops (1), a desktop whose eligibility is
 /// not the snapshot's ([`Violation::WrongEligibility`]), an ineligible desktop with a row
-/// ([`Violation::IneligibleChanged`]), then as [`verify`] over the eligible desktops.
+/// ([`Violation::IneligibleChanged`]), then as [`verify`] over the eligible desktops (with
+/// [`Violation::UserOverLimitWithKept`], [`Violation::UnevenLevels`] and
+/// [`Violation::CentralNotFilled`] for users who keep desktops).
 ///
 /// ```
 /// use eds_entitlement::{plan_against, verify_against, Fleet, FleetPlan, Plan, Request, SnapshotDesktop};
@@ -242,12 +329,34 @@ pub fn verify(request: &CheckedRequest, plan: &Plan) -> Result<(), Violation> {
 /// );
 /// # Ok::<(), eds_entitlement::Error>(())
 /// ```
+///
+/// A user who keeps a Stopped desktop counts it against `MaxDesktopPerUser`:
+///
+/// ```
+/// use eds_entitlement::{verify_against, Fleet, FleetPlan, Plan, Request, SnapshotDesktop};
+///
+/// let request = Request::new("cn-hangzhou", ["ecd-1", "ecd-2"], ["Alice", "Bob"])
+///     .max_user_per_desktop(1)
+///     .max_desktop_per_user(1)
+///     .check()?;
+/// let mut fleet = Fleet::new();
+/// fleet.insert("ecd-1", SnapshotDesktop::new("Stopped").end_users(["Alice"])).unwrap();
+/// fleet.insert("ecd-2", SnapshotDesktop::new("Running")).unwrap();
+/// let to_alice = FleetPlan::new(Plan::from_lists([vec![], vec![0]]), fleet.eligibility(&request));
+/// assert_eq!(
+///     verify_against(&request, &fleet, &to_alice).unwrap_err().to_string(),
+///     "guarantee 2 broken: user 1 keeps 1 desktops that the call cannot change and is given 1 more, 2 in all, more than MaxDesktopPerUser 1",
+/// );
+/// let to_bob = FleetPlan::new(Plan::from_lists([vec![], vec![1]]), fleet.eligibility(&request));
+/// assert_eq!(verify_against(&request, &fleet, &to_bob), Ok(()));
+/// # Ok::<(), eds_entitlement::Error>(())
+/// ```
 pub fn verify_against(
     request: &CheckedRequest,
     fleet: &Fleet,
     plan: &FleetPlan,
 ) -> Result<(), Violation> {
-    against(request, fleet, plan, Order::Request)
+    against(request, fleet, plan, Order::Request, Kept::Counted)
 }
 
 /// Checks a plan made by [`plan_sticky`](crate::plan_sticky) (the contract, §7): as
@@ -255,6 +364,10 @@ pub fn verify_against(
 /// the first in request order. Guarantee 7 still asks that at most one user be partly
 /// served; with the total of guarantee 4, that is §7's shape: `⌊T/m'⌋` users get `m'`
 /// desktops, one gets `T mod m'`, the others none.
+///
+/// The user guarantees are checked as §2 reads them over the eligible desktops (desktops
+/// that users keep on ineligible listed desktops are not counted), as
+/// [`plan_sticky`](crate::plan_sticky) plans them.
 ///
 /// Costs as [`verify_against`].
 ///
@@ -283,15 +396,38 @@ pub fn verify_sticky(
     fleet: &Fleet,
     plan: &FleetPlan,
 ) -> Result<(), Violation> {
-    against(request, fleet, plan, Order::Any)
+    against(request, fleet, plan, Order::Any, Kept::Ignored)
 }
 
-/// [`verify_against`] with guarantee 7's order clause as `order` says.
+/// [`verify_sticky`] with the user guarantees as §6.1 reads them (as [`verify_against`]
+/// does): the checker of sticky plans that follow §6.1. It becomes [`verify_sticky`] when
+/// [`plan_sticky`](crate::plan_sticky) plans under §6.1's caps.
+#[cfg_attr(not(test), allow(dead_code))]
+pub(crate) fn verify_sticky_kept(
+    request: &CheckedRequest,
+    fleet: &Fleet,
+    plan: &FleetPlan,
+) -> Result<(), Violation> {
+    against(request, fleet, plan, Order::Any, Kept::Counted)
+}
+
+/// Whether the desktops users keep on ineligible listed desktops count (§6.1).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Kept {
+    /// As §6.1: the user guarantees hold on what users will have.
+    Counted,
+    /// As §2 over the eligible desktops.
+    Ignored,
+}
+
+/// [`verify_against`] with guarantee 7's order clause as `order` says, and the desktops
+/// users keep counted or not as `kept` says.
 fn against(
     request: &CheckedRequest,
     fleet: &Fleet,
     plan: &FleetPlan,
     order: Order,
+    kept: Kept,
 ) -> Result<(), Violation> {
     let n = request.desktop_ids().len();
     let rows = plan.plan();
@@ -328,7 +464,14 @@ fn against(
         .iter()
         .enumerate()
         .filter(|&(desktop, _)| plan.eligibility()[desktop].is_eligible());
-    guarantees(request, eligible, eligible_rows, order)
+    // §6.1: what users keep on the ineligible listed desktops. When nobody keeps any, the
+    // guarantees are §2's over the eligible desktops, checked (and reported) as §2 does.
+    let caps = match kept {
+        Kept::Counted => Some(UserCaps::new(request, fleet, plan.eligibility())),
+        Kept::Ignored => None,
+    };
+    let caps = caps.as_ref().filter(|caps| caps.any_held());
+    guarantees(request, eligible, eligible_rows, order, caps)
 }
 
 /// Whether guarantee 7's clause "non-increasing in request order" is checked under
@@ -342,12 +485,14 @@ enum Order {
 }
 
 /// Guarantees 2 to 7 over `rows` (each with its desktop's position in the request), which
-/// are the plan's `n` desktops.
+/// are the plan's `n` desktops; for users, as §6.1 reads them when `caps` is given (some
+/// user keeps an ineligible listed desktop), else as §2 does.
 fn guarantees<'p>(
     request: &CheckedRequest,
     n: usize,
     rows: impl Iterator<Item = (usize, &'p [u32])>,
     order: Order,
+    caps: Option<&UserCaps>,
 ) -> Result<(), Violation> {
     let u = request.end_user_ids().len();
     let user_cap = request.max_user_per_desktop().get();
@@ -394,6 +539,9 @@ fn guarantees<'p>(
         if users.len() > most.1 {
             most = (desktop, users.len());
         }
+    }
+    if let Some(caps) = caps {
+        return kept_guarantees(request, caps, &counts, (fewest, most), order);
     }
     if let Some(limit) = desktop_cap {
         if let Some(user) = counts.iter().position(|&c| c > u64::from(limit)) {
@@ -460,4 +608,205 @@ fn guarantees<'p>(
         }
     }
     Ok(())
+}
+
+/// Guarantees 2 (for users), 4, 5, 6 and 7 as §6.1 reads them, with `counts[j] = q_j` and
+/// the desktops with the fewest and the most users.
+fn kept_guarantees(
+    request: &CheckedRequest,
+    caps: &UserCaps,
+    counts: &[u64],
+    (fewest, most): ((usize, usize), (usize, usize)),
+    order: Order,
+) -> Result<(), Violation> {
+    let u = counts.len();
+    if let Some(limit) = request.max_desktop_per_user().get() {
+        let over = (0..u).find(|&j| counts[j] > 0 && caps.held(j) + counts[j] > u64::from(limit));
+        if let Some(user) = over {
+            return Err(Violation::UserOverLimitWithKept {
+                user,
+                desktops: counts[user],
+                held: caps.held(user),
+                limit,
+            });
+        }
+    }
+    let expected = caps.total();
+    let found = counts.iter().sum::<u64>();
+    if found != expected {
+        return Err(Violation::WrongTotal { expected, found });
+    }
+    if caps.desktops() > 0 && most.1 > fewest.1 + 1 {
+        return Err(Violation::UnbalancedDesktops {
+            fewest_at: fewest.0,
+            fewest: fewest.1,
+            most_at: most.0,
+            most: most.1,
+        });
+    }
+    let will_have = |j: usize| caps.held(j) + counts[j];
+    match request.strategy() {
+        Strategy::Average => {
+            // The user with room who will have the fewest, and the user given desktops who
+            // will have the most (the first of each, in request order).
+            let open = (0..u)
+                .filter(|&j| counts[j] < caps.cap(j))
+                .min_by_key(|&j| will_have(j));
+            let served = (0..u)
+                .filter(|&j| counts[j] > 0)
+                .max_by_key(|&j| (will_have(j), core::cmp::Reverse(j)));
+            if let (Some(i), Some(j)) = (open, served) {
+                if will_have(i) + 1 < will_have(j) {
+                    return Err(Violation::UnevenLevels {
+                        fewest_at: i,
+                        fewest_held: caps.held(i),
+                        fewest: counts[i],
+                        most_at: j,
+                        most_held: caps.held(j),
+                        most: counts[j],
+                    });
+                }
+            }
+        }
+        Strategy::Central => match order {
+            Order::Request => {
+                // `p`: the first user not filled to its cap; every user after it gets none.
+                if let Some(p) = (0..u).find(|&j| counts[j] < caps.cap(j)) {
+                    if let Some(user) = (p + 1..u).find(|&j| counts[j] > 0) {
+                        return Err(Violation::CentralNotFilled {
+                            user,
+                            desktops: counts[user],
+                            previous_at: p,
+                            previous: counts[p],
+                            cap: caps.cap(p),
+                        });
+                    }
+                }
+            }
+            Order::Any => {
+                let mut partly = (0..u).filter(|&j| counts[j] > 0 && counts[j] < caps.cap(j));
+                if let (Some(first), Some(second)) = (partly.next(), partly.next()) {
+                    return Err(Violation::CentralPartlyServed {
+                        first,
+                        first_desktops: counts[first],
+                        first_cap: caps.cap(first),
+                        second,
+                        second_desktops: counts[second],
+                        second_cap: caps.cap(second),
+                    });
+                }
+            }
+        },
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::fleet::SnapshotDesktop;
+    use crate::request::Request;
+    use crate::{plan_against, Plan};
+
+    /// Four Running desktops `d1…d4`, two Stopped ones that user `A` keeps, and users
+    /// `A, B, C`; one user per desktop.
+    fn case(strategy: Strategy, max_desktop_per_user: u32) -> (CheckedRequest, Fleet) {
+        let request = Request::new(
+            "cn-hangzhou",
+            ["d1", "d2", "d3", "d4", "s1", "s2"],
+            ["A", "B", "C"],
+        )
+        .max_user_per_desktop(1)
+        .max_desktop_per_user(max_desktop_per_user)
+        .strategy(strategy)
+        .check()
+        .unwrap();
+        let mut fleet = Fleet::new();
+        for id in ["d1", "d2", "d3", "d4"] {
+            fleet.insert(id, SnapshotDesktop::new("Running")).unwrap();
+        }
+        for id in ["s1", "s2"] {
+            let held = SnapshotDesktop::new("Stopped").end_users(["A"]);
+            fleet.insert(id, held).unwrap();
+        }
+        (request, fleet)
+    }
+
+    /// The plan that gives `d1…d4` these users (indices), in order.
+    fn rows(request: &CheckedRequest, fleet: &Fleet, users: [u32; 4]) -> FleetPlan {
+        let lists = users.map(|j| vec![j]).into_iter().chain([vec![], vec![]]);
+        FleetPlan::new(Plan::from_lists(lists), fleet.eligibility(request))
+    }
+
+    #[test]
+    fn average_levels_what_users_will_have() {
+        let (request, fleet) = case(Strategy::Average, 0);
+        let planned = plan_against(&request, &fleet).unwrap();
+        // A keeps 2: B and C are given 2 each, and all three will have 2.
+        assert_eq!(planned.plan(), rows(&request, &fleet, [1, 1, 2, 2]).plan());
+        assert_eq!(verify_against(&request, &fleet, &planned), Ok(()));
+        // §2's rule alone would accept [1, 1, 1, 1]'s counts; A then has 3, C 1.
+        let uneven = rows(&request, &fleet, [0, 1, 2, 2]);
+        assert_eq!(verify_sticky(&request, &fleet, &uneven), Ok(()));
+        let broken = verify_against(&request, &fleet, &uneven).unwrap_err();
+        assert_eq!(broken.guarantee(), 6);
+        assert_eq!(
+            broken.to_string(),
+            "guarantee 6 broken: under AVERAGE user 2 will have 1 desktops (0 kept, 1 given) and could take more, but user 1 is given 1 and will have 3"
+        );
+    }
+
+    #[test]
+    fn the_limit_counts_kept_desktops() {
+        let (request, fleet) = case(Strategy::Average, 3);
+        let over = rows(&request, &fleet, [0, 0, 1, 2]);
+        let broken = verify_against(&request, &fleet, &over).unwrap_err();
+        assert_eq!(broken.guarantee(), 2);
+        assert_eq!(
+            broken.to_string(),
+            "guarantee 2 broken: user 1 keeps 2 desktops that the call cannot change and is given 2 more, 4 in all, more than MaxDesktopPerUser 3"
+        );
+    }
+
+    #[test]
+    fn central_fills_users_to_their_caps_in_order() {
+        let (request, fleet) = case(Strategy::Central, 3);
+        let planned = plan_against(&request, &fleet).unwrap();
+        // A may take 1 more, B 3: C gets none.
+        assert_eq!(planned.plan(), rows(&request, &fleet, [0, 1, 1, 1]).plan());
+        assert_eq!(verify_against(&request, &fleet, &planned), Ok(()));
+        assert_eq!(verify_sticky_kept(&request, &fleet, &planned), Ok(()));
+        let skipped = rows(&request, &fleet, [1, 1, 1, 2]);
+        let broken = verify_against(&request, &fleet, &skipped).unwrap_err();
+        assert_eq!(broken.guarantee(), 7);
+        assert_eq!(
+            broken.to_string(),
+            "guarantee 7 broken: under CENTRAL user 2 is given 3 desktops, but user 1 before it is given 0, fewer than the 1 it may get"
+        );
+        // Sticky plans may serve any users, but only one partly.
+        let two_partly = rows(&request, &fleet, [1, 1, 2, 2]);
+        let broken = verify_sticky_kept(&request, &fleet, &two_partly).unwrap_err();
+        assert_eq!(
+            broken.to_string(),
+            "guarantee 7 broken: under CENTRAL users 2 and 3 are both partly served (2 of 3 and 2 of 3 desktops)"
+        );
+        let other_order = rows(&request, &fleet, [1, 1, 1, 0]);
+        assert_eq!(verify_sticky_kept(&request, &fleet, &other_order), Ok(()));
+    }
+
+    #[test]
+    fn the_total_is_the_caps() {
+        let (request, fleet) = case(Strategy::Central, 2);
+        // A is at the limit; B and C may take 2 each: T = 4.
+        let short = rows(&request, &fleet, [1, 1, 2, 2]);
+        assert_eq!(verify_against(&request, &fleet, &short), Ok(()));
+        let lists = [vec![1], vec![1], vec![2], vec![], vec![], vec![]];
+        let three = FleetPlan::new(Plan::from_lists(lists), fleet.eligibility(&request));
+        assert_eq!(
+            verify_against(&request, &fleet, &three)
+                .unwrap_err()
+                .to_string(),
+            "guarantee 4 broken: the plan has 3 pairs, but the limits allow 4"
+        );
+    }
 }

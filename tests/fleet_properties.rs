@@ -248,6 +248,24 @@ fn naive_eligibility(case: &Case, id: &str) -> Eligibility {
     }
 }
 
+/// `h_j` of §6.1, the naive way: for each listed user, the ineligible listed desktops
+/// whose snapshot users include it.
+fn naive_held(case: &Case, eligibility: &[Eligibility]) -> Vec<usize> {
+    let request = &case.request;
+    request
+        .end_user_ids()
+        .iter()
+        .map(|user| {
+            request
+                .desktop_ids()
+                .iter()
+                .zip(eligibility)
+                .filter(|(id, e)| !e.is_eligible() && users_of(case, id).iter().any(|u| u == user))
+                .count()
+        })
+        .collect()
+}
+
 fn users_of(case: &Case, id: &str) -> Vec<String> {
     case.desktops
         .iter()
@@ -293,7 +311,14 @@ proptest! {
                 .strategy(request.strategy())
                 .check()
                 .unwrap();
-            prop_assert_eq!(Plan::from_lists(rows.iter().map(|r| r.to_vec())), support::reference_plan(&sub));
+            // §6.1: what each listed user keeps on ineligible listed desktops.
+            let held = naive_held(&case, &expected);
+            let rows = Plan::from_lists(rows.iter().map(|r| r.to_vec()));
+            prop_assert_eq!(&rows, &support::reference_held_plan(&sub, &held));
+            if held.iter().all(|&h| h == 0) {
+                // The old rule, §2 over the eligible desktops, is the same plan.
+                prop_assert_eq!(&rows, &support::reference_plan(&sub));
+            }
         }
         for (row, e) in planned.plan().iter().zip(&expected) {
             prop_assert!(e.is_eligible() || row.is_empty());

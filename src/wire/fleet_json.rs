@@ -55,7 +55,10 @@ pub fn write_fleet_json<W: io::Write>(
 ///
 /// # Errors
 ///
-/// The writer's I/O errors.
+/// The writer's I/O errors; [`io::ErrorKind::InvalidData`] when the plan does not fit the
+/// request, with [`write_fleet_json`]'s message (another number of desktops, or an eligible
+/// desktop given a user index the request does not have). Nothing is written then: the
+/// totals would count a plan that is not this request's.
 pub fn write_changes_json<W: io::Write>(
     request: &CheckedRequest,
     fleet: &Fleet,
@@ -63,6 +66,9 @@ pub fn write_changes_json<W: io::Write>(
     writer: W,
     pretty: bool,
 ) -> io::Result<()> {
+    if let Some(misfit) = misfit(request, plan) {
+        return Err(io::Error::new(io::ErrorKind::InvalidData, misfit));
+    }
     let report = Report {
         request,
         fleet,
@@ -70,6 +76,29 @@ pub fn write_changes_json<W: io::Write>(
         totals: Changes::new(request, fleet, plan),
     };
     write_with(&report, writer, pretty)
+}
+
+/// Why `plan` does not fit `request`, as [`write_fleet_json`] says it: the first of another
+/// number of desktops, or a user index the request does not have on a desktop that is
+/// eligible (an ineligible desktop keeps its snapshot users, whatever its row). `O(n + T)`.
+fn misfit(request: &CheckedRequest, plan: &FleetPlan) -> Option<String> {
+    let (desktops, rows) = (request.desktop_ids().len(), plan.plan());
+    if rows.desktops() != desktops {
+        return Some(format!(
+            "the plan has {} desktops, but the request lists {desktops}",
+            rows.desktops()
+        ));
+    }
+    let users = request.end_user_ids().len();
+    let eligible = |i: usize| plan.eligibility().get(i).is_some_and(|e| e.is_eligible());
+    rows.iter()
+        .enumerate()
+        .filter(|&(i, _)| eligible(i))
+        .flat_map(|(_, row)| row)
+        .find(|&&user| user as usize >= users)
+        .map(|user| {
+            format!("the plan names user index {user}, but the request lists {users} users")
+        })
 }
 
 fn write_with<T: Serialize, W: io::Write>(

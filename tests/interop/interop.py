@@ -141,6 +141,40 @@ def reference_plan(desktops, users, k, m, strategy):
     return total, quotas, plan
 
 
+def reference_kept_plan(desktops, users, k, m, strategy, held):
+    """Returns (T, quotas, plan) as reference_plan does, under docs/contract.md section 6.1:
+    user j keeps held[j] listed desktops the call cannot change, which count against
+    MaxDesktopPerUser (caps c_j), and AVERAGE levels held[j] + q_j. Favours obviousness
+    over speed: the level is found by trying every L from the top."""
+    n, u = len(desktops), len(users)
+    kk, _ = effective_limits(n, u, k, m)
+    caps = [n if not m else min(max(m - h, 0), n) for h in held]
+    total = min(n * kk, sum(caps))
+    if strategy == "CENTRAL":
+        quotas, left = [], total
+        for c in caps:
+            quotas.append(min(c, left))
+            left -= quotas[-1]
+    else:
+        def level_sum(level):
+            return sum(min(max(level - h, 0), c) for h, c in zip(held, caps))
+        top = max((h + c for h, c in zip(held, caps)), default=0)
+        level = next(L for L in range(top, -1, -1) if level_sum(L) <= total)
+        quotas = [min(max(level - h, 0), c) for h, c in zip(held, caps)]
+        extra = total - sum(quotas)
+        for j in range(u):
+            if extra and held[j] + quotas[j] == level and quotas[j] < caps[j]:
+                quotas[j] += 1
+                extra -= 1
+    plan = [[] for _ in range(n)]
+    cursor = 0
+    for j, q in enumerate(quotas):
+        for step in range(q):
+            plan[(cursor + step) % n].append(users[j])
+        cursor += q
+    return total, quotas, plan
+
+
 def guarantee_problems(desktops, users, k, m, strategy, assign_models):
     """The contract's §2 guarantees 1 to 7, checked on an output plan without the reference."""
     problems = []
@@ -863,13 +897,15 @@ def run_snapshot_case(binary, idx, rng, checks, tmp):
 
     states = [eligibility(snapshot_by_id, d) for d in desktops]
     eligible = [d for d, s in zip(desktops, states) if s[0]]
-    _, _, plan = reference_plan(eligible, users, k, m, strategy)
+    # Section 6.1: what each listed user keeps on the ineligible listed desktops.
+    held = [sum(1 for s in states if not s[0] and user in s[3]) for user in users]
+    _, _, plan = reference_kept_plan(eligible, users, k, m, strategy, held)
     planned = dict(zip(eligible, plan))
     status = "FINISHED" if preview else "NOT_STARTED"
     expected = [{"DesktopId": d, "InnerStatus": status if s[0] else "FAILED",
                  "EndUserIds": planned[d] if s[0] else s[3]} for d, s in zip(desktops, states)]
     checks.check(body["Entitlements"]["AssignModels"] == expected, label,
-                 "AssignModels: the section 2 plan over eligible desktops, FAILED keep their users",
+                 "AssignModels: the section 6.1 plan over eligible desktops, FAILED keep their users",
                  first_difference(json.dumps(body["Entitlements"]["AssignModels"]), json.dumps(expected)))
     checks.check(body["Entitlements"]["Status"] == (status if eligible else "FAILED"), label,
                  "Status is FAILED exactly when no listed desktop is eligible")
@@ -882,7 +918,7 @@ def run_snapshot_case(binary, idx, rng, checks, tmp):
     rows, totals = [], dict.fromkeys(
         ["desktops", "desktops_eligible", "desktops_ineligible", "desktops_changed",
          "desktops_left_empty", "pairs_before", "pairs_after", "pairs_kept", "pairs_added",
-         "pairs_removed", "users_losing_all"], 0)
+         "pairs_removed", "users_losing_all", "users_over_limit"], 0)
     holds = {}
     for d, (ok, reason, st, before) in zip(desktops, states):
         after = planned[d] if ok else before
@@ -904,6 +940,7 @@ def run_snapshot_case(binary, idx, rng, checks, tmp):
         for x in after:
             holds.setdefault(x, [False, False])[1] = True
     totals["users_losing_all"] = sum(1 for b, a in holds.values() if b and not a)
+    totals["users_over_limit"] = sum(1 for h in held if m and h > m)
     checks.check(report == {"desktops": rows, "totals": totals}, label,
                  "the change report is the contract's section 6, key for key",
                  first_difference(json.dumps(report), json.dumps({"desktops": rows, "totals": totals})))

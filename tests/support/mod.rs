@@ -200,3 +200,71 @@ pub(crate) fn utf16(text: &str, big_endian: bool, bom: bool) -> Vec<u8> {
         })
         .collect()
 }
+
+/// The contract's §6.1, read as literally as it is written, for a request whose desktops are
+/// the eligible ones and whose user `j` keeps `held[j]` ineligible listed desktops: the caps
+/// `c_j`, `T`, the quotas (the `AVERAGE` level found by trying every `L` from the top), then
+/// §2's dealing. With every `held[j] = 0` it is [`reference_plan`]. Slow and obviously right.
+pub(crate) fn reference_held_plan(request: &CheckedRequest, held: &[usize]) -> Plan {
+    let quotas = reference_held_quotas(request, held);
+    let n = request.desktop_ids().len();
+    let mut desktops = vec![Vec::new(); n];
+    let mut p = 0;
+    for (j, &q) in quotas.iter().enumerate() {
+        for _ in 0..q {
+            desktops[p % n].push(j as u32);
+            p += 1;
+        }
+    }
+    Plan::from_lists(desktops)
+}
+
+/// The quotas of [`reference_held_plan`].
+pub(crate) fn reference_held_quotas(request: &CheckedRequest, held: &[usize]) -> Vec<usize> {
+    let n = request.desktop_ids().len();
+    let u = request.end_user_ids().len();
+    assert_eq!(held.len(), u);
+    let k = match request.max_user_per_desktop().get() {
+        None => u,
+        Some(k) => (k as usize).min(u),
+    };
+    let caps: Vec<usize> = held
+        .iter()
+        .map(|&h| match request.max_desktop_per_user().get() {
+            None => n,
+            Some(m) => (m as usize).saturating_sub(h).min(n),
+        })
+        .collect();
+    let total = (n * k).min(caps.iter().sum());
+    match request.strategy() {
+        Strategy::Average => {
+            let clamp = |l: usize, j: usize| l.saturating_sub(held[j]).min(caps[j]);
+            let s = |l: usize| (0..u).map(|j| clamp(l, j)).sum::<usize>();
+            let top = (0..u).map(|j| held[j] + caps[j]).max().unwrap_or(0);
+            let level = (0..=top).rev().find(|&l| s(l) <= total).unwrap();
+            let mut extras = total - s(level);
+            (0..u)
+                .map(|j| {
+                    let base = clamp(level, j);
+                    if extras > 0 && held[j] + base == level && base < caps[j] {
+                        extras -= 1;
+                        base + 1
+                    } else {
+                        base
+                    }
+                })
+                .collect()
+        }
+        Strategy::Central => {
+            let mut left = total;
+            caps.iter()
+                .map(|&c| {
+                    let q = c.min(left);
+                    left -= q;
+                    q
+                })
+                .collect()
+        }
+        other => panic!("no reference planner for {other}"),
+    }
+}
