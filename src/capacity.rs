@@ -2,7 +2,7 @@
 
 use core::fmt;
 
-use crate::request::Limit;
+use crate::limit::Limit;
 use crate::shape::Shape;
 
 /// What a plan of some shape does, counted without making it: [the contract](crate::contract)'s §5 figures.

@@ -14,8 +14,9 @@ use crate::capacity::{capacity, Capacity};
 use crate::error::Error;
 use crate::fleet::{eligibility_of, Eligibility, Fleet, SnapshotDesktop};
 use crate::ids::find_each;
+use crate::limit::{Limit, Strategy};
 use crate::planner::{try_plan_quotas, try_plan_shape, Plan};
-use crate::request::{CheckedRequest, Limit, Strategy};
+use crate::request::CheckedRequest;
 use crate::shape::Shape;
 
 /// What each listed user keeps and may get when a plan is made against a snapshot
@@ -116,9 +117,10 @@ impl UserCaps {
     /// users of the ineligible listed desktops, plus the `O(u log u)` of
     /// [`UserCaps::from_held`]; nothing when every listed desktop is eligible.
     ///
-    /// `eligibility` shorter than the request's desktops counts the missing desktops as
-    /// eligible; it is what [`plan_against`](crate::plan_against) and
-    /// [`plan_sticky`](crate::plan_sticky) computed, so it is not checked against `fleet`.
+    /// `eligibility` is taken as it is (what [`plan_against`](crate::plan_against) and
+    /// [`plan_sticky`](crate::plan_sticky) computed), not checked against `fleet`; a desktop
+    /// it has no entry for counts as not eligible, as [`Changes`](crate::Changes) and the
+    /// response count it.
     ///
     /// ```
     /// use eds_entitlement::{Fleet, Request, SnapshotDesktop, UserCaps};
@@ -136,7 +138,7 @@ impl UserCaps {
     /// # Ok::<(), eds_entitlement::Error>(())
     /// ```
     pub fn new(request: &CheckedRequest, fleet: &Fleet, eligibility: &[Eligibility]) -> UserCaps {
-        let is_eligible = |i: usize| eligibility.get(i).is_none_or(|e| e.is_eligible());
+        let is_eligible = |i: usize| eligibility.get(i).is_some_and(|e| e.is_eligible());
         let ineligible: Vec<&str> = request
             .desktop_ids()
             .iter()
@@ -149,11 +151,7 @@ impl UserCaps {
         let found: Vec<Option<&SnapshotDesktop>> = if ineligible.len() < fleet.len() / 16 {
             ineligible.iter().map(|id| fleet.get(id)).collect()
         } else {
-            let keys: Vec<&str> = fleet.iter().map(|(id, _)| id).collect();
-            find_each(keys.len(), |i| keys[i], &ineligible)
-                .into_iter()
-                .map(|at| at.and_then(|at| fleet.get(keys[at])))
-                .collect()
+            fleet.find_all(&ineligible)
         };
         UserCaps::of_desktops(request, desktops as u32, found.into_iter().flatten())
     }

@@ -190,13 +190,8 @@ impl Changes {
             .filter(|&(i, _)| !eligibility.get(i).is_some_and(|e| e.is_eligible()))
             .map(|(_, id)| id)
             .collect();
-        let keys: Vec<&str> = fleet.iter().map(|(id, _)| id).collect();
-        let found = find_each(keys.len(), |i| keys[i], &ineligible);
-        let desktops = found
-            .into_iter()
-            .flatten()
-            .filter_map(|at| fleet.get(keys[at]));
-        let held = held_counts(request, desktops);
+        let found = fleet.find_all(&ineligible);
+        let held = held_counts(request, found.into_iter().flatten());
         request
             .end_user_ids()
             .iter()

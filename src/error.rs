@@ -826,9 +826,9 @@ pub enum Error {
         /// The desktop, shortened.
         desktop: String,
         /// Its status.
-        from: crate::response::Status,
+        from: crate::status::Status,
         /// The status asked for.
-        to: crate::response::Status,
+        to: crate::status::Status,
     },
     /// A desktop that the task does not have.
     #[error("desktop {desktop:?} is not in the task")]
@@ -1805,8 +1805,8 @@ mod accessor_tests {
             (
                 Error::IllegalMove {
                     desktop: "ecd-a".into(),
-                    from: crate::response::Status::Finished,
-                    to: crate::response::Status::Started,
+                    from: crate::status::Status::Finished,
+                    to: crate::status::Status::Started,
                 },
                 None,
                 None,

@@ -20,7 +20,7 @@ use xxhash_rust::xxh3::Xxh3DefaultBuilder;
 use crate::error::{shown, Error, PlanProblem};
 use crate::fleet::Fleet;
 use crate::request::check_region;
-use crate::response::Status;
+use crate::status::Status;
 use crate::wire::encode_query_value;
 
 /// The most IDs one list of one `ModifyEntitlement` or `ModifyUserEntitlement` call holds:

@@ -253,10 +253,15 @@ impl Fleet {
     /// [`Fleet::get`] of each, but in bulk: at a million desktops each single look-up misses
     /// the CPU's caches, the bulk one does not (see `ids::find_each`).
     pub(crate) fn listed(&self, request: &CheckedRequest) -> Vec<Option<&SnapshotDesktop>> {
-        let keys: Vec<&str> = self.desktops.keys().map(String::as_str).collect();
         let ids: Vec<&str> = request.desktop_ids().iter().collect();
-        let found = find_each(keys.len(), |i| keys[i], &ids);
-        drop((keys, ids));
+        self.find_all(&ids)
+    }
+
+    /// Each of `ids` as the snapshot has it, in bulk (see [`Fleet::listed`]).
+    pub(crate) fn find_all(&self, ids: &[&str]) -> Vec<Option<&SnapshotDesktop>> {
+        let keys: Vec<&str> = self.desktops.keys().map(String::as_str).collect();
+        let found = find_each(keys.len(), |i| keys[i], ids);
+        drop(keys);
         found
             .into_iter()
             .map(|at| {

@@ -128,7 +128,8 @@ verify(&central, &theirs)?;
   [`Response`]; `Serialize` and `Deserialize` for [`Request`], [`CheckedRequest`],
   [`Strategy`], [`Limit`], [`Plan`], [`Status`], [`Field`], [`IdList`] and [`Capacity`].
 * `csv` (implies `std`): `wire::ids_from_csv` reads lists of IDs from CSV files.
-* `report` (implies `std`): the `report` module, the text the command line prints for people.
+* `report` (implies `std`): the `report` module, the text the command line prints for people,
+  and its change review page (one self-contained HTML file, `--output html`).
 * `cli` (implies all of the above): the `eds-entitlement` binary and its argument parser.
   It is not a default, so that a library build compiles neither clap nor csv: run the
   command line with `cargo run --release --features cli -- preview FILE`, or install it with
@@ -156,12 +157,14 @@ mod error;
 mod execute;
 mod fleet;
 mod ids;
+mod limit;
 mod planner;
 #[cfg(feature = "report")]
 pub mod report;
 mod request;
 mod response;
 mod shape;
+mod status;
 mod sticky;
 mod task;
 mod verify;
@@ -181,12 +184,14 @@ pub use execute::{
 };
 pub use fleet::{plan_against, Eligibility, Fleet, FleetPlan, Origin, SnapshotDesktop};
 pub use ids::{id_problem, IdList, Iter as IdIter};
+pub use limit::{Limit, Strategy};
 pub use planner::{
     plan, plan_shape, try_plan, try_plan_rows, try_plan_shape, Plan, PlanRows, Rows,
 };
-pub use request::{CheckOptions, CheckedRequest, Limit, Request, Strategy};
-pub use response::{ApiId, FleetResponse, Response, Status};
+pub use request::{CheckOptions, CheckedRequest, Request};
+pub use response::{ApiId, FleetResponse, Response};
 pub use shape::Shape;
+pub use status::Status;
 pub use sticky::{plan_sticky, plan_sticky_shape};
 pub use task::{PollPolicy, Task, Waits};
 pub use verify::{verify, verify_against, verify_sticky, Violation};

@@ -158,6 +158,9 @@ enum Output {
     Table,
     /// The change report of a plan made against --fleet, as JSON.
     Changes,
+    /// A change review page: one self-contained HTML file (figures, pictures, who loses
+    /// access, and every desktop in a table with filters); without --fleet, the plan alone.
+    Html,
 }
 
 #[derive(clap::Args)]
@@ -462,6 +465,9 @@ fn preview(args: &PreviewArgs) -> Result<(), Failure> {
             &mut out,
             args.pretty,
         ),
+        Output::Html => {
+            report::write_plan_review_html(&request, &mut rows(&request, args)?, &mut out)
+        }
         // Refused above: the change report needs a snapshot.
         Output::Changes => Ok(()),
     };
@@ -614,6 +620,14 @@ fn preview_against(args: &PreviewArgs, request: &CheckedRequest) -> Result<(), F
         Output::Changes => wire::write_changes_json(request, &fleet, &plan, &mut out, args.pretty),
         Output::Table => report::write_fleet_table(request, &fleet, &plan, &mut out),
         Output::Summary => report::write_fleet_summary(request, &fleet, &plan, &mut out),
+        Output::Html => {
+            let planned = if args.keep_existing {
+                report::Planned::KeepExisting
+            } else {
+                report::Planned::Canonical
+            };
+            report::write_review_html(request, &fleet, &plan, planned, &mut out)
+        }
     };
     written
         .and_then(|()| out.flush())

@@ -10,6 +10,9 @@ use std::io::{self, Write};
 use indexmap::IndexMap;
 use xxhash_rust::xxh3::Xxh3DefaultBuilder;
 
+mod html;
+pub use html::{write_plan_review_html, write_review_html, Planned};
+
 use crate::capacity::{capacity, Capacity};
 use crate::caps::UserCaps;
 use crate::changes::{desktop_changes, Changes, DesktopChange};

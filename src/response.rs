@@ -10,57 +10,7 @@ use crate::fleet::{Fleet, FleetPlan};
 use crate::planner::Plan;
 use crate::request::CheckedRequest;
 
-/// The status of the whole task (`Entitlements.Status`) or of one desktop
-/// (`AssignModels[].InnerStatus`), spelt as the API spells it.
-///
-/// `#[non_exhaustive]`: it mirrors the API's values, which may grow.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum Status {
-    /// `NOT_STARTED`: a task not yet begun (`Preview: false`).
-    NotStarted,
-    /// `STARTED`.
-    Started,
-    /// `PROCESSING`.
-    Processing,
-    /// `FINISHED`: done, or only previewed (`Preview: true`).
-    Finished,
-    /// `FAILED`.
-    Failed,
-}
-
-impl Status {
-    /// Every status, in the order a desktop moves through them (`FAILED` last).
-    pub const ALL: [Status; 5] = [
-        Status::NotStarted,
-        Status::Started,
-        Status::Processing,
-        Status::Finished,
-        Status::Failed,
-    ];
-
-    /// The status with exactly this API spelling (`NOT_STARTED`, …).
-    pub fn from_name(name: &str) -> Option<Status> {
-        Status::ALL.into_iter().find(|s| s.as_str() == name)
-    }
-
-    /// The API's spelling, e.g. `NOT_STARTED`.
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            Status::NotStarted => "NOT_STARTED",
-            Status::Started => "STARTED",
-            Status::Processing => "PROCESSING",
-            Status::Finished => "FINISHED",
-            Status::Failed => "FAILED",
-        }
-    }
-}
-
-impl fmt::Display for Status {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+use crate::status::Status;
 
 /// A `RequestId` or `TaskId`: 128 bits, shown as the API shows its IDs, uppercase hex in
 /// groups of 8-4-4-4-12 (`51592A88-0F2C-55E6-AD2C-2AD9C10D0A1B`).

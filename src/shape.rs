@@ -1,6 +1,6 @@
 //! [`Shape`]: the arithmetic of [the contract](crate::contract), §2, on counts alone.
 
-use crate::request::{Limit, Strategy};
+use crate::limit::{Limit, Strategy};
 
 /// The shape of a plan: how many desktops and users, the limits and the strategy, and all
 /// that follows from them by [the contract](crate::contract), §2, without any ID.

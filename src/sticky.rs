@@ -12,8 +12,9 @@ use alloc::string::String;
 use crate::error::Error;
 use crate::fleet::{eligibility_of, Eligibility, Fleet, FleetPlan};
 use crate::ids::find_each;
+use crate::limit::Strategy;
 use crate::planner::Plan;
-use crate::request::{CheckedRequest, Strategy};
+use crate::request::CheckedRequest;
 use crate::shape::Shape;
 
 /// The parent of a node found straight from the source.

@@ -12,25 +12,7 @@ use xxhash_rust::xxh3::Xxh3DefaultBuilder;
 
 use crate::error::{shown, Error};
 use crate::execute::PlanResponse;
-use crate::response::Status;
-
-impl Status {
-    /// Whether a desktop may move from `self` to `to`: `NOT_STARTED` → `STARTED`,
-    /// `STARTED` → `PROCESSING`, `PROCESSING` → `FINISHED` or `FAILED`, and nothing else.
-    pub const fn can_move_to(self, to: Status) -> bool {
-        matches!(
-            (self, to),
-            (Status::NotStarted, Status::Started)
-                | (Status::Started, Status::Processing)
-                | (Status::Processing, Status::Finished | Status::Failed)
-        )
-    }
-
-    /// Whether no move leaves this status (`FINISHED`, `FAILED`).
-    pub const fn is_final(self) -> bool {
-        matches!(self, Status::Finished | Status::Failed)
-    }
-}
+use crate::status::Status;
 
 /// One desktop of a task.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

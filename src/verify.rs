@@ -4,8 +4,9 @@ use alloc::vec;
 
 use crate::caps::UserCaps;
 use crate::fleet::{Eligibility, Fleet, FleetPlan};
+use crate::limit::Strategy;
 use crate::planner::Plan;
-use crate::request::{CheckedRequest, Strategy};
+use crate::request::CheckedRequest;
 
 /// A guarantee of [the contract](crate::contract), §2 that a plan breaks, and where.
 ///

@@ -404,6 +404,9 @@ fn the_smallest_case_gives_the_running_desktop_to_bob() {
         let changes = Changes::new(&request, &fleet, &planned);
         assert_eq!((changes.pairs_after, changes.users_over_limit), (2, 0));
     }
+    // A desktop without an eligibility counts as not eligible, as the response has it.
+    let caps = UserCaps::new(&request, &fleet, &[Eligibility::NotRunning]);
+    assert_eq!((caps.desktops(), caps.held(0), caps.total()), (0, 1, 0));
 }
 
 #[test]

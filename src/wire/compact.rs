@@ -12,7 +12,8 @@ use std::io;
 use crate::ids::IdList;
 use crate::planner::RowSource;
 use crate::request::CheckedRequest;
-use crate::response::{Response, Status};
+use crate::response::Response;
+use crate::status::Status;
 
 /// Bytes gathered before each write to the writer.
 const CHUNK: usize = 1 << 16;

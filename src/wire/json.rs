@@ -12,8 +12,9 @@ use serde_json::value::RawValue;
 
 use crate::error::{shown, Error, Field, LimitProblem};
 use crate::ids::IdList;
+use crate::limit::Strategy;
 use crate::planner::PlanRows;
-use crate::request::{CheckedRequest, Request, Strategy};
+use crate::request::{CheckedRequest, Request};
 use crate::response::{derived_ids, status_of, Body, Response};
 
 /// Reads a request in the JSON form, as the SDKs' `to_map()` writes it:

@@ -9,7 +9,7 @@ use serde_json::value::RawValue;
 use super::json::json_error;
 use crate::error::{shown, Error, PlanProblem, PlanShape};
 use crate::execute::{PlanResponse, PlannedDesktop};
-use crate::response::Status;
+use crate::status::Status;
 
 /// Reads a plan from a `BatchModifyEntitlement` response body:
 ///

@@ -9,7 +9,8 @@ use alloc::vec::Vec;
 use super::limit::read_limit;
 use crate::error::{shown, Error, Field, IndexProblem, QueryProblem};
 use crate::ids::IdList;
-use crate::request::{Request, Strategy};
+use crate::limit::Strategy;
+use crate::request::Request;
 
 /// The RPC common parameters: accepted and ignored, except that `Action` is checked, and
 /// each may be given once only.

@@ -14,9 +14,9 @@ use serde::{Serialize, Serializer};
 use crate::capacity::Capacity;
 use crate::error::Field;
 use crate::ids::IdList;
+use crate::limit::{Limit, Strategy};
 use crate::planner::Plan;
-use crate::request::{Limit, Strategy};
-use crate::response::Status;
+use crate::status::Status;
 
 /// A visitor of one string, turned into a value by `parse`.
 struct Named<T> {
