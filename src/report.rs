@@ -14,6 +14,7 @@ mod html;
 pub use html::{write_plan_review_html, write_review_html, Planned};
 
 use crate::capacity::{capacity, Capacity};
+use crate::caps::UserCaps;
 use crate::changes::{desktop_changes, Changes, DesktopChange};
 use crate::error;
 use crate::fleet::{Eligibility, Fleet, FleetPlan};
@@ -54,12 +55,19 @@ pub fn one_line(text: &str) -> std::borrow::Cow<'_, str> {
 ///
 /// The writer's.
 pub fn write_capacity<W: Write>(shape: &Shape, out: W) -> io::Result<()> {
-    capacity_figures(shape, "desktops", out)
+    capacity_figures(shape, &capacity(shape), "desktops", None, out)
 }
 
-/// [`write_capacity`], its first figure (`n`) under `desktops_label`.
-fn capacity_figures<W: Write>(shape: &Shape, desktops_label: &str, mut out: W) -> io::Result<()> {
-    let c: Capacity = capacity(shape);
+/// [`write_capacity`] of the figures `c` (of a plan of `shape`, or as §6.1 reads them with
+/// a snapshot), its first figure (`n`) under `desktops_label`, and with `at_limit`, the
+/// users at the limit already after the users without a desktop.
+fn capacity_figures<W: Write>(
+    shape: &Shape,
+    c: &Capacity,
+    desktops_label: &str,
+    at_limit: Option<u64>,
+    mut out: W,
+) -> io::Result<()> {
     let range = |min: u64, max: u64| {
         if min == max {
             min.to_string()
@@ -80,7 +88,7 @@ fn capacity_figures<W: Write>(shape: &Shape, desktops_label: &str, mut out: W) -
             c.desktops_needed
         ),
     };
-    let rows: [(&str, String); 15] = [
+    let mut rows: Vec<(&str, String)> = vec![
         (desktops_label, c.desktops.to_string()),
         ("users", c.users.to_string()),
         (
@@ -109,6 +117,9 @@ fn capacity_figures<W: Write>(shape: &Shape, desktops_label: &str, mut out: W) -
         ("desktops needed", needed),
         ("bound by", shape.binding().to_string()),
     ];
+    if let Some(at_limit) = at_limit {
+        rows.insert(9, ("users at limit already", at_limit.to_string()));
+    }
     for (label, value) in rows {
         writeln!(out, "{label:<25} {value}")?;
     }
@@ -537,7 +548,7 @@ pub fn write_fleet_table<W: Write>(
 /// Writes the totals of a change report, one per line, label and value aligned; the labels
 /// are the contract's §6 keys with spaces.
 fn write_totals<W: Write>(c: &Changes, out: &mut W) -> io::Result<()> {
-    let rows: [(&str, u64); 11] = [
+    let rows: [(&str, u64); 12] = [
         ("desktops", c.desktops),
         ("desktops eligible", c.desktops_eligible),
         ("desktops ineligible", c.desktops_ineligible),
@@ -549,6 +560,7 @@ fn write_totals<W: Write>(c: &Changes, out: &mut W) -> io::Result<()> {
         ("pairs added", c.pairs_added),
         ("pairs removed", c.pairs_removed),
         ("users losing all", c.users_losing_all),
+        ("users over limit", c.users_over_limit),
     ];
     for (label, value) in rows {
         writeln!(out, "{label:<25} {value}")?;
@@ -559,13 +571,17 @@ fn write_totals<W: Write>(c: &Changes, out: &mut W) -> io::Result<()> {
 /// Writes the summary of a plan made against a snapshot (the contract, §6), for people and
 /// of a bounded length whatever the fleet's size:
 ///
-/// - the capacity figures of [`write_capacity`] for the plan over the eligible desktops
-///   (the first is `desktops eligible`, the same figure as in the totals);
-/// - the users the plan leaves without a desktop, and the eligible desktops it leaves
-///   without users;
+/// - the capacity figures of [`write_capacity`] for the plan over the eligible desktops, as
+///   §6.1 reads them (the first is `desktops eligible`, the same figure as in the totals;
+///   `users at limit already` counts the users whose kept ineligible desktops reach
+///   `MaxDesktopPerUser`, apart from the served and unserved);
+/// - the users the plan leaves without a desktop (those at the limit already apart), and
+///   the eligible desktops it leaves without users;
 /// - the ineligible desktops, grouped by reason (§6's order: `NotInSnapshot`, `NotRunning`,
 ///   `Assigning`), each with its status;
 /// - the users losing all access (who have a listed desktop before and none after);
+/// - the users over `MaxDesktopPerUser` on the ineligible desktops they keep alone (§6.1),
+///   each with how many it keeps;
 /// - then the change report's totals.
 ///
 /// Each list is its count on the heading's line, then at most [`SUMMARY_SAMPLE`] IDs (the
@@ -601,7 +617,17 @@ pub fn write_fleet_summary<W: Write>(
     mut out: W,
 ) -> io::Result<()> {
     let shape = FleetPlan::eligible_shape(request, plan.eligible());
-    capacity_figures(&shape, "desktops eligible", &mut out)?;
+    // §6.1: the figures as the caps read them, users at the limit already apart.
+    let caps = UserCaps::new(request, fleet, plan.eligibility());
+    let figures = caps.capacity(request.strategy());
+    let at_limit = caps.users_at_limit();
+    capacity_figures(
+        &shape,
+        &figures,
+        "desktops eligible",
+        Some(at_limit),
+        &mut out,
+    )?;
     let mut served = vec![false; request.end_user_ids().len()];
     for (row, eligibility) in plan.plan().iter().zip(plan.eligibility()) {
         if eligibility.is_eligible() {
@@ -612,14 +638,12 @@ pub fn write_fleet_summary<W: Write>(
             }
         }
     }
+    // Users at the limit already get nothing, and are counted apart.
     let mut unserved = Sample::default();
-    for (id, _) in request
-        .end_user_ids()
-        .iter()
-        .zip(&served)
-        .filter(|&(_, &s)| !s)
-    {
-        unserved.push(one_line(id).into_owned());
+    for (j, id) in request.end_user_ids().iter().enumerate() {
+        if !served[j] && !caps.is_at_limit(j) {
+            unserved.push(one_line(id).into_owned());
+        }
     }
     unserved.write(&mut out, "users without a desktop", "")?;
     let mut idle = Sample::default();
@@ -669,6 +693,16 @@ pub fn write_fleet_summary<W: Write>(
         losing.push(one_line(user).into_owned());
     }
     losing.write(&mut out, "users losing all access", "")?;
+    // §6.1: over MaxDesktopPerUser on the desktops they keep alone; no plan can mend it.
+    let mut over = Sample::default();
+    for (user, kept) in Changes::users_over_limit_ids(request, fleet, plan) {
+        over.push(format!("{} (keeps {kept})", one_line(user)));
+    }
+    over.write(
+        &mut out,
+        "users over the limit on desktops the call cannot change",
+        "",
+    )?;
     writeln!(out, "changes:")?;
     write_totals(&Changes::new(request, fleet, plan), &mut out)
 }

@@ -280,3 +280,28 @@ fn crowded_table_rows_are_bounded_and_match_the_golden_files() {
         .skip(1)
         .all(|row| row.contains("   15 ") && row.ends_with(" … and 5 more")));
 }
+
+/// §6.1 in the summary: Alice keeps two Stopped desktops under `MaxDesktopPerUser` 1 (over
+/// the limit, named with what she keeps), Bob one (at the limit: counted apart, not
+/// "without a desktop").
+#[test]
+fn the_summary_names_the_users_over_the_limit() {
+    let summary = stdout_of(
+        &[
+            "preview",
+            "tests/golden/fleet/over_limit_request.json",
+            "--fleet",
+            "tests/golden/fleet/over_limit_snapshot.json",
+            "--output",
+            "summary",
+        ],
+        b"",
+    );
+    assert_eq!(summary, golden("fleet/over_limit_summary.txt"));
+    assert!(summary.contains(
+        "users over the limit on desktops the call cannot change: 1\n  Alice (keeps 2)\n"
+    ));
+    assert!(summary.contains("\nusers at limit already    2\n"));
+    assert!(summary.contains("\nusers without a desktop: 0\n"));
+    assert!(summary.ends_with("\nusers over limit          1\n"));
+}
