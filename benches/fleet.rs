@@ -42,6 +42,8 @@ fn snapshot(n: usize) -> Vec<u8> {
         desktops.push(d);
     }
     let mut body = fixture.clone();
+    // One page of the whole listing: its `TotalCount` is its own count (§6.2).
+    body["TotalCount"] = Value::from(n);
     body["Desktops"] = Value::from(desktops);
     serde_json::to_vec(&body).expect("serialisable")
 }

@@ -431,7 +431,8 @@ pub(crate) fn fleet_json(data: &[u8]) {
     let streamed = reader
         .read_page_from("fuzz.json", data)
         .expect("a slice never fails to read")
-        .map(|()| reader.finish());
+        .and_then(|()| reader.check_counts(false))
+        .map(|_| reader.finish());
     match (&whole, &streamed) {
         (Ok(a), Ok(b)) => assert_eq!(
             a.iter().collect::<Vec<_>>(),

@@ -436,6 +436,18 @@ pub enum PlanProblem {
         /// The field.
         key: &'static str,
     },
+    /// A `DesktopId`, or an item of `EndUserIds`, that breaks the one rule of IDs
+    /// ([`id_problem`](crate::id_problem)).
+    InvalidId {
+        /// `DesktopId` or `EndUserIds`.
+        key: &'static str,
+        /// The 1-based position in `EndUserIds`; `None` for `DesktopId`.
+        user: Option<usize>,
+        /// The ID, shortened and quoted as a message shows it.
+        value: String,
+        /// What is wrong with it.
+        problem: IdProblem,
+    },
 }
 
 impl fmt::Display for PlanProblem {
@@ -475,6 +487,18 @@ impl fmt::Display for PlanProblem {
                 "is desktop {desktop:?}, which repeats item {first}: a plan lists each desktop once"
             ),
             PlanProblem::RepeatedKey { key } => write!(f, "has '{key}' more than once"),
+            PlanProblem::InvalidId {
+                key,
+                user: None,
+                value,
+                problem,
+            } => write!(f, "has '{key}' {value:?}, {problem}"),
+            PlanProblem::InvalidId {
+                key,
+                user: Some(user),
+                value,
+                problem,
+            } => write!(f, "has '{key}' item {user} {value:?}, {problem}"),
         }
     }
 }
@@ -528,6 +552,9 @@ pub enum SnapshotProblem {
         /// What it is instead, e.g. `an array`.
         found: String,
     },
+    /// The body has no `Desktops` key: it is not a `DescribeDesktops` response (a request,
+    /// a plan, another operation's page). `Desktops` may be `null` or `[]`, not absent.
+    NoDesktops,
     /// `Desktops` is neither an array nor `null`.
     DesktopsNotAnArray {
         /// What it is instead, shortened.
@@ -592,6 +619,11 @@ impl fmt::Display for SnapshotProblem {
             SnapshotProblem::BodyNotAnObject { found } => write!(
                 f,
                 "the body must be a JSON object (a DescribeDesktops response), but it is {found}"
+            ),
+            SnapshotProblem::NoDesktops => f.write_str(
+                "the body has no 'Desktops' key, so it is not a DescribeDesktops response \
+                 (a request, a plan or another operation's body?): a snapshot is the body \
+                 DescribeDesktops returns, one per page or the pages merged",
             ),
             SnapshotProblem::DesktopsNotAnArray { found } => write!(
                 f,
@@ -808,6 +840,15 @@ pub enum Error {
         /// What is missing or wrong.
         problem: PlanShape,
     },
+    /// Make-before-break asked for without a snapshot of the fleet (the contract, §8.1).
+    #[error(
+        "make-before-break needs a snapshot of the fleet as it is: without one, who has \
+         which desktop now is unknown"
+    )]
+    MakeBeforeBreakWithoutSnapshot,
+    /// A plan with no desktop at all to compare with a snapshot (the contract, §8.2).
+    #[error("the plan lists no desktop: there is nothing to check")]
+    EmptyPlan,
     /// A task's desktop moved other than `NOT_STARTED` → `STARTED` → `PROCESSING` →
     /// `FINISHED` or `FAILED` (the contract, §8).
     #[error(
@@ -956,7 +997,7 @@ pub enum Error {
     #[error(
         "{}: malformed JSON at byte {byte}{}: {message}",
         one_line(.file),
-        in_desktop(*.desktop)
+        in_desktop(*.desktop, *.after)
     )]
     #[non_exhaustive]
     SnapshotJson {
@@ -966,6 +1007,10 @@ pub enum Error {
         byte: usize,
         /// The 1-based position in `Desktops` of the desktop being read, if one was.
         desktop: Option<usize>,
+        /// Between desktops (`desktop` is `None`): the 1-based position of the last desktop
+        /// read whole, if one was and `Desktops` had not ended; the message names it ("after
+        /// desktop 2"), so that a snapshot cut short after its last desktop names that one.
+        after: Option<usize>,
         /// What the JSON parser expected.
         message: String,
     },
@@ -980,6 +1025,22 @@ pub enum Error {
         desktop: Option<usize>,
         /// What is wrong.
         problem: SnapshotProblem,
+    },
+    /// Pages of a snapshot whose `TotalCount` disagrees with the desktops they hold (the
+    /// contract, §6.2): the pages that give one `TotalCount` (other than a page that holds
+    /// exactly that many, complete by itself) are one listing, and hold exactly that many
+    /// desktops. Fewer is a page missing; more is pages of different listings.
+    #[error("{}", count_message(.file, *.pages, *.total_count, *.desktops))]
+    #[non_exhaustive]
+    SnapshotCount {
+        /// The first page of the listing, as named to the tool.
+        file: String,
+        /// How many pages give this `TotalCount`.
+        pages: usize,
+        /// The `TotalCount` they give.
+        total_count: u64,
+        /// How many desktops they hold together.
+        desktops: u64,
     },
     /// A request whose plan has more (desktop, user) pairs than
     /// [`CheckOptions::max_assignments`](crate::CheckOptions::max_assignments) allows: a
@@ -1095,11 +1156,14 @@ impl Error {
             | Error::TooManyAssignments { .. }
             | Error::Plan { .. }
             | Error::NotAPlan { .. }
+            | Error::MakeBeforeBreakWithoutSnapshot
+            | Error::EmptyPlan
             | Error::IllegalMove { .. }
             | Error::NotInTask { .. }
             | Error::PollingPolicy { .. }
             | Error::SnapshotJson { .. }
-            | Error::Snapshot { .. } => None,
+            | Error::Snapshot { .. }
+            | Error::SnapshotCount { .. } => None,
         }
     }
 
@@ -1121,6 +1185,8 @@ impl Error {
             Error::MisplacedDesktop { listed, .. } => Some(*listed),
             Error::Plan { position, .. } => Some(*position),
             Error::NotAPlan { .. }
+            | Error::MakeBeforeBreakWithoutSnapshot
+            | Error::EmptyPlan
             | Error::IllegalMove { .. }
             | Error::NotInTask { .. }
             | Error::PollingPolicy { .. }
@@ -1145,7 +1211,8 @@ impl Error {
             | Error::OutOfMemory { .. }
             | Error::TooManyAssignments { .. }
             | Error::SnapshotJson { .. }
-            | Error::Snapshot { .. } => None,
+            | Error::Snapshot { .. }
+            | Error::SnapshotCount { .. } => None,
         }
     }
 
@@ -1179,6 +1246,8 @@ impl Error {
             Error::NotAPlan { problem } => problem.value(),
             Error::IllegalMove { desktop, .. } | Error::NotInTask { desktop } => Some(desktop),
             Error::PollingPolicy { .. }
+            | Error::MakeBeforeBreakWithoutSnapshot
+            | Error::EmptyPlan
             | Error::Missing { .. }
             | Error::Repeated { .. }
             | Error::EmptyList { .. }
@@ -1191,6 +1260,7 @@ impl Error {
             | Error::Utf16 { .. }
             | Error::OutOfMemory { .. }
             | Error::TooManyAssignments { .. }
+            | Error::SnapshotCount { .. }
             | Error::SnapshotJson { .. } => None,
         }
     }
@@ -1206,6 +1276,7 @@ impl PlanProblem {
             PlanProblem::RepeatedUser { user, .. } => Some(user),
             PlanProblem::UnknownStatus { value } => Some(value),
             PlanProblem::RepeatedDesktop { desktop, .. } => Some(desktop),
+            PlanProblem::InvalidId { value, .. } => Some(value),
             PlanProblem::NoDesktopId
             | PlanProblem::EmptyDesktopId
             | PlanProblem::NoEndUserIds
@@ -1246,6 +1317,7 @@ impl SnapshotProblem {
             SnapshotProblem::RepeatedUser { value, .. }
             | SnapshotProblem::RepeatedDesktop { value, .. } => Some(value),
             SnapshotProblem::RepeatedKey { .. }
+            | SnapshotProblem::NoDesktops
             | SnapshotProblem::Missing { .. }
             | SnapshotProblem::EmptyUser { .. } => None,
         }
@@ -1290,10 +1362,52 @@ impl CsvProblem {
     }
 }
 
-fn in_desktop(desktop: Option<usize>) -> String {
-    desktop
-        .map(|d| format!(", in desktop {d}"))
-        .unwrap_or_default()
+fn in_desktop(desktop: Option<usize>, after: Option<usize>) -> String {
+    match (desktop, after) {
+        (Some(d), _) => format!(", in desktop {d}"),
+        (None, Some(d)) => format!(", after desktop {d}"),
+        (None, None) => String::new(),
+    }
+}
+
+/// The message of [`Error::SnapshotCount`]: the pages, both counts, and what to do.
+fn count_message(file: &str, pages: usize, total_count: u64, desktops: u64) -> String {
+    let file = one_line(file);
+    let (which, hold) = match pages {
+        1 => (format!("{file} gives TotalCount {total_count}"), "holds"),
+        2 => (
+            format!("{file} and 1 other page give TotalCount {total_count}"),
+            "hold",
+        ),
+        _ => (
+            format!(
+                "{file} and {} other pages give TotalCount {total_count}",
+                pages - 1
+            ),
+            "hold",
+        ),
+    };
+    let but = |n: u64| if n == 1 { "desktop" } else { "desktops" };
+    if desktops < total_count {
+        format!(
+            "{which} but {hold} {desktops} {}: {} {} missing (a page not given, or the fleet \
+             changed while it was listed); give every page of one listing",
+            but(desktops),
+            total_count - desktops,
+            if total_count - desktops == 1 {
+                "is"
+            } else {
+                "are"
+            }
+        )
+    } else {
+        format!(
+            "{which} but {hold} {desktops} {}, {} more: pages of different listings (or of a \
+             fleet that changed while it was listed); give the pages of one listing",
+            but(desktops),
+            desktops - total_count
+        )
+    }
 }
 
 fn at_desktop(desktop: Option<usize>) -> String {

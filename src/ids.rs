@@ -40,10 +40,7 @@ pub fn id_problem(id: &str) -> Option<IdProblem> {
 /// and 0x7F, and C1's `C2 80` to `C2 9F` (a C2 byte always starts a character).
 fn first_control(text: &[u8]) -> Option<usize> {
     let mut from = 0;
-    while let Some(i) = text[from..]
-        .iter()
-        .position(|&b| b < 0x20 || b == 0x7F || b == 0xC2)
-    {
+    while let Some(i) = first_candidate(&text[from..]) {
         let at = from + i;
         if text[at] != 0xC2 || text.get(at + 1).is_some_and(|&b| b < 0xA0) {
             return Some(at);
@@ -51,6 +48,50 @@ fn first_control(text: &[u8]) -> Option<usize> {
         from = at + 1;
     }
     None
+}
+
+/// The offset of the first byte of `text` below 0x20, 0x7F or 0xC2 (a C1 control's first
+/// byte, or another character's), eight bytes at a time: a list's whole text is scanned so.
+fn first_candidate(text: &[u8]) -> Option<usize> {
+    const ONES: u64 = u64::from_le_bytes([0x01; 8]);
+    const HIGHS: u64 = u64::from_le_bytes([0x80; 8]);
+    // The bytes equal to `byte`: the lowest flagged one is exact (a borrow flags only
+    // above a true match), and so is the lowest of several such masks together.
+    let equal = |w: u64, byte: u8| {
+        let x = w ^ (ONES * u64::from(byte));
+        x.wrapping_sub(ONES) & !x & HIGHS
+    };
+    let mut chunks = text.chunks_exact(8);
+    let mut offset = 0;
+    for chunk in &mut chunks {
+        let mut word = [0; 8];
+        word.copy_from_slice(chunk);
+        let w = u64::from_le_bytes(word);
+        let below = w.wrapping_sub(ONES * 0x20) & !w & HIGHS;
+        let found = below | equal(w, 0x7F) | equal(w, 0xC2);
+        if found != 0 {
+            return Some(offset + (found.trailing_zeros() / 8) as usize);
+        }
+        offset += 8;
+    }
+    chunks
+        .remainder()
+        .iter()
+        .position(|&b| b < 0x20 || b == 0x7F || b == 0xC2)
+        .map(|i| offset + i)
+}
+
+/// Whether `id` begins or ends with whitespace: a look at its first and last bytes when
+/// they are ASCII (the usual case), else at its first and last characters.
+fn padded_bytes(id: &[u8]) -> bool {
+    let space = |b: u8| b == b' ' || (0x09..=0x0D).contains(&b);
+    match (id.first(), id.last()) {
+        (Some(&first), Some(&last)) if first.is_ascii() && last.is_ascii() => {
+            space(first) || space(last)
+        }
+        (None, _) | (_, None) => false,
+        _ => core::str::from_utf8(id).is_ok_and(padded),
+    }
 }
 
 /// Whether `id` begins or ends with whitespace.
@@ -81,7 +122,7 @@ fn padded(id: &str) -> bool {
 /// assert_eq!(&users[1], "Bob");
 /// assert_eq!(users.iter().collect::<Vec<_>>(), ["Alice", "Bob"]);
 /// ```
-#[derive(Clone, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Default)]
 pub struct IdList {
     text: String,
     /// The end offset of each ID in `text`, less its multiple of [`SPAN`].
@@ -89,6 +130,27 @@ pub struct IdList {
     /// `wraps[k]`: the index of the first ID that ends at `(k + 1)·SPAN` or further. Empty
     /// for a text shorter than [`SPAN`].
     wraps: Vec<usize>,
+    /// How many of the first IDs a reader has already found non-empty and passing
+    /// [`id_problem`] as it split them (0: none known). IDs are only ever appended, so the
+    /// fact stays true; [`IdList::first_invalid`] and [`IdList::first_empty`] look past
+    /// them only. Not part of the list's value (equality and hashing ignore it).
+    pub(crate) clean: usize,
+}
+
+impl PartialEq for IdList {
+    fn eq(&self, other: &IdList) -> bool {
+        self.text == other.text && self.ends == other.ends && self.wraps == other.wraps
+    }
+}
+
+impl Eq for IdList {}
+
+impl core::hash::Hash for IdList {
+    fn hash<H: core::hash::Hasher>(&self, state: &mut H) {
+        self.text.hash(state);
+        self.ends.hash(state);
+        self.wraps.hash(state);
+    }
 }
 
 /// The span of text whose offsets an `ends` item holds: 4 GiB (`u32`). Unit tests make it
@@ -103,6 +165,7 @@ impl IdList {
             text: String::new(),
             ends: Vec::new(),
             wraps: Vec::new(),
+            clean: 0,
         }
     }
 
@@ -112,6 +175,7 @@ impl IdList {
             text: String::with_capacity(bytes),
             ends: Vec::with_capacity(ids),
             wraps: Vec::new(),
+            clean: 0,
         }
     }
 
@@ -177,11 +241,48 @@ impl IdList {
 
     /// Records the end of the ID just appended to `text`.
     fn push_end(&mut self) {
-        let end = self.text.len() as u64;
+        self.push_end_at(self.text.len() as u64);
+    }
+
+    /// Records `end` as the end offset of the next ID.
+    fn push_end_at(&mut self, end: u64) {
         while (self.wraps.len() as u64 + 1) << SPAN_BITS <= end {
             self.wraps.push(self.ends.len());
         }
         self.ends.push((end & (SPAN - 1)) as u32);
+    }
+
+    /// Appends the end offset `end` of an ID whose bytes the caller puts in the text
+    /// itself, then hands over with [`IdList::set_text`] (a reader that splits a list in its
+    /// own buffer), or says that the memory for it cannot be had.
+    #[cfg(feature = "serde")]
+    pub(crate) fn try_push_end(&mut self, end: usize) -> Result<(), TryReserveError> {
+        self.ends.try_reserve(1)?;
+        let wraps = (end as u64 >> SPAN_BITS) as usize;
+        self.wraps
+            .try_reserve(wraps.saturating_sub(self.wraps.len()))?;
+        self.push_end_at(end as u64);
+        Ok(())
+    }
+
+    /// Sets the text of a list whose end offsets were given by [`IdList::try_push_end`]:
+    /// `text` is every ID's bytes, back to back.
+    #[cfg(feature = "serde")]
+    pub(crate) fn set_text(&mut self, text: String) {
+        debug_assert_eq!(self.all_ends().last().unwrap_or(0), text.len());
+        self.text = text;
+    }
+
+    /// Says that the first `clean` IDs are non-empty and pass [`id_problem`], as the reader
+    /// that split them found: [`Request::check`](crate::Request::check) then looks past them
+    /// only for those faults.
+    #[cfg(feature = "serde")]
+    pub(crate) fn mark_clean(&mut self, clean: usize) {
+        debug_assert!(self
+            .iter()
+            .take(clean)
+            .all(|id| !id.is_empty() && id_problem(id).is_none()));
+        self.clean = clean.min(self.len());
     }
 
     /// Frees the room reserved beyond the IDs held, as [`Vec::shrink_to_fit`] does.
@@ -275,7 +376,18 @@ impl IdList {
             list: self,
             front: 0,
             back: self.len(),
+            start: 0,
         }
+    }
+
+    /// The IDs' lengths in bytes, in order: one pass over the end offsets.
+    pub(crate) fn lengths(&self) -> impl Iterator<Item = usize> + '_ {
+        let mut start = 0;
+        self.all_ends().map(move |end| {
+            let len = end - start;
+            start = end;
+            len
+        })
     }
 
     /// The bytes of all IDs, back to back, in order.
@@ -291,20 +403,33 @@ impl IdList {
     /// boundary splits), then over the IDs before the first of them for padding: at one ID,
     /// a control character is its problem, as [`id_problem`] says.
     pub(crate) fn first_invalid(&self) -> Option<(usize, IdProblem)> {
-        let control = first_control(self.text.as_bytes()).map(|at| {
+        // The IDs a reader found clean are skipped.
+        let from = match self.clean {
+            0 => 0,
+            clean => self.end(clean - 1),
+        };
+        let control = first_control(&self.text.as_bytes()[from..]).map(|at| {
+            let at = from + at;
             let index = self.index_at(at);
             let character = self.text[at..].chars().next().unwrap_or_default();
             (index, IdProblem::ControlCharacter { character })
         });
         let before = control.map_or(self.len(), |(index, _)| index);
-        (0..before)
-            .find(|&i| self.get(i).is_some_and(padded))
-            .map(|i| (i, IdProblem::Whitespace))
+        let from = self.clean.min(before);
+        self.all_bytes()
+            .enumerate()
+            .take(before)
+            .skip(from)
+            .find(|(_, id)| padded_bytes(id))
+            .map(|(i, _)| (i, IdProblem::Whitespace))
             .or(control)
     }
 
     /// The index of the first empty ID, if any: one pass over the end offsets.
     pub(crate) fn first_empty(&self) -> Option<usize> {
+        if self.clean == self.len() {
+            return None;
+        }
         let mut previous = 0;
         self.all_ends().position(|end| {
             let empty = end == previous;
@@ -684,6 +809,8 @@ pub struct Iter<'a> {
     list: &'a IdList,
     front: usize,
     back: usize,
+    /// Where the ID at `front` starts in the text: one end offset read per ID.
+    start: usize,
 }
 
 impl<'a> Iterator for Iter<'a> {
@@ -693,8 +820,11 @@ impl<'a> Iterator for Iter<'a> {
         if self.front == self.back {
             return None;
         }
+        let end = self.list.end(self.front);
+        let id = self.list.text.get(self.start..end);
         self.front += 1;
-        self.list.get(self.front - 1)
+        self.start = end;
+        id
     }
 
     fn size_hint(&self) -> (usize, Option<usize>) {
@@ -781,6 +911,33 @@ mod tests {
                         .enumerate()
                         .find_map(|(i, id)| id_problem(id).map(|p| (i, p)));
                     assert_eq!(list.first_invalid(), naive, "{list:?}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn first_control_finds_each_control_at_every_place_in_a_word() {
+        let naive = |text: &[u8]| {
+            (0..text.len()).find(|&at| {
+                let b = text[at];
+                b < 0x20 || b == 0x7F || (b == 0xC2 && text.get(at + 1).is_some_and(|&n| n < 0xA0))
+            })
+        };
+        let specials = [
+            "\0", "\t", "\u{1f}", "\u{7f}", "\u{85}", "\u{9f}", "\u{a0}", "é", "\u{100}",
+        ];
+        for special in specials {
+            for len in 0..24 {
+                for at in 0..=len {
+                    let mut text = "x".repeat(len);
+                    text.insert_str(at, special);
+                    text.push_str(special);
+                    assert_eq!(
+                        first_control(text.as_bytes()),
+                        naive(text.as_bytes()),
+                        "{text:?}"
+                    );
                 }
             }
         }

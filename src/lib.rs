@@ -63,8 +63,13 @@ let response = Response::new(&request, &plan);
   from JSON and writes responses.
 * [`calls`] turns a plan (a [`PlanResponse`], read by `wire::plan_from_json`) into the
   [`ModifyEntitlement`] and [`ModifyUserEntitlement`] calls that carry it out exactly (the
-  contract, §8), with the grouping rule documented there; [`Task`] models the task of a
-  `Preview: false` plan and [`PollPolicy`] the API doc's polling advice, without a clock.
+  contract, §8), with the grouping rule documented there, in waves that survive a service
+  that assigns in the background (§8.1); [`calls_with`] adds make-before-break
+  ([`CallOptions`]), and with a snapshot leaves out the desktops that cannot be changed now
+  ([`Calls::unchangeable`]); [`PlanResponse::into_calls`] makes them without copying the
+  plan's IDs. [`compare_with_fleet`] checks a snapshot taken afterwards against the plan
+  (§8.2). [`Task`] models the task of a `Preview: false` plan and [`PollPolicy`] the API
+  doc's polling advice, without a clock.
 * [`wire`] also reads and writes the RPC query form (`RegionId=…&DesktopId.1=…`), as the
   SDKs send it, and (feature `csv`) lists of IDs from CSV files.
 
@@ -148,6 +153,7 @@ extern crate alloc;
 mod by_id;
 mod capacity;
 mod caps;
+mod carried;
 mod changes;
 // The contract's text is `docs/contract.md`, part of the package: the same page on a clone,
 // in the package and on docs.rs.
@@ -173,14 +179,16 @@ pub mod wire;
 pub use by_id::{ById, EndUserIds};
 pub use capacity::{capacity, Binding, Capacity};
 pub use caps::UserCaps;
+pub use carried::{compare_with_fleet, Comparison, Mismatch, MismatchReason};
 pub use changes::{desktop_changes, Changes, DesktopChange, DesktopChanges};
 pub use error::{
     CsvProblem, Error, Field, IdProblem, IndexProblem, LimitProblem, PlanProblem, PlanShape,
     QueryProblem, SnapshotProblem, SHOWN_CHARS,
 };
 pub use execute::{
-    baseline_calls, calls, Call, Calls, ModifyEntitlement, ModifyUserEntitlement, PlanResponse,
-    PlannedDesktop, API_VERSION, MAX_IDS_PER_CALL,
+    baseline_calls, calls, calls_with, shell_quote, Call, CallOptions, Calls, HeldBack,
+    ModifyEntitlement, ModifyUserEntitlement, PlanResponse, PlannedDesktop, Unchangeable,
+    API_VERSION, MAX_IDS_PER_CALL,
 };
 pub use fleet::{plan_against, Eligibility, Fleet, FleetPlan, Origin, SnapshotDesktop};
 pub use ids::{id_problem, IdList, Iter as IdIter};
@@ -192,7 +200,7 @@ pub use request::{CheckOptions, CheckedRequest, Request};
 pub use response::{ApiId, FleetResponse, Response};
 pub use shape::Shape;
 pub use status::Status;
-pub use sticky::{plan_sticky, plan_sticky_shape};
+pub use sticky::{plan_sticky, plan_sticky_bytes, plan_sticky_shape};
 pub use task::{PollPolicy, Task, Waits};
 pub use verify::{verify, verify_against, verify_sticky, Violation};
 

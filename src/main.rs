@@ -7,7 +7,12 @@
 //! - 2: bad input or bad arguments (one line on stderr, nothing on stdout);
 //! - 3: too large for this run: the plan's memory is more than the run can have (the cgroup's
 //!   `memory.max`, or `MemAvailable`; `--memory-limit` sets it), or an input is longer than
-//!   `--max-input-bytes`. The request itself may be valid.
+//!   `--max-input-bytes`. The request itself may be valid;
+//! - 4: done as far as can be now: `requests` left out desktops that cannot be changed now
+//!   (or held back revocations), `verify` found desktops not as planned.
+//!
+//! A reader that stops early (`requests … | head`) ends the run at once, with no message and
+//! exit status 0, as ripgrep does.
 //!
 //! An error line that cannot be written (a full or closed standard error) changes nothing:
 //! the status is the same.
@@ -18,17 +23,21 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::OnceLock;
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{ArgAction, Parser, Subcommand, ValueEnum};
 use eds_entitlement::{
-    capacity, plan_against, plan_sticky, report, try_plan_rows, wire, CheckOptions, CheckedRequest,
-    Error, Field, Fleet, FleetPlan, FleetResponse, IdList, Limit, PlanRows, Request, Shape,
+    capacity, compare_with_fleet, plan_against, plan_sticky, plan_sticky_bytes, report,
+    try_plan_rows, wire, CallOptions, CheckOptions, CheckedRequest, Error, Field, Fleet, FleetPlan,
+    FleetResponse, IdList, Limit, PlanResponse, PlanRows, Request, Shape, SnapshotProblem,
     Strategy,
 };
 
 /// The exit statuses, as `--help` and the README list them.
 const STATUSES: &str = "Exit status: 0 planned; 1 a file could not be read or the output \
 written (a closed standard output too); 2 bad input or arguments; 3 too large for this run \
-(the plan's memory beyond the memory limit, or an input beyond --max-input-bytes).";
+(the plan's memory beyond the memory limit, or an input beyond --max-input-bytes); 4 done as \
+far as can be now (requests: desktops that cannot be changed now were left out; verify: \
+desktops not as planned). A reader that stops early (requests … | head) ends the run with \
+status 0 and no message.";
 
 #[derive(Parser)]
 #[command(name = "eds-entitlement", version, about, long_about = None, after_help = STATUSES)]
@@ -40,13 +49,26 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Reads a BatchModifyEntitlement request and prints the API's response, with the plan.
-    #[command(after_help = STATUSES)]
+    #[command(
+        after_help = STATUSES,
+        override_usage = "eds-entitlement preview [OPTIONS] [FILE|-] [--fleet FILE...]\n       \
+                          eds-entitlement preview [OPTIONS] --fleet FILE... -- FILE|-"
+    )]
     Preview(PreviewArgs),
     /// Prints what a plan of this shape would do (the capacity figures of the contract, §5), without IDs.
     Capacity(CapacityArgs),
     /// Prints the ModifyEntitlement / ModifyUserEntitlement calls that carry out a plan,
     /// one a line, in the order to send them (the contract, §8).
+    #[command(
+        after_help = STATUSES,
+        override_usage = "eds-entitlement requests [OPTIONS] --region R PLAN|- [--fleet FILE...]\n       \
+                          eds-entitlement requests [OPTIONS] --region R --fleet FILE... -- PLAN|-"
+    )]
     Requests(RequestsArgs),
+    /// Compares a snapshot taken after the calls with the plan (the contract, §8.2): exit 0
+    /// when every desktop not FAILED has exactly its planned users, 4 otherwise.
+    #[command(after_help = STATUSES)]
+    Verify(VerifyArgs),
 }
 
 #[derive(clap::Args)]
@@ -59,22 +81,89 @@ struct RequestsArgs {
     #[arg(long, value_name = "R", required = true)]
     region: String,
     /// How to print each call: the RPC query form (Action, Version, RegionId, then the
-    /// parameters, percent-encoded; unsigned), or one JSON object as the SDKs' to_map()
-    /// gives it, with "Action".
+    /// parameters, percent-encoded; unsigned) after a `# wave N` line per wave; one JSON
+    /// object as the SDKs' to_map() gives it, with "Action" and "Wave"; or a shell script of
+    /// `aliyun ecd …` command lines that waits for each wave.
     #[arg(long, value_enum, default_value = "query")]
-    format: Format,
-    /// Print the number of calls, and the per-desktop baseline, on stderr.
+    format: CallFormat,
+    /// Print the number of calls, of waves, the per-desktop baseline, and the desktops left
+    /// out, on stderr.
     #[arg(long)]
     summary: bool,
-    /// The fleet as it is (DescribeDesktops response bodies, as for preview; repeat for each
-    /// page): desktops that already have their planned users get no call, and users are
-    /// added or revoked where that takes fewer calls than replacing them.
-    #[arg(long, value_name = "FILE")]
+    /// The fleet as it is (DescribeDesktops response bodies, as for preview: one or more
+    /// files, `-` for standard input; the plan goes before --fleet, or after --): desktops
+    /// that already have their planned users get no call, desktops that cannot be changed
+    /// now (not in it, not Running, Assigning) get none either and are named on stderr (exit
+    /// status 4), and users are added or revoked where that takes fewer calls than replacing
+    /// them.
+    #[arg(long, value_name = "FILE", num_args = 1.., action = ArgAction::Append)]
     fleet: Vec<PathBuf>,
+    /// Accept a snapshot whose pages hold fewer desktops than their TotalCount (a page
+    /// missing): the missing desktops are taken as not in the snapshot. A warning on stderr
+    /// says how many.
+    #[arg(long, requires = "fleet")]
+    allow_partial_snapshot: bool,
+    /// Make before break (needs --fleet): no user who has a listed desktop before and one
+    /// after is ever left with none, at a wave boundary or within a wave. May cost calls
+    /// beyond the per-desktop baseline (--summary says how many).
+    #[arg(long, requires = "fleet")]
+    make_before_break: bool,
+    /// The most memory the calls may take, in bytes (suffixes K, M, G, T: powers of 1024);
+    /// by default, the memory this run can have. More is refused with exit status 3.
+    #[arg(long, value_name = "BYTES", value_parser = parse_bytes)]
+    memory_limit: Option<u64>,
     /// The longest plan read, in bytes (suffixes K, M, G, T: powers of 1024); a longer one
     /// is refused with exit status 3.
     #[arg(long, value_name = "BYTES", value_parser = parse_bytes, default_value = "256M")]
     max_input_bytes: u64,
+}
+
+#[derive(clap::Args)]
+struct VerifyArgs {
+    /// The plan: a BatchModifyEntitlement response body (this tool's or the live API's);
+    /// `-` reads standard input.
+    #[arg(value_name = "PLAN|-")]
+    plan: PathBuf,
+    /// The fleet after the calls: DescribeDesktops response bodies (one or more files, `-`
+    /// for standard input; the plan goes before --fleet, or after --).
+    #[arg(long, value_name = "AFTER", required = true, num_args = 1.., action = ArgAction::Append)]
+    fleet: Vec<PathBuf>,
+    /// The fleet before the calls: FAILED desktops and desktops the plan does not list must
+    /// have the users they had in it (`Touched` otherwise).
+    #[arg(long, value_name = "BEFORE", num_args = 1.., action = ArgAction::Append)]
+    before: Vec<PathBuf>,
+    /// Accept snapshots whose pages hold fewer desktops than their TotalCount (a page
+    /// missing): the missing desktops are taken as not in the snapshot. A warning on stderr
+    /// says how many.
+    #[arg(long)]
+    allow_partial_snapshot: bool,
+    /// Human lines (one per desktop that is not as planned), or one JSON object.
+    #[arg(long, value_enum, default_value = "text")]
+    format: VerifyFormat,
+    /// The longest plan read, in bytes (suffixes K, M, G, T: powers of 1024); a longer one
+    /// is refused with exit status 3.
+    #[arg(long, value_name = "BYTES", value_parser = parse_bytes, default_value = "256M")]
+    max_input_bytes: u64,
+}
+
+/// How `requests` prints the calls.
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum CallFormat {
+    /// The RPC query form, one call a line, each wave after `# wave N`.
+    Query,
+    /// One JSON object a line, as the SDKs' to_map() gives it, with "Action" and "Wave".
+    Json,
+    /// A shell script of `aliyun ecd …` command lines, waiting for each wave.
+    Aliyun,
+}
+
+/// How `verify` prints the differences.
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum VerifyFormat {
+    /// One line per desktop that is not as planned.
+    Text,
+    /// One JSON object: {"desktops":[…],"totals":{…}}.
+    Json,
 }
 
 #[derive(clap::Args)]
@@ -104,12 +193,20 @@ struct PreviewArgs {
     /// (`changes`), and the table and summary show who gains and loses a desktop.
     #[arg(long, value_enum, default_value_t = Output::Json)]
     output: Output,
-    /// Plan against the fleet as it is: a DescribeDesktops response body (as the SDKs'
-    /// to_map() or `aliyun ecd DescribeDesktops --pager` print it). Repeat for each page.
-    /// Only Running desktops without the Assigning flag are planned; the others keep their
-    /// users and are reported FAILED.
-    #[arg(long, value_name = "FILE")]
+    /// Plan against the fleet as it is: DescribeDesktops response bodies, one file per page
+    /// or the pages merged (as the SDKs' to_map() or `aliyun ecd DescribeDesktops --RegionId
+    /// R --pager path=Desktops --force` print them). Takes several files (`--fleet
+    /// pages/*.json`) and may be repeated; `-` reads standard input; pipes and `<(…)` are
+    /// read. The request FILE goes before --fleet (or after --). Pages that give TotalCount
+    /// must hold that many desktops together. Only Running desktops without the Assigning
+    /// flag are planned; the others keep their users and are reported FAILED.
+    #[arg(long, value_name = "FILE", num_args = 1.., action = ArgAction::Append)]
     fleet: Vec<PathBuf>,
+    /// Accept a snapshot whose pages hold fewer desktops than their TotalCount (a page
+    /// missing): the missing desktops are planned as NotInSnapshot, and the users they hold
+    /// are unknown, so the limits cannot count them. A warning on stderr says how many.
+    #[arg(long, requires = "fleet")]
+    allow_partial_snapshot: bool,
     /// With --fleet: keep the most of the users desktops have now (the contract, §7). Under
     /// AVERAGE the most any valid plan can keep; under CENTRAL the served users are chosen
     /// greedily by the pairs they keep, and may be any users.
@@ -184,7 +281,11 @@ enum Format {
     Query,
 }
 
-/// The request built from CSV files instead of read from FILE.
+/// The heading of the parameters that CSV requests set and that replace a request FILE's.
+const PARAMETERS: &str = "Request parameters (with CSV files, or replacing a FILE's)";
+
+/// The request built from CSV files instead of read from FILE, and the parameters that
+/// replace a FILE's.
 #[derive(clap::Args)]
 struct CsvArgs {
     /// Build the request from CSV files: this one lists the desktops, one ID a row (a header
@@ -219,35 +320,31 @@ struct CsvArgs {
         help_heading = "Request from CSV files"
     )]
     region: Option<String>,
-    /// `MaxUserPerDesktop` (0 or absent: no limit), read as the wire forms read it (`5e2`
-    /// is 500, `+5` is not a number).
+    /// `MaxUserPerDesktop` (0: no limit), read as the wire forms read it (`5e2` is 500, `+5`
+    /// is not a number). With a request FILE, replaces the file's value.
     #[arg(
         long,
         value_name = "K",
-        requires = "desktops",
         allow_hyphen_values = true,
-        help_heading = "Request from CSV files"
+        help_heading = PARAMETERS
     )]
     max_user_per_desktop: Option<String>,
-    /// `MaxDesktopPerUser` (0 or absent: no limit), read as the wire forms read it.
+    /// `MaxDesktopPerUser` (0: no limit), read as the wire forms read it. With a request
+    /// FILE, replaces the file's value.
     #[arg(
         long,
         value_name = "M",
-        requires = "desktops",
         allow_hyphen_values = true,
-        help_heading = "Request from CSV files"
+        help_heading = PARAMETERS
     )]
     max_desktop_per_user: Option<String>,
-    /// `Strategy`: AVERAGE (the default) or CENTRAL.
-    #[arg(
-        long,
-        value_name = "S",
-        requires = "desktops",
-        help_heading = "Request from CSV files"
-    )]
+    /// `Strategy`: AVERAGE (the default) or CENTRAL. With a request FILE, replaces the
+    /// file's value.
+    #[arg(long, value_name = "S", help_heading = PARAMETERS)]
     strategy: Option<String>,
-    /// Send `Preview: false`: the plan is a task to execute.
-    #[arg(long, requires = "desktops", help_heading = "Request from CSV files")]
+    /// Send `Preview: false`: the plan is a task to execute. With a request FILE, replaces
+    /// the file's `Preview`.
+    #[arg(long, help_heading = PARAMETERS)]
     no_preview: bool,
 }
 
@@ -259,6 +356,9 @@ enum Failure {
     Io(String),
     /// Too large for this run (memory, input size): exit status 3.
     TooLarge(String),
+    /// Done as far as can be now: some desktops cannot be changed now (`requests`), or are
+    /// not as planned (`verify`): exit status 4.
+    Unfinished(String),
 }
 
 impl Failure {
@@ -268,12 +368,16 @@ impl Failure {
             Failure::Io(_) => 1,
             Failure::Input(_) => 2,
             Failure::TooLarge(_) => 3,
+            Failure::Unfinished(_) => 4,
         }
     }
 
     fn line(&self) -> &str {
         match self {
-            Failure::Io(line) | Failure::Input(line) | Failure::TooLarge(line) => line,
+            Failure::Io(line)
+            | Failure::Input(line)
+            | Failure::TooLarge(line)
+            | Failure::Unfinished(line) => line,
         }
     }
 }
@@ -286,6 +390,7 @@ fn main() -> ExitCode {
         Command::Preview(args) => preview(&args),
         Command::Capacity(args) => capacity_figures(&args),
         Command::Requests(args) => requests(&args),
+        Command::Verify(args) => verify_carried_out(&args),
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,
@@ -311,6 +416,27 @@ fn stdout() -> Result<io::StdoutLock<'static>, Failure> {
     }
     Ok(io::stdout().lock())
 }
+
+/// Standard output for a response, written in blocks of [`RESPONSE_BLOCK`] bytes or more:
+/// on Unix, a duplicate of its descriptor as a file. The standard library's `Stdout` is
+/// line-buffered and looks for a line break in every block written, and a JSON response is
+/// one line of up to gigabytes (a tenth of the writing's time at a million desktops).
+fn response_out() -> Result<BufWriter<Box<dyn Write>>, Failure> {
+    let out = stdout()?;
+    #[cfg(unix)]
+    {
+        use std::os::fd::AsFd;
+        if let Ok(duplicate) = out.as_fd().try_clone_to_owned() {
+            let file: Box<dyn Write> = Box::new(fs::File::from(duplicate));
+            return Ok(BufWriter::with_capacity(RESPONSE_BLOCK, file));
+        }
+    }
+    Ok(BufWriter::with_capacity(RESPONSE_BLOCK, Box::new(out)))
+}
+
+/// The buffer of [`response_out`]: the JSON writer's own blocks (64 KiB) are as large, so
+/// they go to the file without a copy; the text reports' small writes are gathered.
+const RESPONSE_BLOCK: usize = 1 << 16;
 
 /// Whether standard output is closed. Asked before any file is opened: on a system that
 /// leaves descriptor 1 closed, the first file opened would take it.
@@ -394,17 +520,44 @@ fn preview(args: &PreviewArgs) -> Result<(), Failure> {
                 .into(),
         ));
     }
+    fleet_stdin(&args.fleet, preview_stdin(args))?;
+    if args.input.is_none() && args.csv.desktops.is_none() && !args.fleet.is_empty() {
+        use std::io::IsTerminal;
+        // `preview --fleet snap.json request.json` takes both files as pages and would wait
+        // for a request typed in.
+        if io::stdin().is_terminal() {
+            return Err(Failure::Input(
+                "no request given: --fleet takes every file after it, so give the request \
+                 FILE before --fleet (or after --), or '-' to read it from standard input"
+                    .into(),
+            ));
+        }
+    }
     let cap = args.max_input_bytes;
     let request = match &args.csv.desktops {
         Some(desktops) => request_from_csv(desktops, &args.csv, cap)?,
-        None => read_request(args.input.as_deref(), args.format, cap)?,
+        None => {
+            let read = read_request(args.input.as_deref(), args.format, cap);
+            let read = match read {
+                // `preview --fleet snap.json request.json < /dev/null`: say where it went.
+                Err(Failure::Input(line)) if args.input.is_none() && !args.fleet.is_empty() => {
+                    Err(Failure::Input(format!(
+                        "{line} (the request was read from standard input: --fleet takes \
+                         every file after it, so give the request FILE before --fleet, or \
+                         after --)"
+                    )))
+                }
+                read => read,
+            };
+            with_parameters(read?, &args.csv)?
+        }
     };
     let options = CheckOptions::new().api_limits(args.api_limits);
     let request = request.check_with(&options).map_err(planning_failure)?;
     if !args.fleet.is_empty() {
         return preview_against(args, &request);
     }
-    let mut out = BufWriter::with_capacity(1 << 20, stdout()?);
+    let mut out = response_out()?;
     let written = match args.output {
         Output::Summary => report::write_summary(&request, &mut out),
         // Both plan as they write, one desktop at a time: the plan is never held whole.
@@ -537,13 +690,35 @@ fn fleet_planner(args: &PreviewArgs) -> FleetPlanner {
     }
 }
 
+/// What reads standard input besides `--fleet -` in `preview`, if anything.
+fn preview_stdin(args: &PreviewArgs) -> Option<&'static str> {
+    let dash = |path: &Path| path == Path::new("-");
+    match &args.csv.desktops {
+        Some(desktops) if dash(desktops) => Some("--desktops -"),
+        Some(_) if args.csv.users.as_deref().is_some_and(dash) => Some("--users -"),
+        Some(_) => None,
+        None if args.input.as_deref().is_none_or(dash) => Some("the request"),
+        None => None,
+    }
+}
+
 /// `preview … --fleet FILE…`: the plan made against the snapshot, in the output asked for.
 fn preview_against(args: &PreviewArgs, request: &CheckedRequest) -> Result<(), Failure> {
-    let fleet = read_fleet(&args.fleet)?;
-    // The plan against a snapshot is held whole: at most the plan of every listed desktop.
-    fits(plan_bytes(&request.shape()), args.memory_limit)?;
+    let fleet = read_fleet(
+        &args.fleet,
+        args.allow_partial_snapshot,
+        preview_stdin(args),
+    )?;
+    // The plan against a snapshot is held whole: at most the plan of every listed desktop;
+    // the sticky plan, with its engine's working space.
+    let bytes = if args.keep_existing {
+        plan_sticky_bytes(request, &fleet)
+    } else {
+        plan_bytes(&request.shape())
+    };
+    fits(bytes, args.memory_limit)?;
     let plan = fleet_planner(args)(request, &fleet).map_err(planning_failure)?;
-    let mut out = BufWriter::with_capacity(1 << 20, stdout()?);
+    let mut out = response_out()?;
     let written = match args.output {
         Output::Json => {
             let mut response = FleetResponse::new(request, &fleet, &plan);
@@ -569,18 +744,99 @@ fn preview_against(args: &PreviewArgs, request: &CheckedRequest) -> Result<(), F
         .map_err(|e| Failure::Io(format!("cannot write the response: {e}")))
 }
 
-/// Reads the snapshot's pages, each file in chunks: only a chunk and what the contract's §6
-/// reads of each desktop are held.
-fn read_fleet(paths: &[PathBuf]) -> Result<Fleet, Failure> {
+/// Refuses `--fleet -` given twice, or with `stdin` (what else reads standard input, if
+/// anything): checked before anything is read.
+fn fleet_stdin(paths: &[PathBuf], stdin: Option<&str>) -> Result<(), Failure> {
+    let dash = Path::new("-");
+    let dashes = paths.iter().filter(|p| *p == dash).count();
+    if dashes > 1 {
+        return Err(Failure::Input(
+            "--fleet names standard input ('-') more than once: it can be read once".into(),
+        ));
+    }
+    match stdin {
+        Some(other) if dashes > 0 => Err(Failure::Input(format!(
+            "--fleet - and {other} both read standard input: give one of them as a file"
+        ))),
+        _ => Ok(()),
+    }
+}
+
+/// Reads the snapshot of every command that takes `--fleet` (the contract, §6 and §6.2):
+/// each page, then whether the pages are whole listings by their `TotalCount`; with
+/// `allow_partial`, a listing short of desktops is a warning on stderr, not an error.
+/// `stdin` names what else reads standard input, if anything: `--fleet -` cannot then.
+///
+/// A regular file is read in chunks (only a chunk and what §6 reads of each desktop are
+/// held); standard input, pipes and `<(…)` are streamed, never seeked.
+fn read_fleet(
+    paths: &[PathBuf],
+    allow_partial: bool,
+    stdin: Option<&str>,
+) -> Result<Fleet, Failure> {
+    fleet_stdin(paths, stdin)?;
+    let dash = Path::new("-");
     let mut reader = wire::FleetReader::new();
     for path in paths {
-        let label = path.display().to_string();
-        let cannot = |e: io::Error| Failure::Io(format!("cannot read {}: {e}", shown_path(path)));
-        let file = fs::File::open(path).map_err(cannot)?;
-        reader
-            .read_page_seekable(&label, file)
-            .map_err(cannot)?
-            .map_err(|e| Failure::Input(e.to_string()))?;
+        let label = if path == dash {
+            "standard input".to_owned()
+        } else {
+            path.display().to_string()
+        };
+        let cannot =
+            |e: io::Error| Failure::Io(format!("cannot read {}: {e}", report::one_line(&label)));
+        let read = if path == dash {
+            reader.read_page_from(&label, io::stdin().lock())
+        } else {
+            let file = fs::File::open(path).map_err(cannot)?;
+            if file.metadata().map_err(cannot)?.is_file() {
+                reader.read_page_seekable(&label, file)
+            } else {
+                reader.read_page_from(&label, file)
+            }
+        };
+        read.map_err(cannot)?.map_err(|e| {
+            let hint = match e {
+                Error::Snapshot {
+                    problem: SnapshotProblem::NoDesktops,
+                    ..
+                } => "; if it is the request or the plan, give it before --fleet (or after --)",
+                _ => "",
+            };
+            Failure::Input(format!("{e}{hint}"))
+        })?;
+    }
+    let short = reader.check_counts(allow_partial).map_err(|e| {
+        let hint = match e {
+            Error::SnapshotCount {
+                total_count,
+                desktops,
+                ..
+            } if desktops < total_count => {
+                ", or pass --allow-partial-snapshot to plan without them"
+            }
+            _ => "",
+        };
+        Failure::Input(format!("{e}{hint}"))
+    })?;
+    for listing in short {
+        let first = report::one_line(&listing.pages[0]).into_owned();
+        let pages = match listing.pages.len() {
+            1 => format!("{first} gives"),
+            2 => format!("{first} and 1 other page give"),
+            n => format!("{first} and {} other pages give", n - 1),
+        };
+        // As for errors: a warning that cannot be written is lost, not a panic.
+        let _ = writeln!(
+            io::stderr().lock(),
+            "eds-entitlement: warning: {pages} TotalCount {} but the snapshot holds {} of \
+             its desktops: the {} missing are taken as not in the snapshot (NotInSnapshot \
+             when listed), and the users they hold are unknown, so the limits on what users \
+             will have (the contract, §6.1) cannot count them",
+            listing.total_count,
+            listing.desktops,
+            listing.total_count - listing.desktops
+        );
     }
     Ok(reader.finish())
 }
@@ -631,36 +887,145 @@ fn capacity_figures(args: &CapacityArgs) -> Result<(), Failure> {
         .map_err(|e| Failure::Io(format!("cannot write the figures: {e}")))
 }
 
+/// The memory `requests` needs for a plan of `len` bytes: the plan read, then its calls,
+/// at most five times its text (`tests/calls_memory.rs` measures it).
+const CALLS_PER_PLAN_BYTE: u64 = 5;
+
 fn requests(args: &RequestsArgs) -> Result<(), Failure> {
-    let input = |e: Error| Failure::Input(e.to_string());
+    let plan_stdin = (args.plan == Path::new("-")).then_some("the plan");
+    fleet_stdin(&args.fleet, plan_stdin)?;
     let bytes = read_input(&args.plan, args.max_input_bytes)?;
-    let plan = wire::plan_from_json(strip_bom(&bytes)).map_err(input)?;
+    let needed = (bytes.len() as u64).saturating_mul(CALLS_PER_PLAN_BYTE);
+    let (limit, whose) = match args.memory_limit {
+        Some(limit) => (Some(limit), "--memory-limit"),
+        None => (available_memory(), "the memory available"),
+    };
+    // The room left under `ulimit -v` bounds it too, whatever --memory-limit says: past it,
+    // an allocation would fail.
+    let (limit, whose) = match (limit, address_space_room()) {
+        (Some(limit), Some(room)) if room < limit => (Some(room), "the address space left"),
+        (None, Some(room)) => (Some(room), "the address space left"),
+        (limit, _) => (limit, whose),
+    };
+    if let Some(limit) = limit.filter(|&limit| needed > limit) {
+        return Err(Failure::TooLarge(format!(
+            "making the calls for this plan ({}) needs about {} of memory, more than {whose} \
+             ({}): raise --memory-limit, or split the plan",
+            show_bytes(bytes.len() as u64),
+            show_bytes(needed),
+            show_bytes(limit)
+        )));
+    }
+    let plan = wire::plan_from_json(strip_bom(&bytes)).map_err(planning_failure)?;
+    drop(bytes);
     let fleet = if args.fleet.is_empty() {
         None
     } else {
-        Some(read_fleet(&args.fleet)?)
+        Some(read_fleet(
+            &args.fleet,
+            args.allow_partial_snapshot,
+            plan_stdin,
+        )?)
     };
-    let calls = eds_entitlement::calls(&plan, fleet.as_ref(), &args.region).map_err(input)?;
+    let options = CallOptions::new().make_before_break(args.make_before_break);
+    // The replacements take their IDs from the plan: the two are never both held whole.
+    let calls = plan
+        .into_calls(fleet.as_ref(), &args.region, &options)
+        .map_err(planning_failure)?;
+    drop(fleet);
     let mut out = BufWriter::new(stdout()?);
-    let written = calls.iter().try_for_each(|call| {
-        match args.format {
-            Format::Query => out.write_all(call.to_query().as_bytes())?,
-            Format::Json => wire::write_call_json(call, &mut out)?,
-        }
-        out.write_all(b"\n")
-    });
-    written
-        .and_then(|()| out.flush())
-        .map_err(|e| Failure::Io(format!("cannot write the calls: {e}")))?;
+    let written = match args.format {
+        CallFormat::Query => wire::write_calls_query(&calls, &mut out),
+        CallFormat::Json => wire::write_calls_json(&calls, &mut out),
+        CallFormat::Aliyun => wire::write_calls_aliyun(&calls, &args.region, &mut out),
+    };
+    match written.and_then(|()| out.flush()) {
+        // A reader that stops early (`| head`): the run ends, quietly, as ripgrep's does.
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => return Ok(()),
+        Err(e) => return Err(Failure::Io(format!("cannot write the calls: {e}"))),
+        Ok(()) => {}
+    }
+    // As for errors: a line that cannot be written is lost, not a panic.
+    let mut err = io::stderr().lock();
+    for line in report::left_out_lines(&calls) {
+        let _ = writeln!(err, "eds-entitlement: {line}");
+    }
     if args.summary {
-        // As for errors: a summary that cannot be written is lost, not a panic.
+        let _ = writeln!(err, "eds-entitlement: {}", report::calls_summary(&calls));
+    }
+    if calls.is_complete() {
+        return Ok(());
+    }
+    Err(Failure::Unfinished(format!(
+        "{} left for a later run: send these calls, then take a new snapshot and run \
+         requests again",
+        match (calls.unchangeable().len(), calls.held_back().len()) {
+            (n, 0) => plural(n, "desktop", "desktops"),
+            (0, h) => plural(h, "revocation", "revocations"),
+            (n, h) => format!(
+                "{} and {}",
+                plural(n, "desktop", "desktops"),
+                plural(h, "revocation", "revocations")
+            ),
+        }
+    )))
+}
+
+/// `n` and the noun for it.
+fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+/// Reads a plan (a `BatchModifyEntitlement` response body) from `path` (`-`: standard input).
+fn read_plan(path: &Path, cap: u64) -> Result<PlanResponse, Failure> {
+    let bytes = read_input(path, cap)?;
+    wire::plan_from_json(strip_bom(&bytes)).map_err(planning_failure)
+}
+
+/// `verify PLAN --fleet AFTER… [--before BEFORE…]` (the contract, §8.2).
+fn verify_carried_out(args: &VerifyArgs) -> Result<(), Failure> {
+    let plan_stdin = (args.plan == Path::new("-")).then_some("the plan");
+    fleet_stdin(&args.fleet, plan_stdin)?;
+    let after_stdin = args
+        .fleet
+        .iter()
+        .any(|p| p == Path::new("-"))
+        .then_some("--fleet -");
+    fleet_stdin(&args.before, plan_stdin.or(after_stdin))?;
+    let plan = read_plan(&args.plan, args.max_input_bytes)?;
+    let after = read_fleet(&args.fleet, args.allow_partial_snapshot, plan_stdin)?;
+    let before = if args.before.is_empty() {
+        None
+    } else {
+        Some(read_fleet(
+            &args.before,
+            args.allow_partial_snapshot,
+            plan_stdin,
+        )?)
+    };
+    let found = compare_with_fleet(&plan, &after, before.as_ref()).map_err(planning_failure)?;
+    let mut out = BufWriter::new(stdout()?);
+    let written = match args.format {
+        VerifyFormat::Text => report::write_comparison(&found, &mut out),
+        VerifyFormat::Json => wire::write_comparison_json(&found, &mut out),
+    };
+    match written.and_then(|()| out.flush()) {
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => return Ok(()),
+        Err(e) => return Err(Failure::Io(format!("cannot write the comparison: {e}"))),
+        Ok(()) => {}
+    }
+    let checked = plural(found.checked, "desktop", "desktops");
+    if found.is_carried_out() {
         let _ = writeln!(
             io::stderr().lock(),
-            "eds-entitlement: {}",
-            report::calls_summary(&calls)
+            "eds-entitlement: {checked} checked, all as planned"
         );
+        return Ok(());
     }
-    Ok(())
+    Err(Failure::Unfinished(format!(
+        "{checked} checked, {} not as planned",
+        found.mismatches.len()
+    )))
 }
 
 fn read_request(
@@ -669,10 +1034,11 @@ fn read_request(
     cap: u64,
 ) -> Result<Request, Failure> {
     let bytes = read_input(input.unwrap_or(Path::new("-")), cap)?;
+    // The JSON readers take the buffer: they split the longest ID list within it.
     let request = match format {
-        Some(Format::Json) => wire::from_json(&bytes),
+        Some(Format::Json) => wire::from_json_vec(bytes),
         Some(Format::Query) => wire::from_query(&bytes),
-        None => wire::from_bytes(&bytes),
+        None => wire::from_bytes_vec(bytes),
     };
     request.map_err(planning_failure)
 }
@@ -708,28 +1074,35 @@ fn request_from_csv(desktops: &Path, args: &CsvArgs, cap: u64) -> Result<Request
         }
         None => IdList::new(),
     };
-    let limit = |field, text: &Option<String>| match text {
-        Some(text) => wire::read_limit(field, text)
-            .map(Some)
-            .map_err(|e| Failure::Input(e.to_string())),
-        None => Ok(None),
-    };
-    // Parsed here, not by the argument parser, for the library's one-line message.
-    let strategy = match &args.strategy {
-        Some(text) => text
-            .parse()
-            .map_err(|e: Error| Failure::Input(e.to_string()))?,
-        None => Strategy::default(),
-    };
-    let mut request = Request::from_id_lists(
+    let request = Request::from_id_lists(
         args.region.clone().unwrap_or_default(),
         desktop_ids,
         end_user_ids,
-    )
-    .strategy(strategy)
-    .preview(!args.no_preview);
-    request.max_user_per_desktop = limit(Field::MaxUserPerDesktop, &args.max_user_per_desktop)?;
-    request.max_desktop_per_user = limit(Field::MaxDesktopPerUser, &args.max_desktop_per_user)?;
+    );
+    with_parameters(request, args)
+}
+
+/// `request` with the parameters the options give (`--max-user-per-desktop`,
+/// `--max-desktop-per-user`, `--strategy`, `--no-preview`) in place of its own: a request
+/// FILE's values are replaced, as an administrator re-running a reviewed request with
+/// `--no-preview` expects; the others are kept.
+fn with_parameters(mut request: Request, args: &CsvArgs) -> Result<Request, Failure> {
+    let input = |e: Error| Failure::Input(e.to_string());
+    if let Some(text) = &args.max_user_per_desktop {
+        request.max_user_per_desktop =
+            Some(wire::read_limit(Field::MaxUserPerDesktop, text).map_err(input)?);
+    }
+    if let Some(text) = &args.max_desktop_per_user {
+        request.max_desktop_per_user =
+            Some(wire::read_limit(Field::MaxDesktopPerUser, text).map_err(input)?);
+    }
+    // Parsed here, not by the argument parser, for the library's one-line message.
+    if let Some(text) = &args.strategy {
+        request.strategy = text.parse().map_err(input)?;
+    }
+    if args.no_preview {
+        request.preview = false;
+    }
     Ok(request)
 }
 
@@ -769,10 +1142,19 @@ fn read_input(path: &Path, cap: u64) -> Result<Vec<u8>, Failure> {
             if meta.len() > cap {
                 return Err(too_long());
             }
-            // The size as it is now; the file may still grow, and the reading below is capped.
+            // The size as it is now; the file may still grow, and the reading is capped.
             bytes
                 .try_reserve_exact(meta.len() as usize)
                 .map_err(|_| too_large_for_memory(&name, meta.len()))?;
+            // Read straight into the buffer (no chunk to copy from): past `cap`, refused.
+            match reader.take(cap.saturating_add(1)).read_to_end(&mut bytes) {
+                Ok(_) if bytes.len() as u64 > cap => return Err(too_long()),
+                Ok(_) => return room_to_read(bytes, &name),
+                Err(e) if e.kind() == io::ErrorKind::OutOfMemory => {
+                    return Err(too_large_for_memory(&name, bytes.len() as u64))
+                }
+                Err(e) => return Err(failed(e)),
+            }
         }
     }
     let mut chunk = vec![0u8; 1 << 16];
@@ -796,6 +1178,11 @@ fn read_input(path: &Path, cap: u64) -> Result<Vec<u8>, Failure> {
         }
         bytes.extend_from_slice(&chunk[..got]);
     }
+    room_to_read(bytes, &name)
+}
+
+/// `bytes`, read from `name`, when there is the memory to read them into a request.
+fn room_to_read(bytes: Vec<u8>, name: &str) -> Result<Vec<u8>, Failure> {
     // Reading the text into a request takes up to three times its size again (the ID lists,
     // their offsets, and the lists' growth): refused here, rather than the reader aborting
     // for want of it.

@@ -3,7 +3,6 @@
 //! See [`plan_sticky_shape`] for the algorithm, its proofs and its cost.
 
 use alloc::collections::{BinaryHeap, VecDeque};
-use alloc::vec;
 use alloc::vec::Vec;
 use core::cmp::Reverse;
 
@@ -11,7 +10,6 @@ use alloc::string::String;
 
 use crate::error::Error;
 use crate::fleet::{eligibility_of, Eligibility, Fleet, FleetPlan};
-use crate::ids::find_each;
 use crate::limit::Strategy;
 use crate::planner::Plan;
 use crate::request::CheckedRequest;
@@ -73,12 +71,22 @@ const SRC: usize = usize::MAX;
 ///
 /// # Errors
 ///
-/// [`Error::PlanTooLarge`] when the plan (`T` pairs) cannot be held in memory.
+/// [`Error::PlanTooLarge`] when the plan (`T` pairs) or the sticky engine's working space
+/// (about [`plan_sticky_bytes`]) cannot be had: every allocation that grows with the input
+/// is fallible, so the process does not abort.
 pub fn plan_sticky(request: &CheckedRequest, fleet: &Fleet) -> Result<FleetPlan, Error> {
-    // Each desktop is looked up once, and in bulk, as the users below: at a million, a
-    // single look-up misses the CPU's caches.
-    let listed = fleet.listed(request);
-    let eligibility: Vec<Eligibility> = listed.iter().map(|&d| eligibility_of(d)).collect();
+    // Each desktop is looked up once, into memory allocated fallibly.
+    let ids = request.desktop_ids();
+    let shape = FleetPlan::eligible_shape(request, ids.len());
+    let too_large = || Error::PlanTooLarge {
+        desktops: shape.desktops(),
+        assignments: shape.assignments(),
+    };
+    let listed =
+        gathered(ids.len(), ids.iter().map(|id| fleet.get(id))).map_err(|_| too_large())?;
+    let eligibility: Vec<Eligibility> =
+        gathered(listed.len(), listed.iter().map(|&d| eligibility_of(d)))
+            .map_err(|_| too_large())?;
     let eligible = eligibility.iter().filter(|e| e.is_eligible()).count();
     let shape = FleetPlan::eligible_shape(request, eligible);
     let too_large = || Error::PlanTooLarge {
@@ -89,33 +97,127 @@ pub fn plan_sticky(request: &CheckedRequest, fleet: &Fleet) -> Result<FleetPlan,
     Vec::<u32>::new()
         .try_reserve_exact(pairs.saturating_mul(2).saturating_add(eligible))
         .map_err(|_| too_large())?;
-    let rows: Vec<&[String]> = listed
+    let rows = listed
         .iter()
         .zip(&eligibility)
         .filter(|(_, e)| e.is_eligible())
-        .map(|(desktop, _)| desktop.map(|d| d.end_user_ids()).unwrap_or_default())
-        .collect();
+        .map(|(desktop, _)| desktop.map(|d| d.end_user_ids()).unwrap_or_default());
+    let rows: Vec<&[String]> = gathered(eligible, rows).map_err(|_| too_large())?;
     drop(listed);
-    // Each snapshot user of an eligible desktop as an index into the request's users,
-    // looked up in bulk.
-    let named: Vec<&str> = rows
-        .iter()
-        .flat_map(|row| row.iter())
-        .map(String::as_str)
-        .collect();
-    let users = request.end_user_ids();
-    let found = find_each(users.len(), |j| &users[j], &named);
-    drop(named);
-    let mut start = 0;
-    let existing = Plan::from_lists(rows.iter().map(|row| {
-        let range = start..start + row.len();
-        start = range.end;
-        // A checked request holds at most `u32::MAX` users.
-        found[range].iter().flatten().map(|&j| j as u32)
-    }));
-    let plan =
-        plan_sticky_shape(&shape, &existing).spread(eligibility.iter().map(|e| e.is_eligible()));
+    // Each snapshot user of an eligible desktop as an index into the request's users.
+    let held = rows.iter().map(|row| row.len()).sum();
+    let index = UserIndex::new(request.end_user_ids()).map_err(|_| too_large())?;
+    let mut offsets = filled(rows.len() + 1, 0usize).map_err(|_| too_large())?;
+    let mut users: Vec<u32> = gathered(held, core::iter::empty()).map_err(|_| too_large())?;
+    for (d, row) in rows.iter().enumerate() {
+        users.extend(row.iter().filter_map(|id| index.find(id)));
+        offsets[d + 1] = users.len();
+    }
+    let existing = Plan::from_parts(offsets, users);
+    let plan = sticky(&shape, &existing).map_err(|NoMemory| too_large())?;
+    drop(existing);
+    let plan = plan.spread(eligibility.iter().map(|e| e.is_eligible()));
     Ok(FleetPlan::new(plan, eligibility))
+}
+
+/// The request's users by ID: an open-addressing table of their indices, allocated
+/// fallibly (a checked request's users are distinct).
+struct UserIndex<'r> {
+    users: &'r crate::ids::IdList,
+    /// `u32::MAX` for an empty slot, else a user's index; a power of two long.
+    slots: Vec<u32>,
+}
+
+impl<'r> UserIndex<'r> {
+    fn new(users: &'r crate::ids::IdList) -> Result<UserIndex<'r>, NoMemory> {
+        let len = users.len().saturating_mul(2).max(2).next_power_of_two();
+        let mut index = UserIndex {
+            users,
+            slots: filled(len, u32::MAX)?,
+        };
+        for j in 0..users.len() {
+            let mut at = index.slot_of(&users[j]);
+            while index.slots[at] != u32::MAX {
+                at = (at + 1) & (len - 1);
+            }
+            // A checked request holds at most `u32::MAX` users.
+            index.slots[at] = j as u32;
+        }
+        Ok(index)
+    }
+
+    fn slot_of(&self, id: &str) -> usize {
+        let hash = xxhash_rust::xxh3::xxh3_64(id.as_bytes());
+        (hash as usize) & (self.slots.len() - 1)
+    }
+
+    /// The index of the user `id`, if listed.
+    fn find(&self, id: &str) -> Option<u32> {
+        let mut at = self.slot_of(id);
+        loop {
+            let j = self.slots[at];
+            if j == u32::MAX {
+                return None;
+            }
+            if &self.users[j as usize] == id {
+                return Some(j);
+            }
+            at = (at + 1) & (self.slots.len() - 1);
+        }
+    }
+}
+
+/// The memory, in bytes, that [`plan_sticky`] may take at most for `request` against
+/// `fleet`: its working space (one engine, two under `CENTRAL`) and the plan it returns,
+/// not the request and the snapshot it reads. `O(|fleet|)`, allocating nothing.
+///
+/// The command line refuses (status 3) a `--keep-existing` plan whose figure is beyond the
+/// memory the run may have. The figure is an upper bound of what the sticky engine holds
+/// at once, but not a promise: should an allocation still fail, `plan_sticky` returns
+/// [`Error::PlanTooLarge`] instead of aborting.
+///
+/// ```
+/// use eds_entitlement::{plan_sticky_bytes, Fleet, Request, SnapshotDesktop};
+///
+/// let request = Request::new("cn-hangzhou", ["ecd-a", "ecd-b"], ["Alice", "Bob"]).check()?;
+/// let mut fleet = Fleet::new();
+/// fleet.insert("ecd-a", SnapshotDesktop::new("Running").end_users(["Alice"])).unwrap();
+/// assert!(plan_sticky_bytes(&request, &fleet) > 0);
+/// # Ok::<(), eds_entitlement::Error>(())
+/// ```
+pub fn plan_sticky_bytes(request: &CheckedRequest, fleet: &Fleet) -> u64 {
+    let shape = request.shape();
+    let (n, u, total) = (shape.desktops(), shape.users(), shape.assignments());
+    // Every pair of the snapshot, listed or not: an upper bound of `|E|`.
+    let held: u64 = fleet
+        .iter()
+        .map(|(_, desktop)| desktop.end_user_ids().len() as u64)
+        .sum();
+    let stride = if n == 0 { 0 } else { total.div_ceil(n) };
+    let nodes = n + u + 2;
+    // `plan_sticky`'s look-up of the listed desktops (at most 64 bytes a desktop of the
+    // snapshot or the request), its index of the users (at most 16 bytes a user), the
+    // existing plan (4 bytes a pair) and its per-desktop rows, offsets and eligibilities.
+    let listed = (fleet.len() as u64).saturating_add(n).saturating_mul(64);
+    let reading = held
+        .saturating_mul(4)
+        .saturating_add(listed)
+        .saturating_add(n.saturating_mul(40))
+        .saturating_add(u.saturating_mul(16));
+    // An engine: scratch of at most 160 bytes a node (marks, parents, queues, levels, the
+    // users' lists' headers), `E` twice with its flags (13 bytes a pair, 4 more for the
+    // rows it is built from), the rows' slots (`4·stride` a desktop), the users' lists
+    // (at most twice their length: 8 bytes a pair) and the plan returned (4 a pair).
+    let engine = nodes
+        .saturating_mul(160)
+        .saturating_add(held.saturating_mul(17))
+        .saturating_add(n.saturating_mul(stride).saturating_mul(4))
+        .saturating_add(total.saturating_mul(12));
+    let engines = match shape.strategy() {
+        Strategy::Average => 1,
+        Strategy::Central => 2,
+    };
+    reading.saturating_add(engine.saturating_mul(engines))
 }
 
 /// Plans `shape` keeping the most pairs of `existing`, by the contract's §7: the
@@ -159,9 +261,12 @@ pub fn plan_sticky(request: &CheckedRequest, fleet: &Fleet) -> Result<FleetPlan,
 ///
 /// 1. **Keep.** A maximum flow using only the edges of `E`: first every existing pair whose
 ///    desktop and user both have room, desktops in order and each desktop's users in
-///    request order; then augmenting paths over `E` (breadth-first from every desktop with
-///    room, alternating existing pairs added and removed, and moving a "+1" through `HD` or
-///    `HU`) until none is left. Call its value `F`.
+///    request order; then augmenting paths over `E` (alternating existing pairs added and
+///    removed, and moving a "+1" through `HD` or `HU`) until none is left, in phases as
+///    Hopcroft and Karp's: a breadth-first search from every desktop with room lays the
+///    network out in levels up to the first that reaches `t`, then depth-first searches
+///    from the desktops in order (then `HD`) augment along paths that climb one level an
+///    edge, dropping each dead end for the rest of the phase. Call its value `F`.
 /// 2. **Complete.** Desktops in order take new pairs (not in `E`, not in the plan) with
 ///    users that have room, the users taken round-robin in request order. When a desktop
 ///    has room but every user with room is already its neighbour, a breadth-first search
@@ -193,7 +298,8 @@ pub fn plan_sticky(request: &CheckedRequest, fleet: &Fleet) -> Result<FleetPlan,
 /// is a monotone submodular function of `S` (the maximum flow from a set of sources is a
 /// polymatroid rank function). `⌊T/m'⌋` times, the user of the largest gain
 /// `g(S ∪ {v}) − g(S)` joins `S` (ties: the earliest user in request order; lazy
-/// evaluation, gains only shrinking); then, when `r = T mod m' > 0`, the partly served user
+/// evaluation, gains only shrinking: see *Evaluating gains* below); then, when
+/// `r = T mod m' > 0`, the partly served user
 /// is the one of the largest gain with `r` desktops (`g(S ∪ {p})` below counts `p` with `r`
 /// desktops). Augmenting only towards the new user
 /// reaches `g(S ∪ {v})`: every earlier augmenting path would have had to start in the set of
@@ -327,8 +433,41 @@ pub fn plan_sticky(request: &CheckedRequest, fleet: &Fleet) -> Result<FleetPlan,
 ///
 /// The result depends only on `shape` and `existing` (not on the order of a row): among the
 /// plans keeping the most, the one the steps above reach, with desktops, users and each
-/// desktop's existing users always visited in request order, augmenting paths found
-/// breadth-first, and new pairs dealt round-robin.
+/// desktop's existing users always visited in request order, a desktop's or a user's pairs
+/// in the plan in the order they were added (a pair removed gives its place to the last
+/// one), step 1's paths found in phases as above, the other augmenting paths breadth-first,
+/// and new pairs dealt round-robin. Under `CENTRAL` a trial that is undone leaves no trace,
+/// so the result depends only on the users chosen and the order they were chosen in.
+///
+/// This is the rule since step 1 was phased; the earlier one (one breadth-first search per
+/// augmenting path) needs `Θ(T)` searches on some snapshots, so it could not stay. The
+/// two differ only where step 1 has several maximum flows over `E` and the phases reach
+/// another one: never in the pairs kept, and rarely at all (3 of about 600 seeded random
+/// `AVERAGE` fleets of up to 40 desktops and 40 users; none of the benches' inputs). Under
+/// `CENTRAL` the earlier rule also let an undone trial reorder rows; with that fixed, the
+/// choices and the plans are the earlier ones.
+///
+/// # Evaluating gains (`CENTRAL`)
+///
+/// The lazy greedy re-evaluates a user only when its stale bound is the largest; a
+/// re-evaluation that beats every other bound is kept (it is the choice), else undone.
+/// Three things keep that cheap without changing any choice:
+///
+/// * *Paths of one pair first.* A search towards `v` finds, first, `v`'s existing
+///   desktops with room in their base, in order, then those that can take a "+1": rooms
+///   only shrink while `v` is served, so one pass over `v`'s pairs takes them all.
+/// * *Dead nodes.* When a search towards a user visits every node it can reach and finds
+///   no room, no residual edge leaves that set towards a room; an augmenting path never
+///   enters it (it could not leave), and setting a user's cap changes only edges from `s`:
+///   the set can never reach a room while the flow only grows. Once such a search's flow
+///   is kept, its nodes are skipped by every later search, which changes no search's
+///   result: every node that can reach a room is reached, in the same order, without
+///   them.
+/// * *A cheap bound.* Before a full trial, a stale bound is lowered to the number of
+///   `v`'s unused existing pairs whose desktop is not *closed*: with no room in its base,
+///   no "+1" to take, and every user dead or holding all its existing pairs. Each path
+///   towards `v` starts on a distinct such pair, so this bounds the gain; it is computed
+///   in one pass over `v`'s pairs, changing nothing.
 ///
 /// # Cost
 ///
@@ -339,23 +478,30 @@ pub fn plan_sticky(request: &CheckedRequest, fleet: &Fleet) -> Result<FleetPlan,
 /// with a queue, which scans every complement edge of a desktop each time the desktop is
 /// taken from the queue) costs `O((n + u)·(n·u + |E| + T))`.
 ///
-/// * `AVERAGE`, worst case: the first pass of step 1 is `O(n + |E|)`, then up to `T`
-///   augmenting searches of `O(N)` each (there is no Hopcroft–Karp phasing: an adversarial
-///   snapshot can need `Θ(T)` of them); step 2's dealing is `O(N·(1 + T/n))`; each of the at
-///   most `T` pairs that step 2 cannot add directly costs a search, `O(N)`, or in the tight
-///   case a step-3 search. So `O(T·N)` without step 3, and `O(T·(n + u)·(n·u + |E| + T))` in
-///   the worst case: polynomial, but far from linear on adversarial snapshots.
+/// * `AVERAGE`, worst case: the first pass of step 1 is `O(n + |E|)`; each phase after it
+///   costs `O(N)` (each edge is tried once per phase, plus `O(log)` look-ups per edge of a
+///   path), and each phase lengthens the shortest augmenting path, so there are at most
+///   `n + u + 2` phases; when every desktop and user takes at most one pair (bipartite
+///   matching) there are `O(√(n + u))` (Hopcroft and Karp). The family `e1` of the benches
+///   takes one phase. Step 2's dealing is `O(N·(1 + T/n))`; each of the pairs that
+///   step 2 cannot add directly costs a search, `O(N)`, or in the tight case a step-3
+///   search. So step 1 is near linear, while steps 2 and 3 stay `O(T·N)` and
+///   `O(T·(n + u)·(n·u + |E| + T))` in the worst case: on adversarial snapshots where few
+///   users have room left and many desktops are their neighbours already.
 /// * `AVERAGE`, a snapshot close to a valid plan, as when a few users join or leave (the
 ///   benchmark: `MaxUserPerDesktop` 1, the canonical plan with 1% of the users replaced):
 ///   the first pass keeps every pair it can, one search finds no augmenting path (the
 ///   freed desktops' snapshot users are no longer listed), and step 2 deals the joiners
 ///   onto the freed desktops in one pass: `O(N)` time and memory in all.
-/// * `CENTRAL`: `E` by user is built in `O(u + |E|)`. Evaluating a gain is at most `m'`
-///   searches towards one user, `O(N)` each and usually only over the existing pairs near
-///   that user, then undone. Lazy evaluation evaluates a user at most once per choice, so at
-///   most `u·(s + 1)` evaluations (`s = ⌊T/m'⌋`), usually about `u + s`: `O(u·(T + m')·N)`
-///   in the worst case. The canonical users' plan serves `s + 1` users, and both
-///   completions cost as under `AVERAGE`.
+/// * `CENTRAL`: `E` by user is built in `O(u + |E|)`. A cheap bound costs one pass over
+///   the user's pairs; a trial, one pass for the paths of one pair, then a search towards
+///   the user per further pair, `O(N)` each but only over nodes not yet dead (a kept
+///   search that fails buries what it visited, so failed searches cost `O(N)` in all once
+///   kept), then undone in the time it took. At most `u·(s + 1)` bounds and trials
+///   (`s = ⌊T/m'⌋`); when every choice lowers every gain (the family `e2` of the benches)
+///   the cheap bounds settle them, `O(u·|E|)` in all, and about one trial a choice. The
+///   canonical users' plan serves `s + 1` users, and both completions cost as under
+///   `AVERAGE`.
 ///
 /// # Example
 ///
@@ -371,64 +517,93 @@ pub fn plan_sticky(request: &CheckedRequest, fleet: &Fleet) -> Result<FleetPlan,
 /// assert_eq!(sticky, Plan::from_lists([vec![0], vec![2], vec![1]]));
 /// assert_eq!(plan_shape(&shape), Plan::from_lists([vec![0], vec![1], vec![2]]));
 /// ```
+///
+/// # Aborts
+///
+/// As any allocation does, when memory runs out: [`plan_sticky`] reports that as an error
+/// instead.
 pub fn plan_sticky_shape(shape: &Shape, existing: &Plan) -> Plan {
+    match sticky(shape, existing) {
+        Ok(plan) => plan,
+        // As any allocation that fails: `plan_sticky` reports it instead.
+        Err(NoMemory) => alloc::alloc::handle_alloc_error(core::alloc::Layout::new::<u64>()),
+    }
+}
+
+/// Memory the sticky planner asked for and could not have.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct NoMemory;
+
+/// `len` copies of `value`, or [`NoMemory`].
+fn filled<T: Clone>(len: usize, value: T) -> Result<Vec<T>, NoMemory> {
+    let mut out = Vec::new();
+    out.try_reserve_exact(len).map_err(|_| NoMemory)?;
+    out.resize(len, value);
+    Ok(out)
+}
+
+/// The items of `items`, at most `most` of them, or [`NoMemory`].
+fn gathered<T>(most: usize, items: impl Iterator<Item = T>) -> Result<Vec<T>, NoMemory> {
+    let mut out = Vec::new();
+    out.try_reserve_exact(most).map_err(|_| NoMemory)?;
+    out.extend(items.take(most));
+    Ok(out)
+}
+
+/// [`plan_sticky_shape`], every allocation that grows with the input fallible.
+fn sticky(shape: &Shape, existing: &Plan) -> Result<Plan, NoMemory> {
     let n = shape.desktops() as usize;
     let u = shape.users() as usize;
     let total = shape.assignments();
     if total == 0 {
-        return Plan::from_lists((0..n).map(|_| Vec::new()));
+        return Ok(Plan::from_parts(filled(n + 1, 0)?, Vec::new()));
     }
-    let rows: Vec<Vec<u32>> = (0..n)
-        .map(|d| {
-            let mut row: Vec<u32> = existing
-                .end_users(d)
-                .iter()
-                .copied()
-                .filter(|&v| (v as usize) < u)
-                .collect();
-            row.sort_unstable();
-            row.dedup();
-            row
-        })
-        .collect();
+    let mut rows: Vec<Vec<u32>> = gathered(n, core::iter::empty())?;
+    for d in 0..n {
+        let held = existing.end_users(d);
+        let mut row = gathered(
+            held.len(),
+            held.iter().copied().filter(|&v| (v as usize) < u),
+        )?;
+        row.sort_unstable();
+        row.dedup();
+        rows.push(row);
+    }
     let (a, r_n) = ((total / n as u64) as usize, (total % n as u64) as usize);
     let total = total as usize;
     match shape.strategy() {
         Strategy::Average => {
             let (b, r_u) = (total / u, total % u);
-            let mut engine = Engine::new(n, u, &rows, a, r_n, vec![b; u], r_u);
+            let mut engine = Engine::new(n, u, &rows, a, r_n, filled(u, b)?, r_u)?;
+            drop(rows);
+            engine.transpose()?;
             engine.keep_greedily();
-            while let Some(sink) = engine.forward_search(Mode::Existing) {
-                engine.augment(sink);
-            }
+            engine.keep_in_phases();
             engine.complete(total);
             engine.into_plan()
         }
         Strategy::Central => {
             let m = shape.desktops_per_user_cap() as usize;
             let (full, rest) = (total / m, total % m);
-            let greedy = central_greedy(n, u, &rows, a, r_n, m, full, rest, total);
-            let mut caps = vec![0usize; u];
-            for (j, cap) in caps.iter_mut().enumerate() {
-                *cap = if j < full {
-                    m
-                } else if j == full {
-                    rest
-                } else {
-                    0
-                };
-            }
-            let mut canonical = Engine::new(n, u, &rows, a, r_n, vec![0; u], 0);
-            canonical.transpose();
-            for (v, &cap) in caps.iter().enumerate() {
-                if cap > 0 {
+            let greedy = central_greedy(n, u, &rows, a, r_n, m, full, rest, total)?;
+            let mut canonical = Engine::new(n, u, &rows, a, r_n, filled(u, 0)?, 0)?;
+            drop(rows);
+            canonical.transpose()?;
+            for v in 0..u.min(full + 1) {
+                let cap = if v < full { m } else { rest };
+                if cap > 0 && !canonical.failed {
                     canonical.serve(v, cap);
+                    canonical.bury_trail();
                 }
             }
             canonical.complete(total);
+            if canonical.failed {
+                return Err(NoMemory);
+            }
             if canonical.kept() > greedy.kept() {
                 canonical.into_plan()
             } else {
+                drop(canonical);
                 greedy.into_plan()
             }
         }
@@ -447,30 +622,63 @@ fn central_greedy(
     full: usize,
     rest: usize,
     total: usize,
-) -> Engine {
-    let mut engine = Engine::new(n, u, rows, a, r_n, vec![0; u], 0);
-    engine.transpose();
-    let mut chosen = vec![false; u];
+) -> Result<Engine, NoMemory> {
+    let mut engine = Engine::new(n, u, rows, a, r_n, filled(u, 0)?, 0)?;
+    engine.transpose()?;
+    let mut chosen = filled(u, false)?;
     let choose = |engine: &mut Engine, cap: usize, count: usize, chosen: &mut [bool]| {
-        // (upper bound of the gain, earlier user first, the epoch the bound was computed in)
-        let mut heap: BinaryHeap<(usize, Reverse<usize>, usize)> = (0..u)
-            .filter(|&v| !chosen[v])
-            .map(|v| (engine.existing_degree(v).min(cap), Reverse(v), 0))
-            .collect();
+        // (upper bound of the gain, earlier user first, the epoch the bound was computed
+        // in, whether it is the exact gain then); epoch 0 is before any choice.
+        // At most one entry a user: a pop makes room for its push.
+        let mut heap = BinaryHeap::new();
+        if heap.try_reserve_exact(u).is_err() {
+            engine.failed = true;
+            return;
+        }
+        for v in (0..u).filter(|&v| !chosen[v]) {
+            heap.push((engine.existing_degree(v).min(cap), Reverse(v), 0, false));
+        }
         let mut epoch = 1;
         let mut taken = 0;
-        while taken < count {
-            let Some((gain, Reverse(v), at)) = heap.pop() else {
+        // Whether `v` with gain (or bound) `gain` comes before every other entry.
+        let first = |heap: &BinaryHeap<(usize, Reverse<usize>, usize, bool)>, gain, v| {
+            heap.peek()
+                .is_none_or(|&(bound, Reverse(w), _, _)| (gain, Reverse(v)) > (bound, Reverse(w)))
+        };
+        while taken < count && !engine.failed {
+            let Some((bound, Reverse(v), at, exact)) = heap.pop() else {
                 break;
             };
-            if at == epoch || gain == 0 {
+            if (at == epoch && exact) || bound == 0 {
                 engine.serve(v, cap);
+                engine.bury_trail();
+                chosen[v] = true;
+                taken += 1;
+                epoch += 1;
+                continue;
+            }
+            if at != epoch {
+                // A stale bound: first the cheap one, which often settles it.
+                let cheap = engine.gain_bound(v, cap).min(bound);
+                if !first(&heap, cheap, v) {
+                    heap.push((cheap, Reverse(v), epoch, false));
+                    continue;
+                }
+            }
+            // A trial: kept when its gain beats every other entry's bound (the choice the
+            // heap would make next), undone otherwise.
+            engine.journal = Some(Vec::new());
+            let gain = engine.serve(v, cap);
+            let journal = engine.journal.take().unwrap_or_default();
+            if first(&heap, gain, v) {
+                engine.bury_trail();
                 chosen[v] = true;
                 taken += 1;
                 epoch += 1;
             } else {
-                let gain = engine.gain(v, cap);
-                heap.push((gain, Reverse(v), epoch));
+                engine.trail.clear();
+                engine.undo(journal);
+                heap.push((gain, Reverse(v), epoch, true));
             }
         }
     };
@@ -479,23 +687,18 @@ fn central_greedy(
         choose(&mut engine, rest, 1, &mut chosen);
     }
     engine.complete(total);
-    engine
-}
-
-/// Which middle edges a search may use.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Mode {
-    /// Existing pairs only: added when out of the plan, removed when in it (cost −1 / +1).
-    Existing,
-    /// New pairs only (cost 0 either way).
-    New,
+    if engine.failed {
+        return Err(NoMemory);
+    }
+    Ok(engine)
 }
 
 /// A change to the flow, recorded to be undone after a trial.
 #[derive(Clone, Copy)]
 enum Op {
     Add(usize, usize),
-    Remove(usize, usize),
+    /// The pair, and where it was in the desktop's row and in the user's list.
+    Remove(usize, usize, usize, usize),
     DesktopPlus(usize, bool),
     UserPlus(usize, bool),
     Cap(usize, usize),
@@ -509,6 +712,8 @@ struct Engine {
     /// `E` by desktop, each row sorted.
     e_off: Vec<usize>,
     e_user: Vec<u32>,
+    /// Whether each pair of `E` (by its index in `e_user`) is in the plan.
+    e_in: Vec<bool>,
     /// `E` by user (built for `CENTRAL` only).
     et_off: Vec<usize>,
     et_desk: Vec<u32>,
@@ -538,6 +743,14 @@ struct Engine {
     parent: Vec<usize>,
     queue: VecDeque<usize>,
     journal: Option<Vec<Op>>,
+    /// Nodes known to reach no room over existing pairs (the searches towards a user skip
+    /// them), and those that the last failed search towards a user visited.
+    dead: Vec<bool>,
+    trail: Vec<usize>,
+    /// Scratch: a path being applied.
+    path: Vec<usize>,
+    /// Whether an allocation failed: every loop then stops, and the plan is refused.
+    failed: bool,
 }
 
 impl Engine {
@@ -550,19 +763,22 @@ impl Engine {
         d_hub: usize,
         u_cap: Vec<usize>,
         u_hub: usize,
-    ) -> Engine {
-        let mut e_off = Vec::with_capacity(n + 1);
-        e_off.push(0);
-        let mut e_user = Vec::with_capacity(rows.iter().map(Vec::len).sum());
-        for row in rows {
+    ) -> Result<Engine, NoMemory> {
+        let pairs = rows.iter().map(Vec::len).sum();
+        let mut e_off = filled(n + 1, 0)?;
+        let mut e_user = gathered(pairs, core::iter::empty())?;
+        for (d, row) in rows.iter().enumerate() {
             e_user.extend_from_slice(row);
-            e_off.push(e_user.len());
+            e_off[d + 1] = e_user.len();
         }
         let stride = a + usize::from(d_hub > 0);
         let nodes = n + u + 2;
-        Engine {
+        let mut queue = VecDeque::new();
+        queue.try_reserve_exact(nodes).map_err(|_| NoMemory)?;
+        Ok(Engine {
             n,
             u,
+            e_in: filled(e_user.len(), false)?,
             e_off,
             e_user,
             et_off: Vec::new(),
@@ -570,39 +786,44 @@ impl Engine {
             a,
             d_hub,
             d_hub_used: 0,
-            d_plus: vec![false; n],
+            d_plus: filled(n, false)?,
             stride,
-            d_deg: vec![0; n],
-            d_users: vec![0; n * stride],
+            d_deg: filled(n, 0)?,
+            d_users: filled(n.checked_mul(stride).ok_or(NoMemory)?, 0)?,
             u_cap,
             u_hub,
             u_hub_used: 0,
-            u_plus: vec![false; u],
-            u_desks: vec![Vec::new(); u],
+            u_plus: filled(u, false)?,
+            u_desks: filled(u, Vec::new())?,
             pairs: 0,
-            umark: vec![0; u],
-            umark_e: vec![0; u],
-            dmark: vec![0; n],
+            umark: filled(u, 0)?,
+            umark_e: filled(u, 0)?,
+            dmark: filled(n, 0)?,
             stamp: 0,
-            seen: vec![0; nodes],
+            seen: filled(nodes, 0)?,
             seen_stamp: 0,
-            parent: vec![SRC; nodes],
-            queue: VecDeque::new(),
+            parent: filled(nodes, SRC)?,
+            queue,
             journal: None,
-        }
+            dead: filled(nodes, false)?,
+            trail: gathered(nodes, core::iter::empty())?,
+            path: gathered(nodes + 1, core::iter::empty())?,
+            failed: false,
+        })
     }
 
     /// Builds `E` by user, for searches towards one user.
-    fn transpose(&mut self) {
-        let mut counts = vec![0usize; self.u + 1];
+    fn transpose(&mut self) -> Result<(), NoMemory> {
+        let mut counts = filled(self.u + 1, 0usize)?;
         for &v in &self.e_user {
             counts[v as usize + 1] += 1;
         }
         for i in 0..self.u {
             counts[i + 1] += counts[i];
         }
-        let mut fill = counts.clone();
-        let mut desks = vec![0u32; self.e_user.len()];
+        let mut fill = filled(self.u + 1, 0usize)?;
+        fill.copy_from_slice(&counts);
+        let mut desks = filled(self.e_user.len(), 0u32)?;
         for d in 0..self.n {
             for &v in &self.e_user[self.e_off[d]..self.e_off[d + 1]] {
                 desks[fill[v as usize]] = d as u32;
@@ -611,6 +832,7 @@ impl Engine {
         }
         self.et_off = counts;
         self.et_desk = desks;
+        Ok(())
     }
 
     fn hd(&self) -> usize {
@@ -627,6 +849,19 @@ impl Engine {
 
     fn is_existing(&self, d: usize, v: usize) -> bool {
         self.e_row(d).binary_search(&(v as u32)).is_ok()
+    }
+
+    /// The index in `e_user` of the existing pair `(d, v)`, if it exists.
+    fn e_index(&self, d: usize, v: usize) -> Option<usize> {
+        self.e_row(d)
+            .binary_search(&(v as u32))
+            .ok()
+            .map(|i| self.e_off[d] + i)
+    }
+
+    /// Whether the existing pair `(d, v)` is in the plan.
+    fn e_taken(&self, d: usize, v: usize) -> bool {
+        self.e_index(d, v).is_some_and(|e| self.e_in[e])
     }
 
     fn existing_degree(&self, v: usize) -> usize {
@@ -668,34 +903,66 @@ impl Engine {
 
     fn log(&mut self, op: Op) {
         if let Some(journal) = &mut self.journal {
+            if journal.try_reserve(1).is_err() {
+                self.failed = true;
+                return;
+            }
             journal.push(op);
         }
     }
 
+    /// Adds a pair; when the user's list cannot grow, sets `failed` and changes nothing.
     fn add(&mut self, d: usize, v: usize) {
-        debug_assert!(self.d_deg[d] < self.stride);
+        if self.d_deg[d] >= self.stride || self.u_desks[v].try_reserve(1).is_err() {
+            self.failed = true;
+            return;
+        }
         self.d_users[d * self.stride + self.d_deg[d]] = v as u32;
         self.d_deg[d] += 1;
         self.u_desks[v].push(d as u32);
+        if let Some(e) = self.e_index(d, v) {
+            self.e_in[e] = true;
+        }
         self.pairs += 1;
         self.log(Op::Add(d, v));
     }
 
+    /// Removes a pair, moving the last of its row and of its user's list into its place.
+    /// Searched from the end: an undo removes the last pair added.
     fn remove(&mut self, d: usize, v: usize) {
         let start = d * self.stride;
         let end = start + self.d_deg[d];
+        let mut at = (0, 0);
         if let Some(i) = self.d_users[start..end]
             .iter()
-            .position(|&w| w as usize == v)
+            .rposition(|&w| w as usize == v)
         {
             self.d_users.swap(start + i, end - 1);
             self.d_deg[d] -= 1;
+            at.0 = i;
         }
-        if let Some(i) = self.u_desks[v].iter().position(|&e| e as usize == d) {
-            self.u_desks[v].swap_remove(i);
+        if let Some(j) = self.u_desks[v].iter().rposition(|&e| e as usize == d) {
+            self.u_desks[v].swap_remove(j);
+            at.1 = j;
         }
-        self.pairs -= 1;
-        self.log(Op::Remove(d, v));
+        if let Some(e) = self.e_index(d, v) {
+            self.e_in[e] = false;
+        }
+        self.pairs = self.pairs.saturating_sub(1);
+        self.log(Op::Remove(d, v, at.0, at.1));
+    }
+
+    /// Undoes `remove`: the pair back where it was in the row and the list, so that a trial
+    /// undone leaves no trace (the searches visit rows and lists in their order).
+    fn restore(&mut self, d: usize, v: usize, i: usize, j: usize) {
+        self.add(d, v);
+        if self.failed {
+            return;
+        }
+        let start = d * self.stride;
+        self.d_users.swap(start + i, start + self.d_deg[d] - 1);
+        let last = self.u_desks[v].len() - 1;
+        self.u_desks[v].swap(j, last);
     }
 
     fn set_desktop_plus(&mut self, d: usize, plus: bool) {
@@ -731,9 +998,12 @@ impl Engine {
     /// Undoes the journal, last change first.
     fn undo(&mut self, journal: Vec<Op>) {
         for op in journal.into_iter().rev() {
+            if self.failed {
+                return;
+            }
             match op {
                 Op::Add(d, v) => self.remove(d, v),
-                Op::Remove(d, v) => self.add(d, v),
+                Op::Remove(d, v, i, j) => self.restore(d, v, i, j),
                 Op::DesktopPlus(d, old) => self.set_desktop_plus(d, old),
                 Op::UserPlus(v, old) => self.set_user_plus(v, old),
                 Op::Cap(v, old) => self.u_cap[v] = old,
@@ -803,6 +1073,169 @@ impl Engine {
         }
     }
 
+    /// Step 1's augmenting paths over `E`, in phases (Dinic's algorithm; on these unit
+    /// edges, Hopcroft and Karp's): each phase lays the residual network out in levels by a
+    /// breadth-first search from every desktop with room (then `HD`), up to the first level
+    /// that reaches `t`, then augments along paths that climb one level an edge, found
+    /// depth-first from the desktops in order (then `HD`), each node's edges in order and
+    /// each dead end dropped for the rest of the phase. A phase ends when no such path is
+    /// left, and each phase lengthens the shortest augmenting path, so there are
+    /// `O(√(n + u + |E|))` phases on unit edges, each `O(n + u + |E|)`.
+    fn keep_in_phases(&mut self) {
+        let nodes = self.n + self.u + 2;
+        let (Ok(mut level), Ok(mut arc), Ok(mut stack)) = (
+            filled(nodes, u32::MAX),
+            filled(nodes, 0usize),
+            gathered(nodes + 1, core::iter::empty()),
+        ) else {
+            self.failed = true;
+            return;
+        };
+        while let Some(top) = self.layer(&mut level).filter(|_| !self.failed) {
+            arc.fill(0);
+            for d in 0..self.n {
+                while !self.failed
+                    && level[d] == 0
+                    && self.desktop_base_room(d)
+                    && self.climb(d, top, &mut level, &mut arc, &mut stack)
+                {}
+            }
+            let hd = self.hd();
+            while !self.failed
+                && level[hd] == 0
+                && self.desktop_hub_room()
+                && self.climb(hd, top, &mut level, &mut arc, &mut stack)
+            {}
+        }
+    }
+
+    /// Whether node `x` (a user, or `HU`) has room on its edge to `t`.
+    fn sink_room(&self, x: usize) -> bool {
+        let (n, hd, hu) = (self.n, self.hd(), self.hu());
+        if x >= n && x < hd {
+            self.user_base_room(x - n)
+        } else {
+            x == hu && self.user_hub_room()
+        }
+    }
+
+    /// Edge `i` out of node `x` in the residual network over `E`: `None` past the last,
+    /// `Some(None)` when it has no room, `Some(Some(y))` when it leads to `y`. A desktop's
+    /// edges are its existing users in request order, then `HD`; a user's, `HU`, then its
+    /// existing desktops in order; `HD`'s and `HU`'s, every desktop or user in order.
+    fn residual(&self, x: usize, i: usize) -> Option<Option<usize>> {
+        let (n, hd, hu) = (self.n, self.hd(), self.hu());
+        if x < n {
+            let e = self.e_off[x] + i;
+            if e < self.e_off[x + 1] {
+                Some((!self.e_in[e]).then(|| n + self.e_user[e] as usize))
+            } else if e == self.e_off[x + 1] {
+                Some(self.d_plus[x].then_some(hd))
+            } else {
+                None
+            }
+        } else if x < hd {
+            let v = x - n;
+            if i == 0 {
+                return Some((!self.u_plus[v] && self.u_hub > 0).then_some(hu));
+            }
+            let at = self.et_off[v] + i - 1;
+            if at < self.et_off[v + 1] {
+                let d = self.et_desk[at] as usize;
+                Some(self.e_taken(d, v).then_some(d))
+            } else {
+                None
+            }
+        } else if x == hd {
+            (i < n).then(|| (!self.d_plus[i]).then_some(i))
+        } else if x == hu {
+            (i < self.u).then(|| self.u_plus[i].then_some(n + i))
+        } else {
+            None
+        }
+    }
+
+    /// A phase's levels: the breadth-first distance from `s` of every node up to the first
+    /// level holding a node with room to `t`, which it returns (`None`: no augmenting path).
+    fn layer(&mut self, level: &mut [u32]) -> Option<u32> {
+        level.fill(u32::MAX);
+        self.queue.clear();
+        for (d, level) in level.iter_mut().enumerate().take(self.n) {
+            if self.desktop_base_room(d) {
+                *level = 0;
+                self.queue.push_back(d);
+            }
+        }
+        if self.desktop_hub_room() {
+            level[self.hd()] = 0;
+            self.queue.push_back(self.hd());
+        }
+        let mut top = None;
+        while let Some(x) = self.queue.pop_front() {
+            if top.is_some_and(|top| level[x] >= top) {
+                continue;
+            }
+            let mut i = 0;
+            while let Some(edge) = self.residual(x, i) {
+                i += 1;
+                let Some(y) = edge else { continue };
+                if level[y] == u32::MAX {
+                    level[y] = level[x] + 1;
+                    if top.is_none() && self.sink_room(y) {
+                        top = Some(level[y]);
+                    }
+                    self.queue.push_back(y);
+                }
+            }
+        }
+        self.queue.clear();
+        top
+    }
+
+    /// One augmenting path of the phase from `source`, depth-first along edges that climb
+    /// one level; applies it and returns `true`, or drops every dead end met and returns
+    /// `false`.
+    fn climb(
+        &mut self,
+        source: usize,
+        top: u32,
+        level: &mut [u32],
+        arc: &mut [usize],
+        stack: &mut Vec<usize>,
+    ) -> bool {
+        stack.clear();
+        stack.push(source);
+        while let Some(&x) = stack.last() {
+            if level[x] == top && self.sink_room(x) {
+                self.apply(stack);
+                return true;
+            }
+            let mut next = None;
+            if level[x] < top {
+                while let Some(edge) = self.residual(x, arc[x]) {
+                    if let Some(y) = edge {
+                        if level[y] == level[x] + 1 {
+                            next = Some(y);
+                            break;
+                        }
+                    }
+                    arc[x] += 1;
+                }
+            }
+            match next {
+                Some(y) => stack.push(y),
+                None => {
+                    level[x] = u32::MAX;
+                    stack.pop();
+                    if let Some(&below) = stack.last() {
+                        arc[below] += 1;
+                    }
+                }
+            }
+        }
+        false
+    }
+
     /// Adds a pair between a desktop and a user that both have room, spending a "+1"
     /// where a base is full.
     fn take(&mut self, d: usize, v: usize) {
@@ -815,9 +1248,9 @@ impl Engine {
         self.add(d, v);
     }
 
-    /// A breadth-first search for an augmenting path from `s`: over existing pairs only, or
-    /// over new pairs only. Returns the node whose edge to `t` ends the path.
-    fn forward_search(&mut self, mode: Mode) -> Option<usize> {
+    /// A breadth-first search for an augmenting path from `s` over new pairs only (cost 0).
+    /// Returns the node whose edge to `t` ends the path.
+    fn forward_search(&mut self) -> Option<usize> {
         self.new_search();
         let (n, hd, hu) = (self.n, self.hd(), self.hu());
         for d in 0..n {
@@ -829,46 +1262,27 @@ impl Engine {
             self.visit(hd, SRC);
         }
         // The users no search step has reached yet, for the complement's scan.
-        let mut unvisited: Vec<u32> = if mode == Mode::New {
-            (0..self.u)
-                .filter(|&v| self.user_open(v))
-                .map(|v| v as u32)
-                .collect()
-        } else {
-            Vec::new()
+        let open = (0..self.u).filter(|&v| self.user_open(v)).map(|v| v as u32);
+        let Ok(mut unvisited) = gathered(self.u, open) else {
+            self.failed = true;
+            return None;
         };
         while let Some(x) = self.queue.pop_front() {
             if x < n {
                 let d = x;
-                match mode {
-                    Mode::Existing => {
-                        let stamp = self.mark_neighbours(d, false);
-                        for i in self.e_off[d]..self.e_off[d + 1] {
-                            let v = self.e_user[i] as usize;
-                            if self.umark[v] != stamp && !self.seen(n + v) {
-                                self.visit(n + v, d);
-                                if self.user_base_room(v) {
-                                    return Some(n + v);
-                                }
-                            }
-                        }
-                    }
-                    Mode::New => {
-                        let stamp = self.mark_neighbours(d, true);
-                        let mut i = 0;
-                        while i < unvisited.len() {
-                            let v = unvisited[i] as usize;
-                            if self.seen(n + v) {
-                                unvisited.swap_remove(i);
-                            } else if self.umark[v] == stamp || self.umark_e[v] == stamp {
-                                i += 1;
-                            } else {
-                                unvisited.swap_remove(i);
-                                self.visit(n + v, d);
-                                if self.user_base_room(v) {
-                                    return Some(n + v);
-                                }
-                            }
+                let stamp = self.mark_neighbours(d, true);
+                let mut i = 0;
+                while i < unvisited.len() {
+                    let v = unvisited[i] as usize;
+                    if self.seen(n + v) {
+                        unvisited.swap_remove(i);
+                    } else if self.umark[v] == stamp || self.umark_e[v] == stamp {
+                        i += 1;
+                    } else {
+                        unvisited.swap_remove(i);
+                        self.visit(n + v, d);
+                        if self.user_base_room(v) {
+                            return Some(n + v);
                         }
                     }
                 }
@@ -885,7 +1299,7 @@ impl Engine {
                 }
                 for i in 0..self.u_desks[v].len() {
                     let d = self.u_desks[v][i] as usize;
-                    if !self.seen(d) && (self.is_existing(d, v) == (mode == Mode::Existing)) {
+                    if !self.seen(d) && !self.is_existing(d, v) {
                         self.visit(d, x);
                     }
                 }
@@ -915,8 +1329,15 @@ impl Engine {
         const INF: i64 = i64::MAX;
         let (n, hd, hu) = (self.n, self.hd(), self.hu());
         let nodes = hu + 1;
-        let mut dist = vec![INF; nodes];
-        let mut queued = vec![false; nodes];
+        let open = (0..self.u).filter(|&v| self.user_open(v));
+        let (Ok(mut dist), Ok(mut queued), Ok(open)) = (
+            filled(nodes, INF),
+            filled(nodes, false),
+            gathered(self.u, open),
+        ) else {
+            self.failed = true;
+            return None;
+        };
         self.queue.clear();
         for d in 0..n {
             if self.desktop_base_room(d) {
@@ -932,7 +1353,6 @@ impl Engine {
             queued[hd] = true;
             self.queue.push_back(hd);
         }
-        let open: Vec<usize> = (0..self.u).filter(|&v| self.user_open(v)).collect();
         let relax = |engine: &mut Engine,
                      dist: &mut [i64],
                      queued: &mut [bool],
@@ -1004,14 +1424,18 @@ impl Engine {
 
     /// Applies the path that `parent` leads back from `sink` to the source.
     fn augment(&mut self, sink: usize) {
-        let mut path = vec![sink];
+        let mut path = core::mem::take(&mut self.path);
+        path.clear();
+        path.push(sink);
         let mut x = sink;
-        while self.parent[x] != SRC && path.len() <= self.n + self.u + 2 {
+        // A path visits each node once: the scratch's capacity holds it.
+        while self.parent[x] != SRC && path.len() <= self.n + self.u + 1 {
             x = self.parent[x];
             path.push(x);
         }
         path.reverse();
         self.apply(&path);
+        self.path = path;
     }
 
     /// Applies a path of nodes, source side first.
@@ -1036,49 +1460,127 @@ impl Engine {
     }
 
     /// Lets user `v` take `cap` desktops and augments towards it until it cannot gain.
+    /// When a search failed, `trail` holds its nodes (else it is empty): the caller
+    /// buries them if it keeps the flow, and clears them if it undoes it.
     fn serve(&mut self, v: usize, cap: usize) -> usize {
         self.set_cap(v, cap);
+        self.trail.clear();
         let mut gained = 0;
-        while self.user_base_room(v) {
-            match self.search_towards(v) {
-                Some(path) => {
-                    self.apply(&path);
+        // The paths of one pair first, as the search below would find them: every desktop
+        // of `v`'s existing pairs with room in its base, in order, then those that can take
+        // a "+1". (Rooms only shrink while serving `v`, so one pass of each suffices.)
+        for hub in [false, true] {
+            for i in self.et_off[v]..self.et_off[v + 1] {
+                if !self.user_base_room(v) {
+                    break;
+                }
+                let d = self.et_desk[i] as usize;
+                if self.e_taken(d, v) {
+                    continue;
+                }
+                if !hub && self.desktop_base_room(d) {
+                    self.add(d, v);
+                    gained += 1;
+                } else if hub && !self.d_plus[d] && self.desktop_hub_room() {
+                    self.set_desktop_plus(d, true);
+                    self.add(d, v);
                     gained += 1;
                 }
-                None => break,
             }
+        }
+        while self.user_base_room(v) && !self.failed {
+            if !self.search_towards(v) {
+                // `trail` holds the failed search's nodes, for `bury_trail`.
+                break;
+            }
+            let path = core::mem::take(&mut self.path);
+            self.apply(&path);
+            self.path = path;
+            self.trail.clear();
+            gained += 1;
         }
         gained
     }
 
-    /// What `serve(v, cap)` would gain, leaving the flow as it was.
-    fn gain(&mut self, v: usize, cap: usize) -> usize {
-        self.journal = Some(Vec::new());
-        let gained = self.serve(v, cap);
-        let journal = self.journal.take().unwrap_or_default();
-        self.undo(journal);
-        gained
+    /// An upper bound of what `serve(v, cap)` would gain, from one pass over `v`'s existing
+    /// pairs, changing nothing: `cap`, less the desktops of `v`'s unused existing pairs that
+    /// are *closed*. A desktop is closed when it has no room in its base, cannot take a
+    /// "+1" (it has one, or `HD` is dead, or `HD` has no room and no desktop has a "+1" to
+    /// pass on), and each of its users is dead or holds every desktop of its existing
+    /// pairs (so has no edge to follow): no path through it reaches a room. Each path
+    /// towards `v` starts on a distinct unused pair of `v`, so the gain is at most the
+    /// number of those that are not closed.
+    fn gain_bound(&self, v: usize, cap: usize) -> usize {
+        let (n, hd) = (self.n, self.hd());
+        let hub_closed = self.dead[hd] || (!self.desktop_hub_room() && self.d_hub_used == 0);
+        let stuck = |w: usize| self.dead[n + w] || self.u_desks[w].len() == self.existing_degree(w);
+        let mut open = 0;
+        for i in self.et_off[v]..self.et_off[v + 1] {
+            let d = self.et_desk[i] as usize;
+            if self.e_taken(d, v) {
+                continue;
+            }
+            let closed = !self.desktop_base_room(d)
+                && (self.d_plus[d] || hub_closed)
+                && self.row(d).iter().all(|&w| stuck(w as usize));
+            if !closed {
+                open += 1;
+                if open == cap {
+                    break;
+                }
+            }
+        }
+        open.min(cap)
+    }
+
+    /// Whether a search towards a user may still visit `x`: not yet visited, and not known
+    /// to reach no room.
+    fn unvisited_towards(&self, x: usize) -> bool {
+        !self.seen(x) && !self.dead[x]
+    }
+
+    fn visit_towards(&mut self, x: usize, parent: usize) {
+        self.visit(x, parent);
+        self.trail.push(x);
+    }
+
+    /// Marks dead the nodes of the last failed search towards a user, once its flow is kept.
+    ///
+    /// A search that visits every node it can reach and finds no room proves that none of
+    /// them reaches a room: no residual edge leaves that set towards one. An augmenting
+    /// path never enters such a set (it could not leave it), so the paths that follow
+    /// only add residual edges among nodes outside it, and a setting of a user's cap only
+    /// changes edges from `s`: the set stays unable to reach a room for as long as the
+    /// flow only grows. Skipping its nodes changes no search's result, since every node
+    /// from which a room can be reached is reached, in the same order, without them.
+    fn bury_trail(&mut self) {
+        for &x in &self.trail {
+            self.dead[x] = true;
+        }
+        self.trail.clear();
     }
 
     /// A breadth-first search backwards from user `v` over existing pairs, for an
     /// augmenting path ending at `v` (users have no "+1" under `CENTRAL`).
-    fn search_towards(&mut self, v: usize) -> Option<Vec<usize>> {
+    /// The path found is left in `path`, found node first.
+    fn search_towards(&mut self, v: usize) -> bool {
         self.new_search();
+        self.trail.clear();
         let (n, hd) = (self.n, self.hd());
         // Here `parent` holds the next node towards `v`.
-        self.visit(n + v, SRC);
+        self.visit_towards(n + v, SRC);
         let mut found = None;
         'search: while let Some(x) = self.queue.pop_front() {
             if x < n {
                 let d = x;
                 for i in 0..self.d_deg[d] {
                     let w = self.d_users[d * self.stride + i] as usize;
-                    if !self.seen(n + w) && self.is_existing(d, w) {
-                        self.visit(n + w, d);
+                    if self.unvisited_towards(n + w) && self.is_existing(d, w) {
+                        self.visit_towards(n + w, d);
                     }
                 }
-                if !self.d_plus[d] && !self.seen(hd) {
-                    self.visit(hd, d);
+                if !self.d_plus[d] && self.unvisited_towards(hd) {
+                    self.visit_towards(hd, d);
                     if self.desktop_hub_room() {
                         found = Some(hd);
                         break 'search;
@@ -1092,36 +1594,39 @@ impl Engine {
                 }
                 for i in self.et_off[w]..self.et_off[w + 1] {
                     let d = self.et_desk[i] as usize;
-                    if self.dmark[d] != stamp && !self.seen(d) {
-                        self.visit(d, x);
+                    if self.dmark[d] != stamp && self.unvisited_towards(d) {
+                        self.visit_towards(d, x);
                         if self.desktop_base_room(d) {
                             found = Some(d);
                             break 'search;
                         }
                     }
                 }
-            } else if x == hd {
+            } else if x == hd && self.d_hub_used > 0 {
                 for d in 0..n {
-                    if self.d_plus[d] && !self.seen(d) {
-                        self.visit(d, hd);
+                    if self.d_plus[d] && self.unvisited_towards(d) {
+                        self.visit_towards(d, hd);
                     }
                 }
             }
         }
-        let mut x = found?;
-        let mut path = vec![x];
-        while self.parent[x] != SRC && path.len() <= n + self.u + 2 {
+        let Some(mut x) = found else {
+            return false;
+        };
+        self.path.clear();
+        self.path.push(x);
+        while self.parent[x] != SRC && self.path.len() <= n + self.u + 1 {
             x = self.parent[x];
-            path.push(x);
+            self.path.push(x);
         }
-        Some(path)
+        true
     }
 
     /// Steps 2 and 3: completes the flow to `total` pairs at the least cost.
     fn complete(&mut self, total: usize) {
         self.deal_new_pairs();
-        while self.pairs < total {
-            let sink = match self.forward_search(Mode::New) {
+        while self.pairs < total && !self.failed {
+            let sink = match self.forward_search() {
                 Some(sink) => sink,
                 None => match self.cheapest_search() {
                     Some(sink) => sink,
@@ -1137,12 +1642,18 @@ impl Engine {
     fn deal_new_pairs(&mut self) {
         let u = self.u;
         // A ring of the users with room, in request order.
-        let ring: Vec<usize> = (0..u).filter(|&v| self.user_room(v)).collect();
+        let room = (0..u).filter(|&v| self.user_room(v));
+        let (Ok(ring), Ok(mut next), Ok(mut prev)) = (
+            gathered(u, room),
+            filled(u, usize::MAX),
+            filled(u, usize::MAX),
+        ) else {
+            self.failed = true;
+            return;
+        };
         if ring.is_empty() {
             return;
         }
-        let mut next = vec![usize::MAX; u];
-        let mut prev = vec![usize::MAX; u];
         for (i, &v) in ring.iter().enumerate() {
             next[v] = ring[(i + 1) % ring.len()];
             prev[v] = ring[(i + ring.len() - 1) % ring.len()];
@@ -1155,7 +1666,7 @@ impl Engine {
             }
             let stamp = self.mark_neighbours(d, true);
             let mut skipped = 0;
-            while len > 0 && skipped < len && self.desktop_room(d) {
+            while len > 0 && skipped < len && self.desktop_room(d) && !self.failed {
                 let v = cursor;
                 if !self.user_room(v) {
                     // Out of the ring for good: rooms only shrink here.
@@ -1191,11 +1702,15 @@ impl Engine {
             .sum()
     }
 
-    fn into_plan(self) -> Plan {
-        Plan::from_lists((0..self.n).map(|d| {
-            let mut row = self.row(d).to_vec();
-            row.sort_unstable();
-            row
-        }))
+    fn into_plan(self) -> Result<Plan, NoMemory> {
+        let mut offsets = filled(self.n + 1, 0usize)?;
+        let mut users = gathered(self.pairs, core::iter::empty())?;
+        for d in 0..self.n {
+            let start = users.len();
+            users.extend_from_slice(self.row(d));
+            users[start..].sort_unstable();
+            offsets[d + 1] = users.len();
+        }
+        Ok(Plan::from_parts(offsets, users))
     }
 }

@@ -20,7 +20,10 @@ use crate::fleet::{Fleet, Origin, SnapshotDesktop};
 ///
 /// Each page is named by a label (the file's name, as given to the tool), which every error
 /// message names with the desktop's 1-based position in that page's `Desktops`. A desktop
-/// given twice, in one page or in two, is an error naming both places.
+/// given twice, in one page or in two, is an error naming both places. A body without
+/// `Desktops` is not a snapshot; a UTF-8 byte order mark is skipped. Once every page is
+/// read, [`FleetReader::check_counts`] tells whether they are whole listings by their
+/// `TotalCount` (the contract, §6.2); [`fleet_from_json`] does all of it.
 ///
 /// ```
 /// use eds_entitlement::wire::FleetReader;
@@ -47,6 +50,8 @@ use crate::fleet::{Fleet, Origin, SnapshotDesktop};
 pub struct FleetReader {
     fleet: Fleet,
     files: Vec<String>,
+    /// Per page read, in order: its `TotalCount`, if it gives one, and its desktops.
+    counts: Vec<(Option<u64>, usize)>,
 }
 
 impl FleetReader {
@@ -63,8 +68,10 @@ impl FleetReader {
     /// # Errors
     ///
     /// [`Error::Utf16`] for a UTF-16 page; [`Error::SnapshotJson`] for text that is not
-    /// JSON, with the 1-based byte and the desktop being read; [`Error::Snapshot`] for JSON that is not a snapshot (see
-    /// [`SnapshotProblem`]), naming `file` and the desktop's 1-based position.
+    /// JSON, with the 1-based byte (a byte order mark counted) and the desktop being read,
+    /// or between desktops the last one read; [`Error::Snapshot`] for JSON that is not a
+    /// snapshot (see [`SnapshotProblem`]: no `Desktops`, a `TotalCount` that is not a whole
+    /// number of 0 or more, …), naming `file` and the desktop's 1-based position.
     pub fn read_page(&mut self, file: &str, page: &[u8]) -> Result<(), Error> {
         // Through the chunked reader, whose errors are the streaming reader's, so that both
         // say the same byte for the same error (serde_json's slice reader places some errors
@@ -76,6 +83,7 @@ impl FleetReader {
                 file: file.to_owned(),
                 byte: 1,
                 desktop: None,
+                after: None,
                 message: e.to_string(),
             }),
         }
@@ -84,7 +92,7 @@ impl FleetReader {
     /// Reads one `DescribeDesktops` response body from `reader`, streaming: the body is
     /// never held in memory, only the desktops' fields that §6 reads (and a 64 KiB buffer,
     /// and the starts of the last lines read, 1 MiB, to tell an error's byte). `reader`
-    /// need not be buffered: this buffers it.
+    /// need not be buffered: this buffers it. Never seeks: for pipes and standard input.
     ///
     /// # Errors
     ///
@@ -106,11 +114,21 @@ impl FleetReader {
         if let Err(e) = super::reject_utf16(&head, file) {
             return Ok(Err(e));
         }
+        // A UTF-8 byte order mark (PowerShell's `Out-File -Encoding utf8` writes one) is
+        // skipped, and counted in the bytes that messages name.
+        let bom = if head.starts_with(super::text::UTF8_BOM) {
+            head.drain(..super::text::UTF8_BOM.len());
+            super::text::UTF8_BOM.len()
+        } else {
+            0
+        };
         let counted = Counted::new(io::Read::chain(io::Cursor::new(head), reader));
         let lines = counted.lines.clone();
         let buffered = io::BufReader::with_capacity(BUFFER, counted);
         let mut de = serde_json::Deserializer::from_reader(buffered);
-        match self.read(file, &mut de, |line, column| lines.byte_of(line, column)) {
+        match self.read(file, &mut de, |line, column| {
+            lines.byte_of(line, column) + bom
+        }) {
             Ok(()) => Ok(Ok(())),
             Err(Failed::Snapshot(e)) => Ok(Err(e)),
             Err(Failed::Io(e)) => Err(e),
@@ -147,11 +165,18 @@ impl FleetReader {
     ) -> Result<Result<(), Error>, io::Error> {
         let start = reader.stream_position()?;
         let (files, desktops) = (self.files.len(), self.fleet.len());
+        // A UTF-8 byte order mark is skipped (the streaming reader, below, skips it too).
+        let mut first = Vec::with_capacity(3);
+        io::Read::read_to_end(&mut io::Read::take(&mut reader, 3), &mut first)?;
+        if first != super::text::UTF8_BOM {
+            reader.seek(io::SeekFrom::Start(start))?;
+        }
         if self.read_fast(file, &mut reader, chunk)? {
             return Ok(Ok(()));
         }
         // Back to how it was, and again by the streaming reader, which tells the error.
         self.files.truncate(files);
+        self.counts.truncate(files);
         self.fleet.truncate(desktops);
         reader.seek(io::SeekFrom::Start(start))?;
         self.read_page_from(file, reader)
@@ -174,6 +199,9 @@ impl FleetReader {
             return Ok(false);
         }
         let page = self.files.len() - 1;
+        if let Some(count) = self.counts.last_mut() {
+            count.1 = split.desktops.len();
+        }
         for (at, desktop) in split.desktops.into_iter().enumerate() {
             let origin = Origin {
                 page,
@@ -196,18 +224,25 @@ impl FleetReader {
     ) -> Result<(), Failed> {
         let page = self.files.len();
         self.files.push(file.to_owned());
+        // Counted as nothing until read whole: `counts` stays as long as `files`.
+        self.counts.push((None, 0));
         let slot = Cell::new(None);
         let position = Cell::new(None);
+        let after = Cell::new(None);
         let parsed = BodySeed {
             reader: self,
             slot: &slot,
             position: &position,
+            after: &after,
             page,
         }
         .deserialize(&mut *de)
-        .and_then(|()| de.end());
+        .and_then(|count| de.end().map(|()| count));
         match parsed {
-            Ok(()) => Ok(()),
+            Ok(count) => {
+                self.counts[page] = count;
+                Ok(())
+            }
             Err(e) if e.is_io() => Err(Failed::Io(e.into())),
             Err(e) => Err(Failed::Snapshot(slot.take().unwrap_or_else(|| {
                 let text = e.to_string();
@@ -216,6 +251,7 @@ impl FleetReader {
                     file: file.to_owned(),
                     byte: byte_of(e.line(), e.column()),
                     desktop: position.get(),
+                    after: after.get(),
                     message: text.strip_suffix(&place).unwrap_or(&text).to_owned(),
                 }
             }))),
@@ -227,10 +263,101 @@ impl FleetReader {
         &self.files
     }
 
-    /// The snapshot: every desktop read, in the order read.
+    /// Checks that the pages read are whole listings (the contract, §6.2), by their
+    /// `TotalCount`: a page that gives one equal to its own number of desktops is complete
+    /// by itself; the other pages that give one are pages of listings, and the pages that
+    /// give the same `TotalCount` are one listing, whose desktops must number exactly that.
+    /// Empty pages beside a page complete by itself with their `TotalCount` are its
+    /// listing's last page (the pages can run out just as the API gives a `NextToken`).
+    /// Pages without `TotalCount` (the `aliyun` command line's merged body) are not counted.
+    ///
+    /// With `allow_partial`, a listing with fewer desktops than its `TotalCount` is
+    /// returned rather than refused (its missing desktops are then simply not in the
+    /// snapshot, and the users they hold are unknown); a listing with more is refused
+    /// either way. Listings are in the order of their first page. `O(pages)`.
+    ///
+    /// ```
+    /// use eds_entitlement::wire::FleetReader;
+    ///
+    /// let mut reader = FleetReader::new();
+    /// reader.read_page("p1.json", br#"{"TotalCount":3,"Desktops":[{"DesktopId":"a","DesktopStatus":"Running"},{"DesktopId":"b","DesktopStatus":"Running"}]}"#)?;
+    /// assert_eq!(
+    ///     reader.check_counts(false).unwrap_err().to_string(),
+    ///     "p1.json gives TotalCount 3 but holds 2 desktops: 1 is missing (a page not given, \
+    ///      or the fleet changed while it was listed); give every page of one listing"
+    /// );
+    /// let short = reader.check_counts(true)?;
+    /// assert_eq!((short[0].total_count, short[0].desktops), (3, 2));
+    /// reader.read_page("p2.json", br#"{"TotalCount":3,"Desktops":[{"DesktopId":"c","DesktopStatus":"Running"}]}"#)?;
+    /// assert!(reader.check_counts(false)?.is_empty());
+    /// # Ok::<(), eds_entitlement::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`Error::SnapshotCount`], naming the listing's first page and both counts.
+    pub fn check_counts(&self, allow_partial: bool) -> Result<Vec<ShortListing>, Error> {
+        // Per TotalCount, in the order of first pages: its pages and their desktops (apart
+        // from pages complete by themselves), and whether a page complete by itself gives it.
+        let mut listings: indexmap::IndexMap<
+            u64,
+            (Vec<usize>, u64, bool),
+            xxhash_rust::xxh3::Xxh3DefaultBuilder,
+        > = indexmap::IndexMap::default();
+        for (page, &(total, desktops)) in self.counts.iter().enumerate() {
+            let Some(total) = total else { continue };
+            let listing = listings.entry(total).or_default();
+            if total == desktops as u64 {
+                listing.2 = true;
+            } else {
+                listing.0.push(page);
+                listing.1 += desktops as u64;
+            }
+        }
+        let mut short = Vec::new();
+        for (&total_count, (pages, desktops, complete)) in &listings {
+            let desktops = *desktops;
+            // Whole; or empty pages beside a page complete by itself: that listing's last
+            // page, when the pages ran out just as a `NextToken` was given.
+            if pages.is_empty() || desktops == total_count || (*complete && desktops == 0) {
+                continue;
+            }
+            if desktops < total_count && allow_partial {
+                short.push(ShortListing {
+                    total_count,
+                    desktops,
+                    pages: pages.iter().map(|&p| self.files[p].clone()).collect(),
+                });
+                continue;
+            }
+            return Err(Error::SnapshotCount {
+                file: self.files[pages[0]].clone(),
+                pages: pages.len(),
+                total_count,
+                desktops,
+            });
+        }
+        Ok(short)
+    }
+
+    /// The snapshot: every desktop read, in the order read. Nothing more is checked: see
+    /// [`FleetReader::check_counts`] for whether the pages are whole listings.
     pub fn finish(self) -> Fleet {
         self.fleet
     }
+}
+
+/// A listing of which a snapshot holds fewer desktops than its pages' `TotalCount`, as
+/// [`FleetReader::check_counts`] accepts it with `allow_partial`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ShortListing {
+    /// The `TotalCount` its pages give.
+    pub total_count: u64,
+    /// The desktops they hold, fewer than `total_count`.
+    pub desktops: u64,
+    /// Its pages' labels, in the order read.
+    pub pages: Vec<String>,
 }
 
 /// The chunks [`FleetReader::read_page_seekable`] reads.
@@ -477,7 +604,8 @@ enum Failed {
 }
 
 /// Reads a snapshot of one or more pages, each a `(label, bytes)` pair: the label names the
-/// page in errors (a file name). See [`FleetReader`], which this calls page by page.
+/// page in errors (a file name). See [`FleetReader`], which this calls page by page; the
+/// pages must be whole listings ([`FleetReader::check_counts`], refusing a partial one).
 ///
 /// ```
 /// let fleet = eds_entitlement::wire::fleet_from_json([
@@ -489,7 +617,7 @@ enum Failed {
 ///
 /// # Errors
 ///
-/// The first page's error, as [`FleetReader::read_page`].
+/// The first page's error, as [`FleetReader::read_page`]; then [`Error::SnapshotCount`].
 pub fn fleet_from_json<I, L, B>(pages: I) -> Result<Fleet, Error>
 where
     I: IntoIterator<Item = (L, B)>,
@@ -500,6 +628,7 @@ where
     for (label, bytes) in pages {
         reader.read_page(label.as_ref(), bytes.as_ref())?;
     }
+    reader.check_counts(false)?;
     Ok(reader.finish())
 }
 
@@ -591,6 +720,8 @@ struct BodySeed<'r, 's> {
     slot: Slot<'s>,
     /// The 1-based position of the desktop being read, for syntax errors inside it.
     position: &'s Cell<Option<usize>>,
+    /// Between desktops, the 1-based position of the last one read, for syntax errors there.
+    after: &'s Cell<Option<usize>>,
     page: usize,
 }
 
@@ -605,69 +736,99 @@ impl BodySeed<'_, '_> {
     }
 }
 
-impl<'de> DeserializeSeed<'de> for BodySeed<'_, '_> {
-    type Value = ();
+/// What a body gives of its count: its `TotalCount`, if any, and its number of desktops.
+type Count = (Option<u64>, usize);
 
-    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+impl<'de> DeserializeSeed<'de> for BodySeed<'_, '_> {
+    type Value = Count;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Count, D::Error> {
         deserializer.deserialize_any(self)
     }
 }
 
 impl<'de> Visitor<'de> for BodySeed<'_, '_> {
-    type Value = ();
+    type Value = Count;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("a DescribeDesktops response body")
     }
 
-    fn visit_map<A: MapAccess<'de>>(mut self, mut map: A) -> Result<(), A::Error> {
-        let mut seen = false;
+    fn visit_map<A: MapAccess<'de>>(mut self, mut map: A) -> Result<Count, A::Error> {
+        let mut desktops = None;
+        let mut total_count = None;
         while let Some(key) = map.next_key::<Key>()? {
-            if key.0 != Some(Name::Desktops) {
-                map.next_value::<IgnoredAny>()?;
-                continue;
+            match key.0 {
+                Some(Name::Desktops) => {
+                    if desktops.is_some() {
+                        let problem = SnapshotProblem::RepeatedKey { key: "Desktops" };
+                        return Err(self.reject(None, problem));
+                    }
+                    desktops = Some(map.next_value_seed(DesktopsSeed { body: &mut self })?);
+                    self.position.set(None);
+                    self.after.set(None);
+                }
+                Some(Name::TotalCount) => {
+                    if total_count.is_some() {
+                        let problem = SnapshotProblem::RepeatedKey { key: "TotalCount" };
+                        return Err(self.reject(None, problem));
+                    }
+                    match map.next_value_seed(TotalCountSeed)? {
+                        Ok(count) => total_count = Some(count),
+                        Err(found) => {
+                            let problem = SnapshotProblem::WrongType {
+                                key: "TotalCount",
+                                position: None,
+                                expected: "a whole number of 0 or more",
+                                found,
+                            };
+                            return Err(self.reject(None, problem));
+                        }
+                    }
+                }
+                _ => {
+                    map.next_value::<IgnoredAny>()?;
+                }
             }
-            if std::mem::replace(&mut seen, true) {
-                return Err(self.reject(None, SnapshotProblem::RepeatedKey { key: "Desktops" }));
-            }
-            map.next_value_seed(DesktopsSeed { body: &mut self })?;
-            self.position.set(None);
         }
-        Ok(())
+        match desktops {
+            Some(desktops) => Ok((total_count.flatten(), desktops)),
+            None => Err(self.reject(None, SnapshotProblem::NoDesktops)),
+        }
     }
 
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Count, A::Error> {
         while seq.next_element::<IgnoredAny>()?.is_some() {}
         let found = "an array".to_owned();
         Err(self.reject(None, SnapshotProblem::BodyNotAnObject { found }))
     }
 
-    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
+    fn visit_unit<E: de::Error>(self) -> Result<Count, E> {
         not_an_object(self, Found::Null)
     }
 
-    fn visit_bool<E: de::Error>(self, v: bool) -> Result<(), E> {
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Count, E> {
         not_an_object(self, Found::Other(v.to_string()))
     }
 
-    fn visit_i64<E: de::Error>(self, v: i64) -> Result<(), E> {
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Count, E> {
         not_an_object(self, Found::Other(format!("the number {v}")))
     }
 
-    fn visit_u64<E: de::Error>(self, v: u64) -> Result<(), E> {
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Count, E> {
         not_an_object(self, Found::Other(format!("the number {v}")))
     }
 
-    fn visit_f64<E: de::Error>(self, v: f64) -> Result<(), E> {
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Count, E> {
         not_an_object(self, Found::Other(format!("the number {v}")))
     }
 
-    fn visit_str<E: de::Error>(self, v: &str) -> Result<(), E> {
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Count, E> {
         not_an_object(self, Found::Str(v.into()))
     }
 }
 
-fn not_an_object<E: de::Error>(body: BodySeed<'_, '_>, found: Found<'_>) -> Result<(), E> {
+fn not_an_object<E: de::Error>(body: BodySeed<'_, '_>, found: Found<'_>) -> Result<Count, E> {
     let found = found.describe();
     Err(body.reject(None, SnapshotProblem::BodyNotAnObject { found }))
 }
@@ -677,32 +838,40 @@ struct DesktopsSeed<'b, 'r, 's> {
 }
 
 impl<'de> DeserializeSeed<'de> for DesktopsSeed<'_, '_, '_> {
-    type Value = ();
+    type Value = usize;
 
-    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<usize, D::Error> {
         deserializer.deserialize_any(self)
     }
 }
 
 impl<'de> Visitor<'de> for DesktopsSeed<'_, '_, '_> {
-    type Value = ();
+    /// The number of desktops read.
+    type Value = usize;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("an array of desktops")
     }
 
-    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
-        Ok(())
+    fn visit_unit<E: de::Error>(self) -> Result<usize, E> {
+        Ok(0)
     }
 
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<usize, A::Error> {
         let body = self.body;
         let mut position = 0;
         loop {
             position += 1;
-            body.position.set(Some(position));
-            let Some(read) = seq.next_element_seed(DesktopSeed)? else {
-                return Ok(());
+            // Between desktops until the next one begins (`Placed` says so): an error here
+            // (the body cut short after a desktop) names the last desktop read.
+            body.position.set(None);
+            body.after.set((position > 1).then_some(position - 1));
+            let placed = Placed {
+                position: body.position,
+                at: position,
+            };
+            let Some(read) = seq.next_element_seed(placed)? else {
+                return Ok(position - 1);
             };
             let desktop = match read {
                 Ok(desktop) => desktop,
@@ -725,42 +894,75 @@ impl<'de> Visitor<'de> for DesktopsSeed<'_, '_, '_> {
         }
     }
 
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<usize, A::Error> {
         while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
         not_an_array(self, "an object".to_owned())
     }
 
-    fn visit_bool<E: de::Error>(self, v: bool) -> Result<(), E> {
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<usize, E> {
         not_an_array(self, v.to_string())
     }
 
-    fn visit_i64<E: de::Error>(self, v: i64) -> Result<(), E> {
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<usize, E> {
         not_an_array(self, format!("the number {v}"))
     }
 
-    fn visit_u64<E: de::Error>(self, v: u64) -> Result<(), E> {
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<usize, E> {
         not_an_array(self, format!("the number {v}"))
     }
 
-    fn visit_f64<E: de::Error>(self, v: f64) -> Result<(), E> {
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<usize, E> {
         not_an_array(self, format!("the number {v}"))
     }
 
-    fn visit_str<E: de::Error>(self, v: &str) -> Result<(), E> {
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<usize, E> {
         not_an_array(self, Found::Str(v.into()).describe())
     }
 }
 
-fn not_an_array<E: de::Error>(seed: DesktopsSeed<'_, '_, '_>, found: String) -> Result<(), E> {
+fn not_an_array<E: de::Error>(seed: DesktopsSeed<'_, '_, '_>, found: String) -> Result<usize, E> {
     Err(seed
         .body
         .reject(None, SnapshotProblem::DesktopsNotAnArray { found }))
+}
+
+/// [`DesktopSeed`] at its place in `Desktops`: tells the body's reader, when the desktop
+/// begins, which desktop an error inside it is in.
+struct Placed<'s> {
+    position: &'s Cell<Option<usize>>,
+    at: usize,
+}
+
+impl<'de> DeserializeSeed<'de> for Placed<'_> {
+    type Value = Result<ReadDesktop, SnapshotProblem>;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        self.position.set(Some(self.at));
+        DesktopSeed.deserialize(deserializer)
+    }
+}
+
+/// `TotalCount`: a whole number of 0 or more (`3.0` is 3), or `null` (`Ok(None)`, as if
+/// absent); anything else is `Err` with what it is, for the message.
+struct TotalCountSeed;
+
+impl<'de> DeserializeSeed<'de> for TotalCountSeed {
+    type Value = Result<Option<u64>, String>;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        Ok(match FoundSeed.deserialize(deserializer)? {
+            Found::Null => Ok(None),
+            Found::Count(n) => Ok(Some(n)),
+            other => Err(other.describe()),
+        })
+    }
 }
 
 /// The keys this reader looks at.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Name {
     Desktops,
+    TotalCount,
     DesktopId,
     DesktopStatus,
     ManagementFlags,
@@ -772,6 +974,7 @@ impl Name {
     const fn as_str(self) -> &'static str {
         match self {
             Name::Desktops => "Desktops",
+            Name::TotalCount => "TotalCount",
             Name::DesktopId => "DesktopId",
             Name::DesktopStatus => "DesktopStatus",
             Name::ManagementFlags => "ManagementFlags",
@@ -802,6 +1005,7 @@ impl Visitor<'_> for KeyVisitor {
     fn visit_str<E: de::Error>(self, key: &str) -> Result<Key, E> {
         Ok(Key(match key {
             "Desktops" => Some(Name::Desktops),
+            "TotalCount" => Some(Name::TotalCount),
             "DesktopId" => Some(Name::DesktopId),
             "DesktopStatus" => Some(Name::DesktopStatus),
             "ManagementFlags" => Some(Name::ManagementFlags),
@@ -856,7 +1060,7 @@ impl<'de> Visitor<'de> for DesktopSeed {
                 Name::ManagementFlags => flags.is_some(),
                 Name::ManagementFlag => flag.is_some(),
                 Name::EndUserIds => users.is_some(),
-                Name::Desktops => false,
+                Name::Desktops | Name::TotalCount => false,
             };
             if repeated {
                 map.next_value::<IgnoredAny>()?;
@@ -896,7 +1100,7 @@ impl<'de> Visitor<'de> for DesktopSeed {
                         Err(p) => Err(p),
                     }
                 }
-                Name::Desktops => {
+                Name::Desktops | Name::TotalCount => {
                     map.next_value::<IgnoredAny>()?;
                     Ok(())
                 }
@@ -1005,6 +1209,8 @@ fn users_problem(users: &[String]) -> Option<SnapshotProblem> {
 enum Found<'de> {
     Null,
     Str(Cow<'de, str>),
+    /// A whole number of 0 or more.
+    Count(u64),
     Other(String),
 }
 
@@ -1013,6 +1219,7 @@ impl Found<'_> {
         match self {
             Found::Null => "null".to_owned(),
             Found::Str(s) => format!("the string {:?}", shown(&s)),
+            Found::Count(n) => format!("the number {n}"),
             Found::Other(text) => text,
         }
     }
@@ -1062,10 +1269,15 @@ impl<'de> Visitor<'de> for FoundSeed {
     }
 
     fn visit_u64<E: de::Error>(self, v: u64) -> Result<Found<'de>, E> {
-        Ok(Found::Other(format!("the number {v}")))
+        Ok(Found::Count(v))
     }
 
     fn visit_f64<E: de::Error>(self, v: f64) -> Result<Found<'de>, E> {
+        // A whole number written with a fraction or an exponent (`3.0`, `3e0`), up to 2^53,
+        // where every whole number is exact.
+        if v.is_sign_positive() && v.fract() == 0.0 && v <= 9_007_199_254_740_992.0 {
+            return Ok(Found::Count(v as u64));
+        }
         Ok(Found::Other(format!("the number {v}")))
     }
 

@@ -54,10 +54,60 @@ use crate::response::{derived_ids, status_of, Body, Response};
 /// # Ok::<(), Error>(())
 /// ```
 pub fn from_json(input: &[u8]) -> Result<Request, Error> {
+    let input = json_text(input)?;
+    // The common request (plain strings, plain numbers) is read by hand, in one pass.
+    match super::plain::scan(input) {
+        Some(scanned) => scanned.into_request(input).map_err(plain_out_of_memory),
+        None => general(input),
+    }
+}
+
+/// Reads a request in the JSON form, as [`from_json`] does (the same request, the same
+/// errors), from a buffer it takes: the longest ID list of a request of plain strings (no
+/// escapes) is then split within the buffer, which becomes that list's text, rather than
+/// copied out of it. Reading a large request so holds its text and its shorter list, not
+/// its text and both lists. The command line reads its request files so.
+///
+/// ```
+/// use eds_entitlement::wire;
+///
+/// let text = br#"{"RegionId":"cn-hangzhou","DesktopId":["ecd-a","ecd-b"],"EndUserId":["Alice"],"Preview":true}"#;
+/// let request = wire::from_json_vec(text.to_vec())?;
+/// assert_eq!(request, wire::from_json(text)?);
+/// assert_eq!(&request.desktop_ids[1], "ecd-b");
+/// # Ok::<(), eds_entitlement::Error>(())
+/// ```
+///
+/// # Errors
+///
+/// As [`from_json`].
+pub fn from_json_vec(input: Vec<u8>) -> Result<Request, Error> {
+    let text = json_text(&input)?;
+    let offset = input.len() - text.len();
+    match super::plain::scan(text) {
+        Some(scanned) => scanned
+            .into_request_in_place(input, offset)
+            .map_err(plain_out_of_memory),
+        None => general(text),
+    }
+}
+
+/// The JSON text of `input`: UTF-16 refused, a byte order mark skipped, a top level that
+/// is not an object refused.
+fn json_text(input: &[u8]) -> Result<&[u8], Error> {
     super::reject_utf16(input, "the request")?;
     // A byte order mark, as Windows editors write, is not part of the JSON.
     let input = super::text::strip_bom(input);
     not_an_object(input)?;
+    Ok(input)
+}
+
+fn plain_out_of_memory(e: super::plain::OutOfMemory) -> Error {
+    out_of_memory(e.0)
+}
+
+/// Reads any request, by serde_json (the JSON text, without a byte order mark).
+pub(super) fn general(input: &[u8]) -> Result<Request, Error> {
     // The fast reading accepts exactly the requests the general one does (the same JSON,
     // checked by serde_json), and finds the same bad values in the same order; but it words
     // some malformed JSON differently (a trailing comma in a list is "expected value"): on

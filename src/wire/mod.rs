@@ -16,6 +16,8 @@ mod fleet_json;
 mod json;
 mod limit;
 #[cfg(feature = "serde")]
+mod plain;
+#[cfg(feature = "serde")]
 mod plan;
 mod query;
 mod text;
@@ -23,13 +25,15 @@ mod text;
 mod types;
 
 #[cfg(feature = "serde")]
-pub use calls::write_call_json;
+pub use calls::{
+    write_call_json, write_calls_aliyun, write_calls_json, write_calls_query, write_comparison_json,
+};
 #[cfg(feature = "serde")]
-pub use fleet::{fleet_from_json, FleetReader};
+pub use fleet::{fleet_from_json, FleetReader, ShortListing};
 #[cfg(feature = "serde")]
 pub use fleet_json::{write_changes_json, write_fleet_json};
 #[cfg(feature = "serde")]
-pub use json::{from_json, to_json_string, write_json, write_json_rows};
+pub use json::{from_json, from_json_vec, to_json_string, write_json, write_json_rows};
 pub use limit::read_limit;
 #[cfg(feature = "serde")]
 pub use plan::plan_from_json;
@@ -86,5 +90,39 @@ pub fn from_bytes(input: &[u8]) -> Result<crate::Request, crate::Error> {
         from_json(input)
     } else {
         from_query(input)
+    }
+}
+
+/// Reads a request in either wire form, as [`from_bytes`] does, from a buffer it takes: JSON
+/// is read by [`from_json_vec`], which splits the longest ID list within the buffer.
+///
+/// ```
+/// use eds_entitlement::wire;
+///
+/// let text = br#"{"RegionId":"cn-hangzhou","DesktopId":["ecd-a"],"Preview":true}"#;
+/// assert_eq!(wire::from_bytes_vec(text.to_vec())?, wire::from_bytes(text)?);
+/// # Ok::<(), eds_entitlement::Error>(())
+/// ```
+///
+/// # Errors
+///
+/// As [`from_bytes`].
+#[cfg(feature = "serde")]
+pub fn from_bytes_vec(input: Vec<u8>) -> Result<crate::Request, crate::Error> {
+    reject_utf16(&input, "the request")?;
+    let text = text::strip_bom(&input);
+    let start = text
+        .iter()
+        .position(|b| !b.is_ascii_whitespace())
+        .unwrap_or(text.len());
+    let text = text[start..].trim_ascii_end();
+    let json = match text.first() {
+        Some(b'{' | b'[' | b'"' | b'-' | b'0'..=b'9') => true,
+        _ => matches!(text, b"null" | b"true" | b"false"),
+    };
+    if json {
+        from_json_vec(input)
+    } else {
+        from_query(&input)
     }
 }

@@ -64,14 +64,21 @@ pub fn plan_from_json(input: &[u8]) -> Result<PlanResponse, Error> {
             },
         });
     }
-    let items: Vec<&RawValue> = serde_json::from_str(models.get()).map_err(|e| json_error(&e))?;
-    let mut desktops = Vec::with_capacity(items.len());
-    for (i, item) in items.into_iter().enumerate() {
-        desktops.push(desktop(item).map_err(|problem| Error::Plan {
-            position: i + 1,
-            problem,
-        })?);
-    }
+    // One item at a time: the desktops' list grows fallibly, and nothing else is held.
+    let mut de = serde_json::Deserializer::from_str(models.get());
+    let desktops = de
+        .deserialize_seq(Items)
+        .map_err(|e| json_error(&e))?
+        .map_err(|(i, problem)| match problem {
+            Some(problem) => Error::Plan {
+                position: i + 1,
+                problem,
+            },
+            None => Error::OutOfMemory {
+                input: String::from("the plan"),
+                field: None,
+            },
+        })?;
     PlanResponse::new(desktops)
 }
 
@@ -200,6 +207,48 @@ fn object(raw: &RawValue) -> Option<Vec<(String, &RawValue)>> {
     }
     let mut de = serde_json::Deserializer::from_str(raw.get());
     de.deserialize_map(Fields).ok()
+}
+
+/// The items of `AssignModels`, read one at a time: the desktops, or the 0-based position of
+/// the first bad item with its problem (`None`: its memory could not be had).
+struct Items;
+
+type ItemsRead = Result<Vec<PlannedDesktop>, (usize, Option<PlanProblem>)>;
+
+impl<'de> Visitor<'de> for Items {
+    type Value = ItemsRead;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON list")
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<ItemsRead, A::Error> {
+        let mut desktops: Vec<PlannedDesktop> = Vec::new();
+        while let Some(item) = seq.next_element::<&RawValue>()? {
+            let i = desktops.len();
+            let read = match desktop(item) {
+                Ok(read) => read,
+                // The rest is not read: the first bad item is the error.
+                Err(problem) => return skip_rest(seq, Err((i, Some(problem)))),
+            };
+            if desktops.len() == desktops.capacity()
+                && desktops.try_reserve(desktops.len().max(64)).is_err()
+            {
+                return skip_rest(seq, Err((i, None)));
+            }
+            desktops.push(read);
+        }
+        Ok(Ok(desktops))
+    }
+}
+
+/// Reads what is left of a list (so that the JSON is still checked whole), then `outcome`.
+fn skip_rest<'de, A: serde::de::SeqAccess<'de>>(
+    mut seq: A,
+    outcome: ItemsRead,
+) -> Result<ItemsRead, A::Error> {
+    while seq.next_element::<serde::de::IgnoredAny>()?.is_some() {}
+    Ok(outcome)
 }
 
 struct Fields;

@@ -123,7 +123,8 @@ fn a_snapshot_that_changes_nothing_gives_the_bytes_without_it() {
 #[test]
 fn no_eligible_desktop_fails_the_whole_task() {
     let output = support::run_cli(
-        &["preview", "-", "--fleet", PAGE2],
+        // Page 2 alone is a listing short of page 1's desktops: accepted as partial.
+        &["preview", "-", "--allow-partial-snapshot", "--fleet", PAGE2],
         br#"{"RegionId":"cn-hangzhou","DesktopId":["ecd-e"],"EndUserId":["Alice"],"Preview":false}"#,
     );
     assert_eq!(output.status.code(), Some(0), "{output:?}");
@@ -208,4 +209,99 @@ fn a_snapshot_built_with_the_sdk_model_reads_and_matches_the_golden_table() {
         b"",
     );
     assert_eq!(table, golden("fleet/sdk_table.txt"));
+}
+
+/// A crowd: 30 listed desktops (5 not in the snapshot, 14 Stopped, 2 Assigning), 150 users,
+/// 15 a desktop, one desktop held by 20 users of the snapshot. The summary lists each group
+/// by its count and at most 10 IDs, and its figures agree with one another; table rows list
+/// at most 10 users per list.
+const CROWD_REQUEST: &str = "tests/golden/fleet/crowd_request.json";
+const CROWD_SNAPSHOT: &str = "tests/golden/fleet/crowd_snapshot.json";
+
+#[test]
+fn a_crowded_summary_is_bounded_and_matches_the_golden_file() {
+    let summary = stdout_of(
+        &[
+            "preview",
+            CROWD_REQUEST,
+            "--fleet",
+            CROWD_SNAPSHOT,
+            "--output",
+            "summary",
+        ],
+        b"",
+    );
+    assert_eq!(summary, golden("fleet/crowd_summary.txt"));
+    // Figures that say the same thing say the same number.
+    let figure = |label: &str| -> Vec<String> {
+        summary
+            .lines()
+            .filter_map(|l| l.strip_prefix(label))
+            .filter(|rest| rest.starts_with([' ', ':']))
+            .map(|rest| rest.trim_start_matches([' ', ':']).to_owned())
+            .filter(|value| value.bytes().all(|b| b.is_ascii_digit()))
+            .collect()
+    };
+    assert_eq!(figure("desktops eligible"), ["9", "9"]);
+    assert_eq!(figure("users losing all access"), ["36"]);
+    assert_eq!(figure("users losing all"), ["36"]);
+    assert_eq!(figure("ineligible desktops"), ["21"]);
+    assert_eq!(figure("desktops ineligible"), ["21"]);
+    assert_eq!(figure("users without a desktop"), ["15", "15"]);
+    assert!(summary.contains("  NotRunning: 14\n"), "{summary}");
+    assert!(summary.contains("    … and 4 more (all of them: --output changes)\n"));
+    // No list runs longer than its sample.
+    assert!(summary.lines().count() < 90, "{summary}");
+}
+
+#[test]
+fn crowded_table_rows_are_bounded_and_match_the_golden_files() {
+    let table = stdout_of(
+        &[
+            "preview",
+            CROWD_REQUEST,
+            "--fleet",
+            CROWD_SNAPSHOT,
+            "--output",
+            "table",
+        ],
+        b"",
+    );
+    assert_eq!(table, golden("fleet/crowd_table.txt"));
+    let first = table.lines().nth(1).unwrap();
+    assert!(
+        first.contains("old-00-9 … and 10 more → ") && first.matches(" … and 5 more").count() == 2,
+        "{first}"
+    );
+    let plain = stdout_of(&["preview", CROWD_REQUEST, "--output", "table"], b"");
+    assert_eq!(plain, golden("fleet/crowd_plain_table.txt"));
+    assert!(plain
+        .lines()
+        .skip(1)
+        .all(|row| row.contains("   15 ") && row.ends_with(" … and 5 more")));
+}
+
+/// §6.1 in the summary: Alice keeps two Stopped desktops under `MaxDesktopPerUser` 1 (over
+/// the limit, named with what she keeps), Bob one (at the limit: counted apart, not
+/// "without a desktop").
+#[test]
+fn the_summary_names_the_users_over_the_limit() {
+    let summary = stdout_of(
+        &[
+            "preview",
+            "tests/golden/fleet/over_limit_request.json",
+            "--fleet",
+            "tests/golden/fleet/over_limit_snapshot.json",
+            "--output",
+            "summary",
+        ],
+        b"",
+    );
+    assert_eq!(summary, golden("fleet/over_limit_summary.txt"));
+    assert!(summary.contains(
+        "users over the limit on desktops the call cannot change: 1\n  Alice (keeps 2)\n"
+    ));
+    assert!(summary.contains("\nusers at limit already    2\n"));
+    assert!(summary.contains("\nusers without a desktop: 0\n"));
+    assert!(summary.ends_with("\nusers over limit          1\n"));
 }

@@ -26,13 +26,14 @@ fn prints_one_query_line_per_call_and_the_count_on_request() {
     assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
     assert_eq!(
         text(&output.stdout),
-        "Action=ModifyEntitlement&Version=2020-09-30&RegionId=cn-hangzhou&DesktopId=ecd-a&EndUserId.1=Alice\n\
+        "# wave 1\n\
+         Action=ModifyEntitlement&Version=2020-09-30&RegionId=cn-hangzhou&DesktopId=ecd-a&EndUserId.1=Alice\n\
          Action=ModifyEntitlement&Version=2020-09-30&RegionId=cn-hangzhou&DesktopId=ecd%20b&EndUserId.1=Zo%C3%AB%26Co\n"
     );
     assert_eq!(
         text(&output.stderr),
-        "eds-entitlement: 2 calls (2 ModifyEntitlement, 0 ModifyUserEntitlement) for 2 \
-         desktops; per-desktop baseline 2\n"
+        "eds-entitlement: 2 calls (2 ModifyEntitlement, 0 ModifyUserEntitlement) in 1 wave \
+         for 2 desktops; per-desktop baseline 2\n"
     );
 }
 
@@ -52,8 +53,8 @@ fn prints_json_objects_as_the_sdks_to_map_gives_them() {
     assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
     assert_eq!(
         text(&output.stdout),
-        "{\"Action\":\"ModifyEntitlement\",\"RegionId\":\"cn-hangzhou\",\"DesktopId\":\"ecd-a\",\"EndUserId\":[\"Alice\"]}\n\
-         {\"Action\":\"ModifyEntitlement\",\"RegionId\":\"cn-hangzhou\",\"DesktopId\":\"ecd b\",\"EndUserId\":[\"Zoë&Co\"]}\n"
+        "{\"Action\":\"ModifyEntitlement\",\"Wave\":1,\"RegionId\":\"cn-hangzhou\",\"DesktopId\":\"ecd-a\",\"EndUserId\":[\"Alice\"]}\n\
+         {\"Action\":\"ModifyEntitlement\",\"Wave\":1,\"RegionId\":\"cn-hangzhou\",\"DesktopId\":\"ecd b\",\"EndUserId\":[\"Zoë&Co\"]}\n"
     );
     assert!(output.stderr.is_empty());
 }
@@ -66,7 +67,7 @@ fn failed_desktops_get_no_call() {
     let output = run(&["requests", "-", "--region", "cn-hangzhou"], plan);
     assert_eq!(
         text(&output.stdout),
-        "Action=ModifyEntitlement&Version=2020-09-30&RegionId=cn-hangzhou&DesktopId=ecd-b\n"
+        "# wave 1\nAction=ModifyEntitlement&Version=2020-09-30&RegionId=cn-hangzhou&DesktopId=ecd-b\n"
     );
 }
 
@@ -159,12 +160,12 @@ fn with_a_snapshot_only_changed_desktops_get_calls() {
     assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
     assert_eq!(
         text(&output.stdout),
-        "Action=ModifyEntitlement&Version=2020-09-30&RegionId=cn-hangzhou&DesktopId=ecd%20b&EndUserId.1=Zo%C3%AB%26Co\n"
+        "# wave 1\nAction=ModifyEntitlement&Version=2020-09-30&RegionId=cn-hangzhou&DesktopId=ecd%20b&EndUserId.1=Zo%C3%AB%26Co\n"
     );
     assert_eq!(
         text(&output.stderr),
-        "eds-entitlement: 1 call (1 ModifyEntitlement, 0 ModifyUserEntitlement) for 1 \
-         desktop; per-desktop baseline 1\n"
+        "eds-entitlement: 1 call (1 ModifyEntitlement, 0 ModifyUserEntitlement) in 1 wave \
+         for 1 desktop; per-desktop baseline 1\n"
     );
 }
 
@@ -226,7 +227,8 @@ fn the_workflow_preview_against_a_fleet_then_requests() {
     assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
     assert_eq!(
         text(&output.stdout),
-        "Action=ModifyEntitlement&Version=2020-09-30&RegionId=cn-hangzhou&DesktopId=ecd-a&EndUserId.1=Alice&EndUserId.2=Carol\n\
+        "# wave 1\n\
+         Action=ModifyEntitlement&Version=2020-09-30&RegionId=cn-hangzhou&DesktopId=ecd-a&EndUserId.1=Alice&EndUserId.2=Carol\n\
          Action=ModifyEntitlement&Version=2020-09-30&RegionId=cn-hangzhou&DesktopId=ecd-f&EndUserId.1=Bob&EndUserId.2=Dave\n"
     );
 }

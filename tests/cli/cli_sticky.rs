@@ -39,3 +39,81 @@ fn keep_existing_without_a_snapshot_is_a_usage_error() {
         "eds-entitlement: --keep-existing keeps the pairs of a snapshot: give it with --fleet FILE"
     );
 }
+
+/// `e1` of `tools/make_sticky_family.py` with `2k` desktops, as a request and a snapshot.
+fn family_e1(k: usize) -> (String, String) {
+    let desktops: Vec<String> = (0..k)
+        .map(|i| format!("y{i}"))
+        .chain((0..k).map(|i| format!("x{i}")))
+        .collect();
+    let users: Vec<String> = (0..k)
+        .map(|i| format!("p{i}"))
+        .chain((0..k).map(|i| format!("q{i}")))
+        .collect();
+    let request = serde_json::json!({
+        "RegionId": "cn-hangzhou",
+        "DesktopId": desktops,
+        "EndUserId": users,
+        "MaxUserPerDesktop": 1,
+        "MaxDesktopPerUser": 0,
+        "Strategy": "AVERAGE",
+        "Preview": true,
+    });
+    let held = (0..k)
+        .map(|i| (format!("y{i}"), vec![format!("p{i}"), format!("q{i}")]))
+        .chain((0..k).map(|i| (format!("x{i}"), vec![format!("p{i}")])));
+    let snapshot = serde_json::json!({
+        "TotalCount": 2 * k,
+        "Desktops": held
+            .map(|(id, users)| serde_json::json!({
+                "DesktopId": id, "DesktopStatus": "Running", "EndUserIds": users,
+            }))
+            .collect::<Vec<_>>(),
+    });
+    (request.to_string(), snapshot.to_string())
+}
+
+#[test]
+fn keep_existing_under_a_memory_limit_plans_or_refuses_with_status_3() {
+    let (request, snapshot) = family_e1(2000);
+    let request = support::temp_file("sticky_e1_request.json", request);
+    let snapshot = support::temp_file("sticky_e1_snapshot.json", snapshot);
+    let (request, snapshot) = (request.to_str().unwrap(), snapshot.to_str().unwrap());
+    let mut codes = Vec::new();
+    for limit in ["1K", "64K", "256K", "512K", "1M", "2M", "4M", "64M"] {
+        let output = support::run_cli(
+            &[
+                "preview",
+                request,
+                "--fleet",
+                snapshot,
+                "--output",
+                "changes",
+                "--keep-existing",
+                "--memory-limit",
+                limit,
+            ],
+            b"",
+        );
+        let code = output.status.code();
+        assert!(
+            matches!(code, Some(0 | 3)),
+            "--memory-limit {limit}: {output:?}"
+        );
+        if code == Some(3) {
+            let stderr = String::from_utf8_lossy(&output.stderr);
+            assert!(
+                stderr.starts_with("eds-entitlement: planning this request needs "),
+                "{stderr}"
+            );
+            assert!(output.stdout.is_empty());
+        } else {
+            // Every pair can be kept: y_i keeps q_i, x_i keeps p_i.
+            let report: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON");
+            assert_eq!(report["totals"]["pairs_kept"], 4000);
+        }
+        codes.push(code);
+    }
+    assert_eq!(codes.first(), Some(&Some(3)), "{codes:?}");
+    assert_eq!(codes.last(), Some(&Some(0)), "{codes:?}");
+}

@@ -284,11 +284,14 @@ fn csv_mode_and_a_request_file_conflict() {
         assert_eq!(run.stdout, "");
         assert!(run.stderr.contains("cannot be used with"), "{}", run.stderr);
     }
-    // The CSV options need --desktops, and --desktops needs --region.
+    // The CSV options need --desktops, and --desktops needs --region. (The request's
+    // parameters, --no-preview and the like, replace a request FILE's: cli_snapshot.rs.)
+    let task = run(&["preview", "--no-preview"], QUERY.as_bytes());
+    assert_eq!(task.status, 0, "{}", task.stderr);
+    assert!(task.stdout.contains("\"NOT_STARTED\""), "{}", task.stdout);
     for args in [
         vec!["preview", "--region", "r"],
         vec!["preview", "--users", path],
-        vec!["preview", "--no-preview"],
         vec!["preview", "--desktops", path],
     ] {
         let run = run(&args, QUERY.as_bytes());

@@ -6,12 +6,14 @@ mod support;
 
 mod bad_input;
 mod cli;
+mod cli_carry_out;
 mod cli_fleet;
 mod cli_harden;
 mod cli_kept_limits;
 mod cli_report;
 mod cli_requests;
 mod cli_review;
+mod cli_snapshot;
 mod cli_sticky;
 mod cli_wire;
 mod hardening;

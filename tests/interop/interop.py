@@ -25,8 +25,12 @@ What it proves, per generated request (docs/contract.md §1 to §3):
   * (section 8) `requests` turns plans, the binary's own and live-API-like ones with FAILED
     items, into calls that the SDK's ModifyEntitlementRequest / ModifyUserEntitlementRequest
     read back unchanged (from_map, then to_map), in both printed forms, with the SDK's own
-    percent-encoding; the SDK client sends exactly the printed parameters; and the calls,
-    applied to a model of the service, leave exactly the plan.
+    percent-encoding; the SDK client sends exactly the printed parameters; the `aliyun`
+    form's call lines, split as a POSIX shell splits them (shlex), name the same parameters;
+    and the calls, sent wave by wave (section 8.1) to a model of the service that refuses a
+    call on a desktop still Assigning, leave exactly the plan;
+  * the README's Python for carrying out a plan (its blocks marked `readme-carry-out`) runs
+    against the SDK's request and response models with a simulated client (no network).
 
 It prints one line per failure and ends with `N passed, M failed`; the exit status is non-zero
 on any failure. A missing SDK is a failure, never a skip.
@@ -36,6 +40,7 @@ import json
 import random
 import re
 import os
+import shlex
 import subprocess
 import sys
 import tempfile
@@ -618,6 +623,60 @@ def run_requests(binary, plan_text, fmt, region, fleet=None):
     return proc.returncode, proc.stdout, proc.stderr
 
 
+def aliyun_line_to_map(line):
+    """An `aliyun ecd ...` call line, split as a POSIX shell splits it, as the SDK's to_map()
+    shape (lists from --Name.1, --Name.2, ...) with its Action; problems listed."""
+    problems, params, lists = [], {}, {}
+    words = shlex.split(line, posix=True)
+    if words[:2] != ["aliyun", "ecd"] or len(words) < 3:
+        return None, {}, [f"not an aliyun ecd line: {line[:80]!r}"]
+    action, rest = words[2], words[3:]
+    if rest[-3:] != ["--version", "2020-09-30", "--force"]:
+        problems.append(f"does not end --version 2020-09-30 --force: {rest[-3:]}")
+    rest = rest[:-3]
+    i = 0
+    while i < len(rest):
+        word = rest[i]
+        if not word.startswith("--"):
+            problems.append(f"{word!r} is not an option")
+            i += 1
+            continue
+        if "=" in word:
+            name, value = word[2:].split("=", 1)
+            if not value.startswith("-"):
+                problems.append(f"{word!r}: only a value beginning with '-' is written --Name=")
+            i += 1
+        else:
+            name, value = word[2:], rest[i + 1] if i + 1 < len(rest) else None
+            if value is None or value.startswith("-"):
+                problems.append(f"{word!r} has no value, or one beginning with '-'")
+            i += 2
+        if "." in name and name.split(".")[0] in LIST_PARAMS:
+            lst, n = name.split(".", 1)
+            lists.setdefault(lst, []).append((int(n), value))
+        else:
+            params[name] = value
+    for lst, items in lists.items():
+        if [n for n, _ in items] != list(range(1, len(items) + 1)):
+            problems.append(f"{lst} items not numbered 1, 2, ...: {[n for n, _ in items]}")
+        params[lst] = [v for _, v in items]
+    return action, params, problems
+
+
+def waves_of(lines, comment="# wave "):
+    """The query form's lines in waves: a `# wave N` line starts wave N."""
+    waves = []
+    for line in lines:
+        if line.startswith("#"):
+            if line.startswith(comment):
+                waves.append([])
+            continue
+        if not waves:
+            return None
+        waves[-1].append(line)
+    return waves
+
+
 def query_line_to_map(line):
     """A printed query line as the SDK's to_map() shape: lists from Name.1, Name.2, ...;
     also checks the encoding is the SDK's percent-encoding (quote(value, safe='~'))."""
@@ -732,18 +791,46 @@ def run_requests_mode(binary, label, plan_text, rng, checks, with_fleet):
         fleet = snapshot_file(before, directory) if with_fleet else None
         q_status, q_out, q_err = run_requests(binary, plan_text, "query", region, fleet)
         j_status, j_out, j_err = run_requests(binary, plan_text, "json", region, fleet)
-    if not checks.check(q_status == 0 and j_status == 0, label, "requests: exit 0",
-                        f"query: {q_status} {q_err!r}; json: {j_status} {j_err!r}"):
+        a_status, a_out, a_err = run_requests(binary, plan_text, "aliyun", region, fleet)
+    if not checks.check(q_status == 0 and j_status == 0 and a_status == 0, label,
+                        "requests: exit 0",
+                        f"query: {q_status} {q_err!r}; json: {j_status} {j_err!r}; "
+                        f"aliyun: {a_status} {a_err!r}"):
         return
-    q_lines = q_out.decode("utf-8").splitlines()
+    q_waves = waves_of(q_out.decode("utf-8").splitlines())
+    if not checks.check(q_waves is not None, label, "query lines come after '# wave 1'"):
+        return
+    q_lines = [line for wave in q_waves for line in wave]
+    q_wave_of = [n + 1 for n, wave in enumerate(q_waves) for _ in wave]
     j_lines = j_out.decode("utf-8").splitlines()
-    checks.check(len(q_lines) == len(j_lines), label, "as many query lines as JSON lines",
-                 f"{len(q_lines)} vs {len(j_lines)}")
-    checks.check(q_err.decode().startswith(f"eds-entitlement: {len(q_lines)} call"), label,
-                 "--summary counts the calls", q_err)
+    a_lines = [line for line in a_out.decode("utf-8").splitlines()
+               if line.startswith("aliyun ecd Modify")]
+    checks.check(len(q_lines) == len(j_lines) == len(a_lines), label,
+                 "as many query lines as JSON lines and aliyun call lines",
+                 f"{len(q_lines)} vs {len(j_lines)} vs {len(a_lines)}")
+    a_text = a_out.decode("utf-8")
+    checks.check(a_text.count("\n# wave ") == len(q_waves)
+                 and a_text.count("\nwait_for_wave ") >= len(q_waves), label,
+                 "the aliyun script marks and waits for every wave")
+    checks.check(q_err.decode().startswith(f"eds-entitlement: {len(q_lines)} call")
+                 and f" in {len(q_waves)} wave" in q_err.decode(), label,
+                 "--summary counts the calls and the waves", q_err)
     state = {d: set(u) for d, u in before.items()}
     named = set()
-    for line, json_line in zip(q_lines, j_lines):
+    refused = []
+    for n, wave in enumerate(q_waves):
+        # The service assigns in the background: a desktop named earlier in the wave is
+        # Assigning, and a second call on it is refused (IncorrectDesktopStatus).
+        assigning = set()
+        for line in wave:
+            _, params, _ = query_line_to_map(line)
+            desktops = [params["DesktopId"]] if "DesktopId" in params else []
+            desktops += params.get("AuthorizeDesktopId", []) + params.get("RevokeDesktopId", [])
+            refused += [f"wave {n + 1}: {d}" for d in desktops if d in assigning]
+            assigning.update(desktops)
+    checks.check(not refused, label, "no desktop twice in a wave (no call refused)",
+                 "; ".join(refused[:5]))
+    for line, json_line, aliyun_line, wave in zip(q_lines, j_lines, a_lines, q_wave_of):
         common, params, problems = query_line_to_map(line)
         checks.check(not problems, label, "query encoding is the SDK's", "; ".join(problems))
         action = common.get("Action")
@@ -760,10 +847,16 @@ def run_requests_mode(binary, label, plan_text, rng, checks, with_fleet):
         obj = json.loads(json_line, object_pairs_hook=ordered_pairs)
         checks.check(obj.pop("Action", None) == action, label, "JSON line has the same Action",
                      json_line)
+        checks.check(obj.pop("Wave", None) == wave, label, "JSON line has the same Wave",
+                     json_line)
         json_model = REQUEST_MODELS[action][1]().from_map(obj)
         checks.check(json_model.to_map() == obj == sdk_map, label,
                      f"{action} from_map/to_map (JSON) == query line",
                      f"to_map {json_model.to_map()!r}\njson {obj!r}\nquery {sdk_map!r}")
+        a_action, a_params, a_problems = aliyun_line_to_map(aliyun_line)
+        checks.check(not a_problems and a_action == action and a_params == sdk_map, label,
+                     "aliyun line, split by shlex, == query line",
+                     f"{a_problems} {a_action} {a_params!r}\nquery {sdk_map!r}")
         too_long = [k for k, v in params.items() if isinstance(v, list) and not 1 <= len(v) <= 100]
         checks.check(not too_long, label, "lists hold 1 to 100 IDs", too_long)
         sent, exc = capture_sdk_query(action, model, rng)
@@ -948,6 +1041,170 @@ def run_snapshot_case(binary, idx, rng, checks, tmp):
                  label, "the change report's keys are in the contract's order")
 
 
+# --- the README's Python for carrying out a plan (section 8.1, 8.2) --------------------------
+# The blocks marked `<!-- readme-carry-out -->` in README.md and docs/carrying-out.md are run
+# as they are, against the SDK's request and response models, with a simulated client: the
+# service assigns in the background (a desktop is Assigning for a few simulated seconds after
+# a call), refuses a call on a desktop that is Assigning or not Running, pages DescribeDesktops
+# (10 a page unless MaxResults says otherwise, NextToken), and can be told to refuse the k-th
+# call. No network.
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+MARKER = "<!-- readme-carry-out -->"
+
+
+def marked_python(path):
+    """The Python blocks that follow the marker in the Markdown file at path."""
+    text = open(path, encoding="utf-8").read()
+    blocks = []
+    for part in text.split(MARKER)[1:]:
+        body = part.lstrip()
+        if not body.startswith("```python\n"):
+            raise ValueError(f"{path}: the marker is not followed by a python block")
+        blocks.append(body[len("```python\n"):body.index("\n```", 0) + 1])
+    return blocks
+
+
+class Refused(Exception):
+    """The service refused a call (IncorrectDesktopStatus)."""
+
+
+class SimulatedClient:
+    def __init__(self, desktops, fail_call=None):
+        self.desktops = desktops          # id -> {"status", "users", "done_at"}
+        self.now = 0.0
+        self.calls = 0
+        self.fail_call = fail_call
+        self.describe_requests = []
+        self.problems = []
+
+    def sleep(self, seconds):
+        self.now += seconds
+
+    def busy(self, d):
+        return self.desktops[d]["done_at"] > self.now
+
+    def describe_desktops(self, request):
+        if not isinstance(request, ecd_models.DescribeDesktopsRequest):
+            self.problems.append(f"describe_desktops got {type(request).__name__}")
+        self.describe_requests.append(request.to_map())
+        ids = request.desktop_id or sorted(self.desktops)
+        ids = [d for d in ids if d in self.desktops]
+        size = request.max_results or 10
+        start = int(request.next_token or 0)
+        page = ids[start:start + size]
+        token = str(start + size) if start + size < len(ids) else None
+        body = {"RequestId": "1", "Desktops": [
+            {"DesktopId": d, "DesktopStatus": self.desktops[d]["status"],
+             "ManagementFlags": ["Assigning"] if self.busy(d) else ["NoFlag"],
+             "EndUserIds": sorted(self.desktops[d]["users"]), "Cpu": 4} for d in page]}
+        if token:
+            body["NextToken"] = token
+        return ecd_models.DescribeDesktopsResponse().from_map(
+            {"headers": {}, "statusCode": 200, "body": body})
+
+    def _call(self, named):
+        self.calls += 1
+        if self.calls == self.fail_call:
+            raise Refused(f"call {self.calls} refused (injected)")
+        for d in named:
+            if d not in self.desktops or self.desktops[d]["status"] != "Running" or self.busy(d):
+                self.problems.append(f"call {self.calls} on {d} while busy or stopped")
+                raise Refused(f"IncorrectDesktopStatus: {d}")
+
+    def _assigning(self, named):
+        for d in named:
+            self.desktops[d]["done_at"] = self.now + 1 + len(d) % 7
+
+    def modify_entitlement(self, request):
+        if not isinstance(request, ecd_models.ModifyEntitlementRequest):
+            self.problems.append(f"modify_entitlement got {type(request).__name__}")
+        self._call([request.desktop_id])
+        self.desktops[request.desktop_id]["users"] = set(request.end_user_id or [])
+        self._assigning([request.desktop_id])
+
+    def modify_user_entitlement(self, request):
+        if not isinstance(request, ecd_models.ModifyUserEntitlementRequest):
+            self.problems.append(f"modify_user_entitlement got {type(request).__name__}")
+        named = (request.authorize_desktop_id or []) + (request.revoke_desktop_id or [])
+        self._call(named)
+        for d in request.authorize_desktop_id or []:
+            self.desktops[d]["users"].update(request.end_user_id or [])
+        for d in request.revoke_desktop_id or []:
+            self.desktops[d]["users"].difference_update(request.end_user_id or [])
+        self._assigning(named)
+
+
+def run_readme_cases(binary, rng, checks):
+    label = "readme carry-out"
+    try:
+        blocks = marked_python(os.path.join(REPO, "README.md")) + \
+            marked_python(os.path.join(REPO, "docs", "carrying-out.md"))
+    except (OSError, ValueError) as exc:
+        checks.check(False, label, "the marked Python blocks are found", exc)
+        return
+    checks.check(len(blocks) >= 3, label, "README and docs/carrying-out.md have marked blocks",
+                 len(blocks))
+    for fail_call in (None, 3, 25):
+        case = f"{label} (refuse call {fail_call})" if fail_call else label
+        namespace = {"__name__": "readme"}
+        try:
+            for block in blocks:
+                exec(compile(block, "readme-carry-out", "exec"), namespace)
+        except Exception as exc:  # reported below
+            checks.check(False, case, "the marked blocks run", repr(exc))
+            return
+        users = [f"user{j:03}" for j in range(260)] + ["O'Neil", "-dash"]
+        desktops = {}
+        for i in range(30):
+            status = "Stopped" if i == 7 else "Running"
+            had = set(rng.sample(users, rng.choice([0, 3, 150])))
+            desktops[f"ecd-{i:02}"] = {"status": status, "users": had, "done_at": 0}
+        desktops["ecd-unlisted"] = {"status": "Running", "users": {"someone"}, "done_at": 0}
+        for i in range(120):  # unlisted too: the snapshot takes two pages of 100
+            desktops[f"ecd-x{i:03}"] = {"status": "Running", "users": set(), "done_at": 0}
+        client = SimulatedClient(desktops, fail_call)
+        with tempfile.TemporaryDirectory() as tmp:
+            cwd = os.getcwd()
+            os.chdir(tmp)
+            try:
+                namespace["take_snapshot"](client, "cn-hangzhou", "before0.json")
+                request = {"RegionId": "cn-hangzhou",
+                           "DesktopId": [f"ecd-{i:02}" for i in range(30)],
+                           "EndUserId": users, "MaxUserPerDesktop": 120,
+                           "Strategy": "AVERAGE", "Preview": False}
+                with open("request.json", "w") as f:
+                    json.dump(request, f)
+                with open("plan.json", "w") as plan_file:
+                    made = subprocess.run([binary, "preview", "request.json", "--fleet",
+                                           "before0.json"], stdout=plan_file,
+                                          capture_output=False, timeout=TIMEOUT_S)
+                if not checks.check(made.returncode == 0, case, "preview --fleet made a plan"):
+                    return
+                before = {d: set(v["users"]) for d, v in desktops.items()}
+                done = namespace["carry_out"](client, "cn-hangzhou", "plan.json", tool=binary,
+                                              sleep=client.sleep)
+                plan = json.load(open("plan.json"))["Entitlements"]["AssignModels"]
+            finally:
+                os.chdir(cwd)
+        checks.check(done is True, case, "carry_out ends with verify's exit 0")
+        checks.check(not client.problems, case, "no call refused for a busy desktop, models used",
+                     "; ".join(client.problems[:5]))
+        wrong = []
+        for am in plan:
+            d = am["DesktopId"]
+            want = before[d] if am.get("InnerStatus") == "FAILED" else set(am["EndUserIds"])
+            if desktops[d]["users"] != want:
+                wrong.append(d)
+        checks.check(not wrong, case, "the fleet is the plan; FAILED desktops untouched", wrong)
+        checks.check(desktops["ecd-unlisted"]["users"] == {"someone"}
+                     and all(not desktops[f"ecd-x{i:03}"]["users"] for i in range(120)), case,
+                     "the unlisted desktops untouched")
+        checks.check(all(r.get("MaxResults") == 100 for r in client.describe_requests), case,
+                     "every DescribeDesktops asks for MaxResults 100")
+        checks.check(any(r.get("NextToken") for r in client.describe_requests), case,
+                     "the snapshot follows NextToken")
+
+
 def main():
     if len(sys.argv) != 2:
         print("usage: interop.py BINARY", file=sys.stderr)
@@ -997,6 +1254,11 @@ def main():
         before = checks.failed
         calls = run_requests_case(binary, label, plan_text, rng, checks)
         print(f"{'ok  ' if checks.failed == before else 'FAIL'} {label}: {calls} call(s)")
+
+    # The README's Python for carrying a plan out, against the SDK's models.
+    before = checks.failed
+    run_readme_cases(binary, rng, checks)
+    print(f"{'ok  ' if checks.failed == before else 'FAIL'} readme carry-out")
 
     # The contract's section 6: plans against DescribeDesktops snapshots built with the SDK.
     import tempfile

@@ -195,24 +195,31 @@ fn desktop_json(d: &Desktop) -> Value {
 }
 
 fn page_json(desktops: &[Desktop]) -> String {
+    listing_page_json(desktops, desktops.len())
+}
+
+/// A page of a listing of `total` desktops, as the SDKs' bodies give it.
+fn listing_page_json(desktops: &[Desktop], total: usize) -> String {
     json!({
         "RequestId": "r",
-        "TotalCount": desktops.len(),
+        "TotalCount": total,
         "Desktops": desktops.iter().map(desktop_json).collect::<Vec<_>>(),
     })
     .to_string()
 }
 
-/// The snapshot as pages, cut at `case.cuts`.
+/// The snapshot as pages of one listing, cut at `case.cuts`: each gives the listing's
+/// `TotalCount`.
 fn pages(case: &Case) -> Vec<(String, String)> {
     let mut start = 0;
+    let total = case.desktops.len();
     case.cuts
         .iter()
         .enumerate()
         .map(|(p, &end)| {
             let page = (
                 format!("page{}.json", p + 1),
-                page_json(&case.desktops[start..end]),
+                listing_page_json(&case.desktops[start..end], total),
             );
             start = end;
             page
@@ -398,6 +405,76 @@ proptest! {
         let mut two = Vec::new();
         wire::write_fleet_json(&FleetResponse::new(request, &paged, &b), &mut two, false).unwrap();
         prop_assert_eq!(one, two);
+    }
+
+    /// §6.2: leaving a page out of a listing is refused, naming both counts; allowed as
+    /// partial, the missing desktops are simply not in the snapshot (and the plan is the one
+    /// made against the pages given). Giving a page twice under another listing's count is
+    /// refused even as partial.
+    #[test]
+    fn a_listing_without_one_of_its_pages_is_refused_unless_partial(case in case(), drop in any::<prop::sample::Index>()) {
+        let all = pages(&case);
+        let total = case.desktops.len() as u64;
+        let left_out = drop.index(all.len());
+        let kept: Vec<(String, String)> = all
+            .iter()
+            .enumerate()
+            .filter(|&(p, _)| p != left_out)
+            .map(|(_, page)| page.clone())
+            .collect();
+        let start = if left_out == 0 { 0 } else { case.cuts[left_out - 1] };
+        let missing = (case.cuts[left_out] - start) as u64;
+        let mut reader = wire::FleetReader::new();
+        for (label, page) in &kept {
+            reader.read_page(label, page.as_bytes()).unwrap();
+        }
+        if missing == 0 || kept.is_empty() {
+            // An empty page changes no count; with no page left, nothing tells of one.
+            prop_assert!(reader.check_counts(false).unwrap().is_empty());
+        } else {
+            match reader.check_counts(false) {
+                Err(eds_entitlement::Error::SnapshotCount { total_count, desktops, .. }) => {
+                    prop_assert_eq!((total_count, desktops), (total, total - missing));
+                }
+                other => prop_assert!(false, "{:?}", other),
+            }
+            let short = reader.check_counts(true).unwrap();
+            let labels: Vec<String> = kept.iter().map(|(l, _)| l.clone()).collect();
+            prop_assert_eq!(short.len(), 1);
+            prop_assert_eq!((short[0].total_count, short[0].desktops), (total, total - missing));
+            prop_assert_eq!(&short[0].pages, &labels);
+            let fleet = reader.finish();
+            prop_assert_eq!(fleet.len() as u64, total - missing);
+        }
+        // A second listing of the same size, but other desktops, beside this one: more.
+        if total > 0 {
+            let other: Vec<(String, String)> = all
+                .iter()
+                .map(|(label, page)| (format!("other-{label}"), page.replace("\"DesktopId\":\"", "\"DesktopId\":\"second-")))
+                .collect();
+            let mut both = all.clone();
+            both.extend(other);
+            let mut reader = wire::FleetReader::new();
+            for (label, page) in &both {
+                reader.read_page(label, page.as_bytes()).unwrap();
+            }
+            // Unless a page holds the whole listing: such a page is complete by itself
+            // (as a query by ID is), so two of them are two snapshots, not one too many.
+            let mut sizes = Vec::new();
+            let mut start = 0;
+            for &end in &case.cuts {
+                sizes.push((end - start) as u64);
+                start = end;
+            }
+            if !sizes.contains(&total) {
+                match reader.check_counts(true) {
+                    Err(eds_entitlement::Error::SnapshotCount { total_count, desktops, .. }) => {
+                        prop_assert_eq!((total_count, desktops), (total, 2 * total));
+                    }
+                    other => prop_assert!(false, "{:?}", other),
+                }
+            }
+        }
     }
 
     #[test]

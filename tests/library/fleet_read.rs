@@ -12,9 +12,10 @@ fn message(page: &str) -> String {
     read(page).expect_err("a bad snapshot").to_string()
 }
 
-/// A body with `desktops` in `Desktops`.
+/// A body with `desktops` in `Desktops` (a page of a listing whose `TotalCount` it does
+/// not give: pages that give one are counted, §6.2).
 fn body(desktops: &str) -> String {
-    format!(r#"{{"RequestId":"r","TotalCount":9,"NextToken":"t","Desktops":[{desktops}]}}"#)
+    format!(r#"{{"RequestId":"r","NextToken":"t","Desktops":[{desktops}]}}"#)
 }
 
 const OK: &str = r#"{"DesktopId":"ecd-ok","DesktopStatus":"Running"}"#;
@@ -52,12 +53,250 @@ fn reads_what_section_6_names_and_skips_the_rest() {
 }
 
 #[test]
-fn desktops_absent_or_null_is_a_page_without_desktops() {
-    assert!(read(r#"{"RequestId":"r","TotalCount":0}"#)
-        .unwrap()
-        .is_empty());
+fn desktops_null_or_empty_is_a_page_without_desktops() {
     assert!(read(r#"{"Desktops":null}"#).unwrap().is_empty());
     assert!(read(r#"{"Desktops":[]}"#).unwrap().is_empty());
+    assert!(read(r#"{"RequestId":"r","TotalCount":0,"Desktops":[]}"#)
+        .unwrap()
+        .is_empty());
+}
+
+/// §6.2: a body without `Desktops` (a request, a plan, another operation's page) is not a
+/// snapshot, on every path (whole, streamed, chunked).
+#[test]
+fn a_body_without_desktops_is_not_a_snapshot() {
+    let want = "snap.json: the body has no 'Desktops' key, so it is not a DescribeDesktops \
+                response (a request, a plan or another operation's body?): a snapshot is the \
+                body DescribeDesktops returns, one per page or the pages merged";
+    for page in [
+        r#"{"RequestId":"r","TotalCount":0}"#,
+        r#"{"RegionId":"cn-hangzhou","DesktopId":["ecd-a"],"EndUserId":["Alice"]}"#,
+        r#"{"RequestId":"r","Entitlements":{"Status":"FINISHED","AssignModels":[]}}"#,
+        r#"{}"#,
+    ] {
+        assert_eq!(message(page), want, "{page}");
+        let mut reader = FleetReader::new();
+        let streamed = reader.read_page_from("snap.json", page.as_bytes()).unwrap();
+        assert_eq!(streamed.unwrap_err().to_string(), want);
+        let mut reader = FleetReader::new();
+        let chunked = reader
+            .read_page_seekable("snap.json", std::io::Cursor::new(page))
+            .unwrap();
+        assert!(matches!(
+            chunked,
+            Err(Error::Snapshot {
+                problem: SnapshotProblem::NoDesktops,
+                desktop: None,
+                ..
+            })
+        ));
+    }
+}
+
+/// §6.2: `TotalCount`, where given, is a whole number of 0 or more (`null` is as absent).
+#[test]
+fn total_count_must_be_a_whole_number() {
+    for (value, found) in [
+        ("-1", "the number -1"),
+        ("2.5", "the number 2.5"),
+        (r#""2""#, r#"the string "2""#),
+        ("true", "true"),
+        ("[2]", "an array"),
+    ] {
+        let page = format!(r#"{{"TotalCount":{value},"Desktops":[{OK}]}}"#);
+        assert_eq!(
+            message(&page),
+            format!(
+                "snap.json: field 'TotalCount' must be a whole number of 0 or more, but it is {found}"
+            ),
+            "{value}"
+        );
+    }
+    for value in ["1", "1.0", "1e0", "null"] {
+        let page = format!(r#"{{"TotalCount":{value},"Desktops":[{OK}]}}"#);
+        assert_eq!(read(&page).unwrap().len(), 1, "{value}");
+    }
+    assert_eq!(
+        message(&format!(
+            r#"{{"TotalCount":1,"Desktops":[{OK}],"TotalCount":1}}"#
+        )),
+        "snap.json: field 'TotalCount' is given more than once"
+    );
+}
+
+fn desktops(from: usize, to: usize) -> String {
+    (from..to)
+        .map(|i| format!(r#"{{"DesktopId":"ecd-{i}","DesktopStatus":"Running"}}"#))
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+/// A page of a listing of `total` desktops, holding desktops `from..to`.
+fn page_of(total: usize, from: usize, to: usize) -> String {
+    format!(
+        r#"{{"RequestId":"r","TotalCount":{total},"Desktops":[{}]}}"#,
+        desktops(from, to)
+    )
+}
+
+/// §6.2: the pages that give one `TotalCount` are one listing and hold exactly that many
+/// desktops; a page holding its own `TotalCount` is complete by itself; pages without it are
+/// not counted.
+#[test]
+fn pages_of_a_listing_must_hold_its_total_count() {
+    let pages =
+        |list: &[(&str, String)]| fleet_from_json(list.iter().map(|(l, p)| (*l, p.as_str())));
+    // Whole: three pages of 5; and a query by ID (complete by itself) beside them; and
+    // the aliyun body, without TotalCount.
+    let whole = [
+        ("p1.json", page_of(5, 0, 2)),
+        ("p2.json", page_of(5, 2, 4)),
+        ("p3.json", page_of(5, 4, 5)),
+        ("byid.json", page_of(1, 10, 11)),
+        (
+            "aliyun.json",
+            format!(r#"{{"Desktops":[{}]}}"#, desktops(20, 23)),
+        ),
+    ];
+    assert_eq!(pages(&whole).unwrap().len(), 9);
+    // A page missing.
+    let missing = [("p1.json", page_of(5, 0, 2)), ("p3.json", page_of(5, 4, 5))];
+    assert_eq!(
+        pages(&missing).unwrap_err().to_string(),
+        "p1.json and 1 other page give TotalCount 5 but hold 3 desktops: 2 are missing (a \
+         page not given, or the fleet changed while it was listed); give every page of one \
+         listing"
+    );
+    // Pages of two listings of the same size (or the same page given under two names
+    // would be a repeated desktop): more desktops than the count.
+    let mixed = [
+        ("a1.json", page_of(3, 0, 2)),
+        ("a2.json", page_of(3, 2, 3)),
+        ("b1.json", page_of(3, 10, 12)),
+    ];
+    let error = pages(&mixed).unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "a1.json and 2 other pages give TotalCount 3 but hold 5 desktops, 2 more: pages of \
+         different listings (or of a fleet that changed while it was listed); give the pages \
+         of one listing"
+    );
+    assert!(matches!(
+        error,
+        Error::SnapshotCount {
+            pages: 3,
+            total_count: 3,
+            desktops: 5,
+            ..
+        }
+    ));
+    // One page with fewer desktops than its count, and one with more.
+    assert_eq!(
+        message(&page_of(4, 0, 1)),
+        "snap.json gives TotalCount 4 but holds 1 desktop: 3 are missing (a page not given, \
+         or the fleet changed while it was listed); give every page of one listing"
+    );
+    assert_eq!(
+        message(&format!(
+            r#"{{"TotalCount":0,"Desktops":[{OK}, {}]}}"#,
+            desktops(0, 1)
+        )),
+        "snap.json gives TotalCount 0 but holds 2 desktops, 2 more: pages of different \
+         listings (or of a fleet that changed while it was listed); give the pages of one \
+         listing"
+    );
+}
+
+/// `--allow-partial-snapshot`'s library side: fewer is returned, more is still refused.
+#[test]
+fn a_partial_listing_is_returned_only_when_allowed() {
+    let mut reader = FleetReader::new();
+    for (label, page) in [
+        ("p1.json", page_of(5, 0, 2)),
+        ("q1.json", page_of(7, 10, 13)),
+    ] {
+        reader.read_page(label, page.as_bytes()).unwrap();
+    }
+    assert!(reader.check_counts(false).is_err());
+    let short = reader.check_counts(true).unwrap();
+    assert_eq!(short.len(), 2);
+    assert_eq!((short[0].total_count, short[0].desktops), (5, 2));
+    assert_eq!(short[0].pages, ["p1.json"]);
+    assert_eq!((short[1].total_count, short[1].desktops), (7, 3));
+    reader
+        .read_page("p9.json", page_of(5, 20, 24).as_bytes())
+        .unwrap();
+    assert!(matches!(
+        reader.check_counts(true),
+        Err(Error::SnapshotCount {
+            total_count: 5,
+            desktops: 6,
+            ..
+        })
+    ));
+}
+
+/// §6.2: a UTF-8 byte order mark is skipped, on every path, and counted in the bytes that
+/// messages name.
+#[test]
+fn a_byte_order_mark_is_skipped() {
+    let page = format!("\u{feff}{}", page_of(2, 0, 2));
+    assert_eq!(read(&page).unwrap().len(), 2);
+    let mut reader = FleetReader::new();
+    reader
+        .read_page_from("s.json", page.as_bytes())
+        .unwrap()
+        .unwrap();
+    assert_eq!(reader.finish().len(), 2);
+    let mut reader = FleetReader::new();
+    reader
+        .read_page_seekable("s.json", std::io::Cursor::new(page.as_bytes()))
+        .unwrap()
+        .unwrap();
+    assert_eq!(reader.finish().len(), 2);
+    // The third byte after the mark is the sixth of the file.
+    assert_eq!(
+        message("\u{feff}{\"x"),
+        "snap.json: malformed JSON at byte 6: EOF while parsing a string"
+    );
+}
+
+/// A snapshot cut short after its last desktop names that desktop, not the next one; cut
+/// before any, it names none.
+#[test]
+fn a_snapshot_cut_short_names_the_last_desktop_read() {
+    let whole = page_of(2, 0, 2);
+    let cut = &whole[..whole.len() - 2];
+    assert!(cut.ends_with('}'));
+    assert_eq!(
+        message(cut),
+        format!(
+            "snap.json: malformed JSON at byte {}, after desktop 2: EOF while parsing a list",
+            cut.len()
+        )
+    );
+    assert_eq!(
+        message(r#"{"Desktops":["#),
+        "snap.json: malformed JSON at byte 13: EOF while parsing a list"
+    );
+    // After a comma, no third desktop was begun: still after desktop 2. Inside one, it is
+    // that one.
+    let comma = format!("{cut},");
+    assert_eq!(
+        message(&comma),
+        format!(
+            "snap.json: malformed JSON at byte {}, after desktop 2: EOF while parsing a value",
+            comma.len()
+        )
+    );
+    let begun = format!("{cut},{{");
+    assert_eq!(
+        message(&begun),
+        format!(
+            "snap.json: malformed JSON at byte {}, in desktop 3: EOF while parsing an object",
+            begun.len()
+        )
+    );
 }
 
 #[test]
@@ -326,4 +565,22 @@ fn streaming_names_the_same_byte_far_into_a_long_pretty_file() {
     let mut reader = FleetReader::new();
     let streamed = reader.read_page_from("snap.json", page.as_bytes()).unwrap();
     assert_eq!(streamed.unwrap_err().to_string(), whole);
+}
+
+/// An empty last page (the pages ran out just as a `NextToken` was given) beside a page that
+/// holds the whole listing is that listing's end, not a listing of its own with every
+/// desktop missing; alone, it is one.
+#[test]
+fn an_empty_last_page_ends_a_whole_listing() {
+    let full = page_of(2, 0, 2);
+    let empty = page_of(2, 0, 0);
+    let fleet = fleet_from_json([("p1.json", full.as_str()), ("p2.json", empty.as_str())]);
+    assert_eq!(fleet.unwrap().len(), 2);
+    assert_eq!(
+        fleet_from_json([("p2.json", empty.as_str())])
+            .unwrap_err()
+            .to_string(),
+        "p2.json gives TotalCount 2 but holds 0 desktops: 2 are missing (a page not given, or \
+         the fleet changed while it was listed); give every page of one listing"
+    );
 }

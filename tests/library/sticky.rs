@@ -492,3 +492,68 @@ fn central_bound_holds_on_dense_snapshots() {
         }
     }
 }
+
+/// The family `e1` of `tools/make_sticky_family.py` on indices: desktops `y_i` (`i < k`)
+/// held by users `p_i` and `q_i` (`i` and `k + i`), desktops `x_i` (`k + i`) held by `p_i`.
+fn family_e1(k: usize) -> (Shape, Plan) {
+    let n = 2 * k;
+    let shape = Shape::new(n as u32, n as u32, limit(1), Limit::UNLIMITED, Average);
+    let existing = Plan::from_lists((0..n).map(|d| {
+        if d < k {
+            vec![d as u32, (k + d) as u32]
+        } else {
+            vec![(d - k) as u32]
+        }
+    }));
+    (shape, existing)
+}
+
+#[test]
+fn every_pair_of_family_e1_is_kept_through_long_augmenting_paths() {
+    for k in [1, 2, 3, 50, 2000] {
+        let (shape, existing) = family_e1(k);
+        let plan = plan_sticky_shape(&shape, &existing);
+        check(&shape, &plan).unwrap();
+        // Each y_i must give p_i up for q_i, so that x_i keeps p_i: all 2k desktops keep
+        // a pair, which the first greedy pass alone (y_i keeps p_i) does not reach.
+        for i in 0..k {
+            assert_eq!(plan.end_users(i), &[(k + i) as u32], "k = {k}, y{i}");
+            assert_eq!(plan.end_users(k + i), &[i as u32], "k = {k}, x{i}");
+        }
+    }
+}
+
+#[test]
+fn family_e2_keeps_the_optimum_and_is_the_reference_optimum_when_small() {
+    // `CENTRAL`, `MaxUserPerDesktop` 1, `MaxDesktopPerUser` u − 1, a desktop per pair of
+    // users held by both. Any choice of served users covers every desktop that has one of
+    // them: `C(u, 2) − C(u − full, 2)` pairs, plus the partly served user's `rest`.
+    let pairs = |k: usize| k * k.saturating_sub(1) / 2;
+    for u in [2usize, 3, 4, 5, 6, 7, 40] {
+        let n = pairs(u);
+        let mut rows = vec![Vec::new(); n];
+        let mut existing = vec![vec![false; u]; n];
+        let mut d = 0;
+        for i in 0..u {
+            for j in i + 1..u {
+                rows[d] = vec![i as u32, j as u32];
+                existing[d][i] = true;
+                existing[d][j] = true;
+                d += 1;
+            }
+        }
+        let shape = Shape::new(n as u32, u as u32, limit(1), limit(u as u32 - 1), Central);
+        let plan = plan_sticky_shape(&shape, &Plan::from_lists(rows));
+        check(&shape, &plan).unwrap();
+        let (full, rest) = (n / (u - 1), n % (u - 1));
+        let expected = n - pairs(u - full) + rest.min(u - full - 1);
+        assert_eq!(kept(&existing, &plan), expected, "u = {u}");
+        if n <= 21 {
+            assert_eq!(
+                central_optimum(n, u, &existing, &shape),
+                expected,
+                "u = {u}"
+            );
+        }
+    }
+}
