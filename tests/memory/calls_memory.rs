@@ -3,89 +3,15 @@
 //! counting allocator, stays within a few times the plan's text, and under a memory limit it
 //! is an error ([`Error::OutOfMemory`]), never an abort.
 //!
-//! The allocator is `tests/reader_memory.rs`'s: it counts every byte allocated in this test
+//! The allocator is the binary's (`counting.rs`): it counts every byte allocated in this test
 //! binary and, while a limit is set, refuses any allocation of [`SMALL`] bytes or more that
 //! would pass it (a reallocation that grows a block counts the old and new blocks at once).
 
-#![cfg(feature = "serde")]
-
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::ptr::null_mut;
-use std::sync::atomic::{AtomicUsize, Ordering::SeqCst};
-use std::sync::{Mutex, MutexGuard};
+use std::sync::atomic::Ordering::SeqCst;
 
 use eds_entitlement::{wire, CallOptions, Calls, Error};
 
-struct Counting;
-
-static CURRENT: AtomicUsize = AtomicUsize::new(0);
-static PEAK: AtomicUsize = AtomicUsize::new(0);
-static LIMIT: AtomicUsize = AtomicUsize::new(usize::MAX);
-
-/// Allocations below this size are never refused: the crate makes fallible the ones that
-/// grow with the plan, not one ID's `String` or a message.
-const SMALL: usize = 4096;
-
-impl Counting {
-    fn admit(size: usize) -> bool {
-        let now = CURRENT.fetch_add(size, SeqCst) + size;
-        if size >= SMALL && now > LIMIT.load(SeqCst) {
-            CURRENT.fetch_sub(size, SeqCst);
-            return false;
-        }
-        PEAK.fetch_max(now, SeqCst);
-        true
-    }
-}
-
-// SAFETY: as in tests/reader_memory.rs: every method passes its arguments unchanged to
-// `System` under the caller's contract and returns its result, or null, which the contract
-// allows as a failed allocation; the bookkeeping is atomic integers only.
-#[allow(unsafe_code)]
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        if !Counting::admit(layout.size()) {
-            return null_mut();
-        }
-        // SAFETY: the caller's contract for `alloc`, passed on.
-        let block = unsafe { System.alloc(layout) };
-        if block.is_null() {
-            CURRENT.fetch_sub(layout.size(), SeqCst);
-        }
-        block
-    }
-
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        // SAFETY: the caller's contract for `dealloc`, passed on.
-        unsafe { System.dealloc(ptr, layout) };
-        CURRENT.fetch_sub(layout.size(), SeqCst);
-    }
-
-    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        let old = layout.size();
-        if new_size > old && !Counting::admit(new_size) {
-            return null_mut();
-        }
-        // SAFETY: the caller's contract for `realloc`, passed on.
-        let block = unsafe { System.realloc(ptr, layout, new_size) };
-        match (block.is_null(), new_size > old) {
-            (true, true) => CURRENT.fetch_sub(new_size, SeqCst),
-            (true, false) => 0,
-            (false, true) => CURRENT.fetch_sub(old, SeqCst),
-            (false, false) => CURRENT.fetch_sub(old - new_size, SeqCst),
-        };
-        block
-    }
-}
-
-#[global_allocator]
-static ALLOCATOR: Counting = Counting;
-
-static LOCK: Mutex<()> = Mutex::new(());
-
-fn lock() -> MutexGuard<'static, ()> {
-    LOCK.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
-}
+use crate::counting::*;
 
 /// A plan as `preview` writes it: `desktops` desktops of `per` users each, some sharing
 /// runs of additions past the first 100.
