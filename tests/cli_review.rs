@@ -151,11 +151,21 @@ fn rows_and_lists_are_the_change_report() {
             serde_json::from_str(&stdout_of(&changes, b"")).expect("the change report");
         assert_eq!(rows_of(&html), report_of(&report), "{page:?}");
         let totals = &report["totals"];
+        // Listed users and users the request does not list, in lists of their own.
         assert_eq!(
-            list_count(&html, "Users losing all access"),
+            list_count(&html, "Listed users losing all access")
+                + list_count(&html, "Users not in the request losing all access"),
             totals["users_losing_all"].as_u64().expect("a total"),
             "{page:?}"
         );
+        // The tile "changed" is the report's; the picture's two parts add up to it.
+        let changed = totals["desktops_changed"].as_u64().expect("a total");
+        let left_empty = totals["desktops_left_empty"].as_u64().expect("a total");
+        assert!(html.contains(&format!("<dd>{changed}</dd><dt>changed</dt>")));
+        assert!(html.contains(&format!(
+            "Desktops by state (changed: {changed} = {} still with users + {left_empty} left empty)",
+            changed - left_empty
+        )));
         let ineligible: u64 = ["NotRunning", "Assigning", "NotInSnapshot"]
             .iter()
             .map(|reason| list_count(&html, &format!("Ineligible desktops: {reason}")))
@@ -334,8 +344,12 @@ fn long_lists_are_folded_and_complete() {
         b"",
     );
     assert!(page.contains(
-        "<details class=\"list\">\n<summary>Users losing all access <span class=\"count\">25</span>"
+        "<details class=\"list\">\n<summary>Users not in the request losing all access \
+         <span class=\"count\">25</span>"
     ));
+    // Why they lose it, and not mixed with the listed users (Bob keeps a desktop).
+    assert!(page.contains("the call replaces each such desktop&#39;s users with the request&#39;s"));
+    assert!(page.contains("<summary>Listed users losing all access <span class=\"count\">0</span>"));
     for i in 1..=25 {
         assert!(page.contains(&format!("<li>old-{i}</li>")), "old-{i}");
     }
