@@ -76,10 +76,14 @@ fn ineligible_state(eligibility: Eligibility) -> Option<usize> {
 
 /// Writes the change review page of `plan`, made for `request` against `fleet` (the
 /// contract, §6) as `planned` says: the request in brief, the change report's totals as
-/// figures, a picture of the pairs kept, added and removed and of the desktops by state,
-/// the users losing all access, the users over `MaxDesktopPerUser` on ineligible desktops
-/// alone (§6.1), the ineligible desktops by reason, and every desktop's users before and
-/// after in a table with a text filter and a state filter.
+/// figures, the capacity figures ([`UserCaps::capacity`] and [`UserCaps::users_at_limit`]
+/// for the canonical plan, §6.1; [`capacity`] of the eligible shape for the plan that keeps
+/// existing pairs), a picture of the pairs kept, added and removed and of the desktops by
+/// state, the listed users and the users the request does not list losing all access (in
+/// two lists), the users left with only desktops the call cannot change, the users over
+/// `MaxDesktopPerUser` on ineligible desktops alone (§6.1), the ineligible desktops by
+/// reason, and every desktop's users before and after in a table with a text filter and a
+/// state filter.
 ///
 /// One self-contained HTML file: its style and script are written into it, its pictures are
 /// inline SVG, and nothing is fetched (no font, script, style or image), so it opens offline.
@@ -104,7 +108,8 @@ fn ineligible_state(eligibility: Eligibility) -> Option<usize> {
 /// write_review_html(&request, &fleet, &planned, Planned::Canonical, &mut page)?;
 /// let page = String::from_utf8(page).unwrap();
 /// assert!(page.starts_with("<!DOCTYPE html>"));
-/// // Alice loses her only desktop; Bob's ID is text, and cannot end the data block.
+/// // Alice, not in the request, loses her only desktop; Bob's ID is text, and cannot end
+/// // the data block.
 /// assert!(page.contains("<li>Alice</li>"));
 /// assert!(!page.contains("<b>Bob") && !page.contains("</script><b>"));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
