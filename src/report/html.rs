@@ -709,7 +709,10 @@ fn capacity_block(page: &mut String, c: &Capacity, at_limit: Option<u64>, limit:
                 plural(u64::from(m))
             );
         }
-        (Some(_), None) => about.push_str(". "),
+        (Some(_), None) => about.push_str(
+            " (not set: a user may have every eligible desktop, and is fully served only \
+             with all of them). ",
+        ),
         (None, _) => about.push_str(
             ". With --keep-existing the plan is made over the eligible desktops alone: the \
              desktops users keep that the call cannot change are not counted against \
