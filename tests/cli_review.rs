@@ -367,3 +367,58 @@ fn html_takes_no_json_options() {
          --output json only"
     );
 }
+
+#[test]
+fn users_over_the_limit_are_told_what_the_plan_does_to_them() {
+    // Alice keeps two Stopped desktops with MaxDesktopPerUser 1, and has a Running one.
+    let request = temp_file(
+        "over.json",
+        r#"{"RegionId":"cn-hangzhou","DesktopId":["ecd-1","ecd-2","ecd-3"],"EndUserId":["Alice","Bob"],"MaxDesktopPerUser":1,"Preview":true}"#,
+    );
+    let snapshot = temp_file(
+        "over_snapshot.json",
+        r#"{"Desktops":[{"DesktopId":"ecd-1","DesktopStatus":"Stopped","EndUserIds":["Alice"]},{"DesktopId":"ecd-2","DesktopStatus":"Pending","EndUserIds":["Alice"]},{"DesktopId":"ecd-3","DesktopStatus":"Running","EndUserIds":["Alice"]}]}"#,
+    );
+    let args = |keep: bool| {
+        let mut args = vec![
+            "preview",
+            arg(&request),
+            "--fleet",
+            arg(&snapshot),
+            "--output",
+            "html",
+        ];
+        if keep {
+            args.push("--keep-existing");
+        }
+        stdout_of(&args, b"")
+    };
+    let canonical = args(false);
+    assert_eq!(list_count(&canonical, "Users over the limit"), 1);
+    // The canonical plan takes her Running desktop away (to Bob) and says so.
+    assert!(
+        canonical.contains("gives these users nothing more, and takes away every Running desktop")
+    );
+    assert!(!canonical.contains("cannot take these away"));
+    assert_eq!(
+        list_count(
+            &canonical,
+            "Users left with only desktops that cannot be used now"
+        ),
+        1
+    );
+    assert!(canonical.contains(
+        "<li>Alice <span class=\"note\">keeps 2 desktops, the first Stopped</span></li>"
+    ));
+    assert!(canonical.contains("<dd>1</dd><dt>at the limit already</dt>"));
+    let data = data_of(&canonical);
+    assert_eq!(
+        data["rows"][2],
+        serde_json::json!(["ecd-3", 0, 2, [0], [1]])
+    );
+    // With --keep-existing the plan does not count her Stopped desktops, and says so.
+    let keep = args(true);
+    assert_eq!(list_count(&keep, "Users over the limit"), 1);
+    assert!(keep.contains("With --keep-existing the plan does not count them against the limit"));
+    assert!(!keep.contains("at the limit already"));
+}
