@@ -18,7 +18,8 @@ use std::fmt::Write as _;
 use std::io::{self, Write};
 
 use super::one_line;
-use crate::capacity::capacity;
+use crate::capacity::{capacity, Capacity};
+use crate::caps::UserCaps;
 use crate::changes::{desktop_changes, Changes};
 use crate::fleet::{Eligibility, Fleet, FleetPlan};
 use crate::planner::PlanRows;
@@ -50,6 +51,16 @@ const FLEET_STATES: [&str; 6] = [
     "Assigning",
     "NotInSnapshot",
 ];
+/// How the picture and the state filter name [`FLEET_STATES`]: the first two together are
+/// the change report's `desktops_changed`.
+const FLEET_STATE_LABELS: [&str; 6] = [
+    "changed, still has users",
+    "changed, left empty",
+    "unchanged",
+    "NotRunning",
+    "Assigning",
+    "NotInSnapshot",
+];
 /// The states of a desktop of a plan without a snapshot.
 const PLAN_STATES: [&str; 2] = ["with users", "without users"];
 
@@ -65,10 +76,14 @@ fn ineligible_state(eligibility: Eligibility) -> Option<usize> {
 
 /// Writes the change review page of `plan`, made for `request` against `fleet` (the
 /// contract, §6) as `planned` says: the request in brief, the change report's totals as
-/// figures, a picture of the pairs kept, added and removed and of the desktops by state,
-/// the users losing all access, the users over `MaxDesktopPerUser` on ineligible desktops
-/// alone (§6.1), the ineligible desktops by reason, and every desktop's users before and
-/// after in a table with a text filter and a state filter.
+/// figures, the capacity figures ([`UserCaps::capacity`] and [`UserCaps::users_at_limit`]
+/// for the canonical plan, §6.1; [`capacity`] of the eligible shape for the plan that keeps
+/// existing pairs), a picture of the pairs kept, added and removed and of the desktops by
+/// state, the listed users and the users the request does not list losing all access (in
+/// two lists), the users left with only desktops the call cannot change, the users over
+/// `MaxDesktopPerUser` on ineligible desktops alone (§6.1), the ineligible desktops by
+/// reason, and every desktop's users before and after in a table with a text filter and a
+/// state filter.
 ///
 /// One self-contained HTML file: its style and script are written into it, its pictures are
 /// inline SVG, and nothing is fetched (no font, script, style or image), so it opens offline.
@@ -93,7 +108,8 @@ fn ineligible_state(eligibility: Eligibility) -> Option<usize> {
 /// write_review_html(&request, &fleet, &planned, Planned::Canonical, &mut page)?;
 /// let page = String::from_utf8(page).unwrap();
 /// assert!(page.starts_with("<!DOCTYPE html>"));
-/// // Alice loses her only desktop; Bob's ID is text, and cannot end the data block.
+/// // Alice, not in the request, loses her only desktop; Bob's ID is text, and cannot end
+/// // the data block.
 /// assert!(page.contains("<li>Alice</li>"));
 /// assert!(!page.contains("<b>Bob") && !page.contains("</script><b>"));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
@@ -129,6 +145,11 @@ pub fn write_review_html<'a, W: Write>(
     let mut had: Vec<bool> = vec![false; names.len()];
     let mut has: Vec<bool> = vec![false; names.len()];
     let mut first_had: Vec<u32> = Vec::new();
+    // Per user index: had an eligible (Running) listed desktop before, has one after; how
+    // many ineligible listed desktops they keep, and the status of the first.
+    let mut had_eligible: Vec<bool> = vec![false; names.len()];
+    let mut has_eligible: Vec<bool> = vec![false; names.len()];
+    let mut kept_ineligible: Vec<(u32, Option<&'a str>)> = vec![(0, None); names.len()];
     let mut rows = String::new();
     for (i, change) in desktop_changes(request, fleet, plan).enumerate() {
         let mut user = |id: &'a str| -> u32 {
@@ -136,6 +157,9 @@ pub fn write_review_html<'a, W: Write>(
                 names.push(id);
                 had.push(false);
                 has.push(false);
+                had_eligible.push(false);
+                has_eligible.push(false);
+                kept_ineligible.push((0, None));
                 (names.len() - 1) as u32
             })
         };
@@ -161,6 +185,20 @@ pub fn write_review_html<'a, W: Write>(
         for &j in &after {
             has[j as usize] = true;
         }
+        if change.eligibility.is_eligible() {
+            for &j in &before {
+                had_eligible[j as usize] = true;
+            }
+            for &j in &after {
+                has_eligible[j as usize] = true;
+            }
+        } else {
+            for &j in &after {
+                let kept = &mut kept_ineligible[j as usize];
+                kept.0 += 1;
+                kept.1 = kept.1.or(change.status);
+            }
+        }
         let status = match change.status {
             None => -1,
             Some(status) => i64::from(*status_index.entry(status).or_insert_with(|| {
@@ -176,12 +214,40 @@ pub fn write_review_html<'a, W: Write>(
         json_indices(&mut rows, &after);
         rows.push(']');
     }
-    let losing: Vec<&str> = first_had
+    // The users losing all access: the listed ones, then those the request does not list
+    // (the first `users.len()` names are the request's).
+    let (losing_listed, losing_unlisted): (Vec<u32>, Vec<u32>) = first_had
         .iter()
-        .filter(|&&j| !has[j as usize])
-        .map(|&j| names[j as usize])
+        .copied()
+        .filter(|&j| !has[j as usize])
+        .partition(|&j| (j as usize) < users.len());
+    let losing = losing_listed.len() + losing_unlisted.len();
+    // The users who lose every Running desktop they had but keep one the call cannot change.
+    let stranded: Vec<u32> = first_had
+        .iter()
+        .copied()
+        .filter(|&j| {
+            let j = j as usize;
+            had_eligible[j] && !has_eligible[j] && kept_ineligible[j].0 > 0
+        })
         .collect();
     let over = Changes::users_over_limit_ids(request, fleet, plan);
+    // The canonical plan counts the desktops users keep against MaxDesktopPerUser (the
+    // caps of `UserCaps`); the plan that keeps existing pairs is made over the eligible
+    // desktops alone, as if nobody kept one, so its figures are its shape's.
+    let (cap_figures, at_limit) = match planned {
+        Planned::Canonical => {
+            let caps = UserCaps::new(request, fleet, plan.eligibility());
+            (
+                caps.capacity(request.strategy()),
+                Some(caps.users_at_limit()),
+            )
+        }
+        Planned::KeepExisting => (
+            capacity(&FleetPlan::eligible_shape(request, plan.eligible())),
+            None,
+        ),
+    };
 
     let mut page = String::with_capacity(rows.len() + names.len() * 16 + (1 << 16));
     let n = request.desktop_ids().len();
@@ -222,7 +288,8 @@ pub fn write_review_html<'a, W: Write>(
     let _ = writeln!(
         page,
         "<p class=\"lede\">{} of {} desktop{} change: {} pair{} added, {} removed, {} kept. \
-         {} user{} lose{} all access; {} desktop{} cannot be changed.</p>",
+         {} user{} lose{} all access ({} listed, {} not in the request); {} desktop{} cannot \
+         be changed.</p>",
         figure(totals.desktops_changed),
         figure(totals.desktops),
         plural(totals.desktops),
@@ -230,9 +297,11 @@ pub fn write_review_html<'a, W: Write>(
         plural(totals.pairs_added),
         figure(totals.pairs_removed),
         figure(totals.pairs_kept),
-        figure(losing.len() as u64),
-        plural(losing.len() as u64),
-        if losing.len() == 1 { "s" } else { "" },
+        figure(losing as u64),
+        plural(losing as u64),
+        if losing == 1 { "s" } else { "" },
+        figure(losing_listed.len() as u64),
+        figure(losing_unlisted.len() as u64),
         figure(totals.desktops_ineligible),
         plural(totals.desktops_ineligible),
     );
@@ -250,7 +319,7 @@ pub fn write_review_html<'a, W: Write>(
             ),
             ("changed", totals.desktops_changed, ""),
             (
-                "left empty",
+                "left empty (of the changed)",
                 totals.desktops_left_empty,
                 warn(totals.desktops_left_empty),
             ),
@@ -272,19 +341,21 @@ pub fn write_review_html<'a, W: Write>(
         "Users",
         &[
             ("listed", users.len() as u64, ""),
-            (
-                "losing all access",
-                losing.len() as u64,
-                alarm(losing.len()),
-            ),
+            ("losing all access", losing as u64, alarm(losing)),
             ("over the limit", totals.users_over_limit, alarm(over.len())),
         ],
     );
     page.push_str("</section>\n");
+    capacity_block(
+        &mut page,
+        &cap_figures,
+        at_limit,
+        request.max_desktop_per_user().get(),
+    );
 
     page.push_str("<section class=\"pictures\">\n<h2>The change in pictures</h2>\n");
     pairs_picture(&mut page, &totals);
-    let segments: Vec<Segment> = FLEET_STATES
+    let segments: Vec<Segment> = FLEET_STATE_LABELS
         .iter()
         .zip(counts)
         .enumerate()
@@ -294,22 +365,80 @@ pub fn write_review_html<'a, W: Write>(
             class: STATE_CLASSES[s],
         })
         .collect();
-    bar_picture(&mut page, "Desktops by state", "desktops", &segments);
+    bar_picture(
+        &mut page,
+        &format!(
+            "Desktops by state (changed: {} = {} still with users + {} left empty)",
+            figure(totals.desktops_changed),
+            figure(counts[0]),
+            figure(counts[1])
+        ),
+        "desktops",
+        &segments,
+    );
     page.push_str("</section>\n");
 
     page.push_str("<section class=\"lists\">\n<h2>Who and what to look at</h2>\n");
     list(
         &mut page,
-        "Users losing all access",
-        "They have a listed desktop now and none after the call.",
-        losing.iter().map(|&id| (id, String::new())),
-        losing.len(),
+        "Listed users losing all access",
+        "Users the request lists who have a listed desktop now and none after the call.",
+        losing_listed
+            .iter()
+            .map(|&j| (names[j as usize], String::new())),
+        losing_listed.len(),
+    );
+    list(
+        &mut page,
+        "Users not in the request losing all access",
+        "Users who have a listed Running desktop now but are not in the request's user list: \
+         the call replaces each such desktop's users with the request's, so they lose it. \
+         List them in the request to let them keep a desktop.",
+        losing_unlisted
+            .iter()
+            .map(|&j| (names[j as usize], String::new())),
+        losing_unlisted.len(),
+    );
+    list(
+        &mut page,
+        "Users left with only desktops that cannot be used now",
+        "Not counted as losing all access: they lose every Running desktop they have, and \
+         keep only desktops the call cannot change (not Running, or being assigned). They \
+         cannot work until one of those is started or finishes being assigned.",
+        stranded.iter().map(|&j| {
+            let j = j as usize;
+            let (count, status) = kept_ineligible[j];
+            let mut note = match status {
+                Some(status) if count == 1 => format!("keeps 1 desktop, {}", one_line(status)),
+                Some(status) => format!("keeps {count} desktops, the first {}", one_line(status)),
+                None => format!("keeps {count} desktop{}", plural(u64::from(count))),
+            };
+            if j >= users.len() {
+                note.push_str("; not in the request");
+            }
+            (names[j], note)
+        }),
+        stranded.len(),
     );
     list(
         &mut page,
         "Users over the limit",
-        "Listed users who keep more ineligible desktops than MaxDesktopPerUser allows \
-         (the contract, \u{a7}6.1): the call gives them no more, and cannot take these away.",
+        match planned {
+            Planned::Canonical => {
+                "Listed users who already keep more desktops the call cannot change (not \
+                 Running, being assigned) than MaxDesktopPerUser allows. The call cannot \
+                 change those desktops, gives these users nothing more, and takes away every \
+                 Running desktop of theirs that the request lists (the plan gives it to \
+                 others, or leaves it empty)."
+            }
+            Planned::KeepExisting => {
+                "Listed users who already keep more desktops the call cannot change (not \
+                 Running, being assigned) than MaxDesktopPerUser allows. The call cannot \
+                 change those desktops. With --keep-existing the plan does not count them \
+                 against the limit: it may keep or give these users Running desktops too, \
+                 up to MaxDesktopPerUser more."
+            }
+        },
         over.iter()
             .map(|&(id, h)| (id, format!("keeps {h} ineligible desktop{}", plural(h)))),
         over.len(),
@@ -339,7 +468,15 @@ pub fn write_review_html<'a, W: Write>(
     }
     page.push_str("</section>\n");
 
-    table_and_data(&mut page, true, &FLEET_STATES, &names, &statuses, &rows);
+    table_and_data(
+        &mut page,
+        true,
+        &FLEET_STATES,
+        &FLEET_STATE_LABELS,
+        &names,
+        &statuses,
+        &rows,
+    );
     out.write_all(page.as_bytes())
 }
 
@@ -533,8 +670,89 @@ pub fn write_plan_review_html<W: Write>(
         data.push(']');
     }
     let names: Vec<&str> = request.end_user_ids().iter().collect();
-    table_and_data(&mut page, false, &PLAN_STATES, &names, &[], &data);
+    table_and_data(
+        &mut page,
+        false,
+        &PLAN_STATES,
+        &PLAN_STATES,
+        &names,
+        &[],
+        &data,
+    );
     out.write_all(page.as_bytes())
+}
+
+/// The capacity block of a page against a snapshot: what the limits allow and what the
+/// plan leaves unused, in plain words. `limit` is `MaxDesktopPerUser` when set; `at_limit`
+/// the users at it already, `None` for a plan that does not count the desktops users keep.
+fn capacity_block(page: &mut String, c: &Capacity, at_limit: Option<u64>, limit: Option<u32>) {
+    page.push_str(
+        "<section class=\"figures capacity\">\n<h2>Capacity: what the limits allow, and \
+         what is left unused</h2>\n",
+    );
+    let mut about = format!(
+        "The call can place at most {} pair{} (desktop, user) on the {} eligible (Running) \
+         desktop{}: no desktop gets more users than MaxUserPerDesktop, and no user more \
+         desktops than MaxDesktopPerUser",
+        figure(c.assignments),
+        plural(c.assignments),
+        figure(c.desktops),
+        plural(c.desktops),
+    );
+    match (at_limit, limit) {
+        (Some(_), Some(m)) => {
+            let _ = write!(
+                about,
+                ", counting the desktops they keep that the call cannot change. A user at the \
+                 limit already keeps {m} or more such desktop{}: the call gives them nothing \
+                 and takes away their Running ones. ",
+                plural(u64::from(m))
+            );
+        }
+        (Some(_), None) => about.push_str(
+            " (not set: a user may have every eligible desktop, and is fully served only \
+             with all of them). ",
+        ),
+        (None, _) => about.push_str(
+            ". With --keep-existing the plan is made over the eligible desktops alone: the \
+             desktops users keep that the call cannot change are not counted against \
+             MaxDesktopPerUser. ",
+        ),
+    }
+    about.push_str(
+        "A listed user is fully served with every desktop the limit leaves room for, partly \
+         served with fewer, and without a desktop from this call with none. Eligible desktops \
+         without users are Running desktops the call leaves empty.",
+    );
+    let _ = writeln!(page, "<p class=\"about\">{}</p>", escape(&about));
+    figure_group(
+        page,
+        "Pairs",
+        &[("the limits allow (T)", c.assignments, "")],
+    );
+    let mut users = Vec::with_capacity(4);
+    if let Some(at_limit) = at_limit {
+        users.push(("at the limit already", at_limit, warn(at_limit)));
+    }
+    users.extend([
+        ("fully served", c.users_full, ""),
+        ("partly served", c.users_partial, ""),
+        (
+            "without a desktop from this call",
+            c.users_unserved,
+            warn(c.users_unserved),
+        ),
+    ]);
+    figure_group(page, "Listed users", &users);
+    figure_group(
+        page,
+        "Eligible desktops",
+        &[
+            ("with users", c.desktops_used, ""),
+            ("without users", c.desktops_idle, warn(c.desktops_idle)),
+        ],
+    );
+    page.push_str("</section>\n");
 }
 
 /// The CSS classes of [`FLEET_STATES`], for their colours.
@@ -849,6 +1067,7 @@ fn table_and_data(
     page: &mut String,
     fleet: bool,
     states: &[&str],
+    labels: &[&str],
     names: &[&str],
     statuses: &[&str],
     rows: &str,
@@ -872,6 +1091,8 @@ fn table_and_data(
     page.push_str(if fleet { "true" } else { "false" });
     page.push_str(",\n\"states\":");
     json_strings(page, states);
+    page.push_str(",\n\"labels\":");
+    json_strings(page, labels);
     page.push_str(",\n\"statuses\":");
     json_strings(page, statuses);
     page.push_str(",\n\"users\":");
@@ -990,6 +1211,117 @@ mod tests {
             out,
             "\"\\u003c/script\\u003e\\u003c!--\\\"\\\\\\u2028\\\\n\""
         );
+    }
+
+    use crate::{plan_against, plan_sticky, Request, SnapshotDesktop};
+
+    /// Alice keeps two Stopped desktops (at the limit of 2) and loses her Running one;
+    /// Carol keeps one; Zed, not in the request, loses his; one eligible desktop stays idle.
+    fn at_the_limit() -> (CheckedRequest, Fleet) {
+        let request = Request::new(
+            "cn-hangzhou",
+            ["ecd-1", "ecd-2", "ecd-3", "ecd-4", "ecd-5", "ecd-6"],
+            ["Alice", "Bob", "Carol"],
+        )
+        .max_user_per_desktop(1)
+        .max_desktop_per_user(2)
+        .check()
+        .unwrap();
+        let mut fleet = Fleet::new();
+        for (id, status, users) in [
+            ("ecd-1", "Stopped", &["Alice", "Carol"][..]),
+            ("ecd-2", "Stopped", &["Alice"][..]),
+            ("ecd-3", "Running", &["Carol", "Zed"][..]),
+            ("ecd-4", "Running", &["Alice"][..]),
+            ("ecd-5", "Running", &[][..]),
+            ("ecd-6", "Running", &[][..]),
+        ] {
+            fleet
+                .insert(
+                    id,
+                    SnapshotDesktop::new(status).end_users(users.iter().copied()),
+                )
+                .unwrap();
+        }
+        (request, fleet)
+    }
+
+    fn page_of(request: &CheckedRequest, fleet: &Fleet, keep: bool) -> String {
+        let (plan, planned) = if keep {
+            (plan_sticky(request, fleet).unwrap(), Planned::KeepExisting)
+        } else {
+            (plan_against(request, fleet).unwrap(), Planned::Canonical)
+        };
+        let mut page = Vec::new();
+        write_review_html(request, fleet, &plan, planned, &mut page).unwrap();
+        String::from_utf8(page).unwrap()
+    }
+
+    #[test]
+    fn the_page_shows_capacity_and_who_loses_what() {
+        let (request, fleet) = at_the_limit();
+        // The canonical plan counts Alice's two Stopped desktops and Carol's one against
+        // the limit of 2: Alice gets nothing, Carol one, Bob two; T = 3 of 4 desktops.
+        // With --keep-existing they are not counted: T = min(4·1, 3·2) = 4, levelled 2, 1, 1.
+        for (keep, figures) in [
+            (
+                false,
+                [
+                    "<dd>3</dd><dt>the limits allow (T)</dt>",
+                    "<dd>1</dd><dt>at the limit already</dt>",
+                    "<dd>2</dd><dt>fully served</dt>",
+                    "<dd>0</dd><dt>partly served</dt>",
+                    "<dd>0</dd><dt>without a desktop from this call</dt>",
+                    "<dd>1</dd><dt>without users</dt>",
+                ],
+            ),
+            (
+                true,
+                [
+                    "<dd>4</dd><dt>the limits allow (T)</dt>",
+                    "<dd>1</dd><dt>fully served</dt>",
+                    "<dd>2</dd><dt>partly served</dt>",
+                    "<dd>0</dd><dt>without a desktop from this call</dt>",
+                    "<dd>4</dd><dt>with users</dt>",
+                    "<dd>0</dd><dt>without users</dt>",
+                ],
+            ),
+        ] {
+            let page = page_of(&request, &fleet, keep);
+            for figure in figures {
+                assert!(page.contains(figure), "{keep}: {figure}");
+            }
+            assert_eq!(page.contains("at the limit already"), !keep);
+            if keep {
+                // Alice keeps her Running desktop and gets another: not stranded.
+                assert!(page.contains(
+                    "<summary>Users left with only desktops that cannot be used now \
+                     <span class=\"count\">0</span>"
+                ));
+                continue;
+            }
+            // Zed is not in the request: he loses his desktop, in a list of his own.
+            assert!(page.contains(
+                "<summary>Listed users losing all access <span class=\"count\">0</span>"
+            ));
+            assert!(page.contains(
+                "<summary>Users not in the request losing all access <span class=\"count\">1</span>"
+            ));
+            assert!(page.contains("<li>Zed</li>"));
+            // Alice loses her Running desktop and keeps only her two Stopped ones.
+            assert!(page.contains(
+                "<summary>Users left with only desktops that cannot be used now \
+                 <span class=\"count\">1</span>"
+            ));
+            assert!(page.contains(
+                "<li>Alice <span class=\"note\">keeps 2 desktops, the first Stopped</span></li>"
+            ));
+            assert!(page.contains("1 user loses all access (0 listed, 1 not in the request)"));
+            assert!(
+                !page.contains("\u{a7}"),
+                "no section of a document the board lacks"
+            );
+        }
     }
 
     #[test]

@@ -8,7 +8,9 @@
   var data = JSON.parse(document.getElementById('review-data').textContent);
   // A row: [desktop ID, state, status (index in data.statuses, or -1), users before, users
   // after], users as indices in data.users.
+  // States are named in the address by data.states, shown by data.labels.
   var rows = data.rows, users = data.users, states = data.states;
+  var labels = data.labels || states;
   var filterBox = document.getElementById('filter');
   var stateBox = document.getElementById('state');
   var table = document.getElementById('table');
@@ -33,8 +35,8 @@
   // The state filter, with each state's count.
   var counts = states.map(function () { return 0; });
   for (var i = 0; i < rows.length; i++) counts[rows[i][1]]++;
-  states.forEach(function (name, s) {
-    var option = el('option', '', name + ' (' + figure(counts[s]) + ')');
+  states.forEach(function (_, s) {
+    var option = el('option', '', labels[s] + ' (' + figure(counts[s]) + ')');
     option.value = String(s);
     stateBox.appendChild(option);
   });

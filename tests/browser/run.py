@@ -216,6 +216,13 @@ def golden_fleet(binary, work):
     ]:
         figure = f"{totals[key]:,}"
         check(f"golden: the figure '{label}' is {figure}", f"{figure}{label}" in text, label)
+    changed, left = totals["desktops_changed"], totals["desktops_left_empty"]
+    parts = f"changed: {changed:,} = {changed - left:,} still with users + {left:,} left empty"
+    check("golden: the picture's two changed parts add up to the changed figure", parts in text, parts)
+    option = f"changed, still has users ({changed - left:,})"
+    check("golden: the state filter names the changed desktops that still have users", option in text, option)
+    check("golden: the capacity block shows T", "the limits allow (T)" in text)
+    check("golden: the page cites no section of a document the board lacks", "\u00a7" not in text)
     every = expected(changes)
     check("golden: the table shows every desktop", desktops_shown(dom) == every, desktops_shown(dom))
     first = changes["desktops"][0]

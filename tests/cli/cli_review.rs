@@ -151,11 +151,21 @@ fn rows_and_lists_are_the_change_report() {
             serde_json::from_str(&stdout_of(&changes, b"")).expect("the change report");
         assert_eq!(rows_of(&html), report_of(&report), "{page:?}");
         let totals = &report["totals"];
+        // Listed users and users the request does not list, in lists of their own.
         assert_eq!(
-            list_count(&html, "Users losing all access"),
+            list_count(&html, "Listed users losing all access")
+                + list_count(&html, "Users not in the request losing all access"),
             totals["users_losing_all"].as_u64().expect("a total"),
             "{page:?}"
         );
+        // The tile "changed" is the report's; the picture's two parts add up to it.
+        let changed = totals["desktops_changed"].as_u64().expect("a total");
+        let left_empty = totals["desktops_left_empty"].as_u64().expect("a total");
+        assert!(html.contains(&format!("<dd>{changed}</dd><dt>changed</dt>")));
+        assert!(html.contains(&format!(
+            "Desktops by state (changed: {changed} = {} still with users + {left_empty} left empty)",
+            changed - left_empty
+        )));
         let ineligible: u64 = ["NotRunning", "Assigning", "NotInSnapshot"]
             .iter()
             .map(|reason| list_count(&html, &format!("Ineligible desktops: {reason}")))
@@ -334,8 +344,12 @@ fn long_lists_are_folded_and_complete() {
         b"",
     );
     assert!(page.contains(
-        "<details class=\"list\">\n<summary>Users losing all access <span class=\"count\">25</span>"
+        "<details class=\"list\">\n<summary>Users not in the request losing all access \
+         <span class=\"count\">25</span>"
     ));
+    // Why they lose it, and not mixed with the listed users (Bob keeps a desktop).
+    assert!(page.contains("the call replaces each such desktop&#39;s users with the request&#39;s"));
+    assert!(page.contains("<summary>Listed users losing all access <span class=\"count\">0</span>"));
     for i in 1..=25 {
         assert!(page.contains(&format!("<li>old-{i}</li>")), "old-{i}");
     }
@@ -352,4 +366,59 @@ fn html_takes_no_json_options() {
         "eds-entitlement: --request-id and --pretty shape the response JSON: they go with \
          --output json only"
     );
+}
+
+#[test]
+fn users_over_the_limit_are_told_what_the_plan_does_to_them() {
+    // Alice keeps two Stopped desktops with MaxDesktopPerUser 1, and has a Running one.
+    let request = temp_file(
+        "over.json",
+        r#"{"RegionId":"cn-hangzhou","DesktopId":["ecd-1","ecd-2","ecd-3"],"EndUserId":["Alice","Bob"],"MaxDesktopPerUser":1,"Preview":true}"#,
+    );
+    let snapshot = temp_file(
+        "over_snapshot.json",
+        r#"{"Desktops":[{"DesktopId":"ecd-1","DesktopStatus":"Stopped","EndUserIds":["Alice"]},{"DesktopId":"ecd-2","DesktopStatus":"Pending","EndUserIds":["Alice"]},{"DesktopId":"ecd-3","DesktopStatus":"Running","EndUserIds":["Alice"]}]}"#,
+    );
+    let args = |keep: bool| {
+        let mut args = vec![
+            "preview",
+            arg(&request),
+            "--fleet",
+            arg(&snapshot),
+            "--output",
+            "html",
+        ];
+        if keep {
+            args.push("--keep-existing");
+        }
+        stdout_of(&args, b"")
+    };
+    let canonical = args(false);
+    assert_eq!(list_count(&canonical, "Users over the limit"), 1);
+    // The canonical plan takes her Running desktop away (to Bob) and says so.
+    assert!(
+        canonical.contains("gives these users nothing more, and takes away every Running desktop")
+    );
+    assert!(!canonical.contains("cannot take these away"));
+    assert_eq!(
+        list_count(
+            &canonical,
+            "Users left with only desktops that cannot be used now"
+        ),
+        1
+    );
+    assert!(canonical.contains(
+        "<li>Alice <span class=\"note\">keeps 2 desktops, the first Stopped</span></li>"
+    ));
+    assert!(canonical.contains("<dd>1</dd><dt>at the limit already</dt>"));
+    let data = data_of(&canonical);
+    assert_eq!(
+        data["rows"][2],
+        serde_json::json!(["ecd-3", 0, 2, [0], [1]])
+    );
+    // With --keep-existing the plan does not count her Stopped desktops, and says so.
+    let keep = args(true);
+    assert_eq!(list_count(&keep, "Users over the limit"), 1);
+    assert!(keep.contains("With --keep-existing the plan does not count them against the limit"));
+    assert!(!keep.contains("at the limit already"));
 }
