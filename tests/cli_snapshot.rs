@@ -67,7 +67,10 @@ fn one_fleet_takes_several_files_before_or_after_the_request() {
         &plan,
     );
     assert_eq!(one, two);
-    assert!(one.starts_with("# wave 1\nAction=ModifyEntitlement"), "{one}");
+    assert!(
+        one.starts_with("# wave 1\nAction=ModifyEntitlement"),
+        "{one}"
+    );
 }
 
 #[test]
