@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Writes a request and a DescribeDesktops snapshot in which PCT% of the users were replaced,
-for the README's benchmark of `preview --fleet --keep-existing` (the contract, section 7).
+for the benchmark (docs/performance.md) of `preview --fleet --keep-existing` (the contract, section 7).
 
 usage: python3 tools/make_churn.py N PCT OUT_REQUEST OUT_SNAPSHOT
 

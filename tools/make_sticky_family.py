@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Writes a request and a DescribeDesktops snapshot of one of the adversarial families of
-`preview --fleet --keep-existing` (the contract, section 7), for the README's figures and
+`preview --fleet --keep-existing` (the contract, section 7), for the figures of docs/performance.md and
 `benches/sticky.rs`.
 
 usage: python3 tools/make_sticky_family.py FAMILY SIZE OUT_REQUEST OUT_SNAPSHOT

@@ -29,7 +29,7 @@ What it proves, per generated request (docs/contract.md §1 to §3):
     form's call lines, split as a POSIX shell splits them (shlex), name the same parameters;
     and the calls, sent wave by wave (section 8.1) to a model of the service that refuses a
     call on a desktop still Assigning, leave exactly the plan;
-  * the README's Python for carrying out a plan (its blocks marked `readme-carry-out`) runs
+  * the docs' Python for carrying out a plan (blocks marked `readme-carry-out`) runs
     against the SDK's request and response models with a simulated client (no network).
 
 It prints one line per failure and ends with `N passed, M failed`; the exit status is non-zero
@@ -1041,7 +1041,7 @@ def run_snapshot_case(binary, idx, rng, checks, tmp):
                  label, "the change report's keys are in the contract's order")
 
 
-# --- the README's Python for carrying out a plan (section 8.1, 8.2) --------------------------
+# --- the docs' Python for carrying out a plan (section 8.1, 8.2) ----------------------------
 # The blocks marked `<!-- readme-carry-out -->` in README.md and docs/carrying-out.md are run
 # as they are, against the SDK's request and response models, with a simulated client: the
 # service assigns in the background (a desktop is Assigning for a few simulated seconds after
@@ -1255,7 +1255,7 @@ def main():
         calls = run_requests_case(binary, label, plan_text, rng, checks)
         print(f"{'ok  ' if checks.failed == before else 'FAIL'} {label}: {calls} call(s)")
 
-    # The README's Python for carrying a plan out, against the SDK's models.
+    # The docs' Python for carrying a plan out (docs/carrying-out.md), against the SDK's models.
     before = checks.failed
     run_readme_cases(binary, rng, checks)
     print(f"{'ok  ' if checks.failed == before else 'FAIL'} readme carry-out")
