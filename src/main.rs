@@ -24,11 +24,13 @@ use std::process::ExitCode;
 use std::sync::OnceLock;
 
 use clap::{ArgAction, Parser, Subcommand, ValueEnum};
+use eds_entitlement::execute::{compare_with_fleet, CallOptions, PlanResponse};
+use eds_entitlement::fleet::{
+    plan_against, plan_sticky, plan_sticky_bytes, Fleet, FleetPlan, FleetResponse,
+};
 use eds_entitlement::{
-    capacity, compare_with_fleet, plan_against, plan_sticky, plan_sticky_bytes, report,
-    try_plan_rows, wire, CallOptions, CheckOptions, CheckedRequest, Error, Field, Fleet, FleetPlan,
-    FleetResponse, IdList, Limit, PlanResponse, PlanRows, Request, Shape, SnapshotProblem,
-    Strategy,
+    capacity, report, try_plan_rows, wire, CheckOptions, CheckedRequest, Error, Field, IdList,
+    Limit, PlanRows, Request, Shape, SnapshotProblem, Strategy,
 };
 
 /// The exit statuses, as `--help` and the README list them.

@@ -14,9 +14,9 @@ mod html;
 pub use html::{write_plan_review_html, write_review_html, Planned};
 
 use crate::capacity::{capacity, Capacity};
-use crate::caps::UserCaps;
-use crate::changes::{desktop_changes, Changes, DesktopChange};
 use crate::error;
+use crate::fleet::UserCaps;
+use crate::fleet::{desktop_changes, Changes, DesktopChange};
 use crate::fleet::{Eligibility, Fleet, FleetPlan};
 use crate::planner::{Plan, PlanRows, RowSource};
 use crate::request::CheckedRequest;
@@ -399,8 +399,11 @@ pub fn left_out_lines(calls: &crate::execute::Calls) -> Vec<String> {
 /// # Errors
 ///
 /// The writer's I/O errors.
-pub fn write_comparison<W: Write>(found: &crate::Comparison, mut out: W) -> io::Result<()> {
-    use crate::MismatchReason as R;
+pub fn write_comparison<W: Write>(
+    found: &crate::execute::Comparison,
+    mut out: W,
+) -> io::Result<()> {
+    use crate::execute::MismatchReason as R;
     for m in &found.mismatches {
         write!(out, "{}: {}", one_line(&m.desktop_id), m.reason.name())?;
         match m.reason {

@@ -19,7 +19,7 @@ use std::io::{self, Write};
 
 use super::one_line;
 use crate::capacity::capacity;
-use crate::changes::{desktop_changes, Changes};
+use crate::fleet::{desktop_changes, Changes};
 use crate::fleet::{Eligibility, Fleet, FleetPlan};
 use crate::planner::PlanRows;
 use crate::request::CheckedRequest;

@@ -8,10 +8,10 @@ use std::io;
 use serde::ser::{Error as _, SerializeMap, SerializeSeq, SerializeStruct};
 use serde::{Serialize, Serializer};
 
-use crate::changes::{desktop_changes, Changes};
+use crate::fleet::FleetResponse;
+use crate::fleet::{desktop_changes, Changes};
 use crate::fleet::{Fleet, FleetPlan};
 use crate::request::CheckedRequest;
-use crate::response::FleetResponse;
 
 /// Writes `response` as JSON, compact or `pretty` (two-space indents), with a final
 /// newline: the API's response body, as [`write_json`](super::write_json) writes it, where
