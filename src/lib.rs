@@ -202,7 +202,7 @@ pub use planner::{
 };
 pub use request::{CheckOptions, CheckedRequest, Request};
 pub use response::{ApiId, Response};
-pub use shape::Shape;
+pub use shape::{Shape, ShapeBuilder};
 pub use status::Status;
 pub use verify::{verify, Violation};
 
@@ -285,9 +285,9 @@ struct MustUse;
 /// compile:
 ///
 /// ```
-/// use eds_entitlement::{capacity, Error, Limit, Request, Shape, Status, Strategy};
+/// use eds_entitlement::{capacity, Error, Request, Shape, Status, Strategy};
 /// let request = Request::new("cn-hangzhou", ["d"], ["u"]).max_user_per_desktop(1);
-/// let figures = capacity(&Shape::new(1, 1, Limit::UNLIMITED, Limit::UNLIMITED, Strategy::Average));
+/// let figures = capacity(&Shape::builder().desktops(1).users(1).build());
 /// let name = match Strategy::Central { Strategy::Average => "a", Strategy::Central => "c", _ => "?" };
 /// let done = match Status::Finished { Status::Finished => true, _ => false };
 /// let error = Request::new("cn-hangzhou", ["d"], ["u"]).check_with(

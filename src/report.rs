@@ -40,9 +40,14 @@ pub fn one_line(text: &str) -> std::borrow::Cow<'_, str> {
 /// limit bound the plan. `O(1)`.
 ///
 /// ```
-/// use eds_entitlement::{report, Limit, Shape, Strategy};
+/// use eds_entitlement::{report, Limit, Shape};
 ///
-/// let shape = Shape::new(3, 4, Limit::new(1).unwrap(), Limit::new(2).unwrap(), Strategy::Average);
+/// let shape = Shape::builder()
+///     .desktops(3)
+///     .users(4)
+///     .max_user_per_desktop(Limit::new(1).unwrap())
+///     .max_desktop_per_user(Limit::new(2).unwrap())
+///     .build();
 /// let mut text = Vec::new();
 /// report::write_capacity(&shape, &mut text)?;
 /// let text = String::from_utf8(text).unwrap();
