@@ -64,7 +64,7 @@ pub struct Capacity {
 
 /// The capacity figures of a plan of this shape, in `O(1)`: [the contract](crate::contract)'s §5
 /// `capacity(n, u, MaxUserPerDesktop, MaxDesktopPerUser, Strategy)` is
-/// `capacity(&Shape::new(n, u, …))`.
+/// `capacity(&Shape::builder().desktops(n).users(u)….build())`.
 ///
 /// Exact and without overflow for every shape (counts up to `u32::MAX`). A naive
 /// equivalent, in `O(n + T)` time, counts them on the plan: see `tests/capacity.rs`.
@@ -73,7 +73,13 @@ pub struct Capacity {
 /// use eds_entitlement::{capacity, Limit, Shape, Strategy};
 ///
 /// // 3 desktops, 4 users, one user per desktop, at most 2 desktops per user.
-/// let shape = Shape::new(3, 4, Limit::new(1).unwrap(), Limit::new(2).unwrap(), Strategy::Central);
+/// let shape = Shape::builder()
+///     .desktops(3)
+///     .users(4)
+///     .max_user_per_desktop(Limit::new(1).unwrap())
+///     .max_desktop_per_user(Limit::new(2).unwrap())
+///     .strategy(Strategy::Central)
+///     .build();
 /// let figures = capacity(&shape);
 /// assert_eq!(figures.assignments, 3); // quotas [2, 1, 0, 0]
 /// assert_eq!((figures.users_full, figures.users_partial, figures.users_unserved), (1, 1, 2));
@@ -209,12 +215,17 @@ impl Shape {
     /// [`Binding::Neither`]. `O(1)`.
     ///
     /// ```
-    /// use eds_entitlement::{Binding, Limit, Shape, Strategy};
+    /// use eds_entitlement::{Binding, Limit, Shape};
     ///
     /// let one = Limit::new(1).unwrap();
-    /// let shape = Shape::new(3, 2, one, Limit::UNLIMITED, Strategy::Average);
+    /// let shape = Shape::builder().desktops(3).users(2).max_user_per_desktop(one).build();
     /// assert_eq!(shape.binding(), Binding::MaxUserPerDesktop);
-    /// let shape = Shape::new(2, 2, one, one, Strategy::Average);
+    /// let shape = Shape::builder()
+    ///     .desktops(2)
+    ///     .users(2)
+    ///     .max_user_per_desktop(one)
+    ///     .max_desktop_per_user(one)
+    ///     .build();
     /// assert_eq!(shape.binding(), Binding::Both);
     /// ```
     pub fn binding(&self) -> Binding {

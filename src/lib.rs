@@ -61,18 +61,36 @@ let response = Response::new(&request, &plan);
 * [`Response`] is the API's response body; with the `serde` feature (on by default) it
   serialises with the API's field names in the API's order, and [`wire`] reads requests
   from JSON and writes responses.
-* [`calls`] turns a plan (a [`PlanResponse`], read by `wire::plan_from_json`) into the
-  [`ModifyEntitlement`] and [`ModifyUserEntitlement`] calls that carry it out exactly (the
-  contract, §8), with the grouping rule documented there, in waves that survive a service
-  that assigns in the background (§8.1); [`calls_with`] adds make-before-break
-  ([`CallOptions`]), and with a snapshot leaves out the desktops that cannot be changed now
-  ([`Calls::unchangeable`]); [`PlanResponse::into_calls`] makes them without copying the
-  plan's IDs. [`compare_with_fleet`] checks a snapshot taken afterwards against the plan
-  (§8.2). [`Task`] models the task of a `Preview: false` plan and [`PollPolicy`] the API
-  doc's polling advice, without a clock.
 * [`wire`] also reads and writes the RPC query form (`RegionId=…&DesktopId.1=…`), as the
   SDKs send it, and (feature `csv`) lists of IDs from CSV files.
 
+# Layers
+
+The items above are the core: a request, its plan, its checker and its response, with no
+I/O. Two layers build on it, each a module, and the core imports neither:
+
+* [`fleet`] plans against the fleet as it is ([the contract](contract), §6 and §7): a
+  `DescribeDesktops` snapshot ([`fleet::Fleet`]), which desktops a call can change
+  ([`fleet::Eligibility`]), [`fleet::plan_against`] and [`fleet::plan_sticky`] with their
+  checkers [`fleet::verify_against`] and [`fleet::verify_sticky`], the change report
+  ([`fleet::desktop_changes`]) and the response body of such a plan
+  ([`fleet::FleetResponse`]).
+* [`execute`] carries a plan out ([the contract](contract), §8): [`execute::calls()`] turns a plan (an
+  [`execute::PlanResponse`], read by `wire::plan_from_json`) into the
+  [`execute::ModifyEntitlement`] and [`execute::ModifyUserEntitlement`] calls that make it
+  real exactly, with the grouping rule documented there, in waves that survive a service
+  that assigns in the background (§8.1); [`execute::calls_with`] adds make-before-break
+  ([`execute::CallOptions`]), and with a snapshot leaves out the desktops that cannot be
+  changed now ([`execute::Calls::unchangeable`]); [`execute::PlanResponse::into_calls`]
+  makes them without copying the plan's IDs. [`execute::compare_with_fleet`] checks a
+  snapshot taken afterwards against the plan (§8.2). [`execute::Task`] models the task of a
+  `Preview: false` plan and [`execute::PollPolicy`] the API doc's polling advice, without a
+  clock.
+
+[`wire`] holds every wire form of the core and both layers (JSON, the query form, CSV), and
+the `report` module (feature `report`) the text and the review page the command line shows people.
+Before these modules, the fleet and execution items were at the crate root; those paths
+still compile in 0.1.x, and are hidden from these docs.
 # Embedding in a service
 
 A service checks with a budget ([`CheckOptions::max_assignments`]) and, if it runs its own
@@ -152,16 +170,13 @@ extern crate alloc;
 
 mod by_id;
 mod capacity;
-mod caps;
-mod carried;
-mod changes;
 // The contract's text is `docs/contract.md`, part of the package: the same page on a clone,
 // in the package and on docs.rs.
 #[doc = include_str!("../docs/contract.md")]
 pub mod contract {}
 mod error;
-mod execute;
-mod fleet;
+pub mod execute;
+pub mod fleet;
 mod ids;
 mod limit;
 mod planner;
@@ -171,38 +186,41 @@ mod request;
 mod response;
 mod shape;
 mod status;
-mod sticky;
-mod task;
 mod verify;
 pub mod wire;
 
 pub use by_id::{ById, EndUserIds};
 pub use capacity::{capacity, Binding, Capacity};
-pub use caps::UserCaps;
-pub use carried::{compare_with_fleet, Comparison, Mismatch, MismatchReason};
-pub use changes::{desktop_changes, Changes, DesktopChange, DesktopChanges};
 pub use error::{
     CsvProblem, Error, Field, IdProblem, IndexProblem, LimitProblem, PlanProblem, PlanShape,
     QueryProblem, SnapshotProblem, SHOWN_CHARS,
 };
-pub use execute::{
-    baseline_calls, calls, calls_with, shell_quote, Call, CallOptions, Calls, HeldBack,
-    ModifyEntitlement, ModifyUserEntitlement, PlanResponse, PlannedDesktop, Unchangeable,
-    API_VERSION, MAX_IDS_PER_CALL,
-};
-pub use fleet::{plan_against, Eligibility, Fleet, FleetPlan, Origin, SnapshotDesktop};
 pub use ids::{id_problem, IdList, Iter as IdIter};
 pub use limit::{Limit, Strategy};
 pub use planner::{
     plan, plan_shape, try_plan, try_plan_rows, try_plan_shape, Plan, PlanRows, Rows,
 };
 pub use request::{CheckOptions, CheckedRequest, Request};
-pub use response::{ApiId, FleetResponse, Response};
-pub use shape::Shape;
+pub use response::{ApiId, Response};
+pub use shape::{Shape, ShapeBuilder};
 pub use status::Status;
-pub use sticky::{plan_sticky, plan_sticky_bytes, plan_sticky_shape};
-pub use task::{PollPolicy, Task, Waits};
-pub use verify::{verify, verify_against, verify_sticky, Violation};
+pub use verify::{verify, Violation};
+
+// The fleet and execution layers' items at their old root paths, for 0.1.x: their homes are
+// the `fleet` and `execute` modules.
+#[doc(hidden)]
+pub use execute::{
+    baseline_calls, calls, calls_with, compare_with_fleet, shell_quote, Call, CallOptions, Calls,
+    Comparison, HeldBack, Mismatch, MismatchReason, ModifyEntitlement, ModifyUserEntitlement,
+    PlanResponse, PlannedDesktop, PollPolicy, Task, Unchangeable, Waits, API_VERSION,
+    MAX_IDS_PER_CALL,
+};
+#[doc(hidden)]
+pub use fleet::{
+    desktop_changes, plan_against, plan_sticky, plan_sticky_bytes, plan_sticky_shape,
+    verify_against, verify_sticky, Changes, DesktopChange, DesktopChanges, Eligibility, Fleet,
+    FleetPlan, FleetResponse, Origin, SnapshotDesktop, UserCaps,
+};
 
 /// `#[must_use]` holds where a result is easy to drop by mistake: each `compile_fail` below
 /// drops one, under `#![deny(unused_must_use)]`, and the first example, which keeps them
@@ -267,9 +285,9 @@ struct MustUse;
 /// compile:
 ///
 /// ```
-/// use eds_entitlement::{capacity, Error, Limit, Request, Shape, Status, Strategy};
+/// use eds_entitlement::{capacity, Error, Request, Shape, Status, Strategy};
 /// let request = Request::new("cn-hangzhou", ["d"], ["u"]).max_user_per_desktop(1);
-/// let figures = capacity(&Shape::new(1, 1, Limit::UNLIMITED, Limit::UNLIMITED, Strategy::Average));
+/// let figures = capacity(&Shape::builder().desktops(1).users(1).build());
 /// let name = match Strategy::Central { Strategy::Average => "a", Strategy::Central => "c", _ => "?" };
 /// let done = match Status::Finished { Status::Finished => true, _ => false };
 /// let error = Request::new("cn-hangzhou", ["d"], ["u"]).check_with(

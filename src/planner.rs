@@ -468,10 +468,10 @@ impl PlanRows {
     /// The bytes of working space the rows of a plan of `shape` take: `20·⌈T/n⌉`.
     ///
     /// ```
-    /// use eds_entitlement::{Limit, PlanRows, Shape, Strategy};
+    /// use eds_entitlement::{PlanRows, Shape};
     ///
     /// // One desktop and five million users: five million slots on one desktop.
-    /// let shape = Shape::new(1, 5_000_000, Limit::UNLIMITED, Limit::UNLIMITED, Strategy::Average);
+    /// let shape = Shape::builder().desktops(1).users(5_000_000).build();
     /// assert_eq!(PlanRows::bytes_for(&shape), 100_000_000);
     /// ```
     pub fn bytes_for(shape: &Shape) -> u64 {

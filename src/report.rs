@@ -14,9 +14,9 @@ mod html;
 pub use html::{write_plan_review_html, write_review_html, Planned};
 
 use crate::capacity::{capacity, Capacity};
-use crate::caps::UserCaps;
-use crate::changes::{desktop_changes, Changes, DesktopChange};
 use crate::error;
+use crate::fleet::UserCaps;
+use crate::fleet::{desktop_changes, Changes, DesktopChange};
 use crate::fleet::{Eligibility, Fleet, FleetPlan};
 use crate::planner::{Plan, PlanRows, RowSource};
 use crate::request::CheckedRequest;
@@ -40,9 +40,14 @@ pub fn one_line(text: &str) -> std::borrow::Cow<'_, str> {
 /// limit bound the plan. `O(1)`.
 ///
 /// ```
-/// use eds_entitlement::{report, Limit, Shape, Strategy};
+/// use eds_entitlement::{report, Limit, Shape};
 ///
-/// let shape = Shape::new(3, 4, Limit::new(1).unwrap(), Limit::new(2).unwrap(), Strategy::Average);
+/// let shape = Shape::builder()
+///     .desktops(3)
+///     .users(4)
+///     .max_user_per_desktop(Limit::new(1).unwrap())
+///     .max_desktop_per_user(Limit::new(2).unwrap())
+///     .build();
 /// let mut text = Vec::new();
 /// report::write_capacity(&shape, &mut text)?;
 /// let text = String::from_utf8(text).unwrap();
@@ -399,8 +404,11 @@ pub fn left_out_lines(calls: &crate::execute::Calls) -> Vec<String> {
 /// # Errors
 ///
 /// The writer's I/O errors.
-pub fn write_comparison<W: Write>(found: &crate::Comparison, mut out: W) -> io::Result<()> {
-    use crate::MismatchReason as R;
+pub fn write_comparison<W: Write>(
+    found: &crate::execute::Comparison,
+    mut out: W,
+) -> io::Result<()> {
+    use crate::execute::MismatchReason as R;
     for m in &found.mismatches {
         write!(out, "{}: {}", one_line(&m.desktop_id), m.reason.name())?;
         match m.reason {

@@ -12,7 +12,12 @@ use crate::limit::{Limit, Strategy};
 /// use eds_entitlement::{Limit, Shape, Strategy};
 ///
 /// // The contract's §2 example: 3 desktops, 5 users, MaxUserPerDesktop 2, AVERAGE.
-/// let shape = Shape::new(3, 5, Limit::new(2).unwrap(), Limit::UNLIMITED, Strategy::Average);
+/// let shape = Shape::builder()
+///     .desktops(3)
+///     .users(5)
+///     .max_user_per_desktop(Limit::new(2).unwrap())
+///     .strategy(Strategy::Average)
+///     .build();
 /// assert_eq!(shape.assignments(), 6);
 /// assert_eq!((0..5).map(|j| shape.quota(j)).collect::<Vec<_>>(), [2, 1, 1, 1, 1]);
 /// ```
@@ -33,7 +38,35 @@ pub struct Shape {
 }
 
 impl Shape {
-    /// The shape of a plan of `desktops` desktops and `users` users.
+    /// A [`ShapeBuilder`]: every count and limit named, so that desktops and users cannot be
+    /// swapped. It starts at 0 desktops, 0 users, no limits and [`Strategy::Average`].
+    ///
+    /// ```
+    /// use eds_entitlement::{Limit, Shape, Strategy};
+    ///
+    /// let shape = Shape::builder()
+    ///     .desktops(3)
+    ///     .users(4)
+    ///     .max_user_per_desktop(Limit::new(1).unwrap())
+    ///     .max_desktop_per_user(Limit::new(2).unwrap())
+    ///     .strategy(Strategy::Central)
+    ///     .build();
+    /// assert_eq!((shape.desktops(), shape.users(), shape.assignments()), (3, 4, 3));
+    /// ```
+    pub const fn builder() -> ShapeBuilder {
+        ShapeBuilder {
+            desktops: 0,
+            users: 0,
+            max_user_per_desktop: Limit::UNLIMITED,
+            max_desktop_per_user: Limit::UNLIMITED,
+            strategy: Strategy::Average,
+        }
+    }
+
+    /// The shape of a plan of `desktops` desktops and `users` users, by position.
+    ///
+    /// Kept for 0.1.x: two `u32`s side by side compile swapped. Use [`Shape::builder`].
+    #[doc(hidden)]
     pub const fn new(
         desktops: u32,
         users: u32,
@@ -206,12 +239,91 @@ impl Quotas {
     }
 }
 
+/// The counts, limits and strategy of a [`Shape`], each set by name: from
+/// [`Shape::builder`], finished by [`build`](ShapeBuilder::build).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[must_use]
+pub struct ShapeBuilder {
+    desktops: u32,
+    users: u32,
+    max_user_per_desktop: Limit,
+    max_desktop_per_user: Limit,
+    strategy: Strategy,
+}
+
+impl ShapeBuilder {
+    /// `n`, the number of desktops (0 unless set).
+    pub const fn desktops(mut self, desktops: u32) -> ShapeBuilder {
+        self.desktops = desktops;
+        self
+    }
+
+    /// `u`, the number of users (0 unless set).
+    pub const fn users(mut self, users: u32) -> ShapeBuilder {
+        self.users = users;
+        self
+    }
+
+    /// `MaxUserPerDesktop` (no limit unless set).
+    pub const fn max_user_per_desktop(mut self, limit: Limit) -> ShapeBuilder {
+        self.max_user_per_desktop = limit;
+        self
+    }
+
+    /// `MaxDesktopPerUser` (no limit unless set).
+    pub const fn max_desktop_per_user(mut self, limit: Limit) -> ShapeBuilder {
+        self.max_desktop_per_user = limit;
+        self
+    }
+
+    /// The strategy ([`Strategy::Average`] unless set).
+    pub const fn strategy(mut self, strategy: Strategy) -> ShapeBuilder {
+        self.strategy = strategy;
+        self
+    }
+
+    /// The shape.
+    pub const fn build(self) -> Shape {
+        Shape::new(
+            self.desktops,
+            self.users,
+            self.max_user_per_desktop,
+            self.max_desktop_per_user,
+            self.strategy,
+        )
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn limit(v: u32) -> Limit {
         Limit::new(v).unwrap()
+    }
+
+    #[test]
+    fn the_builder_sets_each_value_by_name() {
+        assert_eq!(
+            Shape::builder().build(),
+            Shape::new(0, 0, Limit::UNLIMITED, Limit::UNLIMITED, Strategy::Average)
+        );
+        let named = Shape::builder()
+            .users(7)
+            .strategy(Strategy::Central)
+            .max_desktop_per_user(limit(3))
+            .desktops(2)
+            .max_user_per_desktop(limit(5))
+            .build();
+        assert_eq!(
+            named,
+            Shape::new(2, 7, limit(5), limit(3), Strategy::Central)
+        );
+        assert_eq!((named.desktops(), named.users()), (2, 7));
+        assert_ne!(
+            named,
+            Shape::new(7, 2, limit(5), limit(3), Strategy::Central)
+        );
     }
 
     #[test]

@@ -2,8 +2,9 @@
 
 use alloc::vec;
 
-use crate::caps::UserCaps;
-use crate::fleet::{Eligibility, Fleet, FleetPlan};
+use crate::fleet::caps::UserCaps;
+use crate::fleet::plan::FleetPlan;
+use crate::fleet::snapshot::{Eligibility, Fleet};
 use crate::limit::Strategy;
 use crate::planner::Plan;
 use crate::request::CheckedRequest;

@@ -19,8 +19,7 @@ use std::io::{self, Write};
 
 use super::one_line;
 use crate::capacity::{capacity, Capacity};
-use crate::caps::UserCaps;
-use crate::changes::{desktop_changes, Changes};
+use crate::fleet::{desktop_changes, Changes, UserCaps};
 use crate::fleet::{Eligibility, Fleet, FleetPlan};
 use crate::planner::PlanRows;
 use crate::request::CheckedRequest;

@@ -8,12 +8,13 @@ use std::io;
 use serde::ser::{Error as _, SerializeMap, SerializeSeq, SerializeStruct};
 use serde::{Serialize, Serializer};
 
-use crate::changes::{desktop_changes, Changes};
+use crate::fleet::FleetResponse;
+use crate::fleet::{desktop_changes, Changes};
 use crate::fleet::{Fleet, FleetPlan};
 use crate::request::CheckedRequest;
-use crate::response::FleetResponse;
+use crate::wire::JsonStyle;
 
-/// Writes `response` as JSON, compact or `pretty` (two-space indents), with a final
+/// Writes `response` as JSON, compact or pretty (two-space indents: [`JsonStyle`]), with a final
 /// newline: the API's response body, as [`write_json`](super::write_json) writes it, where
 /// each ineligible desktop has `InnerStatus: FAILED` and the snapshot's users. Streams.
 ///
@@ -24,13 +25,14 @@ use crate::response::FleetResponse;
 pub fn write_fleet_json<W: io::Write>(
     response: &FleetResponse<'_>,
     writer: W,
-    pretty: bool,
+    style: impl Into<JsonStyle>,
 ) -> io::Result<()> {
+    let pretty = style.into() == JsonStyle::Pretty;
     write_with(response, writer, pretty)
 }
 
 /// Writes the change report of `plan` (made for `request` against `fleet`) as the
-/// contract's §6 gives it, compact or `pretty`, with a final newline:
+/// contract's §6 gives it, compact or pretty ([`JsonStyle`]), with a final newline:
 /// `{"desktops":[{"desktop_id":…,"eligible":…,"reason":…,"status":…,"before":[…],"after":[…],"added":[…],"removed":[…]},…],"totals":{…}}`.
 ///
 /// Costs two passes over the plan and the snapshot's listed desktops: the totals first,
@@ -64,8 +66,9 @@ pub fn write_changes_json<W: io::Write>(
     fleet: &Fleet,
     plan: &FleetPlan,
     writer: W,
-    pretty: bool,
+    style: impl Into<JsonStyle>,
 ) -> io::Result<()> {
+    let pretty = style.into() == JsonStyle::Pretty;
     if let Some(misfit) = misfit(request, plan) {
         return Err(io::Error::new(io::ErrorKind::InvalidData, misfit));
     }

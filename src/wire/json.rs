@@ -186,7 +186,32 @@ fn line_and_column(input: &[u8], offset: usize) -> (usize, usize) {
     (line, offset - line_start + 1)
 }
 
-/// Writes `response` as JSON, compact or `pretty` (two-space indents), with a final
+/// How the JSON writers lay their output out: on one line, or indented. Either way the
+/// output ends with a newline.
+///
+/// `false` and `true` convert to [`Compact`](JsonStyle::Compact) and
+/// [`Pretty`](JsonStyle::Pretty), so that calls written for 0.1's `pretty: bool` compile.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum JsonStyle {
+    /// One line, no spaces: the API's own bytes.
+    #[default]
+    Compact,
+    /// Two-space indents, one field a line.
+    Pretty,
+}
+
+impl From<bool> for JsonStyle {
+    /// `pretty` as it was given to 0.1's writers.
+    fn from(pretty: bool) -> JsonStyle {
+        if pretty {
+            JsonStyle::Pretty
+        } else {
+            JsonStyle::Compact
+        }
+    }
+}
+
+/// Writes `response` as JSON, compact or pretty (two-space indents: [`JsonStyle`]), with a final
 /// newline. Streams: nothing but the writer's buffer is held in memory.
 ///
 /// # Errors
@@ -196,8 +221,9 @@ fn line_and_column(input: &[u8], offset: usize) -> (usize, usize) {
 pub fn write_json<W: io::Write>(
     response: &Response<'_>,
     mut writer: W,
-    pretty: bool,
+    style: impl Into<JsonStyle>,
 ) -> io::Result<()> {
+    let pretty = style.into() == JsonStyle::Pretty;
     if pretty {
         serde_json::to_writer_pretty(&mut writer, response).map_err(|e| {
             match e.io_error_kind() {
@@ -222,15 +248,17 @@ pub fn write_json<W: io::Write>(
 /// derived from the request.
 ///
 /// ```
-/// use eds_entitlement::{plan, try_plan_rows, wire, Request, Response};
+/// use eds_entitlement::wire::{self, JsonStyle};
+/// use eds_entitlement::{plan, try_plan_rows, Request, Response};
 ///
 /// let request = Request::new("cn-hangzhou", ["ecd-a", "ecd-b"], ["Alice"]).check()?;
 /// let mut streamed = Vec::new();
-/// wire::write_json_rows(&request, &mut try_plan_rows(&request)?, None, &mut streamed, false)?;
+/// let mut rows = try_plan_rows(&request)?;
+/// wire::write_json_rows(&request, &mut rows, None, &mut streamed, JsonStyle::Compact)?;
 ///
 /// let plan = plan(&request);
 /// let mut whole = Vec::new();
-/// wire::write_json(&Response::new(&request, &plan), &mut whole, false)?;
+/// wire::write_json(&Response::new(&request, &plan), &mut whole, JsonStyle::Compact)?;
 /// assert_eq!(streamed, whole);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
@@ -244,8 +272,9 @@ pub fn write_json_rows<W: io::Write>(
     rows: &mut PlanRows,
     request_id: Option<&str>,
     mut writer: W,
-    pretty: bool,
+    style: impl Into<JsonStyle>,
 ) -> io::Result<()> {
+    let pretty = style.into() == JsonStyle::Pretty;
     if !rows.fresh_for(&request.shape()) {
         return Err(io::Error::new(
             io::ErrorKind::InvalidData,
@@ -945,5 +974,36 @@ impl<'de> Visitor<'de> for IdListSeed<'_, 'de> {
 
     fn visit_map<A: MapAccess<'de>>(self, _map: A) -> Result<Option<IdList>, A::Error> {
         Err(Value::Object.wrong(self.slot, self.field, None, ID_LIST))
+    }
+}
+
+#[cfg(test)]
+mod style_tests {
+    use super::*;
+    use crate::{plan, Request};
+
+    /// `JsonStyle` picks the layout, and `bool`s convert to the same layout as before.
+    #[test]
+    fn json_style_picks_the_layout_and_bools_convert() {
+        let request = Request::new("cn-hangzhou", ["ecd-a"], ["Alice"])
+            .check()
+            .unwrap();
+        let plan = plan(&request);
+        let response = Response::new(&request, &plan);
+        let write = |style: JsonStyle| {
+            let mut out = Vec::new();
+            write_json(&response, &mut out, style).unwrap();
+            String::from_utf8(out).unwrap()
+        };
+        let (compact, pretty) = (write(JsonStyle::Compact), write(JsonStyle::Pretty));
+        assert_eq!(compact.lines().count(), 1);
+        assert!(pretty.contains("\n  \"RequestId\""), "{pretty}");
+        assert_eq!(
+            (JsonStyle::from(false), JsonStyle::from(true)),
+            (JsonStyle::Compact, JsonStyle::Pretty)
+        );
+        let mut old = Vec::new();
+        write_json(&response, &mut old, true).unwrap();
+        assert_eq!(String::from_utf8(old).unwrap(), pretty);
     }
 }

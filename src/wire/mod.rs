@@ -33,7 +33,7 @@ pub use fleet::{fleet_from_json, FleetReader, ShortListing};
 #[cfg(feature = "serde")]
 pub use fleet_json::{write_changes_json, write_fleet_json};
 #[cfg(feature = "serde")]
-pub use json::{from_json, from_json_vec, to_json_string, write_json, write_json_rows};
+pub use json::{from_json, from_json_vec, to_json_string, write_json, write_json_rows, JsonStyle};
 pub use limit::read_limit;
 #[cfg(feature = "serde")]
 pub use plan::plan_from_json;

@@ -7,8 +7,8 @@ use alloc::vec::Vec;
 use indexmap::IndexSet;
 use xxhash_rust::xxh3::Xxh3DefaultBuilder;
 
+use super::calls::PlanResponse;
 use crate::error::Error;
-use crate::execute::PlanResponse;
 use crate::fleet::{Fleet, SnapshotDesktop};
 
 /// Why a desktop is not as it should be after the calls.

@@ -10,9 +10,9 @@
 use alloc::vec;
 use alloc::vec::Vec;
 
+use super::snapshot::{eligibility_of, Eligibility, Fleet, SnapshotDesktop};
 use crate::capacity::{capacity, Capacity};
 use crate::error::Error;
-use crate::fleet::{eligibility_of, Eligibility, Fleet, SnapshotDesktop};
 use crate::ids::find_each;
 use crate::limit::{Limit, Strategy};
 use crate::planner::{try_plan_quotas, try_plan_shape, Plan};

@@ -10,8 +10,8 @@ use core::time::Duration;
 use indexmap::IndexMap;
 use xxhash_rust::xxh3::Xxh3DefaultBuilder;
 
+use super::calls::PlanResponse;
 use crate::error::{shown, Error};
-use crate::execute::PlanResponse;
 use crate::status::Status;
 
 /// One desktop of a task.

@@ -10,8 +10,9 @@ use core::ops::Range;
 use indexmap::IndexMap;
 use xxhash_rust::xxh3::Xxh3DefaultBuilder;
 
-use crate::caps::held_counts;
-use crate::fleet::{Eligibility, Fleet, FleetPlan, SnapshotDesktop};
+use super::caps::held_counts;
+use super::plan::FleetPlan;
+use super::snapshot::{Eligibility, Fleet, SnapshotDesktop};
 use crate::ids::{find_each, IdList};
 use crate::request::CheckedRequest;
 

@@ -8,8 +8,9 @@ use core::cmp::Reverse;
 
 use alloc::string::String;
 
+use super::plan::FleetPlan;
+use super::snapshot::{eligibility_of, Eligibility, Fleet};
 use crate::error::Error;
-use crate::fleet::{eligibility_of, Eligibility, Fleet, FleetPlan};
 use crate::limit::Strategy;
 use crate::planner::Plan;
 use crate::request::CheckedRequest;
