@@ -2,8 +2,10 @@
 //! `to_map()` and the `aliyun` command line print them, read into a [`Fleet`].
 //!
 //! Only `DesktopId`, `DesktopStatus`, `ManagementFlags`, `ManagementFlag` and `EndUserIds`
-//! are read; every other field (about 76 per desktop) is skipped by serde's `IgnoredAny`,
-//! which checks its syntax and keeps nothing.
+//! are read; every other field (about 76 per desktop) is skipped, its syntax checked and
+//! nothing kept: by serde's `IgnoredAny` when streaming, and by a hand-written reader of one
+//! desktop (`fleet_desktop`) when the page is read from a file, which hands whatever it is
+//! not sure of back to serde_json.
 
 use std::borrow::Cow;
 use std::cell::Cell;
@@ -12,6 +14,7 @@ use std::io;
 
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 
+use super::fleet_desktop::{self, Stop};
 use crate::error::{shown, Error, SnapshotProblem};
 use crate::fleet::{Fleet, Origin, SnapshotDesktop};
 
@@ -136,8 +139,9 @@ impl FleetReader {
     }
 
     /// Reads one `DescribeDesktops` response body from a file (or anything that can seek
-    /// back), as [`FleetReader::read_page_from`] does and with the same result, about twice
-    /// as fast: the body is read in chunks of 8 MiB and each desktop is parsed from memory.
+    /// back), as [`FleetReader::read_page_from`] does and with the same result, several times
+    /// as fast: the body is read in chunks of 8 MiB and each desktop is read from memory, in
+    /// one pass that skips what §6 does not read.
     ///
     /// Holds a chunk, the desktop being read and the body without its desktops. A body that
     /// is not valid, or that this path does not take (a desktop larger than a chunk, the
@@ -364,18 +368,21 @@ pub struct ShortListing {
 const CHUNK: usize = 8 << 20;
 
 /// The deepest nesting [`Split`] takes (serde_json refuses 128).
-const DEEPEST: usize = 100;
+pub(super) const DEEPEST: usize = 100;
 
 /// The most of a body, outside its desktops, that [`Split`] keeps.
 const SKELETON_MAX: usize = 16 << 20;
 
-/// A body split into its desktops, each parsed from memory by [`DesktopSeed`], and the rest
-/// (the skeleton), whose top-level `"Desktops":[…]` is left as `"Desktops":[]`.
+/// A body split into its desktops, each read from memory, and the rest (the skeleton), whose
+/// top-level `"Desktops":[…]` is left as `"Desktops":[]`.
 ///
-/// A small scanner finds each desktop's bytes: outside strings (told by `"` and `\`
-/// escapes), it counts `{`/`[` against `}`/`]`. It checks only what it needs to find the
-/// desktops; serde_json checks the rest, in the desktops and in the skeleton. Whatever it
-/// does not take (see [`FleetReader::read_page_seekable`]) gives up: `None`.
+/// Each desktop is read first by [`fleet_desktop::desktop`], which reads the keys §6 reads
+/// and checks the syntax of the rest in the same pass, as strictly as serde_json or more.
+/// When it is in doubt (not valid JSON, a problem §6 names, an escape in a key or value it
+/// reads), a small scanner finds the desktop's bytes (outside strings, told by `"` and `\`
+/// escapes, it counts `{`/`[` against `}`/`]`) and [`DesktopSeed`] parses them, as the
+/// streaming reader does. serde_json checks the skeleton. Whatever this does not take (see
+/// [`FleetReader::read_page_seekable`]) gives up: `None`.
 #[derive(Default)]
 struct Split {
     skeleton: Vec<u8>,
@@ -400,7 +407,11 @@ enum Place {
     Outside,
     /// In the `Desktops` array, between desktops, expecting the next token.
     Between(Expect),
-    /// In a desktop that began at `start` in the buffer, `depth` deep (1 in it).
+    /// At a desktop that begins at `start` in the buffer, for [`fleet_desktop::desktop`],
+    /// which needs more bytes than the buffer holds.
+    Fresh { start: usize },
+    /// In a desktop that began at `start` in the buffer, `depth` deep (1 in it), found by
+    /// the scanner for serde_json.
     Desktop { start: usize, depth: usize },
 }
 
@@ -439,6 +450,10 @@ impl Split {
             }
             // Keep the desktop being read, if any; the rest is done with.
             let keep = match split.place {
+                Place::Fresh { start } => {
+                    split.place = Place::Fresh { start: 0 };
+                    start
+                }
                 Place::Desktop { start, depth } => {
                     split.place = Place::Desktop { start: 0, depth };
                     start
@@ -466,16 +481,30 @@ impl Split {
                 Place::Between(expect) => {
                     self.place = match (buffer[at], expect) {
                         (b' ' | b'\t' | b'\n' | b'\r', _) => self.place,
-                        (b'{', Expect::DesktopOrEnd | Expect::Desktop) => Place::Desktop {
-                            start: at,
-                            depth: 1,
-                        },
+                        (b'{', Expect::DesktopOrEnd | Expect::Desktop) => {
+                            self.place = Place::Fresh { start: at };
+                            continue;
+                        }
                         (b',', Expect::CommaOrEnd) => Place::Between(Expect::Desktop),
                         (b']', Expect::DesktopOrEnd | Expect::CommaOrEnd) => Place::Outside,
                         _ => return Err(GiveUp),
                     };
                     at += 1;
                 }
+                Place::Fresh { start } => match fleet_desktop::desktop(&buffer[start..]) {
+                    Ok((desktop, len)) => {
+                        self.desktops.push(desktop);
+                        self.place = Place::Between(Expect::CommaOrEnd);
+                        at = start + len;
+                    }
+                    // Again from `start` once more is read.
+                    Err(Stop::More) => return Ok(start),
+                    // serde_json reads it, once the scanner finds its end.
+                    Err(Stop::Doubt) => {
+                        self.place = Place::Desktop { start, depth: 1 };
+                        at = start + 1;
+                    }
+                },
                 Place::Desktop { start, depth } => {
                     at = self.desktop(buffer, start, depth, at)?;
                 }
@@ -1017,11 +1046,11 @@ impl Visitor<'_> for KeyVisitor {
 }
 
 /// What §6 reads of a desktop.
-struct ReadDesktop {
-    id: String,
-    status: String,
-    flags: Vec<String>,
-    users: Vec<String>,
+pub(super) struct ReadDesktop {
+    pub(super) id: String,
+    pub(super) status: String,
+    pub(super) flags: Vec<String>,
+    pub(super) users: Vec<String>,
 }
 
 /// Reads one desktop; a bad desktop is `Ok(Err(problem))`, for the caller to name its place.
@@ -1173,7 +1202,7 @@ fn not_a_desktop(found: Found<'_>) -> Result<ReadDesktop, SnapshotProblem> {
 }
 
 /// The first empty or repeated user of a desktop's `EndUserIds`, in list order.
-fn users_problem(users: &[String]) -> Option<SnapshotProblem> {
+pub(super) fn users_problem(users: &[String]) -> Option<SnapshotProblem> {
     if let Some(at) = users.iter().position(String::is_empty) {
         return Some(SnapshotProblem::EmptyUser { position: at + 1 });
     }

@@ -11,6 +11,8 @@ mod compact;
 #[cfg(feature = "serde")]
 mod fleet;
 #[cfg(feature = "serde")]
+mod fleet_desktop;
+#[cfg(feature = "serde")]
 mod fleet_json;
 #[cfg(feature = "serde")]
 mod json;
