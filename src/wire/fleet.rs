@@ -15,6 +15,7 @@ use std::io;
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 
 use super::fleet_desktop::{self, Stop};
+use super::read_desktop::{users_problem, ReadDesktop, DEEPEST};
 use crate::error::{shown, Error, SnapshotProblem};
 use crate::fleet::{Fleet, Origin, SnapshotDesktop};
 
@@ -366,9 +367,6 @@ pub struct ShortListing {
 
 /// The chunks [`FleetReader::read_page_seekable`] reads.
 const CHUNK: usize = 8 << 20;
-
-/// The deepest nesting [`Split`] takes (serde_json refuses 128).
-pub(super) const DEEPEST: usize = 100;
 
 /// The most of a body, outside its desktops, that [`Split`] keeps.
 const SKELETON_MAX: usize = 16 << 20;
@@ -1045,14 +1043,6 @@ impl Visitor<'_> for KeyVisitor {
     }
 }
 
-/// What §6 reads of a desktop.
-pub(super) struct ReadDesktop {
-    pub(super) id: String,
-    pub(super) status: String,
-    pub(super) flags: Vec<String>,
-    pub(super) users: Vec<String>,
-}
-
 /// Reads one desktop; a bad desktop is `Ok(Err(problem))`, for the caller to name its place.
 struct DesktopSeed;
 
@@ -1198,39 +1188,6 @@ impl<'de> Visitor<'de> for DesktopSeed {
 fn not_a_desktop(found: Found<'_>) -> Result<ReadDesktop, SnapshotProblem> {
     Err(SnapshotProblem::DesktopNotAnObject {
         found: found.describe(),
-    })
-}
-
-/// The first empty or repeated user of a desktop's `EndUserIds`, in list order.
-pub(super) fn users_problem(users: &[String]) -> Option<SnapshotProblem> {
-    if let Some(at) = users.iter().position(String::is_empty) {
-        return Some(SnapshotProblem::EmptyUser { position: at + 1 });
-    }
-    // A desktop has a handful of users: compare pairs; a long list goes through a map.
-    let repeat = if users.len() <= 32 {
-        (1..users.len()).find_map(|second| {
-            (0..second)
-                .find(|&first| users[first] == users[second])
-                .map(|first| (first, second))
-        })
-    } else {
-        let mut seen: indexmap::IndexMap<&str, usize, xxhash_rust::xxh3::Xxh3DefaultBuilder> =
-            indexmap::IndexMap::default();
-        users
-            .iter()
-            .enumerate()
-            .find_map(|(second, user)| match seen.entry(user.as_str()) {
-                indexmap::map::Entry::Occupied(first) => Some((*first.get(), second)),
-                indexmap::map::Entry::Vacant(slot) => {
-                    slot.insert(second);
-                    None
-                }
-            })
-    };
-    repeat.map(|(first, second)| SnapshotProblem::RepeatedUser {
-        value: shown(&users[second]),
-        first: first + 1,
-        second: second + 1,
     })
 }
 

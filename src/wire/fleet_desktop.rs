@@ -11,7 +11,7 @@
 //! second read of that desktop; being looser would change what a snapshot means, so every
 //! check here errs on the side of doubt.
 
-use super::fleet::{users_problem, ReadDesktop, DEEPEST};
+use super::read_desktop::{users_problem, ReadDesktop, DEEPEST};
 
 /// Why [`desktop`] did not read a desktop.
 #[derive(Debug, PartialEq, Eq)]

@@ -22,6 +22,8 @@ mod plain;
 #[cfg(feature = "serde")]
 mod plan;
 mod query;
+#[cfg(feature = "serde")]
+mod read_desktop;
 mod text;
 #[cfg(feature = "serde")]
 mod types;
