@@ -200,7 +200,7 @@ pub use request::{CheckOptions, CheckedRequest, Request};
 pub use response::{ApiId, FleetResponse, Response};
 pub use shape::Shape;
 pub use status::Status;
-pub use sticky::{plan_sticky, plan_sticky_bytes, plan_sticky_shape};
+pub use sticky::{plan_sticky, plan_sticky_bytes, plan_sticky_caps, plan_sticky_shape};
 pub use task::{PollPolicy, Task, Waits};
 pub use verify::{verify, verify_against, verify_sticky, Violation};
 

@@ -4,10 +4,10 @@
 
 use alloc::collections::{BinaryHeap, VecDeque};
 use alloc::vec::Vec;
-use core::cmp::Reverse;
 
 use alloc::string::String;
 
+use crate::caps::UserCaps;
 use crate::error::Error;
 use crate::fleet::{eligibility_of, Eligibility, Fleet, FleetPlan};
 use crate::limit::Strategy;
@@ -88,12 +88,14 @@ pub fn plan_sticky(request: &CheckedRequest, fleet: &Fleet) -> Result<FleetPlan,
         gathered(listed.len(), listed.iter().map(|&d| eligibility_of(d)))
             .map_err(|_| too_large())?;
     let eligible = eligibility.iter().filter(|e| e.is_eligible()).count();
+    // §6.1: what users keep on the ineligible listed desktops caps what they may get.
+    let caps = UserCaps::from_listed(request, &listed);
     let shape = FleetPlan::eligible_shape(request, eligible);
     let too_large = || Error::PlanTooLarge {
         desktops: shape.desktops(),
-        assignments: shape.assignments(),
+        assignments: caps.total(),
     };
-    let pairs = usize::try_from(shape.assignments()).map_err(|_| too_large())?;
+    let pairs = usize::try_from(caps.total()).map_err(|_| too_large())?;
     Vec::<u32>::new()
         .try_reserve_exact(pairs.saturating_mul(2).saturating_add(eligible))
         .map_err(|_| too_large())?;
@@ -114,7 +116,7 @@ pub fn plan_sticky(request: &CheckedRequest, fleet: &Fleet) -> Result<FleetPlan,
         offsets[d + 1] = users.len();
     }
     let existing = Plan::from_parts(offsets, users);
-    let plan = sticky(&shape, &existing).map_err(|NoMemory| too_large())?;
+    let plan = sticky_caps(&caps, request.strategy(), &existing).map_err(|NoMemory| too_large())?;
     drop(existing);
     let plan = plan.spread(eligibility.iter().map(|e| e.is_eligible()));
     Ok(FleetPlan::new(plan, eligibility))
@@ -530,6 +532,42 @@ pub fn plan_sticky_shape(shape: &Shape, existing: &Plan) -> Plan {
     }
 }
 
+/// [`plan_sticky_shape`] under [the contract](crate::contract)'s §6.1 caps: the plan over
+/// `caps.desktops()` eligible desktops and `caps.users()` users keeping the most pairs of
+/// `existing` (one row per eligible desktop, as for [`plan_sticky_shape`]), where user `j`
+/// already keeps `caps.held(j)` desktops that the call cannot change.
+///
+/// Under `AVERAGE` user `j` gets its [`base`](UserCaps::base), plus one for exactly
+/// [`extras`](UserCaps::extras) of the users that [may take one](UserCaps::may_take_extra)
+/// (which ones is chosen to keep the most pairs); desktops `⌊T/n⌋` or `⌈T/n⌉`; `T` pairs;
+/// the most pairs kept of all such plans. Under `CENTRAL` every served user gets its cap
+/// [`cap`](UserCaps::cap), at most one user fewer, the others none. With every `h_j = 0`
+/// this is [`plan_sticky_shape`] of the caps' [`shape`](UserCaps::shape), byte for byte.
+/// [`plan_sticky`] calls it with the snapshot's caps; the algorithm, what is proven and
+/// what is only tested are in [`plan_sticky_shape`]'s documentation.
+///
+/// ```
+/// use eds_entitlement::{plan_sticky_caps, Limit, Plan, Strategy, UserCaps};
+///
+/// // Alice (0) keeps a Stopped desktop, the one eligible desktop holds her; both limits 1.
+/// let one = Limit::new(1).unwrap();
+/// let caps = UserCaps::from_held(vec![1, 0], 1, one, one);
+/// let existing = Plan::from_lists([vec![0]]);
+/// // She is at the limit already: Bob (1) gets the desktop.
+/// assert_eq!(plan_sticky_caps(&caps, Strategy::Average, &existing), Plan::from_lists([vec![1]]));
+/// ```
+///
+/// # Aborts
+///
+/// As any allocation does, when memory runs out: [`plan_sticky`] reports that as an error
+/// instead.
+pub fn plan_sticky_caps(caps: &UserCaps, strategy: Strategy, existing: &Plan) -> Plan {
+    match sticky_caps(caps, strategy, existing) {
+        Ok(plan) => plan,
+        Err(NoMemory) => alloc::alloc::handle_alloc_error(core::alloc::Layout::new::<u64>()),
+    }
+}
+
 /// Memory the sticky planner asked for and could not have.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct NoMemory;
@@ -550,11 +588,24 @@ fn gathered<T>(most: usize, items: impl Iterator<Item = T>) -> Result<Vec<T>, No
     Ok(out)
 }
 
-/// [`plan_sticky_shape`], every allocation that grows with the input fallible.
+/// [`plan_sticky_shape`], every allocation that grows with the input fallible: §7 under
+/// the caps of a shape whose users keep nothing (every `h_j = 0`).
 fn sticky(shape: &Shape, existing: &Plan) -> Result<Plan, NoMemory> {
-    let n = shape.desktops() as usize;
-    let u = shape.users() as usize;
-    let total = shape.assignments();
+    let caps = UserCaps::from_held(
+        filled(shape.users() as usize, 0u32)?,
+        shape.desktops() as u32,
+        shape.max_user_per_desktop(),
+        shape.max_desktop_per_user(),
+    );
+    sticky_caps(&caps, shape.strategy(), existing)
+}
+
+/// §7 under §6.1's caps: `existing` has one row per eligible desktop (`caps.desktops()`),
+/// holding indices of listed users.
+fn sticky_caps(caps: &UserCaps, strategy: Strategy, existing: &Plan) -> Result<Plan, NoMemory> {
+    let n = caps.desktops() as usize;
+    let u = caps.users();
+    let total = caps.total();
     if total == 0 {
         return Ok(Plan::from_parts(filled(n + 1, 0)?, Vec::new()));
     }
@@ -571,10 +622,14 @@ fn sticky(shape: &Shape, existing: &Plan) -> Result<Plan, NoMemory> {
     }
     let (a, r_n) = ((total / n as u64) as usize, (total % n as u64) as usize);
     let total = total as usize;
-    match shape.strategy() {
+    match strategy {
         Strategy::Average => {
-            let (b, r_u) = (total / u, total % u);
-            let mut engine = Engine::new(n, u, &rows, a, r_n, filled(u, b)?, r_u)?;
+            // Each user its base `clamp(L − h_j, 0, c_j)`, and `T − S(L)` "+1"s for the
+            // users at the level with room (with every `h_j = 0`: `⌊T/u⌋`, `T mod u`, all).
+            let base = gathered(u, (0..u).map(|j| caps.base(j) as usize))?;
+            let extra = gathered(u, (0..u).map(|j| caps.may_take_extra(j)))?;
+            let hub = caps.extras() as usize;
+            let mut engine = Engine::new(n, u, &rows, a, r_n, base, hub, extra)?;
             drop(rows);
             engine.transpose()?;
             engine.keep_greedily();
@@ -583,16 +638,32 @@ fn sticky(shape: &Shape, existing: &Plan) -> Result<Plan, NoMemory> {
             engine.into_plan()
         }
         Strategy::Central => {
-            let m = shape.desktops_per_user_cap() as usize;
-            let (full, rest) = (total / m, total % m);
-            let greedy = central_greedy(n, u, &rows, a, r_n, m, full, rest, total)?;
-            let mut canonical = Engine::new(n, u, &rows, a, r_n, filled(u, 0)?, 0)?;
+            let cap = gathered(u, (0..u).map(|j| caps.cap(j) as usize))?;
+            let (mut best, chosen) = central_greedy(n, u, &rows, a, r_n, &cap, total, None)?;
+            // Khuller, Moss and Naor: when the positive caps differ, the better of the
+            // greedy by gain per cap and the best single user (then the greedy).
+            let mut positive = cap.iter().copied().filter(|&c| c > 0);
+            let first_cap = positive.next();
+            if positive.any(|c| Some(c) != first_cap) {
+                if let Some(single) = best_single(&rows, u, a, r_n, &cap, total)? {
+                    if !chosen[single] {
+                        let (seeded, _) =
+                            central_greedy(n, u, &rows, a, r_n, &cap, total, Some(single))?;
+                        if seeded.kept() > best.kept() {
+                            best = seeded;
+                        }
+                    }
+                }
+            }
+            drop(chosen);
+            let quotas = caps.quotas(Strategy::Central);
+            let mut canonical =
+                Engine::new(n, u, &rows, a, r_n, filled(u, 0)?, 0, filled(u, false)?)?;
             drop(rows);
             canonical.transpose()?;
-            for v in 0..u.min(full + 1) {
-                let cap = if v < full { m } else { rest };
-                if cap > 0 && !canonical.failed {
-                    canonical.serve(v, cap);
+            for (v, &q) in quotas.iter().enumerate() {
+                if q > 0 && !canonical.failed {
+                    canonical.serve(v, q as usize);
                     canonical.bury_trail();
                 }
             }
@@ -600,17 +671,74 @@ fn sticky(shape: &Shape, existing: &Plan) -> Result<Plan, NoMemory> {
             if canonical.failed {
                 return Err(NoMemory);
             }
-            if canonical.kept() > greedy.kept() {
+            if canonical.kept() > best.kept() {
                 canonical.into_plan()
             } else {
                 drop(canonical);
-                greedy.into_plan()
+                best.into_plan()
             }
         }
     }
 }
 
-/// §7's greedy choice of the served users, then the exact completion for them.
+/// The user `v` with `0 < c_v ≤ T` of the largest `g({v})` (ties: the earliest), which
+/// alone is `min(|E_v|, c_v)`, and at most `r_n` when desktops have no base (`a = 0`):
+/// each of `v`'s desktops can take it.
+fn best_single(
+    rows: &[Vec<u32>],
+    u: usize,
+    a: usize,
+    r_n: usize,
+    cap: &[usize],
+    total: usize,
+) -> Result<Option<usize>, NoMemory> {
+    let mut degree = filled(u, 0usize)?;
+    for &v in rows.iter().flatten() {
+        degree[v as usize] += 1;
+    }
+    let mut best: Option<(usize, usize)> = None;
+    for v in 0..u {
+        if cap[v] == 0 || cap[v] > total {
+            continue;
+        }
+        let mut g = degree[v].min(cap[v]);
+        if a == 0 {
+            g = g.min(r_n);
+        }
+        if best.is_none_or(|(b, _)| g > b) {
+            best = Some((g, v));
+        }
+    }
+    Ok(best.map(|(_, v)| v))
+}
+
+/// A user's (bound of its) gain per desktop of its cap, ordered by `gain / cap` compared
+/// exactly, ties to the earliest user.
+#[derive(Clone, Copy, PartialEq, Eq)]
+struct Ratio {
+    gain: usize,
+    cap: usize,
+    user: usize,
+}
+
+impl Ord for Ratio {
+    fn cmp(&self, other: &Ratio) -> core::cmp::Ordering {
+        let mine = self.gain as u128 * other.cap as u128;
+        let theirs = other.gain as u128 * self.cap as u128;
+        mine.cmp(&theirs).then_with(|| other.user.cmp(&self.user))
+    }
+}
+
+impl PartialOrd for Ratio {
+    fn partial_cmp(&self, other: &Ratio) -> Option<core::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+/// §7's greedy choice of the served users, then the exact completion for them: users of
+/// cap `c_v` (`cap[v]`) are fully served by the largest gain per cap while one fits in
+/// what is left of `T` (with `seed` first, when given), then the partly served user takes
+/// the rest, by the largest gain. Returns the engine and the users it serves fully.
 #[allow(clippy::too_many_arguments)]
 fn central_greedy(
     n: usize,
@@ -618,79 +746,113 @@ fn central_greedy(
     rows: &[Vec<u32>],
     a: usize,
     r_n: usize,
-    m: usize,
-    full: usize,
-    rest: usize,
+    cap: &[usize],
     total: usize,
-) -> Result<Engine, NoMemory> {
-    let mut engine = Engine::new(n, u, rows, a, r_n, filled(u, 0)?, 0)?;
+    seed: Option<usize>,
+) -> Result<(Engine, Vec<bool>), NoMemory> {
+    let mut engine = Engine::new(n, u, rows, a, r_n, filled(u, 0)?, 0, filled(u, false)?)?;
     engine.transpose()?;
     let mut chosen = filled(u, false)?;
-    let choose = |engine: &mut Engine, cap: usize, count: usize, chosen: &mut [bool]| {
-        // (upper bound of the gain, earlier user first, the epoch the bound was computed
-        // in, whether it is the exact gain then); epoch 0 is before any choice.
+    let mut left = total;
+    if let Some(v) = seed {
+        engine.serve(v, cap[v]);
+        engine.bury_trail();
+        chosen[v] = true;
+        left -= cap[v];
+    }
+    // `partial`: one user takes `left` (among those whose cap exceeds it); otherwise users
+    // whose cap fits in `left` are served fully until none fits.
+    let choose = |engine: &mut Engine, chosen: &mut [bool], left: &mut usize, partial: bool| {
+        let cap_of = |v: usize, left: usize| if partial { left } else { cap[v] };
+        // (upper bound of the gain per cap, the epoch the bound was computed in, whether it
+        // is the exact gain then); epoch 0 is before any choice.
         // At most one entry a user: a pop makes room for its push.
         let mut heap = BinaryHeap::new();
         if heap.try_reserve_exact(u).is_err() {
             engine.failed = true;
             return;
         }
-        for v in (0..u).filter(|&v| !chosen[v]) {
-            heap.push((engine.existing_degree(v).min(cap), Reverse(v), 0, false));
+        let fits = |v: usize, left: usize| cap[v] > 0 && (partial || cap[v] <= left);
+        for v in (0..u).filter(|&v| !chosen[v] && fits(v, *left)) {
+            let c = cap_of(v, *left);
+            let gain = engine.existing_degree(v).min(c);
+            heap.push((
+                Ratio {
+                    gain,
+                    cap: c,
+                    user: v,
+                },
+                0,
+                false,
+            ));
         }
         let mut epoch = 1;
-        let mut taken = 0;
         // Whether `v` with gain (or bound) `gain` comes before every other entry.
-        let first = |heap: &BinaryHeap<(usize, Reverse<usize>, usize, bool)>, gain, v| {
-            heap.peek()
-                .is_none_or(|&(bound, Reverse(w), _, _)| (gain, Reverse(v)) > (bound, Reverse(w)))
+        let first = |heap: &BinaryHeap<(Ratio, usize, bool)>, key: Ratio| {
+            heap.peek().is_none_or(|&(other, _, _)| key > other)
         };
-        while taken < count && !engine.failed {
-            let Some((bound, Reverse(v), at, exact)) = heap.pop() else {
+        while *left > 0 && !engine.failed {
+            let Some((key, at, exact)) = heap.pop() else {
                 break;
             };
-            if (at == epoch && exact) || bound == 0 {
-                engine.serve(v, cap);
+            let v = key.user;
+            if !fits(v, *left) {
+                // No longer fits what is left: out for good, as `left` only shrinks.
+                continue;
+            }
+            let c = cap_of(v, *left);
+            if (at == epoch && exact) || key.gain == 0 {
+                engine.serve(v, c);
                 engine.bury_trail();
-                chosen[v] = true;
-                taken += 1;
+                chosen[v] = !partial;
+                *left -= c;
                 epoch += 1;
+                if partial {
+                    break;
+                }
                 continue;
             }
             if at != epoch {
                 // A stale bound: first the cheap one, which often settles it.
-                let cheap = engine.gain_bound(v, cap).min(bound);
-                if !first(&heap, cheap, v) {
-                    heap.push((cheap, Reverse(v), epoch, false));
+                let cheap = Ratio {
+                    gain: engine.gain_bound(v, c).min(key.gain),
+                    ..key
+                };
+                if !first(&heap, cheap) {
+                    heap.push((cheap, epoch, false));
                     continue;
                 }
             }
             // A trial: kept when its gain beats every other entry's bound (the choice the
             // heap would make next), undone otherwise.
             engine.journal = Some(Vec::new());
-            let gain = engine.serve(v, cap);
+            let gain = engine.serve(v, c);
             let journal = engine.journal.take().unwrap_or_default();
-            if first(&heap, gain, v) {
+            let exact_key = Ratio { gain, ..key };
+            if first(&heap, exact_key) {
                 engine.bury_trail();
-                chosen[v] = true;
-                taken += 1;
+                chosen[v] = !partial;
+                *left -= c;
                 epoch += 1;
+                if partial {
+                    break;
+                }
             } else {
                 engine.trail.clear();
                 engine.undo(journal);
-                heap.push((gain, Reverse(v), epoch, true));
+                heap.push((exact_key, epoch, true));
             }
         }
     };
-    choose(&mut engine, m, full, &mut chosen);
-    if rest > 0 {
-        choose(&mut engine, rest, 1, &mut chosen);
+    choose(&mut engine, &mut chosen, &mut left, false);
+    if left > 0 {
+        choose(&mut engine, &mut chosen, &mut left, true);
     }
     engine.complete(total);
     if engine.failed {
         return Err(NoMemory);
     }
-    Ok(engine)
+    Ok((engine, chosen))
 }
 
 /// A change to the flow, recorded to be undone after a trial.
@@ -731,6 +893,8 @@ struct Engine {
     u_hub: usize,
     u_hub_used: usize,
     u_plus: Vec<bool>,
+    /// Whether each user may take a "+1" (has an edge to `HU`).
+    u_extra: Vec<bool>,
     u_desks: Vec<Vec<u32>>,
     pairs: usize,
     /// Scratch: marks over users and desktops, visited nodes, parents, a queue.
@@ -763,6 +927,7 @@ impl Engine {
         d_hub: usize,
         u_cap: Vec<usize>,
         u_hub: usize,
+        u_extra: Vec<bool>,
     ) -> Result<Engine, NoMemory> {
         let pairs = rows.iter().map(Vec::len).sum();
         let mut e_off = filled(n + 1, 0)?;
@@ -794,6 +959,7 @@ impl Engine {
             u_hub,
             u_hub_used: 0,
             u_plus: filled(u, false)?,
+            u_extra,
             u_desks: filled(u, Vec::new())?,
             pairs: 0,
             umark: filled(u, 0)?,
@@ -893,12 +1059,18 @@ impl Engine {
     }
 
     fn user_room(&self, v: usize) -> bool {
-        self.user_base_room(v) || (!self.u_plus[v] && self.user_hub_room())
+        self.user_base_room(v) || (self.user_hub_edge(v) && self.user_hub_room())
+    }
+
+    /// Whether user `v`'s edge to `HU` is unused and exists: `v` may take one desktop
+    /// above its base (§6.1: a user at the level with room) and does not yet.
+    fn user_hub_edge(&self, v: usize) -> bool {
+        !self.u_plus[v] && self.u_hub > 0 && self.u_extra[v]
     }
 
     /// Whether a user can ever hold a pair.
     fn user_open(&self, v: usize) -> bool {
-        self.u_cap[v] > 0 || self.u_hub > 0
+        self.u_cap[v] > 0 || (self.u_hub > 0 && self.u_extra[v])
     }
 
     fn log(&mut self, op: Op) {
@@ -1137,7 +1309,7 @@ impl Engine {
         } else if x < hd {
             let v = x - n;
             if i == 0 {
-                return Some((!self.u_plus[v] && self.u_hub > 0).then_some(hu));
+                return Some(self.user_hub_edge(v).then_some(hu));
             }
             let at = self.et_off[v] + i - 1;
             if at < self.et_off[v + 1] {
@@ -1291,7 +1463,7 @@ impl Engine {
                 }
             } else if x < hd {
                 let v = x - n;
-                if !self.u_plus[v] && self.u_hub > 0 && !self.seen(hu) {
+                if self.user_hub_edge(v) && !self.seen(hu) {
                     self.visit(hu, x);
                     if self.user_hub_room() {
                         return Some(hu);
@@ -1385,7 +1557,7 @@ impl Engine {
                 }
             } else if x < hd {
                 let v = x - n;
-                if !self.u_plus[v] && self.u_hub > 0 {
+                if self.user_hub_edge(v) {
                     relax(self, &mut dist, &mut queued, hu, here, x);
                 }
                 for i in 0..self.u_desks[v].len() {
