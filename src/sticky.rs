@@ -772,7 +772,15 @@ fn central_greedy(
             engine.failed = true;
             return;
         }
-        let fits = |v: usize, left: usize| cap[v] > 0 && (partial || cap[v] <= left);
+        // (Once no user fits, every user not chosen has `c_v = 0` or `c_v > left`.)
+        let fits = |v: usize, left: usize| {
+            cap[v] > 0
+                && if partial {
+                    cap[v] >= left
+                } else {
+                    cap[v] <= left
+                }
+        };
         for v in (0..u).filter(|&v| !chosen[v] && fits(v, *left)) {
             let c = cap_of(v, *left);
             let gain = engine.existing_degree(v).min(c);

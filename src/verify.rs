@@ -726,7 +726,10 @@ mod tests {
         let uneven = rows(&request, &fleet, [0, 1, 2, 2]);
         let broken = verify_against(&request, &fleet, &uneven).unwrap_err();
         // Sticky plans obey §6.1 as canonical ones do.
-        assert_eq!(verify_sticky(&request, &fleet, &uneven), Err(broken.clone()));
+        assert_eq!(
+            verify_sticky(&request, &fleet, &uneven),
+            Err(broken.clone())
+        );
         assert_eq!(broken.guarantee(), 6);
         assert_eq!(
             broken.to_string(),
