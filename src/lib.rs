@@ -159,6 +159,9 @@ mod changes;
 // in the package and on docs.rs.
 #[doc = include_str!("../docs/contract.md")]
 pub mod contract {}
+// The proofs behind sticky re-planning (the contract, §7): `docs/sticky-proofs.md`.
+#[doc = include_str!("../docs/sticky-proofs.md")]
+pub mod sticky_proofs {}
 mod error;
 mod execute;
 mod fleet;

@@ -845,3 +845,18 @@ fn central_knapsack_example_keeps_every_pair() {
     assert!(counts[..small].iter().all(|&c| c == 1));
     assert_eq!(counts[small + large - 1], 4);
 }
+
+/// `CENTRAL` with caps that differ, against a snapshot that holds a valid plan: A (cap 3)
+/// served fully, C (cap 3) partly with 2, B (cap 2, keeping one ineligible desktop under
+/// `MaxDesktopPerUser` 3) unserved. Once A is served nobody gains anything served fully, and
+/// B would fit what is left: the rest goes to C partly instead, and nothing changes.
+#[test]
+fn central_with_differing_caps_changes_nothing_on_a_valid_plan() {
+    let caps = UserCaps::from_held(vec![0, 1, 0], 5, limit(1), limit(3));
+    assert_eq!(
+        (caps.cap(0), caps.cap(1), caps.cap(2), caps.total()),
+        (3, 2, 3, 5)
+    );
+    let held = Plan::from_lists([vec![0], vec![0], vec![0], vec![2], vec![2]]);
+    assert_eq!(plan_sticky_caps(&caps, Central, &held), held);
+}
