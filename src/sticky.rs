@@ -93,7 +93,27 @@ pub fn plan_sticky(request: &CheckedRequest, fleet: &Fleet) -> Result<FleetPlan,
         gathered(listed.len(), listed.iter().map(|&d| eligibility_of(d)))
             .map_err(|_| too_large())?;
     let eligible = eligibility.iter().filter(|e| e.is_eligible()).count();
-    // §6.1: what users keep on the ineligible listed desktops caps what they may get.
+    // §6.1: what users keep on the ineligible listed desktops caps what they may get. The
+    // caps are counted in memory that is not reserved fallibly (at most about 24 bytes a
+    // user and a pair of the ineligible desktops for the look-up, 4 a user for `h_j` and 32
+    // for the level's sweep): first make sure that much can be had.
+    let ineligible_pairs: usize = listed
+        .iter()
+        .zip(&eligibility)
+        .filter(|(_, e)| !e.is_eligible())
+        .map(|(d, _)| d.map_or(0, |d| d.end_user_ids().len()))
+        .sum();
+    let users = request.end_user_ids().len();
+    let caps_bytes = users
+        .saturating_add(ineligible_pairs)
+        .saturating_mul(64)
+        .saturating_add(listed.len().saturating_mul(8));
+    Vec::<u8>::new()
+        .try_reserve_exact(caps_bytes)
+        .map_err(|_| Error::PlanTooLarge {
+            desktops: FleetPlan::eligible_shape(request, eligible).desktops(),
+            assignments: FleetPlan::eligible_shape(request, eligible).assignments(),
+        })?;
     let caps = UserCaps::from_listed(request, &listed);
     let shape = FleetPlan::eligible_shape(request, eligible);
     let too_large = || Error::PlanTooLarge {
@@ -288,7 +308,7 @@ pub fn plan_sticky_shape(shape: &Shape, existing: &Plan) -> Plan {
 /// [`cap`](UserCaps::cap), at most one user fewer, the others none. With every `h_j = 0`
 /// this is [`plan_sticky_shape`] of the caps' [`shape`](UserCaps::shape), byte for byte.
 /// [`plan_sticky`] calls it with the snapshot's caps; the algorithm, what is proven and
-/// what is only tested are in [`plan_sticky_shape`]'s documentation.
+/// what is only tested are in [the sticky proofs](crate::sticky_proofs).
 ///
 /// ```
 /// use eds_entitlement::{plan_sticky_caps, Limit, Plan, Strategy, UserCaps};
@@ -400,14 +420,17 @@ fn sticky_caps(caps: &UserCaps, strategy: Strategy, existing: &Plan) -> Result<P
                 }
             }
             drop(chosen);
-            let quotas = caps.quotas(Strategy::Central);
             let mut canonical =
                 Engine::new(n, u, &rows, a, r_n, filled(u, 0)?, 0, filled(u, false)?)?;
             drop(rows);
             canonical.transpose()?;
-            for (v, &q) in quotas.iter().enumerate() {
+            // §6.1's canonical users: in request order, each up to `c_v` until `T` is used.
+            let mut left = total;
+            for (v, &c) in cap.iter().enumerate() {
+                let q = c.min(left);
+                left -= q;
                 if q > 0 && !canonical.failed {
-                    canonical.serve(v, q as usize);
+                    canonical.serve(v, q);
                     canonical.bury_trail();
                 }
             }
