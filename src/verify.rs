@@ -358,7 +358,7 @@ pub fn verify_against(
     fleet: &Fleet,
     plan: &FleetPlan,
 ) -> Result<(), Violation> {
-    against(request, fleet, plan, Order::Request, Kept::Counted)
+    against(request, fleet, plan, Order::Request)
 }
 
 /// Checks a plan made by [`plan_sticky`](crate::plan_sticky) (the contract, §7): as
@@ -367,9 +367,10 @@ pub fn verify_against(
 /// served; with the total of guarantee 4, that is §7's shape: `⌊T/m'⌋` users get `m'`
 /// desktops, one gets `T mod m'`, the others none.
 ///
-/// The user guarantees are checked as §2 reads them over the eligible desktops (desktops
-/// that users keep on ineligible listed desktops are not counted), as
-/// [`plan_sticky`](crate::plan_sticky) plans them.
+/// The user guarantees are checked as §6.1 reads them, as [`verify_against`] does: a user's
+/// desktops on ineligible listed desktops count against `MaxDesktopPerUser`, `AVERAGE`
+/// levels what users will have, and under `CENTRAL` every served user gets its cap `c_j`,
+/// at most one user fewer, the others none.
 ///
 /// Costs as [`verify_against`].
 ///
@@ -398,38 +399,16 @@ pub fn verify_sticky(
     fleet: &Fleet,
     plan: &FleetPlan,
 ) -> Result<(), Violation> {
-    against(request, fleet, plan, Order::Any, Kept::Ignored)
+    against(request, fleet, plan, Order::Any)
 }
 
-/// [`verify_sticky`] with the user guarantees as §6.1 reads them (as [`verify_against`]
-/// does): the checker of sticky plans that follow §6.1. It becomes [`verify_sticky`] when
-/// [`plan_sticky`](crate::plan_sticky) plans under §6.1's caps.
-#[cfg_attr(not(test), allow(dead_code))]
-pub(crate) fn verify_sticky_kept(
-    request: &CheckedRequest,
-    fleet: &Fleet,
-    plan: &FleetPlan,
-) -> Result<(), Violation> {
-    against(request, fleet, plan, Order::Any, Kept::Counted)
-}
-
-/// Whether the desktops users keep on ineligible listed desktops count (§6.1).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Kept {
-    /// As §6.1: the user guarantees hold on what users will have.
-    Counted,
-    /// As §2 over the eligible desktops.
-    Ignored,
-}
-
-/// [`verify_against`] with guarantee 7's order clause as `order` says, and the desktops
-/// users keep counted or not as `kept` says.
+/// [`verify_against`] with guarantee 7's order clause as `order` says; the desktops users
+/// keep on ineligible listed desktops count (§6.1).
 fn against(
     request: &CheckedRequest,
     fleet: &Fleet,
     plan: &FleetPlan,
     order: Order,
-    kept: Kept,
 ) -> Result<(), Violation> {
     let n = request.desktop_ids().len();
     let rows = plan.plan();
@@ -468,11 +447,8 @@ fn against(
         .filter(|&(desktop, _)| plan.eligibility()[desktop].is_eligible());
     // §6.1: what users keep on the ineligible listed desktops. When nobody keeps any, the
     // guarantees are §2's over the eligible desktops, checked (and reported) as §2 does.
-    let caps = match kept {
-        Kept::Counted => Some(UserCaps::new(request, fleet, plan.eligibility())),
-        Kept::Ignored => None,
-    };
-    let caps = caps.as_ref().filter(|caps| caps.any_held());
+    let caps = UserCaps::new(request, fleet, plan.eligibility());
+    let caps = Some(&caps).filter(|caps| caps.any_held());
     guarantees(request, eligible, eligible_rows, order, caps)
 }
 
@@ -749,8 +725,12 @@ mod tests {
         assert_eq!(verify_against(&request, &fleet, &planned), Ok(()));
         // §2's rule alone would accept [1, 1, 1, 1]'s counts; A then has 3, C 1.
         let uneven = rows(&request, &fleet, [0, 1, 2, 2]);
-        assert_eq!(verify_sticky(&request, &fleet, &uneven), Ok(()));
         let broken = verify_against(&request, &fleet, &uneven).unwrap_err();
+        // Sticky plans obey §6.1 as canonical ones do.
+        assert_eq!(
+            verify_sticky(&request, &fleet, &uneven),
+            Err(broken.clone())
+        );
         assert_eq!(broken.guarantee(), 6);
         assert_eq!(
             broken.to_string(),
@@ -777,7 +757,7 @@ mod tests {
         // A may take 1 more, B 3: C gets none.
         assert_eq!(planned.plan(), rows(&request, &fleet, [0, 1, 1, 1]).plan());
         assert_eq!(verify_against(&request, &fleet, &planned), Ok(()));
-        assert_eq!(verify_sticky_kept(&request, &fleet, &planned), Ok(()));
+        assert_eq!(verify_sticky(&request, &fleet, &planned), Ok(()));
         let skipped = rows(&request, &fleet, [1, 1, 1, 2]);
         let broken = verify_against(&request, &fleet, &skipped).unwrap_err();
         assert_eq!(broken.guarantee(), 7);
@@ -787,13 +767,13 @@ mod tests {
         );
         // Sticky plans may serve any users, but only one partly.
         let two_partly = rows(&request, &fleet, [1, 1, 2, 2]);
-        let broken = verify_sticky_kept(&request, &fleet, &two_partly).unwrap_err();
+        let broken = verify_sticky(&request, &fleet, &two_partly).unwrap_err();
         assert_eq!(
             broken.to_string(),
             "guarantee 7 broken: under CENTRAL users 2 and 3 are both partly served (2 of 3 and 2 of 3 desktops)"
         );
         let other_order = rows(&request, &fleet, [1, 1, 1, 0]);
-        assert_eq!(verify_sticky_kept(&request, &fleet, &other_order), Ok(()));
+        assert_eq!(verify_sticky(&request, &fleet, &other_order), Ok(()));
     }
 
     #[test]

@@ -43,5 +43,9 @@ pub use self::changes::{desktop_changes, Changes, DesktopChange, DesktopChanges}
 pub use self::plan::{plan_against, FleetPlan};
 pub use self::response::FleetResponse;
 pub use self::snapshot::{Eligibility, Fleet, Origin, SnapshotDesktop};
-pub use self::sticky::{plan_sticky, plan_sticky_bytes, plan_sticky_shape};
+pub use self::sticky::{plan_sticky, plan_sticky_bytes, plan_sticky_caps, plan_sticky_shape};
+
+// The proofs behind sticky re-planning (the contract, §7): `docs/sticky-proofs.md`.
+#[doc = include_str!("../../docs/sticky-proofs.md")]
+pub mod sticky_proofs {}
 pub use crate::verify::{verify_against, verify_sticky};

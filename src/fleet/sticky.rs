@@ -1,6 +1,6 @@
 //! Sticky re-planning (the contract, §7): the plan that keeps the most existing pairs.
 //!
-//! See [`plan_sticky_shape`] for the algorithm, its proofs and its cost.
+//! The algorithm, its proofs and its cost are in [the sticky proofs](crate::fleet::sticky_proofs).
 
 use alloc::collections::{BinaryHeap, VecDeque};
 use alloc::vec::Vec;
@@ -10,6 +10,7 @@ use alloc::string::String;
 
 use super::plan::FleetPlan;
 use super::snapshot::{eligibility_of, Eligibility, Fleet};
+use super::caps::UserCaps;
 use crate::error::Error;
 use crate::limit::Strategy;
 use crate::planner::Plan;
@@ -23,21 +24,24 @@ const SRC: usize = usize::MAX;
 /// contract, §7): `preview … --fleet FILE --keep-existing`.
 ///
 /// A pair (desktop, user) is kept when the desktop is eligible (§6), the user is listed and
-/// the snapshot has the user on that desktop. Under `AVERAGE` the plan keeps the most pairs
-/// of all plans over the eligible desktops that meet guarantees 1 to 6 of §2; under
-/// `CENTRAL` it meets guarantees 1 to 5 and §7's shape (`⌊T/m'⌋` users with `m'` desktops,
-/// one with `T mod m'`, in any order of users), keeps the most pairs for the users it
-/// serves, and at least `(1 − 1/e)·(OPT − r)` in all: proven whenever completing the greedy's
+/// the snapshot has the user on that desktop. The limits hold on what users will have (§6.1,
+/// §7 "Limits"): desktops a user keeps on ineligible listed desktops count against
+/// `MaxDesktopPerUser` ([`UserCaps`]). Under `AVERAGE` the plan keeps the most pairs of all
+/// plans over the eligible desktops that meet guarantees 1 to 6 of §2 as §6.1 reads them
+/// (proven); under `CENTRAL` every served user gets its cap `c_j`, at most one user fewer,
+/// the others none, in any order of users; it keeps the most pairs for the users it serves
+/// (proven), and at least `(1 − 1/e)·(OPT − r)` when every positive cap is the same, or
+/// `(1 − 1/e)/2 · OPT − max_j c_j` when they differ: proven whenever completing the greedy's
 /// flow gives up no pair, and otherwise (nearly every pair used) only tested; see
-/// [`plan_sticky_shape`]. Either way it never keeps fewer pairs than [`plan_against`](crate::plan_against), and
-/// re-planning against a snapshot that holds one of the request's valid plans changes
+/// [the sticky proofs](crate::fleet::sticky_proofs). Either way it never keeps fewer pairs than
+/// [`plan_against`](crate::plan_against), and re-planning against a snapshot that holds one of the request's valid plans changes
 /// nothing. Ineligible desktops are as in [`plan_against`](crate::plan_against): an empty
 /// row, their users left as they are. [`verify_sticky`](crate::verify_sticky) checks the
 /// result; [`Changes`](crate::Changes) counts the kept pairs (`pairs_kept`).
 ///
-/// The algorithm, its proofs and its cost are those of [`plan_sticky_shape`], which this
-/// calls with the eligible desktops' existing pairs (users not in the request dropped:
-/// they cannot be kept), after one pass over the request's users to index them
+/// The algorithm, its proofs and its cost are those of [`plan_sticky_caps`], which this
+/// calls with the snapshot's caps and the eligible desktops' existing pairs (users not in
+/// the request dropped: they cannot be kept), after one pass over the request's users to index them
 /// (`O(n + u + |snapshot pairs of listed desktops|)`).
 ///
 /// ```
@@ -68,7 +72,8 @@ const SRC: usize = usize::MAX;
 /// of them joins the request, at any place (`T'` pairs), the sticky plan gives the new user
 /// `⌊T'/(u+1)⌋` desktops, no other user a new one, and removes exactly
 /// `T − T' + ⌊T'/(u+1)⌋ ≤ ⌈T'/(u+1)⌉` pairs: `pairs_added` and `pairs_removed` of the change
-/// report. The theorem and its proof are in [`plan_sticky_shape`]'s documentation.
+/// report, when no listed user keeps an ineligible listed desktop (every `h_j = 0`). The
+/// theorem and its proof are in [the sticky proofs](crate::fleet::sticky_proofs).
 ///
 /// # Errors
 ///
@@ -89,12 +94,34 @@ pub fn plan_sticky(request: &CheckedRequest, fleet: &Fleet) -> Result<FleetPlan,
         gathered(listed.len(), listed.iter().map(|&d| eligibility_of(d)))
             .map_err(|_| too_large())?;
     let eligible = eligibility.iter().filter(|e| e.is_eligible()).count();
+    // §6.1: what users keep on the ineligible listed desktops caps what they may get. The
+    // caps are counted in memory that is not reserved fallibly (at most about 24 bytes a
+    // user and a pair of the ineligible desktops for the look-up, 4 a user for `h_j` and 32
+    // for the level's sweep): first make sure that much can be had.
+    let ineligible_pairs: usize = listed
+        .iter()
+        .zip(&eligibility)
+        .filter(|(_, e)| !e.is_eligible())
+        .map(|(d, _)| d.map_or(0, |d| d.end_user_ids().len()))
+        .sum();
+    let users = request.end_user_ids().len();
+    let caps_bytes = users
+        .saturating_add(ineligible_pairs)
+        .saturating_mul(64)
+        .saturating_add(listed.len().saturating_mul(8));
+    Vec::<u8>::new()
+        .try_reserve_exact(caps_bytes)
+        .map_err(|_| Error::PlanTooLarge {
+            desktops: FleetPlan::eligible_shape(request, eligible).desktops(),
+            assignments: FleetPlan::eligible_shape(request, eligible).assignments(),
+        })?;
+    let caps = UserCaps::from_listed(request, &listed);
     let shape = FleetPlan::eligible_shape(request, eligible);
     let too_large = || Error::PlanTooLarge {
         desktops: shape.desktops(),
-        assignments: shape.assignments(),
+        assignments: caps.total(),
     };
-    let pairs = usize::try_from(shape.assignments()).map_err(|_| too_large())?;
+    let pairs = usize::try_from(caps.total()).map_err(|_| too_large())?;
     Vec::<u32>::new()
         .try_reserve_exact(pairs.saturating_mul(2).saturating_add(eligible))
         .map_err(|_| too_large())?;
@@ -115,7 +142,7 @@ pub fn plan_sticky(request: &CheckedRequest, fleet: &Fleet) -> Result<FleetPlan,
         offsets[d + 1] = users.len();
     }
     let existing = Plan::from_parts(offsets, users);
-    let plan = sticky(&shape, &existing).map_err(|NoMemory| too_large())?;
+    let plan = sticky_caps(&caps, request.strategy(), &existing).map_err(|NoMemory| too_large())?;
     drop(existing);
     let plan = plan.spread(eligibility.iter().map(|e| e.is_eligible()));
     Ok(FleetPlan::new(plan, eligibility))
@@ -234,275 +261,14 @@ pub fn plan_sticky_bytes(request: &CheckedRequest, fleet: &Fleet) -> u64 {
 ///
 /// A pair is *kept* when it is in both `existing` and the plan.
 ///
-/// # The model
-///
-/// Write `E` for the existing pairs, `a = ⌊T/n⌋`, `r_n = T mod n`, and under `AVERAGE`
-/// `b = ⌊T/u⌋`, `r_u = T mod u`. A plan is a set of `T` distinct pairs in which every
-/// desktop has `a` or `a + 1` users and every user `b` or `b + 1` desktops (under `CENTRAL`,
-/// exactly its quota `c_v`: `m'`, `T mod m'` or `0`). These are the integral flows of value
-/// `T` in the network
-///
-/// ```text
-/// s ─a─▶ desktop d        s ─r_n─▶ HD ─1─▶ desktop d          (HD: the desktops' "+1")
-/// desktop d ─1─▶ user v   for every pair; cost −1 when (d, v) ∈ E, else 0
-/// user v ─b─▶ t           user v ─1─▶ HU ─r_u─▶ t              (HU: the users' "+1")
-/// ```
-///
-/// since a flow of value `T = n·a + r_n` saturates every edge out of `s` (so each desktop
-/// has `a` or `a + 1`, exactly `r_n` of them `a + 1`), and likewise into `t`. Keeping the
-/// most pairs is finding a flow of value `T` of least cost. Since `T ≤ n·k'` and
-/// `T ≤ u·m'`, `a + 1 ≤ k'` when `r_n > 0` and `b + 1 ≤ m'` when `r_u > 0`: the limits of
-/// guarantee 2 follow.
-///
-/// # The algorithm (`AVERAGE`, exact)
-///
-/// The network has `n·u` middle edges; only `E` and the plan's own pairs are ever stored.
-/// The others ("new pairs") are found by scanning for a user that a desktop is not adjacent
-/// to, as breadth-first search does in a complement graph.
-///
-/// 1. **Keep.** A maximum flow using only the edges of `E`: first every existing pair whose
-///    desktop and user both have room, desktops in order and each desktop's users in
-///    request order; then augmenting paths over `E` (alternating existing pairs added and
-///    removed, and moving a "+1" through `HD` or `HU`) until none is left, in phases as
-///    Hopcroft and Karp's: a breadth-first search from every desktop with room lays the
-///    network out in levels up to the first that reaches `t`, then depth-first searches
-///    from the desktops in order (then `HD`) augment along paths that climb one level an
-///    edge, dropping each dead end for the rest of the phase. Call its value `F`.
-/// 2. **Complete.** Desktops in order take new pairs (not in `E`, not in the plan) with
-///    users that have room, the users taken round-robin in request order. When a desktop
-///    has room but every user with room is already its neighbour, a breadth-first search
-///    looks for an augmenting path of cost 0 that uses only new pairs (added forward,
-///    removed backward) and the hubs; it scans complement edges with one list of unvisited
-///    users, so it costs `O(n + u + |E| + T)`.
-/// 3. **Tight cases.** When no such path exists (nearly every pair in use), a shortest
-///    augmenting path under the costs above (Bellman–Ford with a queue, over every residual
-///    edge, complement edges included) is taken, however long.
-///
-/// *Why this is the maximum.* (i) A flow of value `F` that uses only edges of `E` costs
-/// `−F`, the least any flow of value `F` can cost (each unit crosses one middle edge, of
-/// cost at least `−1`): after step 1 the flow is of least cost for its value. (ii) The
-/// plan's pairs in `E` form a flow over `E` alone, so no plan keeps more than `F`: the
-/// least cost `c(x)` of a flow of value `x ≥ F` is at least `−F = c(F)`; as `c` is convex,
-/// its slope is `≥ 0` from `F` on. (iii) So an augmenting path of cost 0, such as a new
-/// pair between a desktop and a user that both have room, turns a least-cost flow of value
-/// `x` into one of value `x + 1` and cost `c(x) ≤ c(x + 1)`: still least. Steps 2 and the
-/// first half of 3 take only such paths. (iv) Augmenting a least-cost flow along a shortest
-/// path gives a least-cost flow (successive shortest paths); the flow always has a value-`T`
-/// extension (the canonical plan is one), so step 3 reaches `T`. Hence the result keeps
-/// `−c(T)` pairs, the maximum, and never loses a kept pair that some completion could have
-/// kept: new pairs never displace an existing one unless every plan must.
-///
-/// # `CENTRAL`
-///
-/// The served users are chosen greedily. Let `g(S)` be the maximum flow over `E` alone when
-/// the users of `S` may take `m'` desktops each (and desktops `a`, plus `r_n` times one). It
-/// is a monotone submodular function of `S` (the maximum flow from a set of sources is a
-/// polymatroid rank function). `⌊T/m'⌋` times, the user of the largest gain
-/// `g(S ∪ {v}) − g(S)` joins `S` (ties: the earliest user in request order; lazy
-/// evaluation, gains only shrinking: see *Evaluating gains* below); then, when
-/// `r = T mod m' > 0`, the partly served user
-/// is the one of the largest gain with `r` desktops (`g(S ∪ {p})` below counts `p` with `r`
-/// desktops). Augmenting only towards the new user
-/// reaches `g(S ∪ {v})`: every earlier augmenting path would have had to start in the set of
-/// nodes reachable from `s`, and that set's boundary is saturated and never touched again.
-/// Steps 2 and 3 then complete the plan for these users exactly, as above: the result keeps
-/// the maximum for the users it serves. The same is done for the canonical plan's users
-/// (the first `⌊T/m'⌋`, then the next one), and the greedy choice is returned unless that
-/// keeps strictly more: never fewer kept pairs than the canonical plan.
-///
-/// *The bound: what is proven.* Let `s = ⌊T/m'⌋`, `S` the greedy's fully served users, `p`
-/// its partly served one (when `r > 0`) and `K` the pairs the result keeps (the comparison
-/// with the canonical users only raises `K`).
-///
-/// 1. A plan keeping `OPT` pairs serves a set `S*` of `s` users fully and one user with `r`
-///    desktops; its kept pairs of `S*` form a flow over `E` for `S*`: `OPT ≤ g(S*) + r`.
-/// 2. `g(S) ≥ (1 − (1 − 1/s)^s)·max over |S'| = s of g(S') ≥ (1 − 1/e)·(OPT − r)`
-///    (Nemhauser, Wolsey and Fisher, 1978; lazy evaluation changes no choice, as gains of
-///    a submodular function only shrink).
-/// 3. Steps 2 and 3 complete the flow to a plan that keeps the most a plan serving `S` and
-///    `p` can keep (as for `AVERAGE`, with these users' quotas). Write that most as
-///    `g(S ∪ {p}) − L`: `L ≥ 0`, the completion's loss, is the total cost of the augmenting
-///    paths taken after the flow over `E`, the pairs of a maximum flow over `E` that every
-///    such plan must give up. As `g(S ∪ {p}) ≥ g(S)`: **`K ≥ (1 − 1/e)·(OPT − r) − L`, and the
-///    bound `K ≥ (1 − 1/e)·(OPT − r)` is proven whenever `L = 0`**: whenever the completion
-///    takes no path of positive cost. That holds in particular when `⌈T/n⌉ ≤ 1` (each
-///    desktop has at most one user, e.g. `MaxUserPerDesktop` 1: the `T − g` missing pairs go
-///    to empty desktops, and at least `n − g ≥ T − g` are empty), and when `m' = n` (every
-///    fully served user has every desktop, so every flow over `E` lies in a plan serving
-///    `S` and `p`).
-///
-/// `L > 0` does happen when nearly every pair is used. Three desktops, `MaxUserPerDesktop`
-/// and `MaxDesktopPerUser` 2, users A, B, C all served (`T = 6`), and a snapshot
-/// `d1: A B, d2: A B, d3: C`: all 5 pairs fit the limits (`g = 5`), but a plan is the 3 × 3
-/// grid less a perfect matching, and each such matching meets a snapshot pair: at most 4
-/// are kept. There the greedy is not at fault (it serves everyone); but with two more users
-/// D and E and the snapshot `d1: C D E, d2: A B D E, d3: A B D E`, the greedy serves A, B,
-/// then C (ties go to the earliest user), `g = 5`, `L = 1`, `K = 4`, where serving A, D, E
-/// keeps `OPT = 6`: `4 ≥ (1 − 1/e)·6 ≈ 3.79` still, but not by the argument above. **When
-/// `L > 0` the bound is only tested, not proven:** against the exact optimum (every choice of
-/// served users, each by a min-cost flow over the full graph) on every shape up to 6
-/// desktops and 6 users with every limit combination, on seeded random snapshots, on
-/// dense snapshots of small shapes where nearly every pair is used, and on the instance
-/// above; no counterexample is known (the worst ratio seen is the instance's `2/3`).
-///
-/// The result keeps the most pairs for the users it serves (point 3, proven in all cases).
-/// When the snapshot holds a valid plan, its served users each gain `m'` in turn, more than
-/// any other user can, so they are chosen, every pair is kept and nothing changes.
-///
-/// *Why not exact.* Exact cover by 3-sets reduces to it: for elements `x_1…x_3q` and sets
-/// `C_1…C_s`, make a desktop per element and a user per set, `MaxUserPerDesktop` 1,
-/// `MaxDesktopPerUser` 3, and a snapshot giving each desktop every set that contains its
-/// element. Then `T = 3q`, `q` users are served with 3 desktops each, and `3q` pairs can be
-/// kept if and only if `q` of the sets cover every element exactly once.
-///
-/// # Churn: one user joins
-///
-/// **Theorem.** Let `P` be any `AVERAGE` plan of a shape with `n` desktops and `u` users
-/// (guarantees 1 to 6 of §2, `T` pairs), and let the second shape have the same desktops,
-/// limits and strategy and one user more, `w`, at any place in the request order (`T'`
-/// pairs). If `existing` holds exactly `P` (so `w` holds nothing), the plan `Q` returned for
-/// the second shape
-///
-/// * gives `w` exactly `s = ⌊T'/(u+1)⌋` desktops and no other user a desktop it did not have
-///   in `P`: exactly `s` pairs are added;
-/// * removes exactly `T − T' + s` pairs of `P`, which is at most `⌈T'/(u+1)⌉` as `T ≤ T'`:
-///   none when `MaxDesktopPerUser` binds after the join (`T' = (u+1)·m'`), and `s − (T' − T)`
-///   otherwise, when every desktop is full after it (`T' = n·k`).
-///
-/// For instance 100 desktops with `MaxUserPerDesktop` 1 and 99 users (`T = T' = 100`): a
-/// 100th user takes one desktop from a user who had two, and nothing else moves. With 10
-/// desktops, `MaxUserPerDesktop` 2 and 4 users of 5 desktops each (`T = T' = 20`), a fifth
-/// user takes 4 desktops, one from each: 4 pairs removed.
-///
-/// *Proof.* Write `k` for `MaxUserPerDesktop` and `k' = min(k, u)`, `k'' = min(k, u + 1)`,
-/// `m' = min(MaxDesktopPerUser, n)`, a limit that is absent or `0` being unlimited; so
-/// `T = min(n·k', u·m')`, `T' = min(n·k'', (u+1)·m')`, and `T ≤ T'` since `k' ≤ k''`. When
-/// `T' = 0` there is nothing to prove (`T = s = 0`); otherwise `n ≥ 1` and `m' ≥ 1`.
-///
-/// *At least `T − T' + s` are removed, by any plan.* By guarantee 6 the `u + 1` counts of a
-/// plan of the second shape differ by at most one and sum to `T'`, so each is `s` or `s + 1`.
-/// The pairs of `w` are not in `P`, so at most `T' − s` pairs of the plan are pairs of `P`
-/// and at least `T − (T' − s)` pairs of `P` are removed. Equality forces `w` to have exactly
-/// `s` desktops and every other pair of the plan to be a pair of `P`.
-///
-/// *Some plan removes only `T − T' + s`.* We build one, `Q₀`, from `P`. Since `Q` keeps the
-/// most pairs of `existing = P` (the optimality proved above), it keeps at least as many as
-/// `Q₀`, so it too removes at most `T − T' + s`: exactly that, with the equality case above.
-/// Guarantees 1 and 3's order are about how a plan is written, not which pairs it holds; we
-/// check the others. There are two cases.
-///
-/// 1. `T' = (u+1)·m'`. Then `T = u·m'`: if `k' = u`, as `m' ≤ n`; otherwise `k ≤ u`, so
-///    `k' = k'' = k` and `u·m' < T' ≤ n·k`. So every user of `P` has `m'` desktops,
-///    `s = m'` and `T − T' + s = 0`. `Q₀` is `P` plus `w` on the `m'` desktops with the fewest
-///    users in `P` (`m' ≤ n`, distinct desktops: no pair twice). `P`'s desktops have `a` or
-///    `a + 1` users, `r` of them `a + 1` (`a = ⌊T/n⌋`, `r = T mod n`). If `m' ≤ n − r`, `w`
-///    joins desktops with `a`, and the loads become `a` and `a + 1`; otherwise it joins all
-///    `n − r` of them and `m' − (n − r) ≤ r` with `a + 1`, and the loads become `a + 1` and
-///    `a + 2`. Either way they differ by at most one and sum to `T + m' = T'`: each is
-///    `⌊T'/n⌋` or `⌈T'/n⌉ ≤ k''` as `T' ≤ n·k''` (guarantees 5 and 2). Every user has
-///    `m' = T'/(u+1)` desktops (guarantees 6 and 2), and there are `T'` pairs (guarantee 4).
-/// 2. `T' < (u+1)·m'`. Then `T' = n·k''`, and `k'' = u + 1` is impossible (it would give
-///    `T' = n·(u+1) ≥ (u+1)·m'`): so `k ≤ u`, `k' = k'' = k`, `T' = n·k`, and every desktop of
-///    a plan of the second shape is full. Let `δ = T' − T`. If `δ > 0`, then `T = u·m'` and
-///    `(u+1)·δ = n·k − u·((u+1)·m' − n·k) < n·k`, so `δ < T'/(u+1)`: `δ ≤ s` in every case,
-///    and `δ < n` as `T'/(u+1) = n·k/(u+1) < n`. Hence `P`'s loads, `⌊T/n⌋` or `⌈T/n⌉` with
-///    `T = n·k − δ`, are `k − 1` on exactly `δ` desktops ("open") and `k` on the others.
-///    Build `Q₀` from `P` in `s` steps; before step `j + 1`, `w` has `j` desktops.
-///    * Steps `1 … δ`: `w` joins one open desktop each (nothing removed). After them every
-///      desktop holds `k` users and the plan `T' = n·k` pairs.
-///    * Steps `δ + 1 … s`: let `v` be an old user with the most desktops now. The old users
-///      hold `T' − j` pairs, so `v` holds at least `(T' − j)/u` desktops, and
-///      `(T' − j)/u > j` because `j < s ≤ T'/(u+1)`: `v` has a desktop that `w` lacks.
-///      There `w` replaces `v` (one pair of `P` removed; the load stays `k`).
-///
-///    Now every desktop has `k` users (guarantees 5 and 2), there are `T'` pairs (4), `w`
-///    never joins a desktop twice (3), and `s − δ = T − T' + s` pairs of `P` were removed.
-///    The old users' counts started within one of each other (guarantee 6 for `P`) and each
-///    step lowered a largest one, so they still are, and they sum to `T' − s = u·s + ρ` where
-///    `ρ = T' mod (u+1) ≤ u`: each is `s` or `s + 1`, and `s + 1` only when `ρ > 0`. With
-///    `w` at `s`, all counts are `⌊T'/(u+1)⌋` or `⌈T'/(u+1)⌉ ≤ m'` (guarantees 6 and 2, as
-///    `T' ≤ (u+1)·m'`). ∎
-///
-/// In fleet terms ([`plan_sticky`], `n` counting the eligible desktops): when the eligible
-/// desktops hold exactly an `AVERAGE` plan of the request (for instance after a sticky plan
-/// was carried out) and a user who holds none of them joins the request, `--keep-existing`
-/// reports `pairs_added = ⌊T'/(u+1)⌋` and `pairs_removed = T − T' + ⌊T'/(u+1)⌋`. The tests
-/// check this on every valid plan of every shape up to 5 desktops and 5 users, and by
-/// property on larger fleets.
-///
-/// # Ties
-///
-/// The result depends only on `shape` and `existing` (not on the order of a row): among the
-/// plans keeping the most, the one the steps above reach, with desktops, users and each
-/// desktop's existing users always visited in request order, a desktop's or a user's pairs
-/// in the plan in the order they were added (a pair removed gives its place to the last
-/// one), step 1's paths found in phases as above, the other augmenting paths breadth-first,
-/// and new pairs dealt round-robin. Under `CENTRAL` a trial that is undone leaves no trace,
-/// so the result depends only on the users chosen and the order they were chosen in.
-///
-/// This is the rule since step 1 was phased; the earlier one (one breadth-first search per
-/// augmenting path) needs `Θ(T)` searches on some snapshots, so it could not stay. The
-/// two differ only where step 1 has several maximum flows over `E` and the phases reach
-/// another one: never in the pairs kept, and rarely at all (3 of about 600 seeded random
-/// `AVERAGE` fleets of up to 40 desktops and 40 users; none of the benches' inputs). Under
-/// `CENTRAL` the earlier rule also let an undone trial reorder rows; with that fixed, the
-/// choices and the plans are the earlier ones.
-///
-/// # Evaluating gains (`CENTRAL`)
-///
-/// The lazy greedy re-evaluates a user only when its stale bound is the largest; a
-/// re-evaluation that beats every other bound is kept (it is the choice), else undone.
-/// Three things keep that cheap without changing any choice:
-///
-/// * *Paths of one pair first.* A search towards `v` finds, first, `v`'s existing
-///   desktops with room in their base, in order, then those that can take a "+1": rooms
-///   only shrink while `v` is served, so one pass over `v`'s pairs takes them all.
-/// * *Dead nodes.* When a search towards a user visits every node it can reach and finds
-///   no room, no residual edge leaves that set towards a room; an augmenting path never
-///   enters it (it could not leave), and setting a user's cap changes only edges from `s`:
-///   the set can never reach a room while the flow only grows. Once such a search's flow
-///   is kept, its nodes are skipped by every later search, which changes no search's
-///   result: every node that can reach a room is reached, in the same order, without
-///   them.
-/// * *A cheap bound.* Before a full trial, a stale bound is lowered to the number of
-///   `v`'s unused existing pairs whose desktop is not *closed*: with no room in its base,
-///   no "+1" to take, and every user dead or holding all its existing pairs. Each path
-///   towards `v` starts on a distinct such pair, so this bounds the gain; it is computed
-///   in one pass over `v`'s pairs, changing nothing.
-///
-/// # Cost
-///
-/// Write `N = n + u + |E| + T`. One breadth-first search over existing pairs or over new
-/// pairs (steps 1 and 2) costs `O(N)`, plus a binary search in a desktop's snapshot row per
-/// plan pair it examines: the complement's scan drops each user from its list once and
-/// otherwise skips only a desktop's own neighbours. A step-3 search (Bellman–Ford
-/// with a queue, which scans every complement edge of a desktop each time the desktop is
-/// taken from the queue) costs `O((n + u)·(n·u + |E| + T))`.
-///
-/// * `AVERAGE`, worst case: the first pass of step 1 is `O(n + |E|)`; each phase after it
-///   costs `O(N)` (each edge is tried once per phase, plus `O(log)` look-ups per edge of a
-///   path), and each phase lengthens the shortest augmenting path, so there are at most
-///   `n + u + 2` phases; when every desktop and user takes at most one pair (bipartite
-///   matching) there are `O(√(n + u))` (Hopcroft and Karp). The family `e1` of the benches
-///   takes one phase. Step 2's dealing is `O(N·(1 + T/n))`; each of the pairs that
-///   step 2 cannot add directly costs a search, `O(N)`, or in the tight case a step-3
-///   search. So step 1 is near linear, while steps 2 and 3 stay `O(T·N)` and
-///   `O(T·(n + u)·(n·u + |E| + T))` in the worst case: on adversarial snapshots where few
-///   users have room left and many desktops are their neighbours already.
-/// * `AVERAGE`, a snapshot close to a valid plan, as when a few users join or leave (the
-///   benchmark: `MaxUserPerDesktop` 1, the canonical plan with 1% of the users replaced):
-///   the first pass keeps every pair it can, one search finds no augmenting path (the
-///   freed desktops' snapshot users are no longer listed), and step 2 deals the joiners
-///   onto the freed desktops in one pass: `O(N)` time and memory in all.
-/// * `CENTRAL`: `E` by user is built in `O(u + |E|)`. A cheap bound costs one pass over
-///   the user's pairs; a trial, one pass for the paths of one pair, then a search towards
-///   the user per further pair, `O(N)` each but only over nodes not yet dead (a kept
-///   search that fails buries what it visited, so failed searches cost `O(N)` in all once
-///   kept), then undone in the time it took. At most `u·(s + 1)` bounds and trials
-///   (`s = ⌊T/m'⌋`); when every choice lowers every gain (the family `e2` of the benches)
-///   the cheap bounds settle them, `O(u·|E|)` in all, and about one trial a choice. The
-///   canonical users' plan serves `s + 1` users, and both completions cost as under
-///   `AVERAGE`.
+/// The model, the algorithm, the proofs (what is proven and what is only tested), the
+/// tie rule and the costs are in [the sticky proofs](crate::fleet::sticky_proofs)
+/// (`docs/sticky-proofs.md`). In short: `AVERAGE` keeps the most pairs of all valid plans,
+/// exactly (a min-cost flow that stores only `E` and the plan's own pairs); `CENTRAL` chooses
+/// the served users greedily by gain, keeps the most pairs for the users it serves, never
+/// fewer than the canonical plan, and at least `(1 − 1/e)·(OPT − r)` when completing the
+/// greedy's flow gives up no pair (otherwise only tested). A shape's users keep nothing the
+/// call cannot change (every `h_j = 0`); [`plan_sticky_caps`] plans under §6.1's caps.
 ///
 /// # Example
 ///
@@ -531,6 +297,42 @@ pub fn plan_sticky_shape(shape: &Shape, existing: &Plan) -> Plan {
     }
 }
 
+/// [`plan_sticky_shape`] under [the contract](crate::contract)'s §6.1 caps: the plan over
+/// `caps.desktops()` eligible desktops and `caps.users()` users keeping the most pairs of
+/// `existing` (one row per eligible desktop, as for [`plan_sticky_shape`]), where user `j`
+/// already keeps `caps.held(j)` desktops that the call cannot change.
+///
+/// Under `AVERAGE` user `j` gets its [`base`](UserCaps::base), plus one for exactly
+/// [`extras`](UserCaps::extras) of the users that [may take one](UserCaps::may_take_extra)
+/// (which ones is chosen to keep the most pairs); desktops `⌊T/n⌋` or `⌈T/n⌉`; `T` pairs;
+/// the most pairs kept of all such plans. Under `CENTRAL` every served user gets its cap
+/// [`cap`](UserCaps::cap), at most one user fewer, the others none. With every `h_j = 0`
+/// this is [`plan_sticky_shape`] of the caps' [`shape`](UserCaps::shape), byte for byte.
+/// [`plan_sticky`] calls it with the snapshot's caps; the algorithm, what is proven and
+/// what is only tested are in [the sticky proofs](crate::fleet::sticky_proofs).
+///
+/// ```
+/// use eds_entitlement::{plan_sticky_caps, Limit, Plan, Strategy, UserCaps};
+///
+/// // Alice (0) keeps a Stopped desktop, the one eligible desktop holds her; both limits 1.
+/// let one = Limit::new(1).unwrap();
+/// let caps = UserCaps::from_held(vec![1, 0], 1, one, one);
+/// let existing = Plan::from_lists([vec![0]]);
+/// // She is at the limit already: Bob (1) gets the desktop.
+/// assert_eq!(plan_sticky_caps(&caps, Strategy::Average, &existing), Plan::from_lists([vec![1]]));
+/// ```
+///
+/// # Aborts
+///
+/// As any allocation does, when memory runs out: [`plan_sticky`] reports that as an error
+/// instead.
+pub fn plan_sticky_caps(caps: &UserCaps, strategy: Strategy, existing: &Plan) -> Plan {
+    match sticky_caps(caps, strategy, existing) {
+        Ok(plan) => plan,
+        Err(NoMemory) => alloc::alloc::handle_alloc_error(core::alloc::Layout::new::<u64>()),
+    }
+}
+
 /// Memory the sticky planner asked for and could not have.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct NoMemory;
@@ -551,11 +353,24 @@ fn gathered<T>(most: usize, items: impl Iterator<Item = T>) -> Result<Vec<T>, No
     Ok(out)
 }
 
-/// [`plan_sticky_shape`], every allocation that grows with the input fallible.
+/// [`plan_sticky_shape`], every allocation that grows with the input fallible: §7 under
+/// the caps of a shape whose users keep nothing (every `h_j = 0`).
 fn sticky(shape: &Shape, existing: &Plan) -> Result<Plan, NoMemory> {
-    let n = shape.desktops() as usize;
-    let u = shape.users() as usize;
-    let total = shape.assignments();
+    let caps = UserCaps::from_held(
+        filled(shape.users() as usize, 0u32)?,
+        shape.desktops() as u32,
+        shape.max_user_per_desktop(),
+        shape.max_desktop_per_user(),
+    );
+    sticky_caps(&caps, shape.strategy(), existing)
+}
+
+/// §7 under §6.1's caps: `existing` has one row per eligible desktop (`caps.desktops()`),
+/// holding indices of listed users.
+fn sticky_caps(caps: &UserCaps, strategy: Strategy, existing: &Plan) -> Result<Plan, NoMemory> {
+    let n = caps.desktops() as usize;
+    let u = caps.users();
+    let total = caps.total();
     if total == 0 {
         return Ok(Plan::from_parts(filled(n + 1, 0)?, Vec::new()));
     }
@@ -572,10 +387,14 @@ fn sticky(shape: &Shape, existing: &Plan) -> Result<Plan, NoMemory> {
     }
     let (a, r_n) = ((total / n as u64) as usize, (total % n as u64) as usize);
     let total = total as usize;
-    match shape.strategy() {
+    match strategy {
         Strategy::Average => {
-            let (b, r_u) = (total / u, total % u);
-            let mut engine = Engine::new(n, u, &rows, a, r_n, filled(u, b)?, r_u)?;
+            // Each user its base `clamp(L − h_j, 0, c_j)`, and `T − S(L)` "+1"s for the
+            // users at the level with room (with every `h_j = 0`: `⌊T/u⌋`, `T mod u`, all).
+            let base = gathered(u, (0..u).map(|j| caps.base(j) as usize))?;
+            let extra = gathered(u, (0..u).map(|j| caps.may_take_extra(j)))?;
+            let hub = caps.extras() as usize;
+            let mut engine = Engine::new(n, u, &rows, a, r_n, base, hub, extra)?;
             drop(rows);
             engine.transpose()?;
             engine.keep_greedily();
@@ -584,16 +403,35 @@ fn sticky(shape: &Shape, existing: &Plan) -> Result<Plan, NoMemory> {
             engine.into_plan()
         }
         Strategy::Central => {
-            let m = shape.desktops_per_user_cap() as usize;
-            let (full, rest) = (total / m, total % m);
-            let greedy = central_greedy(n, u, &rows, a, r_n, m, full, rest, total)?;
-            let mut canonical = Engine::new(n, u, &rows, a, r_n, filled(u, 0)?, 0)?;
+            let cap = gathered(u, (0..u).map(|j| caps.cap(j) as usize))?;
+            let (mut best, chosen) = central_greedy(n, u, &rows, a, r_n, &cap, total, None)?;
+            // Khuller, Moss and Naor: when the positive caps differ, the better of the
+            // greedy by gain per cap and the best single user (then the greedy).
+            let mut positive = cap.iter().copied().filter(|&c| c > 0);
+            let first_cap = positive.next();
+            if positive.any(|c| Some(c) != first_cap) {
+                if let Some(single) = best_single(&rows, u, a, r_n, &cap, total)? {
+                    if !chosen[single] {
+                        let (seeded, _) =
+                            central_greedy(n, u, &rows, a, r_n, &cap, total, Some(single))?;
+                        if seeded.kept() > best.kept() {
+                            best = seeded;
+                        }
+                    }
+                }
+            }
+            drop(chosen);
+            let mut canonical =
+                Engine::new(n, u, &rows, a, r_n, filled(u, 0)?, 0, filled(u, false)?)?;
             drop(rows);
             canonical.transpose()?;
-            for v in 0..u.min(full + 1) {
-                let cap = if v < full { m } else { rest };
-                if cap > 0 && !canonical.failed {
-                    canonical.serve(v, cap);
+            // §6.1's canonical users: in request order, each up to `c_v` until `T` is used.
+            let mut left = total;
+            for (v, &c) in cap.iter().enumerate() {
+                let q = c.min(left);
+                left -= q;
+                if q > 0 && !canonical.failed {
+                    canonical.serve(v, q);
                     canonical.bury_trail();
                 }
             }
@@ -601,17 +439,74 @@ fn sticky(shape: &Shape, existing: &Plan) -> Result<Plan, NoMemory> {
             if canonical.failed {
                 return Err(NoMemory);
             }
-            if canonical.kept() > greedy.kept() {
+            if canonical.kept() > best.kept() {
                 canonical.into_plan()
             } else {
                 drop(canonical);
-                greedy.into_plan()
+                best.into_plan()
             }
         }
     }
 }
 
-/// §7's greedy choice of the served users, then the exact completion for them.
+/// The user `v` with `0 < c_v ≤ T` of the largest `g({v})` (ties: the earliest), which
+/// alone is `min(|E_v|, c_v)`, and at most `r_n` when desktops have no base (`a = 0`):
+/// each of `v`'s desktops can take it.
+fn best_single(
+    rows: &[Vec<u32>],
+    u: usize,
+    a: usize,
+    r_n: usize,
+    cap: &[usize],
+    total: usize,
+) -> Result<Option<usize>, NoMemory> {
+    let mut degree = filled(u, 0usize)?;
+    for &v in rows.iter().flatten() {
+        degree[v as usize] += 1;
+    }
+    let mut best: Option<(usize, usize)> = None;
+    for v in 0..u {
+        if cap[v] == 0 || cap[v] > total {
+            continue;
+        }
+        let mut g = degree[v].min(cap[v]);
+        if a == 0 {
+            g = g.min(r_n);
+        }
+        if best.is_none_or(|(b, _)| g > b) {
+            best = Some((g, v));
+        }
+    }
+    Ok(best.map(|(_, v)| v))
+}
+
+/// A user's (bound of its) gain per desktop of its cap, ordered by `gain / cap` compared
+/// exactly, ties to the earliest user.
+#[derive(Clone, Copy, PartialEq, Eq)]
+struct Ratio {
+    gain: usize,
+    cap: usize,
+    user: usize,
+}
+
+impl Ord for Ratio {
+    fn cmp(&self, other: &Ratio) -> core::cmp::Ordering {
+        let mine = self.gain as u128 * other.cap as u128;
+        let theirs = other.gain as u128 * self.cap as u128;
+        mine.cmp(&theirs).then_with(|| other.user.cmp(&self.user))
+    }
+}
+
+impl PartialOrd for Ratio {
+    fn partial_cmp(&self, other: &Ratio) -> Option<core::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+/// §7's greedy choice of the served users, then the exact completion for them: users of
+/// cap `c_v` (`cap[v]`) are fully served by the largest gain per cap while one fits in
+/// what is left of `T` (with `seed` first, when given), then the partly served user takes
+/// the rest, by the largest gain. Returns the engine and the users it serves fully.
 #[allow(clippy::too_many_arguments)]
 fn central_greedy(
     n: usize,
@@ -619,79 +514,139 @@ fn central_greedy(
     rows: &[Vec<u32>],
     a: usize,
     r_n: usize,
-    m: usize,
-    full: usize,
-    rest: usize,
+    cap: &[usize],
     total: usize,
-) -> Result<Engine, NoMemory> {
-    let mut engine = Engine::new(n, u, rows, a, r_n, filled(u, 0)?, 0)?;
+    seed: Option<usize>,
+) -> Result<(Engine, Vec<bool>), NoMemory> {
+    let mut engine = Engine::new(n, u, rows, a, r_n, filled(u, 0)?, 0, filled(u, false)?)?;
     engine.transpose()?;
     let mut chosen = filled(u, false)?;
-    let choose = |engine: &mut Engine, cap: usize, count: usize, chosen: &mut [bool]| {
-        // (upper bound of the gain, earlier user first, the epoch the bound was computed
-        // in, whether it is the exact gain then); epoch 0 is before any choice.
+    let mut left = total;
+    if let Some(v) = seed {
+        engine.serve(v, cap[v]);
+        engine.bury_trail();
+        chosen[v] = true;
+        left -= cap[v];
+    }
+    // `partial`: one user takes `left` (among those whose cap exceeds it); otherwise users
+    // whose cap fits in `left` are served fully until none fits.
+    let choose = |engine: &mut Engine, chosen: &mut [bool], left: &mut usize, partial: bool| {
+        let cap_of = |v: usize, left: usize| if partial { left } else { cap[v] };
+        // (upper bound of the gain per cap, the epoch the bound was computed in, whether it
+        // is the exact gain then); epoch 0 is before any choice.
         // At most one entry a user: a pop makes room for its push.
         let mut heap = BinaryHeap::new();
         if heap.try_reserve_exact(u).is_err() {
             engine.failed = true;
             return;
         }
-        for v in (0..u).filter(|&v| !chosen[v]) {
-            heap.push((engine.existing_degree(v).min(cap), Reverse(v), 0, false));
+        // (Once no user fits, every user not chosen has `c_v = 0` or `c_v > left`.)
+        let fits = |v: usize, left: usize| {
+            cap[v] > 0
+                && if partial {
+                    cap[v] >= left
+                } else {
+                    cap[v] <= left
+                }
+        };
+        for v in (0..u).filter(|&v| !chosen[v] && fits(v, *left)) {
+            let c = cap_of(v, *left);
+            let gain = engine.existing_degree(v).min(c);
+            heap.push((
+                Ratio {
+                    gain,
+                    cap: c,
+                    user: v,
+                },
+                0,
+                false,
+            ));
         }
         let mut epoch = 1;
-        let mut taken = 0;
-        // Whether `v` with gain (or bound) `gain` comes before every other entry.
-        let first = |heap: &BinaryHeap<(usize, Reverse<usize>, usize, bool)>, gain, v| {
-            heap.peek()
-                .is_none_or(|&(bound, Reverse(w), _, _)| (gain, Reverse(v)) > (bound, Reverse(w)))
+        // The users by cap, the largest last: the largest cap of a user not chosen is found
+        // by popping the chosen ones.
+        let Ok(mut by_cap) = gathered(u, 0..u) else {
+            engine.failed = true;
+            return;
         };
-        while taken < count && !engine.failed {
-            let Some((bound, Reverse(v), at, exact)) = heap.pop() else {
+        by_cap.sort_by_key(|&w| (cap[w], Reverse(w)));
+        // Whether `v` with gain (or bound) `gain` comes before every other entry.
+        let first = |heap: &BinaryHeap<(Ratio, usize, bool)>, key: Ratio| {
+            heap.peek().is_none_or(|&(other, _, _)| key > other)
+        };
+        while *left > 0 && !engine.failed {
+            let Some((key, at, exact)) = heap.pop() else {
                 break;
             };
-            if (at == epoch && exact) || bound == 0 {
-                engine.serve(v, cap);
+            let v = key.user;
+            if !fits(v, *left) {
+                // No longer fits what is left: out for good, as `left` only shrinks.
+                continue;
+            }
+            let c = cap_of(v, *left);
+            if key.gain == 0 && !partial {
+                // Every user left gains nothing served fully: rather than spend what is left
+                // on them, let a user whose cap covers it take it partly (it may gain), when
+                // one is left. (With equal caps this is the same choice and the same pairs.)
+                while by_cap.last().is_some_and(|&w| chosen[w]) {
+                    by_cap.pop();
+                }
+                if by_cap.last().is_some_and(|&w| cap[w] >= *left) {
+                    break;
+                }
+            }
+            if (at == epoch && exact) || key.gain == 0 {
+                engine.serve(v, c);
                 engine.bury_trail();
-                chosen[v] = true;
-                taken += 1;
+                chosen[v] = !partial;
+                *left -= c;
                 epoch += 1;
+                if partial {
+                    break;
+                }
                 continue;
             }
             if at != epoch {
                 // A stale bound: first the cheap one, which often settles it.
-                let cheap = engine.gain_bound(v, cap).min(bound);
-                if !first(&heap, cheap, v) {
-                    heap.push((cheap, Reverse(v), epoch, false));
+                let cheap = Ratio {
+                    gain: engine.gain_bound(v, c).min(key.gain),
+                    ..key
+                };
+                if !first(&heap, cheap) {
+                    heap.push((cheap, epoch, false));
                     continue;
                 }
             }
             // A trial: kept when its gain beats every other entry's bound (the choice the
             // heap would make next), undone otherwise.
             engine.journal = Some(Vec::new());
-            let gain = engine.serve(v, cap);
+            let gain = engine.serve(v, c);
             let journal = engine.journal.take().unwrap_or_default();
-            if first(&heap, gain, v) {
+            let exact_key = Ratio { gain, ..key };
+            if first(&heap, exact_key) {
                 engine.bury_trail();
-                chosen[v] = true;
-                taken += 1;
+                chosen[v] = !partial;
+                *left -= c;
                 epoch += 1;
+                if partial {
+                    break;
+                }
             } else {
                 engine.trail.clear();
                 engine.undo(journal);
-                heap.push((gain, Reverse(v), epoch, true));
+                heap.push((exact_key, epoch, true));
             }
         }
     };
-    choose(&mut engine, m, full, &mut chosen);
-    if rest > 0 {
-        choose(&mut engine, rest, 1, &mut chosen);
+    choose(&mut engine, &mut chosen, &mut left, false);
+    if left > 0 {
+        choose(&mut engine, &mut chosen, &mut left, true);
     }
     engine.complete(total);
     if engine.failed {
         return Err(NoMemory);
     }
-    Ok(engine)
+    Ok((engine, chosen))
 }
 
 /// A change to the flow, recorded to be undone after a trial.
@@ -732,6 +687,8 @@ struct Engine {
     u_hub: usize,
     u_hub_used: usize,
     u_plus: Vec<bool>,
+    /// Whether each user may take a "+1" (has an edge to `HU`).
+    u_extra: Vec<bool>,
     u_desks: Vec<Vec<u32>>,
     pairs: usize,
     /// Scratch: marks over users and desktops, visited nodes, parents, a queue.
@@ -764,6 +721,7 @@ impl Engine {
         d_hub: usize,
         u_cap: Vec<usize>,
         u_hub: usize,
+        u_extra: Vec<bool>,
     ) -> Result<Engine, NoMemory> {
         let pairs = rows.iter().map(Vec::len).sum();
         let mut e_off = filled(n + 1, 0)?;
@@ -795,6 +753,7 @@ impl Engine {
             u_hub,
             u_hub_used: 0,
             u_plus: filled(u, false)?,
+            u_extra,
             u_desks: filled(u, Vec::new())?,
             pairs: 0,
             umark: filled(u, 0)?,
@@ -894,12 +853,18 @@ impl Engine {
     }
 
     fn user_room(&self, v: usize) -> bool {
-        self.user_base_room(v) || (!self.u_plus[v] && self.user_hub_room())
+        self.user_base_room(v) || (self.user_hub_edge(v) && self.user_hub_room())
+    }
+
+    /// Whether user `v`'s edge to `HU` is unused and exists: `v` may take one desktop
+    /// above its base (§6.1: a user at the level with room) and does not yet.
+    fn user_hub_edge(&self, v: usize) -> bool {
+        !self.u_plus[v] && self.u_hub > 0 && self.u_extra[v]
     }
 
     /// Whether a user can ever hold a pair.
     fn user_open(&self, v: usize) -> bool {
-        self.u_cap[v] > 0 || self.u_hub > 0
+        self.u_cap[v] > 0 || (self.u_hub > 0 && self.u_extra[v])
     }
 
     fn log(&mut self, op: Op) {
@@ -1138,7 +1103,7 @@ impl Engine {
         } else if x < hd {
             let v = x - n;
             if i == 0 {
-                return Some((!self.u_plus[v] && self.u_hub > 0).then_some(hu));
+                return Some(self.user_hub_edge(v).then_some(hu));
             }
             let at = self.et_off[v] + i - 1;
             if at < self.et_off[v + 1] {
@@ -1292,7 +1257,7 @@ impl Engine {
                 }
             } else if x < hd {
                 let v = x - n;
-                if !self.u_plus[v] && self.u_hub > 0 && !self.seen(hu) {
+                if self.user_hub_edge(v) && !self.seen(hu) {
                     self.visit(hu, x);
                     if self.user_hub_room() {
                         return Some(hu);
@@ -1386,7 +1351,7 @@ impl Engine {
                 }
             } else if x < hd {
                 let v = x - n;
-                if !self.u_plus[v] && self.u_hub > 0 {
+                if self.user_hub_edge(v) {
                     relax(self, &mut dist, &mut queued, hu, here, x);
                 }
                 for i in 0..self.u_desks[v].len() {

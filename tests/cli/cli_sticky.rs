@@ -117,3 +117,43 @@ fn keep_existing_under_a_memory_limit_plans_or_refuses_with_status_3() {
     assert_eq!(codes.first(), Some(&Some(3)), "{codes:?}");
     assert_eq!(codes.last(), Some(&Some(0)), "{codes:?}");
 }
+
+/// The smallest case of §6.1 with `--keep-existing`: Alice keeps the Stopped ecd-1 and is at
+/// her limit of 1, so the Running ecd-2 goes to Bob under either strategy, even when the
+/// snapshot has Alice on ecd-2 (keeping that pair would give her two desktops).
+#[test]
+fn keep_existing_gives_the_running_desktop_to_bob() {
+    const REQUEST: &str = r#"{"RegionId":"cn-hangzhou","DesktopId":["ecd-1","ecd-2"],"EndUserId":["Alice","Bob"],"MaxUserPerDesktop":1,"MaxDesktopPerUser":1,"Preview":true}"#;
+    for (name, on_ecd2) in [("empty", ""), ("alice", r#""Alice""#)] {
+        let snapshot = support::temp_file(
+            &format!("sticky_smallest_{name}.json"),
+            format!(
+                r#"{{"TotalCount":2,"Desktops":[
+  {{"DesktopId":"ecd-1","DesktopStatus":"Stopped","EndUserIds":["Alice"]}},
+  {{"DesktopId":"ecd-2","DesktopStatus":"Running","EndUserIds":[{on_ecd2}]}}]}}"#
+            ),
+        );
+        for strategy in ["AVERAGE", "CENTRAL"] {
+            let request = REQUEST.replace(
+                r#""Preview":true"#,
+                &format!(r#""Strategy":"{strategy}","Preview":true"#),
+            );
+            let response = support::stdout_of(
+                &[
+                    "preview",
+                    "-",
+                    "--fleet",
+                    support::arg(&snapshot),
+                    "--keep-existing",
+                ],
+                &request,
+            );
+            assert!(
+                response.contains(
+                    r#""AssignModels":[{"DesktopId":"ecd-1","InnerStatus":"FAILED","EndUserIds":["Alice"]},{"DesktopId":"ecd-2","InnerStatus":"FINISHED","EndUserIds":["Bob"]}]"#
+                ),
+                "{name} {strategy}: {response}"
+            );
+        }
+    }
+}

@@ -4,7 +4,9 @@
 use crate::support;
 
 use eds_entitlement::Strategy::{Average, Central};
-use eds_entitlement::{plan_shape, plan_sticky_shape, Limit, Plan, Shape, Strategy};
+use eds_entitlement::{
+    plan_shape, plan_sticky_caps, plan_sticky_shape, Limit, Plan, Shape, Strategy, UserCaps,
+};
 use support::rng::SplitMix;
 
 /// Min-cost flow by successive shortest paths (Bellman–Ford), on an explicit graph.
@@ -87,6 +89,19 @@ fn best_kept(
     caps: &[usize],
     r_u: usize,
 ) -> Option<usize> {
+    best_kept_bounded(n, existing, total, caps, &vec![true; caps.len()], r_u)
+}
+
+/// [`best_kept`] where only the users with `extra[v]` may take one more than `caps[v]`
+/// (§6.1's per-user bounds under `AVERAGE`).
+fn best_kept_bounded(
+    n: usize,
+    existing: &[Vec<bool>],
+    total: usize,
+    caps: &[usize],
+    extra: &[bool],
+    r_u: usize,
+) -> Option<usize> {
     let u = caps.len();
     let (s, t, hd, hu) = (n + u, n + u + 1, n + u + 2, n + u + 3);
     let mut g = Mcf::new(n + u + 4);
@@ -102,7 +117,9 @@ fn best_kept(
     }
     for (v, &cap) in caps.iter().enumerate() {
         g.edge(n + v, t, cap as i64, 0);
-        g.edge(n + v, hu, 1, 0);
+        if extra[v] {
+            g.edge(n + v, hu, 1, 0);
+        }
     }
     let (flow, cost) = g.run(s, t);
     (flow == total as i64).then_some((-cost) as usize)
@@ -556,4 +573,290 @@ fn family_e2_keeps_the_optimum_and_is_the_reference_optimum_when_small() {
             );
         }
     }
+}
+
+/// §6.1's canonical plan on counts: user `j` in request order takes the next `q_j`
+/// desktops, wrapping around.
+fn canonical_caps(caps: &UserCaps, strategy: Strategy) -> Plan {
+    let n = caps.desktops() as usize;
+    let mut rows = vec![vec![]; n];
+    let mut at = 0;
+    for (j, q) in caps.quotas(strategy).into_iter().enumerate() {
+        for _ in 0..q {
+            rows[at % n].push(j as u32);
+            at += 1;
+        }
+    }
+    for row in &mut rows {
+        row.sort_unstable();
+    }
+    Plan::from_lists(rows)
+}
+
+/// Desktop loads `⌊T/n⌋` or `⌈T/n⌉` within `k'`, `T` pairs, rows in order; returns each
+/// user's count.
+fn check_desktops(caps: &UserCaps, plan: &Plan) -> Result<Vec<usize>, String> {
+    let (n, u) = (caps.desktops() as usize, caps.users());
+    let total = caps.total() as usize;
+    if plan.desktops() != n || plan.assignments() != total {
+        return Err(format!(
+            "{} rows, {} pairs",
+            plan.desktops(),
+            plan.assignments()
+        ));
+    }
+    let k = caps.users_per_desktop_cap() as usize;
+    let mut counts = vec![0usize; u];
+    for (d, row) in plan.iter().enumerate() {
+        if row.windows(2).any(|w| w[0] >= w[1]) {
+            return Err(format!("desktop {d} not in order: {row:?}"));
+        }
+        if row.len() > k || row.len() < total / n || row.len() > total.div_ceil(n) {
+            return Err(format!("desktop {d} has {} users", row.len()));
+        }
+        for &v in row {
+            counts[v as usize] += 1;
+        }
+    }
+    Ok(counts)
+}
+
+/// Each user's `h_j`, enumerated: every vector over `values` of length `u`.
+fn each_held(u: usize, values: &[u32], f: &mut impl FnMut(Vec<u32>)) {
+    let mut index = vec![0usize; u];
+    loop {
+        f(index.iter().map(|&i| values[i]).collect());
+        let mut j = 0;
+        while j < u && index[j] + 1 == values.len() {
+            index[j] = 0;
+            j += 1;
+        }
+        if j == u {
+            return;
+        }
+        index[j] += 1;
+    }
+}
+
+/// Every small case under §6.1's caps: `n ≤ 4` eligible desktops, `u ≤ 4` users, every
+/// limit combination, every `h_j ∈ {0, 1, 3}` per user, seeded snapshots of three
+/// densities; `f` gets the caps, the snapshot's rows and its pairs.
+fn each_capped_case(mut f: impl FnMut(&UserCaps, &Plan, &[Vec<bool>])) {
+    let mut rng = SplitMix(16);
+    for n in 1..=4u32 {
+        for u in 0..=4usize {
+            for k in LIMITS {
+                for m in LIMITS {
+                    each_held(u, &[0, 1, 3], &mut |held| {
+                        let caps = UserCaps::from_held(held, n, limit(k), limit(m));
+                        for density in [1, 4, 7] {
+                            let (old, existing) = snapshot(&mut rng, n as usize, u, density);
+                            f(&caps, &old, &existing);
+                        }
+                    });
+                }
+            }
+        }
+    }
+}
+
+/// `AVERAGE` under §6.1 (`plan_sticky_caps`): user `j` gets its base, one more for exactly
+/// `extras` of the users that may take one, desktops `⌊T/n⌋` or `⌈T/n⌉`, `T` pairs, and the
+/// most kept pairs of all such plans: a textbook min-cost flow over the full graph with the
+/// same per-user bounds. With every `h_j = 0` the plan is `plan_sticky_shape`'s.
+#[test]
+fn average_under_caps_keeps_the_optimum_of_the_reference_flow() {
+    each_capped_case(|caps, old, existing| {
+        let plan = plan_sticky_caps(caps, Average, old);
+        let counts =
+            check_desktops(caps, &plan).unwrap_or_else(|e| panic!("{caps:?} {old:?}: {e}"));
+        let u = caps.users();
+        let base: Vec<usize> = (0..u).map(|j| caps.base(j) as usize).collect();
+        let extra: Vec<bool> = (0..u).map(|j| caps.may_take_extra(j)).collect();
+        let mut extras = 0;
+        for j in 0..u {
+            assert!(
+                counts[j] == base[j] || (extra[j] && counts[j] == base[j] + 1),
+                "{caps:?} {old:?} -> {plan:?}: user {j}"
+            );
+            extras += counts[j] - base[j];
+        }
+        assert_eq!(extras as u64, caps.extras(), "{caps:?} {old:?} -> {plan:?}");
+        let n = caps.desktops() as usize;
+        let total = caps.total() as usize;
+        let optimum = if total == 0 {
+            0
+        } else {
+            best_kept_bounded(n, existing, total, &base, &extra, caps.extras() as usize).unwrap()
+        };
+        assert_eq!(
+            kept(existing, &plan),
+            optimum,
+            "{caps:?} {old:?} -> {plan:?}"
+        );
+        assert!(kept(existing, &plan) >= kept(existing, &canonical_caps(caps, Average)));
+        assert_eq!(plan_sticky_caps(caps, Average, &plan), plan, "{caps:?}");
+        if !caps.any_held() {
+            assert_eq!(
+                plan,
+                plan_sticky_shape(&caps.shape(Average), old),
+                "{caps:?}"
+            );
+        }
+    });
+}
+
+/// The `CENTRAL` optimum under caps: the best over every choice of fully served users
+/// (caps summing to at most `T`) and one partly served user taking the rest.
+fn central_optimum_caps(caps: &UserCaps, existing: &[Vec<bool>]) -> usize {
+    let (n, u) = (caps.desktops() as usize, caps.users());
+    let total = caps.total() as usize;
+    let cap: Vec<usize> = (0..u).map(|j| caps.cap(j) as usize).collect();
+    let mut best = 0;
+    for mask in 0u32..(1 << u) {
+        let served: usize = (0..u)
+            .filter(|&v| mask & (1 << v) != 0)
+            .map(|v| cap[v])
+            .sum();
+        if served > total || (0..u).any(|v| mask & (1 << v) != 0 && cap[v] == 0) {
+            continue;
+        }
+        let rest = total - served;
+        let partials: Vec<Option<usize>> = if rest == 0 {
+            vec![None]
+        } else {
+            (0..u)
+                .filter(|&v| mask & (1 << v) == 0 && cap[v] > rest)
+                .map(Some)
+                .collect()
+        };
+        for p in partials {
+            let quotas: Vec<usize> = (0..u)
+                .map(|v| {
+                    if mask & (1 << v) != 0 {
+                        cap[v]
+                    } else if p == Some(v) {
+                        rest
+                    } else {
+                        0
+                    }
+                })
+                .collect();
+            if let Some(k) = best_kept(n, existing, total, &quotas, 0) {
+                best = best.max(k);
+            }
+        }
+    }
+    best
+}
+
+/// `CENTRAL` under §6.1 (`plan_sticky_caps`): every served user gets its cap, at most one
+/// fewer, the others none, `T` pairs; the most kept pairs for the users served (the
+/// reference flow); never fewer than the canonical plan; and at least
+/// `(1 − 1/e)/2 · OPT − max_j c_j` against the exact optimum over every choice of users.
+/// With every `h_j = 0` the plan is `plan_sticky_shape`'s.
+#[test]
+fn central_under_caps_reaches_its_bound_and_the_maximum_for_its_users() {
+    each_capped_case(|caps, old, existing| {
+        let plan = plan_sticky_caps(caps, Central, old);
+        let counts =
+            check_desktops(caps, &plan).unwrap_or_else(|e| panic!("{caps:?} {old:?}: {e}"));
+        let u = caps.users();
+        let partly = (0..u)
+            .filter(|&j| counts[j] > 0 && counts[j] as u64 != caps.cap(j))
+            .count();
+        assert!(partly <= 1, "{caps:?} {old:?} -> {plan:?}");
+        assert!(
+            (0..u).all(|j| counts[j] as u64 <= caps.cap(j)),
+            "{caps:?} -> {plan:?}"
+        );
+        let got = kept(existing, &plan);
+        assert!(
+            got >= kept(existing, &canonical_caps(caps, Central)),
+            "{caps:?} {old:?}"
+        );
+        assert_eq!(plan_sticky_caps(caps, Central, &plan), plan, "{caps:?}");
+        if !caps.any_held() {
+            assert_eq!(
+                plan,
+                plan_sticky_shape(&caps.shape(Central), old),
+                "{caps:?}"
+            );
+        }
+        let total = caps.total() as usize;
+        if total == 0 {
+            return;
+        }
+        let n = caps.desktops() as usize;
+        assert_eq!(
+            Some(got),
+            best_kept(n, existing, total, &counts, 0),
+            "{caps:?} {old:?} -> {plan:?}"
+        );
+        let optimum = central_optimum_caps(caps, existing);
+        let max_cap = (0..u).map(|j| caps.cap(j)).max().unwrap_or(0) as f64;
+        let bound = (1.0 - (-1.0f64).exp()) / 2.0 * optimum as f64 - max_cap;
+        assert!(
+            got as f64 >= bound,
+            "{caps:?} {old:?}: kept {got}, optimum {optimum}"
+        );
+        // Stronger, tested only (not proven for differing caps): `(1 − 1/e)·(OPT − max_j c_j)`.
+        let tested = (1.0 - (-1.0f64).exp()) * (optimum as f64 - max_cap);
+        assert!(
+            got as f64 >= tested,
+            "{caps:?} {old:?}: kept {got}, optimum {optimum}"
+        );
+    });
+}
+
+/// §7's knapsack example: 100 users of cap 1 (each keeps 9 ineligible desktops under
+/// `MaxDesktopPerUser` 10) hold one desktop each, 10 users of cap 10 hold 4 each (nine of
+/// them on the small users' desktops, the last on the 4 other desktops), and
+/// `MaxUserPerDesktop` 1 over 104 desktops: `T = 104`. Greedy by gain alone would serve the
+/// 10 large users (gain 4 each) and then 4 small ones: 44 kept. By gain per cap the 100 small
+/// users come first (1 each), then the last large user takes the 4 other desktops: all 104.
+#[test]
+fn central_knapsack_example_keeps_every_pair() {
+    let (small, large) = (100usize, 10usize);
+    let mut held = vec![9u32; small];
+    held.extend(vec![0u32; large]);
+    let caps = UserCaps::from_held(held, 104, limit(1), limit(10));
+    assert_eq!(caps.total(), 104);
+    let mut rows: Vec<Vec<u32>> = (0..104)
+        .map(|d| if d < small { vec![d as u32] } else { vec![] })
+        .collect();
+    for b in 0..large {
+        let first = if b + 1 < large { 4 * b } else { small };
+        for row in &mut rows[first..first + 4] {
+            row.push((small + b) as u32);
+        }
+    }
+    let existing: Vec<Vec<bool>> = rows
+        .iter()
+        .map(|row| {
+            (0..small + large)
+                .map(|v| row.contains(&(v as u32)))
+                .collect()
+        })
+        .collect();
+    let plan = plan_sticky_caps(&caps, Central, &Plan::from_lists(rows));
+    let counts = check_desktops(&caps, &plan).unwrap();
+    assert_eq!(kept(&existing, &plan), 104);
+    assert!(counts[..small].iter().all(|&c| c == 1));
+    assert_eq!(counts[small + large - 1], 4);
+}
+
+/// `CENTRAL` with caps that differ, against a snapshot that holds a valid plan: A (cap 3)
+/// served fully, C (cap 3) partly with 2, B (cap 2, keeping one ineligible desktop under
+/// `MaxDesktopPerUser` 3) unserved. Once A is served nobody gains anything served fully, and
+/// B would fit what is left: the rest goes to C partly instead, and nothing changes.
+#[test]
+fn central_with_differing_caps_changes_nothing_on_a_valid_plan() {
+    let caps = UserCaps::from_held(vec![0, 1, 0], 5, limit(1), limit(3));
+    assert_eq!(
+        (caps.cap(0), caps.cap(1), caps.cap(2), caps.total()),
+        (3, 2, 3, 5)
+    );
+    let held = Plan::from_lists([vec![0], vec![0], vec![0], vec![2], vec![2]]);
+    assert_eq!(plan_sticky_caps(&caps, Central, &held), held);
 }

@@ -89,17 +89,15 @@ fn applied(request: &CheckedRequest, fleet: &Fleet, plan: &FleetPlan) -> Fleet {
 fn check_laws(request: &CheckedRequest, fleet: &Fleet) -> Result<(FleetPlan, Changes), String> {
     let plan = plan_sticky(request, fleet).map_err(|e| e.to_string())?;
     verify_sticky(request, fleet, &plan).map_err(|e| format!("verify: {e}"))?;
-    // Until plan_sticky follows §6.1's caps, its AVERAGE plans are canonical-valid, and the
-    // canonical plan's kept pairs a bound, only where no listed user keeps an ineligible
-    // listed desktop.
-    let kept = UserCaps::new(request, fleet, plan.eligibility()).any_held();
-    if request.strategy() == Average && !kept {
+    // §6.1 for both: AVERAGE plans are canonical-valid, and no plan keeps fewer pairs than
+    // the canonical one, whoever keeps ineligible desktops.
+    if request.strategy() == Average {
         verify_against(request, fleet, &plan).map_err(|e| format!("verify_against: {e}"))?;
     }
     let changes = Changes::new(request, fleet, &plan);
     let canonical = plan_against(request, fleet).map_err(|e| e.to_string())?;
     let canonical = Changes::new(request, fleet, &canonical);
-    if changes.pairs_kept < canonical.pairs_kept && !kept {
+    if changes.pairs_kept < canonical.pairs_kept {
         return Err(format!(
             "kept {} < canonical {}",
             changes.pairs_kept, canonical.pairs_kept
@@ -230,6 +228,16 @@ proptest! {
             .prop_flat_map(|(n, u)| (Just(n), Just(u), arb_states(n, u))),
         k in arb_limit(), m in arb_limit(), place in any::<prop::sample::Index>(),
     ) {
+        // The theorem is about users who keep nothing the call cannot change (every
+        // `h_j = 0`): the ineligible desktops here hold nobody.
+        let states: Vec<State> = states
+            .into_iter()
+            .map(|s| match s {
+                State::Stopped(_) => State::Stopped(vec![]),
+                State::Assigning(_) => State::Assigning(vec![]),
+                other => other,
+            })
+            .collect();
         let before = request(n, u, k, m, Average);
         let fleet = fleet(&states);
         let plan = plan_sticky(&before, &fleet).unwrap();
@@ -282,14 +290,26 @@ fn sticky_by_linear_lookups(request: &CheckedRequest, fleet: &Fleet) -> Vec<Vec<
                 .collect()
         })
         .collect();
-    let shape = eds_entitlement::Shape::new(
+    // §6.1: each user's ineligible listed desktops, counted by linear search.
+    let held: Vec<u32> = request
+        .end_user_ids()
+        .iter()
+        .map(|id| {
+            found
+                .iter()
+                .zip(&eligible)
+                .filter(|(d, &e)| !e && d.is_some_and(|d| d.end_user_ids().iter().any(|x| x == id)))
+                .count() as u32
+        })
+        .collect();
+    let caps = UserCaps::from_held(
+        held,
         existing.len() as u32,
-        request.end_user_ids().len() as u32,
         request.max_user_per_desktop(),
         request.max_desktop_per_user(),
-        request.strategy(),
     );
-    let planned = eds_entitlement::plan_sticky_shape(&shape, &Plan::from_lists(existing));
+    let planned =
+        eds_entitlement::plan_sticky_caps(&caps, request.strategy(), &Plan::from_lists(existing));
     let mut rows = planned.iter();
     eligible
         .iter()
