@@ -218,9 +218,8 @@ pub use execute::{
 #[doc(hidden)]
 pub use fleet::{
     desktop_changes, plan_against, plan_sticky, plan_sticky_bytes, plan_sticky_caps,
-    plan_sticky_shape,
-    verify_against, verify_sticky, Changes, DesktopChange, DesktopChanges, Eligibility, Fleet,
-    FleetPlan, FleetResponse, Origin, SnapshotDesktop, UserCaps,
+    plan_sticky_shape, verify_against, verify_sticky, Changes, DesktopChange, DesktopChanges,
+    Eligibility, Fleet, FleetPlan, FleetResponse, Origin, SnapshotDesktop, UserCaps,
 };
 
 /// `#[must_use]` holds where a result is easy to drop by mistake: each `compile_fail` below

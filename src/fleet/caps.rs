@@ -352,10 +352,17 @@ impl UserCaps {
     /// assert_eq!((figures.users_full, figures.users_partial, figures.users_unserved), (1, 0, 0));
     /// ```
     pub fn capacity(&self, strategy: Strategy) -> Capacity {
-        let mut figures = capacity(&self.shape(strategy));
         if !self.any_held {
-            return figures;
+            return capacity(&self.shape(strategy));
         }
+        self.capacity_of(strategy, &self.quotas(strategy))
+    }
+
+    /// [`UserCaps::capacity`]'s figures for a plan whose users have `quotas` desktops each
+    /// (in request order): the sticky plan's (§7), whose users may differ from the canonical
+    /// plan's though the caps and `T` are the same. `O(u)`.
+    pub(crate) fn capacity_of(&self, strategy: Strategy, quotas: &[u64]) -> Capacity {
+        let mut figures = capacity(&self.shape(strategy));
         let (n, total) = (self.desktops, self.total);
         figures.assignments = total;
         (
@@ -371,7 +378,6 @@ impl UserCaps {
             _ => (0, 0, 0),
         };
         figures.desktops_idle = n - figures.desktops_used;
-        let quotas = self.quotas(strategy);
         figures.users_full = 0;
         figures.users_partial = 0;
         figures.users_unserved = 0;

@@ -8,9 +8,9 @@ use core::cmp::Reverse;
 
 use alloc::string::String;
 
+use super::caps::UserCaps;
 use super::plan::FleetPlan;
 use super::snapshot::{eligibility_of, Eligibility, Fleet};
-use super::caps::UserCaps;
 use crate::error::Error;
 use crate::limit::Strategy;
 use crate::planner::Plan;

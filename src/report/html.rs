@@ -231,22 +231,25 @@ pub fn write_review_html<'a, W: Write>(
         })
         .collect();
     let over = Changes::users_over_limit_ids(request, fleet, plan);
-    // The canonical plan counts the desktops users keep against MaxDesktopPerUser (the
-    // caps of `UserCaps`); the plan that keeps existing pairs is made over the eligible
-    // desktops alone, as if nobody kept one, so its figures are its shape's.
-    let (cap_figures, at_limit) = match planned {
-        Planned::Canonical => {
-            let caps = UserCaps::new(request, fleet, plan.eligibility());
-            (
-                caps.capacity(request.strategy()),
-                Some(caps.users_at_limit()),
-            )
+    // Both plans count the desktops users keep against MaxDesktopPerUser (the caps of
+    // `UserCaps`): the same `T` and the same users at the limit. Which users are served,
+    // and how fully, is the plan's own: the sticky plan may serve other users.
+    let caps = UserCaps::new(request, fleet, plan.eligibility());
+    let cap_figures = match planned {
+        Planned::Canonical => caps.capacity(request.strategy()),
+        Planned::KeepExisting => {
+            let mut quotas = vec![0u64; request.end_user_ids().len()];
+            for (row, eligibility) in plan.plan().iter().zip(plan.eligibility()) {
+                if eligibility.is_eligible() {
+                    for &j in row {
+                        quotas[j as usize] += 1;
+                    }
+                }
+            }
+            caps.capacity_of(request.strategy(), &quotas)
         }
-        Planned::KeepExisting => (
-            capacity(&FleetPlan::eligible_shape(request, plan.eligible())),
-            None,
-        ),
     };
+    let at_limit = Some(caps.users_at_limit());
 
     let mut page = String::with_capacity(rows.len() + names.len() * 16 + (1 << 16));
     let n = request.desktop_ids().len();
@@ -422,22 +425,10 @@ pub fn write_review_html<'a, W: Write>(
     list(
         &mut page,
         "Users over the limit",
-        match planned {
-            Planned::Canonical => {
-                "Listed users who already keep more desktops the call cannot change (not \
-                 Running, being assigned) than MaxDesktopPerUser allows. The call cannot \
-                 change those desktops, gives these users nothing more, and takes away every \
-                 Running desktop of theirs that the request lists (the plan gives it to \
-                 others, or leaves it empty)."
-            }
-            Planned::KeepExisting => {
-                "Listed users who already keep more desktops the call cannot change (not \
-                 Running, being assigned) than MaxDesktopPerUser allows. The call cannot \
-                 change those desktops. With --keep-existing the plan does not count them \
-                 against the limit: it may keep or give these users Running desktops too, \
-                 up to MaxDesktopPerUser more."
-            }
-        },
+        "Listed users who already keep more desktops the call cannot change (not Running, \
+         being assigned) than MaxDesktopPerUser allows. The call cannot change those \
+         desktops, gives these users nothing more, and takes away every Running desktop of \
+         theirs that the request lists (the plan gives it to others, or leaves it empty).",
         over.iter()
             .map(|&(id, h)| (id, format!("keeps {h} ineligible desktop{}", plural(h)))),
         over.len(),
@@ -683,7 +674,7 @@ pub fn write_plan_review_html<W: Write>(
 
 /// The capacity block of a page against a snapshot: what the limits allow and what the
 /// plan leaves unused, in plain words. `limit` is `MaxDesktopPerUser` when set; `at_limit`
-/// the users at it already, `None` for a plan that does not count the desktops users keep.
+/// the users at it already, `None` for a plan made without a snapshot.
 fn capacity_block(page: &mut String, c: &Capacity, at_limit: Option<u64>, limit: Option<u32>) {
     page.push_str(
         "<section class=\"figures capacity\">\n<h2>Capacity: what the limits allow, and \
@@ -1261,43 +1252,20 @@ mod tests {
         let (request, fleet) = at_the_limit();
         // The canonical plan counts Alice's two Stopped desktops and Carol's one against
         // the limit of 2: Alice gets nothing, Carol one, Bob two; T = 3 of 4 desktops.
-        // With --keep-existing they are not counted: T = min(4·1, 3·2) = 4, levelled 2, 1, 1.
-        for (keep, figures) in [
-            (
-                false,
-                [
-                    "<dd>3</dd><dt>the limits allow (T)</dt>",
-                    "<dd>1</dd><dt>at the limit already</dt>",
-                    "<dd>2</dd><dt>fully served</dt>",
-                    "<dd>0</dd><dt>partly served</dt>",
-                    "<dd>0</dd><dt>without a desktop from this call</dt>",
-                    "<dd>1</dd><dt>without users</dt>",
-                ],
-            ),
-            (
-                true,
-                [
-                    "<dd>4</dd><dt>the limits allow (T)</dt>",
-                    "<dd>1</dd><dt>fully served</dt>",
-                    "<dd>2</dd><dt>partly served</dt>",
-                    "<dd>0</dd><dt>without a desktop from this call</dt>",
-                    "<dd>4</dd><dt>with users</dt>",
-                    "<dd>0</dd><dt>without users</dt>",
-                ],
-            ),
-        ] {
+        // With --keep-existing they count the same way (the caps hold on every plan): the
+        // same figures, though a sticky plan may choose other users.
+        let figures = [
+            "<dd>3</dd><dt>the limits allow (T)</dt>",
+            "<dd>1</dd><dt>at the limit already</dt>",
+            "<dd>2</dd><dt>fully served</dt>",
+            "<dd>0</dd><dt>partly served</dt>",
+            "<dd>0</dd><dt>without a desktop from this call</dt>",
+            "<dd>1</dd><dt>without users</dt>",
+        ];
+        for keep in [false, true] {
             let page = page_of(&request, &fleet, keep);
             for figure in figures {
                 assert!(page.contains(figure), "{keep}: {figure}");
-            }
-            assert_eq!(page.contains("at the limit already"), !keep);
-            if keep {
-                // Alice keeps her Running desktop and gets another: not stranded.
-                assert!(page.contains(
-                    "<summary>Users left with only desktops that cannot be used now \
-                     <span class=\"count\">0</span>"
-                ));
-                continue;
             }
             // Zed is not in the request: he loses his desktop, in a list of his own.
             assert!(page.contains(

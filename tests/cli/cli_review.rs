@@ -416,9 +416,11 @@ fn users_over_the_limit_are_told_what_the_plan_does_to_them() {
         data["rows"][2],
         serde_json::json!(["ecd-3", 0, 2, [0], [1]])
     );
-    // With --keep-existing the plan does not count her Stopped desktops, and says so.
+    // With --keep-existing the same limits hold: her Running desktop still goes to Bob,
+    // though the snapshot has her on it, and the page says the same.
     let keep = args(true);
     assert_eq!(list_count(&keep, "Users over the limit"), 1);
-    assert!(keep.contains("With --keep-existing the plan does not count them against the limit"));
-    assert!(!keep.contains("at the limit already"));
+    assert!(keep.contains("gives these users nothing more, and takes away every Running desktop"));
+    assert!(keep.contains("<dd>1</dd><dt>at the limit already</dt>"));
+    assert_eq!(data_of(&keep)["rows"][2], data["rows"][2]);
 }
