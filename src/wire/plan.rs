@@ -23,7 +23,7 @@ use crate::status::Status;
 /// `InnerStatus` (one of the API's five statuses; absent or `null` is read as not `FAILED`)
 /// and `EndUserIds` (a list of non-empty strings; required unless the item is `FAILED`,
 /// whose users no call touches). Then [`PlanResponse::new`] checks for repeated desktops and
-/// users.
+/// users. A UTF-8 byte order mark before the body is skipped, as in every other input.
 ///
 /// Costs `O(len)`; the body is parsed twice, the second time one item at a time, so that
 /// only the IDs are kept.
@@ -47,6 +47,7 @@ use crate::status::Status;
 /// ```
 pub fn plan_from_json(input: &[u8]) -> Result<PlanResponse, Error> {
     super::reject_utf16(input, "the plan")?;
+    let input = super::text::strip_bom(input);
     let body: &RawValue = serde_json::from_slice(input).map_err(|e| json_error(&e))?;
     let entitlements = field(body, "body", "Entitlements", "Entitlements")?;
     let models = field(
@@ -275,6 +276,20 @@ mod tests {
 
     fn error(text: &str) -> String {
         plan_from_json(text.as_bytes()).unwrap_err().to_string()
+    }
+
+    #[test]
+    fn a_byte_order_mark_is_skipped_and_nowhere_else() {
+        let body =
+            r#"{"Entitlements":{"AssignModels":[{"DesktopId":"ecd-a","EndUserIds":["Alice"]}]}}"#;
+        let with_bom = [b"\xEF\xBB\xBF".as_slice(), body.as_bytes()].concat();
+        assert_eq!(
+            plan_from_json(&with_bom).unwrap().desktops()[0].desktop_id,
+            "ecd-a"
+        );
+        // Only before the body: after a space it is a stray character, not a mark.
+        let inside = format!(" \u{feff}{body}");
+        assert!(plan_from_json(inside.as_bytes()).is_err());
     }
 
     #[test]

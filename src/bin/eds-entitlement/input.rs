@@ -113,7 +113,7 @@ pub(crate) fn read_fleet(
 /// Reads a plan (a `BatchModifyEntitlement` response body) from `path` (`-`: standard input).
 pub(crate) fn read_plan(path: &Path, cap: u64) -> Result<PlanResponse, Failure> {
     let bytes = read_input(path, cap)?;
-    wire::plan_from_json(strip_bom(&bytes)).map_err(planning_failure)
+    wire::plan_from_json(&bytes).map_err(planning_failure)
 }
 
 pub(crate) fn read_request(
@@ -196,12 +196,6 @@ pub(crate) fn with_parameters(mut request: Request, args: &CsvArgs) -> Result<Re
         request.preview = false;
     }
     Ok(request)
-}
-
-/// `bytes` without a byte order mark, as Windows editors write, which no JSON or query
-/// text has.
-pub(crate) fn strip_bom(bytes: &[u8]) -> &[u8] {
-    bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes)
 }
 
 /// The bytes of `path` (`-`: standard input), at most `cap` of them: a longer input is

@@ -40,8 +40,7 @@ use self::args::{
     VerifyFormat,
 };
 use self::input::{
-    fleet_stdin, read_fleet, read_input, read_plan, read_request, request_from_csv, strip_bom,
-    with_parameters,
+    fleet_stdin, read_fleet, read_input, read_plan, read_request, request_from_csv, with_parameters,
 };
 use self::system::{
     address_space_room, available_memory, response_out, show_bytes, stdout, stdout_is_closed,
@@ -362,7 +361,7 @@ fn requests(args: &RequestsArgs) -> Result<(), Failure> {
             show_bytes(limit)
         )));
     }
-    let plan = wire::plan_from_json(strip_bom(&bytes)).map_err(planning_failure)?;
+    let plan = wire::plan_from_json(&bytes).map_err(planning_failure)?;
     drop(bytes);
     let fleet = if args.fleet.is_empty() {
         None
