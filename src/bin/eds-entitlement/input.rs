@@ -13,6 +13,18 @@ use crate::args::{one_stdin, CsvArgs, Format};
 use crate::system::{address_space_room, available_memory, show_bytes};
 use crate::{planning_failure, shown_path, Failure};
 
+/// [`read_fleet`] when `paths` names any file; `None` for an option not given.
+pub(crate) fn read_fleet_if_given(
+    paths: &[PathBuf],
+    allow_partial: bool,
+    stdin: Option<&str>,
+) -> Result<Option<Fleet>, Failure> {
+    if paths.is_empty() {
+        return Ok(None);
+    }
+    read_fleet(paths, allow_partial, stdin).map(Some)
+}
+
 /// Reads the snapshot of every command that takes `--fleet` (the contract, §6 and §6.2):
 /// each page, then whether the pages are whole listings by their `TotalCount`; with
 /// `allow_partial`, a listing short of desktops is a warning on stderr, not an error.

@@ -40,7 +40,8 @@ use self::args::{
     VerifyFormat,
 };
 use self::input::{
-    read_fleet, read_input, read_plan, read_request, request_from_csv, with_parameters,
+    read_fleet, read_fleet_if_given, read_input, read_plan, read_request, request_from_csv,
+    with_parameters,
 };
 use self::system::{
     address_space_room, available_memory, response_out, show_bytes, stdout, stdout_is_closed,
@@ -317,15 +318,7 @@ fn requests(args: &RequestsArgs) -> Result<(), Failure> {
     }
     let plan = wire::plan_from_json(&bytes).map_err(planning_failure)?;
     drop(bytes);
-    let fleet = if args.fleet.is_empty() {
-        None
-    } else {
-        Some(read_fleet(
-            &args.fleet,
-            args.allow_partial_snapshot,
-            plan_stdin,
-        )?)
-    };
+    let fleet = read_fleet_if_given(&args.fleet, args.allow_partial_snapshot, plan_stdin)?;
     let options = CallOptions::new().make_before_break(args.make_before_break);
     // The replacements take their IDs from the plan: the two are never both held whole.
     let calls = plan
@@ -381,15 +374,7 @@ fn verify_carried_out(args: &VerifyArgs) -> Result<(), Failure> {
     let plan_stdin = args.stdin_reader();
     let plan = read_plan(&args.plan, args.max_input_bytes)?;
     let after = read_fleet(&args.fleet, args.allow_partial_snapshot, plan_stdin)?;
-    let before = if args.before.is_empty() {
-        None
-    } else {
-        Some(read_fleet(
-            &args.before,
-            args.allow_partial_snapshot,
-            plan_stdin,
-        )?)
-    };
+    let before = read_fleet_if_given(&args.before, args.allow_partial_snapshot, plan_stdin)?;
     let found = compare_with_fleet(&plan, &after, before.as_ref()).map_err(planning_failure)?;
     let mut out = BufWriter::new(stdout()?);
     let written = match args.format {
