@@ -2,7 +2,7 @@
 //! against a snapshot ([the contract](crate::contract), §6, §6.1 and §7).
 //!
 //! The per-desktop guarantees and §2's reading of the user guarantees are the core's
-//! ([`verify`](crate::verify)); this module adds the snapshot's eligibility and §6.1's
+//! ([`verify`](fn@crate::verify)); this module adds the snapshot's eligibility and §6.1's
 //! reading, where the desktops users keep on ineligible listed desktops count.
 
 use super::caps::UserCaps;
@@ -30,7 +30,7 @@ use crate::verify::{Order, Tally, Violation};
 ///   filled to its cap `c_j`, `q_p ≤ c_p`, and every user after it given nothing.
 ///
 /// When no ineligible listed desktop holds a listed user, these are §2's guarantees over
-/// the eligible desktops, and they are checked and reported exactly as [`verify`] does.
+/// the eligible desktops, and they are checked and reported exactly as [`verify`](fn@crate::verify) does.
 ///
 /// Costs `O(n + u + T + P)` time, where `P` is the number of users of the ineligible listed
 /// desktops, `8·u` bytes, plus one lookup per listed desktop.
@@ -39,7 +39,7 @@ use crate::verify::{Order, Tally, Violation};
 ///
 /// The first [`Violation`] found: the number of desktops (1), a desktop whose eligibility is
 /// not the snapshot's ([`Violation::WrongEligibility`]), an ineligible desktop with a row
-/// ([`Violation::IneligibleChanged`]), then as [`verify`] over the eligible desktops (with
+/// ([`Violation::IneligibleChanged`]), then as [`verify`](fn@crate::verify) over the eligible desktops (with
 /// [`Violation::UserOverLimitWithKept`], [`Violation::UnevenLevels`] and
 /// [`Violation::CentralNotFilled`] for users who keep desktops).
 ///

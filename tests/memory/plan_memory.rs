@@ -5,6 +5,9 @@ use eds_entitlement::{try_plan_shape, Limit, Plan, Shape, Strategy};
 
 use crate::counting::{lock, peak_of};
 
+/// What other threads may allocate while a test measures.
+const SLACK: u64 = 4096;
+
 #[test]
 fn a_whole_plan_holds_its_figure_and_no_more() {
     let _guard = lock();
@@ -29,8 +32,11 @@ fn a_whole_plan_holds_its_figure_and_no_more() {
         let plan = plan.expect("a plan that fits");
         assert_eq!(plan.assignments() as u64, shape.assignments());
         let figure = Plan::bytes_for(&shape);
+        // The counting allocator counts every thread of the binary, and the test harness's
+        // own threads allocate a little while a test runs (a few hundred bytes were seen):
+        // a page of slack, far below any part of the figure the shapes make large.
         assert!(
-            peak as u64 <= figure,
+            peak as u64 <= figure + SLACK,
             "{shape:?}: peak {peak} > figure {figure}"
         );
         // And not much more: on a 64-bit target, where an offset is 8 bytes, the plan
