@@ -56,7 +56,7 @@ use crate::response::{derived_ids, status_of, Body, Response};
 pub fn from_json(input: &[u8]) -> Result<Request, Error> {
     let input = json_text(input)?;
     // The common request (plain strings, plain numbers) is read by hand, in one pass.
-    match super::plain::scan(input) {
+    match super::request_fast::scan(input) {
         Some(scanned) => scanned.into_request(input).map_err(plain_out_of_memory),
         None => general(input),
     }
@@ -84,7 +84,7 @@ pub fn from_json(input: &[u8]) -> Result<Request, Error> {
 pub fn from_json_vec(input: Vec<u8>) -> Result<Request, Error> {
     let text = json_text(&input)?;
     let offset = input.len() - text.len();
-    match super::plain::scan(text) {
+    match super::request_fast::scan(text) {
         Some(scanned) => scanned
             .into_request_in_place(input, offset)
             .map_err(plain_out_of_memory),
@@ -95,14 +95,14 @@ pub fn from_json_vec(input: Vec<u8>) -> Result<Request, Error> {
 /// The JSON text of `input`: UTF-16 refused, a byte order mark skipped, a top level that
 /// is not an object refused.
 fn json_text(input: &[u8]) -> Result<&[u8], Error> {
-    super::reject_utf16(input, "the request")?;
+    crate::wire::reject_utf16(input, "the request")?;
     // A byte order mark, as Windows editors write, is not part of the JSON.
-    let input = super::text::strip_bom(input);
+    let input = crate::wire::text::strip_bom(input);
     not_an_object(input)?;
     Ok(input)
 }
 
-fn plain_out_of_memory(e: super::plain::OutOfMemory) -> Error {
+fn plain_out_of_memory(e: super::request_fast::OutOfMemory) -> Error {
     out_of_memory(e.0)
 }
 
@@ -233,7 +233,7 @@ pub fn write_json<W: io::Write>(
         })?;
     } else {
         // The same bytes as `serde_json::to_writer`, faster: see `compact`.
-        super::compact::write(response, &mut writer)?;
+        super::response_fast::write(response, &mut writer)?;
     }
     writer.write_all(b"\n")
 }
@@ -297,12 +297,12 @@ pub fn write_json_rows<W: io::Write>(
             None => io::Error::new(io::ErrorKind::InvalidData, e),
         })?;
     } else {
-        let head = super::compact::Head {
+        let head = super::response_fast::Head {
             request_id,
             task_id: &task_id,
             status,
         };
-        super::compact::write_rows(&head, request, rows, &mut writer)?;
+        super::response_fast::write_rows(&head, request, rows, &mut writer)?;
     }
     writer.write_all(b"\n")
 }
@@ -332,7 +332,7 @@ pub fn write_json_rows<W: io::Write>(
 /// returns an error instead.
 #[must_use]
 pub fn to_json_string(response: &Response<'_>) -> String {
-    match super::compact::to_string(response) {
+    match super::response_fast::to_string(response) {
         Ok(json) => json,
         Err(message) => panic!("{message}"),
     }
@@ -564,7 +564,7 @@ fn plain_strings(text: &str) -> Option<Result<IdList, TryReserveError>> {
     }
     // Room for every ID at once, as the quotes bound it (exactly, for compact JSON): each
     // ID takes two quotes and a comma or a bracket of the text.
-    let quotes = super::text::count(bytes, |b| b == b'"');
+    let quotes = crate::wire::text::count(bytes, |b| b == b'"');
     let mut list = IdList::new();
     if let Err(e) = list.try_reserve(quotes / 2, text.len().saturating_sub(3 * (quotes / 2))) {
         return Some(Err(e));
@@ -603,7 +603,7 @@ fn limit<E: de::Error>(slot: Slot<'_>, field: Field, raw: &RawValue) -> Result<O
     let text = raw.get();
     let problem = match text.as_bytes().first() {
         Some(b'n') => return Ok(None),
-        Some(b'-' | b'0'..=b'9') => match super::limit::parse_limit(text) {
+        Some(b'-' | b'0'..=b'9') => match crate::wire::limit::parse_limit(text) {
             Ok(v) => return Ok(Some(v)),
             Err(problem) => problem,
         },
@@ -628,7 +628,7 @@ fn generic_limit<E: de::Error>(
 ) -> Result<Option<u32>, E> {
     let (value, problem) = match value {
         Value::Null => return Ok(None),
-        Value::Number(text) => match super::limit::parse_limit(&text) {
+        Value::Number(text) => match crate::wire::limit::parse_limit(&text) {
             Ok(v) => return Ok(Some(v)),
             Err(problem) => (text.into_owned(), problem),
         },

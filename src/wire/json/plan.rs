@@ -6,7 +6,7 @@ use std::fmt;
 use serde::de::{Deserializer, MapAccess, Visitor};
 use serde_json::value::RawValue;
 
-use super::json::json_error;
+use super::request::json_error;
 use crate::error::{shown, Error, PlanProblem, PlanShape};
 use crate::execute::{PlanResponse, PlannedDesktop};
 use crate::status::Status;
@@ -46,8 +46,8 @@ use crate::status::Status;
 /// # Ok::<(), eds_entitlement::Error>(())
 /// ```
 pub fn plan_from_json(input: &[u8]) -> Result<PlanResponse, Error> {
-    super::reject_utf16(input, "the plan")?;
-    let input = super::text::strip_bom(input);
+    crate::wire::reject_utf16(input, "the plan")?;
+    let input = crate::wire::text::strip_bom(input);
     let body: &RawValue = serde_json::from_slice(input).map_err(|e| json_error(&e))?;
     let entitlements = field(body, "body", "Entitlements", "Entitlements")?;
     let models = field(

@@ -215,7 +215,7 @@ impl Cursor<'_> {
         if matches!(self.bytes.get(self.at), Some(b'.' | b'e' | b'E')) {
             return None;
         }
-        super::limit::parse_limit(std::str::from_utf8(digits).ok()?).ok()
+        crate::wire::limit::parse_limit(std::str::from_utf8(digits).ok()?).ok()
     }
 
     /// `true` or `false`.
@@ -474,7 +474,7 @@ mod tests {
         let Some(fast) = fast(input) else {
             return false;
         };
-        let general = super::super::json::general(input);
+        let general = super::super::request::general(input);
         assert_eq!(fast, general, "{}", String::from_utf8_lossy(input));
         let (fast, general) = (fast.unwrap(), general.unwrap());
         assert_eq!(

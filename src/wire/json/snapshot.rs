@@ -4,7 +4,7 @@
 //! Only `DesktopId`, `DesktopStatus`, `ManagementFlags`, `ManagementFlag` and `EndUserIds`
 //! are read; every other field (about 76 per desktop) is skipped, its syntax checked and
 //! nothing kept: by serde's `IgnoredAny` when streaming, and by a hand-written reader of one
-//! desktop (`fleet_desktop`) when the page is read from a file, which hands whatever it is
+//! desktop (`snapshot_desktop`) when the page is read from a file, which hands whatever it is
 //! not sure of back to serde_json.
 
 use std::borrow::Cow;
@@ -14,8 +14,8 @@ use std::io;
 
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 
-use super::fleet_desktop::{self, Stop};
 use super::read_desktop::{users_problem, ReadDesktop, DEEPEST};
+use super::snapshot_desktop::{self, Stop};
 use crate::error::{shown, Error, SnapshotProblem};
 use crate::fleet::{Fleet, Origin, SnapshotDesktop};
 
@@ -101,7 +101,7 @@ impl FleetReader {
     /// # Errors
     ///
     /// As [`FleetReader::read_page`] ([`Error::Utf16`] when the body's first KiB is UTF-16,
-    /// as [`is_utf16`](super::is_utf16) tells it); an I/O error of `reader` is an
+    /// as [`is_utf16`](crate::wire::is_utf16) tells it); an I/O error of `reader` is an
     /// [`io::Error`] (the outer `Err`), apart from the snapshot's errors (the inner one).
     pub fn read_page_from<R: io::Read>(
         &mut self,
@@ -110,19 +110,19 @@ impl FleetReader {
     ) -> Result<Result<(), Error>, io::Error> {
         // UTF-16 is told by the first KiB (or the whole body, when shorter), read in as many
         // reads as `reader` takes to give it, then read again from memory.
-        let mut head = Vec::with_capacity(super::UTF16_PREFIX);
+        let mut head = Vec::with_capacity(crate::wire::UTF16_PREFIX);
         io::Read::read_to_end(
-            &mut io::Read::take(&mut reader, super::UTF16_PREFIX as u64),
+            &mut io::Read::take(&mut reader, crate::wire::UTF16_PREFIX as u64),
             &mut head,
         )?;
-        if let Err(e) = super::reject_utf16(&head, file) {
+        if let Err(e) = crate::wire::reject_utf16(&head, file) {
             return Ok(Err(e));
         }
         // A UTF-8 byte order mark (PowerShell's `Out-File -Encoding utf8` writes one) is
         // skipped, and counted in the bytes that messages name.
-        let bom = if head.starts_with(super::text::UTF8_BOM) {
-            head.drain(..super::text::UTF8_BOM.len());
-            super::text::UTF8_BOM.len()
+        let bom = if head.starts_with(crate::wire::text::UTF8_BOM) {
+            head.drain(..crate::wire::text::UTF8_BOM.len());
+            crate::wire::text::UTF8_BOM.len()
         } else {
             0
         };
@@ -173,7 +173,7 @@ impl FleetReader {
         // A UTF-8 byte order mark is skipped (the streaming reader, below, skips it too).
         let mut first = Vec::with_capacity(3);
         io::Read::read_to_end(&mut io::Read::take(&mut reader, 3), &mut first)?;
-        if first != super::text::UTF8_BOM {
+        if first != crate::wire::text::UTF8_BOM {
             reader.seek(io::SeekFrom::Start(start))?;
         }
         if self.read_fast(file, &mut reader, chunk)? {
@@ -374,7 +374,7 @@ const SKELETON_MAX: usize = 16 << 20;
 /// A body split into its desktops, each read from memory, and the rest (the skeleton), whose
 /// top-level `"Desktops":[…]` is left as `"Desktops":[]`.
 ///
-/// Each desktop is read first by [`fleet_desktop::desktop`], which reads the keys §6 reads
+/// Each desktop is read first by [`snapshot_desktop::desktop`], which reads the keys §6 reads
 /// and checks the syntax of the rest in the same pass, as strictly as serde_json or more.
 /// When it is in doubt (not valid JSON, a problem §6 names, an escape in a key or value it
 /// reads), a small scanner finds the desktop's bytes (outside strings, told by `"` and `\`
@@ -405,7 +405,7 @@ enum Place {
     Outside,
     /// In the `Desktops` array, between desktops, expecting the next token.
     Between(Expect),
-    /// At a desktop that begins at `start` in the buffer, for [`fleet_desktop::desktop`],
+    /// At a desktop that begins at `start` in the buffer, for [`snapshot_desktop::desktop`],
     /// which needs more bytes than the buffer holds.
     Fresh { start: usize },
     /// In a desktop that began at `start` in the buffer, `depth` deep (1 in it), found by
@@ -489,7 +489,7 @@ impl Split {
                     };
                     at += 1;
                 }
-                Place::Fresh { start } => match fleet_desktop::desktop(&buffer[start..]) {
+                Place::Fresh { start } => match snapshot_desktop::desktop(&buffer[start..]) {
                     Ok((desktop, len)) => {
                         self.desktops.push(desktop);
                         self.place = Place::Between(Expect::CommaOrEnd);

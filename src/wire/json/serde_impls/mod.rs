@@ -1,0 +1,3 @@
+//! `Serialize` and `Deserialize` for the crate's types.
+
+mod types;
