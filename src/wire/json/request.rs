@@ -10,6 +10,7 @@ use std::io;
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde_json::value::RawValue;
 
+use super::place::line_and_column;
 use crate::error::{shown, Error, Field, LimitProblem};
 use crate::ids::IdList;
 use crate::limit::Strategy;
@@ -173,17 +174,6 @@ fn not_an_object(input: &[u8]) -> Result<(), Error> {
         column,
         message: format!("the request must be a JSON object of its parameters, but it is {found}"),
     })
-}
-
-/// The 1-based line and column (in bytes, as serde_json counts them) of `input[offset]`.
-fn line_and_column(input: &[u8], offset: usize) -> (usize, usize) {
-    let before = &input[..offset.min(input.len())];
-    let line_start = before
-        .iter()
-        .rposition(|&b| b == b'\n')
-        .map_or(0, |i| i + 1);
-    let line = 1 + before.iter().filter(|&&b| b == b'\n').count();
-    (line, offset - line_start + 1)
 }
 
 /// How the JSON writers lay their output out: on one line, or indented. Either way the

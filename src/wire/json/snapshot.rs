@@ -14,6 +14,7 @@ use std::io;
 
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 
+use super::place::{Counted, BUFFER};
 use super::read_desktop::{users_problem, ReadDesktop, DEEPEST};
 use super::snapshot_desktop::{self, Stop};
 use crate::error::{shown, Error, SnapshotProblem};
@@ -657,85 +658,6 @@ where
     }
     reader.check_counts(false)?;
     Ok(reader.finish())
-}
-
-/// A reader that remembers where the last lines began, so that an error's line and
-/// column can be told as a byte. It sits under the `BufReader` that serde_json reads a byte
-/// at a time (std reads a `BufReader` byte by byte without a call per byte), and sees the
-/// text a buffer at a time: it keeps the starts of the last [`LINES_KEPT`] lines, more than
-/// two buffers can hold, as serde_json reads a little past an error (closing the arrays and
-/// objects around it) and the buffer runs ahead of it.
-struct Counted<R> {
-    inner: R,
-    lines: std::rc::Rc<Lines>,
-}
-
-/// The buffer between the file and serde_json.
-const BUFFER: usize = 1 << 16;
-
-/// How many line starts [`Lines`] keeps: two buffers' worth of newlines.
-const LINES_KEPT: usize = 2 * BUFFER;
-
-#[derive(Default)]
-struct Lines {
-    /// Bytes read so far.
-    read: Cell<usize>,
-    /// The number of newlines read so far.
-    newlines: Cell<usize>,
-    /// The 0-based byte where line `l` (1-based, after the first) began, at `l % LINES_KEPT`.
-    starts: std::cell::RefCell<Vec<usize>>,
-}
-
-impl Lines {
-    fn byte_of(&self, line: usize, column: usize) -> usize {
-        let newlines = self.newlines.get();
-        let start = if line <= 1 {
-            0
-        } else if line <= newlines + 1 && newlines + 1 - line < LINES_KEPT {
-            self.starts
-                .borrow()
-                .get(line % LINES_KEPT)
-                .copied()
-                .unwrap_or(0)
-        } else {
-            // Not kept (a run of more blank lines than two buffers hold): the end of
-            // what was read, the nearest place known.
-            self.read.get().saturating_sub(column)
-        };
-        (start + column).max(1)
-    }
-}
-
-impl<R> Counted<R> {
-    fn new(inner: R) -> Counted<R> {
-        let lines = Lines {
-            starts: std::cell::RefCell::new(vec![0; LINES_KEPT]),
-            ..Lines::default()
-        };
-        Counted {
-            inner,
-            lines: std::rc::Rc::new(lines),
-        }
-    }
-}
-
-impl<R: io::Read> io::Read for Counted<R> {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        let read = self.inner.read(buf)?;
-        let lines = &self.lines;
-        let before = lines.read.get();
-        let mut newlines = lines.newlines.get();
-        let mut starts = lines.starts.borrow_mut();
-        for (i, &b) in buf[..read].iter().enumerate() {
-            if b == b'\n' {
-                newlines += 1;
-                starts[(newlines + 1) % LINES_KEPT] = before + i + 1;
-            }
-        }
-        lines.newlines.set(newlines);
-        lines.read.set(before + read);
-        Ok(read)
-    }
 }
 
 /// Where a seed puts the typed [`Error`] it rejects a value with; serde carries only a
