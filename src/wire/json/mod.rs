@@ -1,5 +1,6 @@
 //! The JSON wire form: every JSON reader and writer of the crate.
 
+mod found;
 mod place;
 mod plan;
 mod read_desktop;

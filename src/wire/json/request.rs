@@ -1,15 +1,15 @@
 //! The JSON wire form: requests as the official SDKs' `to_map()` produce them, and the
 //! response body.
 
-use std::borrow::Cow;
 use std::cell::{Cell, RefCell};
 use std::collections::TryReserveError;
 use std::fmt;
 use std::io;
 
-use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::value::RawValue;
 
+use super::found::{kind_of_start, Found, FoundSeed};
 use super::place::line_and_column;
 use crate::error::{shown, Error, Field, LimitProblem};
 use crate::ids::IdList;
@@ -159,14 +159,8 @@ fn not_an_object(input: &[u8]) -> Result<(), Error> {
     let Some(at) = input.iter().position(|b| !b" \t\n\r".contains(b)) else {
         return Ok(());
     };
-    let rest = &input[at..];
-    let found = match rest[0] {
-        b'[' => "an array",
-        b'"' => "a string",
-        b'-' | b'0'..=b'9' => "a number",
-        _ if rest.starts_with(b"null") => "null",
-        _ if rest.starts_with(b"true") || rest.starts_with(b"false") => "a boolean",
-        _ => return Ok(()),
+    let Some(found) = kind_of_start(&input[at..]) else {
+        return Ok(());
     };
     let (line, column) = line_and_column(input, at);
     Err(Error::Json {
@@ -422,9 +416,7 @@ impl<'de> Visitor<'de> for RequestSeed<'_, 'de> {
             }
             match field {
                 Field::RegionId => {
-                    raw.region_id = self
-                        .value(&mut map, field)?
-                        .string(slot, field, "a string")?
+                    raw.region_id = string(self.value(&mut map)?, slot, field, "a string")?
                 }
                 Field::DesktopId | Field::EndUserId => {
                     let list = match self.mode {
@@ -447,7 +439,7 @@ impl<'de> Visitor<'de> for RequestSeed<'_, 'de> {
                 }
                 Field::MaxUserPerDesktop | Field::MaxDesktopPerUser => {
                     let value = if self.mode == Mode::Generic {
-                        generic_limit(slot, field, map.next_value_seed(ValueSeed { field })?)?
+                        generic_limit(slot, field, map.next_value_seed(FoundSeed)?)?
                     } else {
                         limit(slot, field, map.next_value()?)?
                     };
@@ -457,7 +449,8 @@ impl<'de> Visitor<'de> for RequestSeed<'_, 'de> {
                     }
                 }
                 Field::Strategy => {
-                    let strategy = self.value(&mut map, field)?.string(
+                    let strategy = string(
+                        self.value(&mut map)?,
                         slot,
                         field,
                         "a string (AVERAGE or CENTRAL)",
@@ -468,11 +461,17 @@ impl<'de> Visitor<'de> for RequestSeed<'_, 'de> {
                     };
                 }
                 Field::Preview => {
-                    raw.preview = match self.value(&mut map, field)? {
-                        Value::Null => None,
-                        Value::Bool(b) => Some(b),
+                    raw.preview = match self.value(&mut map)? {
+                        Found::Null => None,
+                        Found::Bool(b) => Some(b),
                         other => {
-                            return Err(other.wrong(slot, field, None, "a boolean (true or false)"))
+                            return Err(wrong(
+                                &other,
+                                slot,
+                                field,
+                                None,
+                                "a boolean (true or false)",
+                            ))
                         }
                     }
                 }
@@ -486,11 +485,11 @@ impl<'de> RequestSeed<'_, 'de> {
     /// The next value of `map`. From serde_json, it is taken as its raw text first: a number
     /// is then quoted as written, and one out of range (`1e999`) is the wrong type for its
     /// parameter, not malformed JSON.
-    fn value<A: MapAccess<'de>>(&self, map: &mut A, field: Field) -> Result<Value<'de>, A::Error> {
+    fn value<A: MapAccess<'de>>(&self, map: &mut A) -> Result<Found<'de>, A::Error> {
         if self.mode == Mode::Generic {
-            return map.next_value_seed(ValueSeed { field });
+            return map.next_value_seed(FoundSeed);
         }
-        Value::of(map.next_value()?, self.input).map_err(|e| reject(self.slot, e))
+        found_in(map.next_value()?, self.input).map_err(|e| reject(self.slot, e))
     }
 }
 
@@ -514,11 +513,11 @@ fn id_list<'de, E: de::Error>(
         Some(Err(_)) => return Err(reject(slot, out_of_memory(field))),
         None => {}
     }
-    match Value::of(raw, input).map_err(|e| reject(slot, e))? {
-        Value::Array => {}
-        Value::Null => return Ok(None),
+    match found_in(raw, input).map_err(|e| reject(slot, e))? {
+        Found::Array => {}
+        Found::Null => return Ok(None),
         // A number as written, not as serde_json would re-print it.
-        other => return Err(other.wrong(slot, field, None, ID_LIST)),
+        other => return Err(wrong(&other, slot, field, None, ID_LIST)),
     }
     let mut de = serde_json::Deserializer::from_str(raw.get());
     IdListSeed {
@@ -614,18 +613,22 @@ fn limit<E: de::Error>(slot: Slot<'_>, field: Field, raw: &RawValue) -> Result<O
 fn generic_limit<E: de::Error>(
     slot: Slot<'_>,
     field: Field,
-    value: Value<'_>,
+    value: Found<'_>,
 ) -> Result<Option<u32>, E> {
     let (value, problem) = match value {
-        Value::Null => return Ok(None),
-        Value::Number(text) => match crate::wire::limit::parse_limit(&text) {
+        Found::Null => return Ok(None),
+        Found::Number(text) => match crate::wire::limit::parse_limit(&text) {
             Ok(v) => return Ok(Some(v)),
             Err(problem) => (text.into_owned(), problem),
         },
-        Value::Str(s) => (format!("{s:?}"), LimitProblem::NotANumber),
-        Value::Bool(b) => (b.to_string(), LimitProblem::NotANumber),
-        Value::Array => ("an array".to_owned(), LimitProblem::NotANumber),
-        Value::Object => ("an object".to_owned(), LimitProblem::NotANumber),
+        Found::Count(n) => match crate::wire::limit::parse_limit(&n.to_string()) {
+            Ok(v) => return Ok(Some(v)),
+            Err(problem) => (n.to_string(), problem),
+        },
+        Found::Str(s) => (format!("{s:?}"), LimitProblem::NotANumber),
+        Found::Bool(b) => (b.to_string(), LimitProblem::NotANumber),
+        Found::Array => ("an array".to_owned(), LimitProblem::NotANumber),
+        Found::Object => ("an object".to_owned(), LimitProblem::NotANumber),
     };
     Err(reject(
         slot,
@@ -732,155 +735,62 @@ impl Visitor<'_> for KeySeed<'_> {
     }
 }
 
-/// One JSON value, as much of it as a message needs.
-enum Value<'de> {
-    Null,
-    Bool(bool),
-    Str(Cow<'de, str>),
-    /// The number as written, when the deserializer has raw text (serde_json).
-    Number(Cow<'de, str>),
-    Array,
-    Object,
-}
-
-impl<'de> Value<'de> {
-    /// The value whose raw text, checked well-formed by serde_json, is `raw`; `input` is
-    /// the whole request's text, which `raw` is part of.
-    ///
-    /// # Errors
-    ///
-    /// [`Error::Json`] for a string that does not unescape (a lone surrogate, `"\ud800"`,
-    /// which serde_json checks only when it unescapes), placed in `input`.
-    fn of(raw: &'de RawValue, input: &[u8]) -> Result<Value<'de>, Error> {
-        let text = raw
-            .get()
-            .trim_matches(|c| matches!(c, ' ' | '\t' | '\n' | '\r'));
-        Ok(match text.as_bytes().first() {
-            Some(b'n') => Value::Null,
-            Some(b't') => Value::Bool(true),
-            Some(b'f') => Value::Bool(false),
-            Some(b'[') => Value::Array,
-            Some(b'{') => Value::Object,
-            Some(b'"') => match text.get(1..text.len() - 1) {
-                Some(inner) if !inner.contains('\\') => Value::Str(Cow::Borrowed(inner)),
-                _ => match serde_json::from_str::<String>(text) {
-                    Ok(s) => Value::Str(Cow::Owned(s)),
-                    Err(e) => {
-                        // Where `text` starts in `input`: it is a part of it.
-                        let offset = (text.as_ptr() as usize).wrapping_sub(input.as_ptr() as usize);
-                        let (line, column) = line_and_column(input, offset);
-                        let mut error = json_error(&e);
-                        if let Error::Json {
-                            line: l, column: c, ..
-                        } = &mut error
-                        {
-                            *l = line;
-                            *c = column + e.column().saturating_sub(1);
-                        }
-                        return Err(error);
-                    }
-                },
-            },
-            _ => Value::Number(Cow::Borrowed(text)),
-        })
-    }
-
-    fn string<E: de::Error>(
-        self,
-        slot: Slot<'_>,
-        field: Field,
-        expected: &'static str,
-    ) -> Result<Option<String>, E> {
-        match self {
-            Value::Null => Ok(None),
-            Value::Str(s) => Ok(Some(s.into_owned())),
-            other => Err(other.wrong(slot, field, None, expected)),
+/// The value whose raw text, checked well-formed by serde_json, is `raw`; `input` is the
+/// whole request's text, which `raw` is part of.
+///
+/// # Errors
+///
+/// [`Error::Json`] for a string that does not unescape (a lone surrogate, `"\ud800"`,
+/// which serde_json checks only when it unescapes), placed in `input`.
+fn found_in<'de>(raw: &'de RawValue, input: &[u8]) -> Result<Found<'de>, Error> {
+    Found::of_raw(raw.get()).map_err(|e| {
+        // Where the value starts in `input`: it is a part of it.
+        let text = Found::trimmed(raw.get());
+        let offset = (text.as_ptr() as usize).wrapping_sub(input.as_ptr() as usize);
+        let (line, column) = line_and_column(input, offset);
+        let mut error = json_error(&e);
+        if let Error::Json {
+            line: l, column: c, ..
+        } = &mut error
+        {
+            *l = line;
+            *c = column + e.column().saturating_sub(1);
         }
-    }
-
-    fn wrong<E: de::Error>(
-        self,
-        slot: Slot<'_>,
-        field: Field,
-        position: Option<usize>,
-        expected: &'static str,
-    ) -> E {
-        let found = match self {
-            Value::Null => "null".to_owned(),
-            Value::Bool(b) => b.to_string(),
-            Value::Str(s) => format!("the string {:?}", shown(&s)),
-            Value::Number(n) => format!("the number {}", shown(&n)),
-            Value::Array => "an array".to_owned(),
-            Value::Object => "an object".to_owned(),
-        };
-        reject(
-            slot,
-            Error::WrongType {
-                field,
-                position,
-                expected,
-                found,
-            },
-        )
-    }
+        error
+    })
 }
 
-struct ValueSeed {
+/// A string parameter's value: `None` for `null`, the wrong type for anything else.
+fn string<E: de::Error>(
+    found: Found<'_>,
+    slot: Slot<'_>,
     field: Field,
-}
-
-impl<'de> DeserializeSeed<'de> for ValueSeed {
-    type Value = Value<'de>;
-
-    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Value<'de>, D::Error> {
-        deserializer.deserialize_any(self)
+    expected: &'static str,
+) -> Result<Option<String>, E> {
+    match found {
+        Found::Null => Ok(None),
+        Found::Str(s) => Ok(Some(s.into_owned())),
+        other => Err(wrong(&other, slot, field, None, expected)),
     }
 }
 
-impl<'de> Visitor<'de> for ValueSeed {
-    type Value = Value<'de>;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "a value for '{}'", self.field)
-    }
-
-    fn visit_unit<E: de::Error>(self) -> Result<Value<'de>, E> {
-        Ok(Value::Null)
-    }
-
-    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Value<'de>, E> {
-        Ok(Value::Bool(v))
-    }
-
-    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Value<'de>, E> {
-        Ok(Value::Number(v.to_string().into()))
-    }
-
-    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Value<'de>, E> {
-        Ok(Value::Number(v.to_string().into()))
-    }
-
-    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Value<'de>, E> {
-        Ok(Value::Number(v.to_string().into()))
-    }
-
-    fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Value<'de>, E> {
-        Ok(Value::Str(v.into()))
-    }
-
-    fn visit_str<E: de::Error>(self, v: &str) -> Result<Value<'de>, E> {
-        Ok(Value::Str(v.to_owned().into()))
-    }
-
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value<'de>, A::Error> {
-        while seq.next_element::<IgnoredAny>()?.is_some() {}
-        Ok(Value::Array)
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value<'de>, A::Error> {
-        while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
-        Ok(Value::Object)
-    }
+/// [`Error::WrongType`] for `found` where `expected` was, at the list's 1-based `position`.
+fn wrong<E: de::Error>(
+    found: &Found<'_>,
+    slot: Slot<'_>,
+    field: Field,
+    position: Option<usize>,
+    expected: &'static str,
+) -> E {
+    reject(
+        slot,
+        Error::WrongType {
+            field,
+            position,
+            expected,
+            found: found.describe(),
+        },
+    )
 }
 
 /// Reads a list of IDs item by item, for every case.
@@ -888,7 +798,7 @@ struct IdListSeed<'s, 'de> {
     slot: Slot<'s>,
     field: Field,
     /// The whole input, when the deserializer is serde_json's: items are then taken as
-    /// their raw text (see [`Value::of`]).
+    /// their raw text (see [`found_in`]).
     input: Option<&'de [u8]>,
 }
 
@@ -919,19 +829,19 @@ impl<'de> Visitor<'de> for IdListSeed<'_, 'de> {
         loop {
             let value = match self.input {
                 Some(input) => match seq.next_element::<&'de RawValue>()? {
-                    Some(raw) => Value::of(raw, input).map_err(|e| reject(slot, e))?,
+                    Some(raw) => found_in(raw, input).map_err(|e| reject(slot, e))?,
                     None => break,
                 },
-                None => match seq.next_element_seed(ValueSeed { field })? {
+                None => match seq.next_element_seed(FoundSeed)? {
                     Some(value) => value,
                     None => break,
                 },
             };
             match value {
-                Value::Str(id) => list
+                Found::Str(id) => list
                     .try_push(&id)
                     .map_err(|_| reject(slot, out_of_memory(field)))?,
-                other => return Err(other.wrong(slot, field, Some(position), "a string")),
+                other => return Err(wrong(&other, slot, field, Some(position), "a string")),
             }
             position += 1;
         }
@@ -943,27 +853,51 @@ impl<'de> Visitor<'de> for IdListSeed<'_, 'de> {
     }
 
     fn visit_bool<E: de::Error>(self, v: bool) -> Result<Option<IdList>, E> {
-        Err(Value::Bool(v).wrong(self.slot, self.field, None, ID_LIST))
+        Err(wrong(&Found::Bool(v), self.slot, self.field, None, ID_LIST))
     }
 
     fn visit_i64<E: de::Error>(self, v: i64) -> Result<Option<IdList>, E> {
-        Err(Value::Number(v.to_string().into()).wrong(self.slot, self.field, None, ID_LIST))
+        Err(wrong(
+            &Found::Number(v.to_string().into()),
+            self.slot,
+            self.field,
+            None,
+            ID_LIST,
+        ))
     }
 
     fn visit_u64<E: de::Error>(self, v: u64) -> Result<Option<IdList>, E> {
-        Err(Value::Number(v.to_string().into()).wrong(self.slot, self.field, None, ID_LIST))
+        Err(wrong(
+            &Found::Number(v.to_string().into()),
+            self.slot,
+            self.field,
+            None,
+            ID_LIST,
+        ))
     }
 
     fn visit_f64<E: de::Error>(self, v: f64) -> Result<Option<IdList>, E> {
-        Err(Value::Number(v.to_string().into()).wrong(self.slot, self.field, None, ID_LIST))
+        Err(wrong(
+            &Found::Number(v.to_string().into()),
+            self.slot,
+            self.field,
+            None,
+            ID_LIST,
+        ))
     }
 
     fn visit_str<E: de::Error>(self, v: &str) -> Result<Option<IdList>, E> {
-        Err(Value::Str(v.into()).wrong(self.slot, self.field, None, ID_LIST))
+        Err(wrong(
+            &Found::Str(v.into()),
+            self.slot,
+            self.field,
+            None,
+            ID_LIST,
+        ))
     }
 
     fn visit_map<A: MapAccess<'de>>(self, _map: A) -> Result<Option<IdList>, A::Error> {
-        Err(Value::Object.wrong(self.slot, self.field, None, ID_LIST))
+        Err(wrong(&Found::Object, self.slot, self.field, None, ID_LIST))
     }
 }
 

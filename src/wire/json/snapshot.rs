@@ -7,13 +7,13 @@
 //! desktop (`snapshot_desktop`) when the page is read from a file, which hands whatever it is
 //! not sure of back to serde_json.
 
-use std::borrow::Cow;
 use std::cell::Cell;
 use std::fmt;
 use std::io;
 
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 
+use super::found::{Found, FoundSeed};
 use super::place::{Counted, BUFFER};
 use super::read_desktop::{users_problem, ReadDesktop, DEEPEST};
 use super::snapshot_desktop::{self, Stop};
@@ -748,7 +748,7 @@ impl<'de> Visitor<'de> for BodySeed<'_, '_> {
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Count, A::Error> {
         while seq.next_element::<IgnoredAny>()?.is_some() {}
-        let found = "an array".to_owned();
+        let found = Found::Array.describe();
         Err(self.reject(None, SnapshotProblem::BodyNotAnObject { found }))
     }
 
@@ -757,19 +757,19 @@ impl<'de> Visitor<'de> for BodySeed<'_, '_> {
     }
 
     fn visit_bool<E: de::Error>(self, v: bool) -> Result<Count, E> {
-        not_an_object(self, Found::Other(v.to_string()))
+        not_an_object(self, Found::Bool(v))
     }
 
     fn visit_i64<E: de::Error>(self, v: i64) -> Result<Count, E> {
-        not_an_object(self, Found::Other(format!("the number {v}")))
+        not_an_object(self, Found::Number(v.to_string().into()))
     }
 
     fn visit_u64<E: de::Error>(self, v: u64) -> Result<Count, E> {
-        not_an_object(self, Found::Other(format!("the number {v}")))
+        not_an_object(self, Found::Number(v.to_string().into()))
     }
 
     fn visit_f64<E: de::Error>(self, v: f64) -> Result<Count, E> {
-        not_an_object(self, Found::Other(format!("the number {v}")))
+        not_an_object(self, Found::Number(v.to_string().into()))
     }
 
     fn visit_str<E: de::Error>(self, v: &str) -> Result<Count, E> {
@@ -845,31 +845,35 @@ impl<'de> Visitor<'de> for DesktopsSeed<'_, '_, '_> {
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<usize, A::Error> {
         while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
-        not_an_array(self, "an object".to_owned())
+        not_an_array(self, Found::Object)
     }
 
     fn visit_bool<E: de::Error>(self, v: bool) -> Result<usize, E> {
-        not_an_array(self, v.to_string())
+        not_an_array(self, Found::Bool(v))
     }
 
     fn visit_i64<E: de::Error>(self, v: i64) -> Result<usize, E> {
-        not_an_array(self, format!("the number {v}"))
+        not_an_array(self, Found::Number(v.to_string().into()))
     }
 
     fn visit_u64<E: de::Error>(self, v: u64) -> Result<usize, E> {
-        not_an_array(self, format!("the number {v}"))
+        not_an_array(self, Found::Number(v.to_string().into()))
     }
 
     fn visit_f64<E: de::Error>(self, v: f64) -> Result<usize, E> {
-        not_an_array(self, format!("the number {v}"))
+        not_an_array(self, Found::Number(v.to_string().into()))
     }
 
     fn visit_str<E: de::Error>(self, v: &str) -> Result<usize, E> {
-        not_an_array(self, Found::Str(v.into()).describe())
+        not_an_array(self, Found::Str(v.into()))
     }
 }
 
-fn not_an_array<E: de::Error>(seed: DesktopsSeed<'_, '_, '_>, found: String) -> Result<usize, E> {
+fn not_an_array<E: de::Error>(
+    seed: DesktopsSeed<'_, '_, '_>,
+    found: Found<'_>,
+) -> Result<usize, E> {
+    let found = found.describe();
     Err(seed
         .body
         .reject(None, SnapshotProblem::DesktopsNotAnArray { found }))
@@ -1024,7 +1028,7 @@ impl<'de> Visitor<'de> for DesktopSeed {
                             flag = Some(None);
                             Ok(())
                         }
-                        other => Err(other.wrong(key, None, "a string")),
+                        other => Err(wrong(&other, key, None, "a string")),
                     }
                 }
                 Name::ManagementFlags | Name::EndUserIds => {
@@ -1087,19 +1091,19 @@ impl<'de> Visitor<'de> for DesktopSeed {
     }
 
     fn visit_bool<E: de::Error>(self, v: bool) -> Result<Self::Value, E> {
-        Ok(not_a_desktop(Found::Other(v.to_string())))
+        Ok(not_a_desktop(Found::Bool(v)))
     }
 
     fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
-        Ok(not_a_desktop(Found::Other(format!("the number {v}"))))
+        Ok(not_a_desktop(Found::Number(v.to_string().into())))
     }
 
     fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
-        Ok(not_a_desktop(Found::Other(format!("the number {v}"))))
+        Ok(not_a_desktop(Found::Number(v.to_string().into())))
     }
 
     fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
-        Ok(not_a_desktop(Found::Other(format!("the number {v}"))))
+        Ok(not_a_desktop(Found::Number(v.to_string().into())))
     }
 
     fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
@@ -1113,98 +1117,18 @@ fn not_a_desktop(found: Found<'_>) -> Result<ReadDesktop, SnapshotProblem> {
     })
 }
 
-/// A value where a string (or a list of them) was expected, as much as a message needs.
-enum Found<'de> {
-    Null,
-    Str(Cow<'de, str>),
-    /// A whole number of 0 or more.
-    Count(u64),
-    Other(String),
-}
-
-impl Found<'_> {
-    fn describe(self) -> String {
-        match self {
-            Found::Null => "null".to_owned(),
-            Found::Str(s) => format!("the string {:?}", shown(&s)),
-            Found::Count(n) => format!("the number {n}"),
-            Found::Other(text) => text,
-        }
-    }
-
-    fn wrong(
-        self,
-        key: &'static str,
-        position: Option<usize>,
-        expected: &'static str,
-    ) -> SnapshotProblem {
-        SnapshotProblem::WrongType {
-            key,
-            position,
-            expected,
-            found: self.describe(),
-        }
-    }
-}
-
-struct FoundSeed;
-
-impl<'de> DeserializeSeed<'de> for FoundSeed {
-    type Value = Found<'de>;
-
-    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Found<'de>, D::Error> {
-        deserializer.deserialize_any(self)
-    }
-}
-
-impl<'de> Visitor<'de> for FoundSeed {
-    type Value = Found<'de>;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a value")
-    }
-
-    fn visit_unit<E: de::Error>(self) -> Result<Found<'de>, E> {
-        Ok(Found::Null)
-    }
-
-    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Found<'de>, E> {
-        Ok(Found::Other(v.to_string()))
-    }
-
-    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Found<'de>, E> {
-        Ok(Found::Other(format!("the number {v}")))
-    }
-
-    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Found<'de>, E> {
-        Ok(Found::Count(v))
-    }
-
-    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Found<'de>, E> {
-        // A whole number written with a fraction or an exponent (`3.0`, `3e0`), up to 2^53,
-        // where every whole number is exact.
-        if v.is_sign_positive() && v.fract() == 0.0 && v <= 9_007_199_254_740_992.0 {
-            return Ok(Found::Count(v as u64));
-        }
-        Ok(Found::Other(format!("the number {v}")))
-    }
-
-    fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Found<'de>, E> {
-        Ok(Found::Str(v.into()))
-    }
-
-    fn visit_str<E: de::Error>(self, v: &str) -> Result<Found<'de>, E> {
-        Ok(Found::Str(v.to_owned().into()))
-    }
-
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Found<'de>, A::Error> {
-        while seq.next_element::<IgnoredAny>()?.is_some() {}
-        Ok(Found::Other("an array".to_owned()))
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Found<'de>, A::Error> {
-        while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
-        Ok(Found::Other("an object".to_owned()))
+/// [`SnapshotProblem::WrongType`] for `found` where `expected` was.
+fn wrong(
+    found: &Found<'_>,
+    key: &'static str,
+    position: Option<usize>,
+    expected: &'static str,
+) -> SnapshotProblem {
+    SnapshotProblem::WrongType {
+        key,
+        position,
+        expected,
+        found: found.describe(),
     }
 }
 
@@ -1223,10 +1147,10 @@ impl<'de> DeserializeSeed<'de> for StringsSeed {
         match FoundOrList::deserialize(deserializer)? {
             FoundOrList::List(Ok(list)) => Ok(Ok(Some(list))),
             FoundOrList::List(Err((position, found))) => {
-                Ok(Err(found.wrong(key, Some(position), "a string")))
+                Ok(Err(wrong(&found, key, Some(position), "a string")))
             }
             FoundOrList::Found(Found::Null) => Ok(Ok(None)),
-            FoundOrList::Found(other) => Ok(Err(other.wrong(key, None, STRINGS))),
+            FoundOrList::Found(other) => Ok(Err(wrong(&other, key, None, STRINGS))),
         }
     }
 }
@@ -1274,19 +1198,19 @@ impl<'de> Visitor<'de> for ListVisitor {
     }
 
     fn visit_bool<E: de::Error>(self, v: bool) -> Result<Self::Value, E> {
-        Ok(FoundOrList::Found(Found::Other(v.to_string())))
+        Ok(FoundOrList::Found(Found::Bool(v)))
     }
 
     fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
-        Ok(FoundOrList::Found(Found::Other(format!("the number {v}"))))
+        Ok(FoundOrList::Found(Found::Number(v.to_string().into())))
     }
 
     fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
-        Ok(FoundOrList::Found(Found::Other(format!("the number {v}"))))
+        Ok(FoundOrList::Found(Found::Number(v.to_string().into())))
     }
 
     fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
-        Ok(FoundOrList::Found(Found::Other(format!("the number {v}"))))
+        Ok(FoundOrList::Found(Found::Number(v.to_string().into())))
     }
 
     fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Self::Value, E> {
@@ -1299,7 +1223,7 @@ impl<'de> Visitor<'de> for ListVisitor {
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
         while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
-        Ok(FoundOrList::Found(Found::Other("an object".to_owned())))
+        Ok(FoundOrList::Found(Found::Object))
     }
 }
 
