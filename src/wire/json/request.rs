@@ -1,10 +1,9 @@
 //! The JSON wire form: requests as the official SDKs' `to_map()` produce them, and the
 //! response body.
 
-use std::cell::{Cell, RefCell};
+use std::cell::Cell;
 use std::collections::TryReserveError;
 use std::fmt;
-use std::io;
 
 use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::value::RawValue;
@@ -14,9 +13,7 @@ use super::place::line_and_column;
 use crate::error::{shown, Error, Field, LimitProblem};
 use crate::ids::IdList;
 use crate::limit::Strategy;
-use crate::planner::PlanRows;
-use crate::request::{CheckedRequest, Request};
-use crate::response::{derived_ids, status_of, Body, Response};
+use crate::request::Request;
 
 /// Reads a request in the JSON form, as the SDKs' `to_map()` writes it:
 ///
@@ -168,158 +165,6 @@ fn not_an_object(input: &[u8]) -> Result<(), Error> {
         column,
         message: format!("the request must be a JSON object of its parameters, but it is {found}"),
     })
-}
-
-/// How the JSON writers lay their output out: on one line, or indented. Either way the
-/// output ends with a newline.
-///
-/// `false` and `true` convert to [`Compact`](JsonStyle::Compact) and
-/// [`Pretty`](JsonStyle::Pretty), so that calls written for 0.1's `pretty: bool` compile.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
-pub enum JsonStyle {
-    /// One line, no spaces: the API's own bytes.
-    #[default]
-    Compact,
-    /// Two-space indents, one field a line.
-    Pretty,
-}
-
-impl From<bool> for JsonStyle {
-    /// `pretty` as it was given to 0.1's writers.
-    fn from(pretty: bool) -> JsonStyle {
-        if pretty {
-            JsonStyle::Pretty
-        } else {
-            JsonStyle::Compact
-        }
-    }
-}
-
-/// Writes `response` as JSON, compact or pretty (two-space indents: [`JsonStyle`]), with a final
-/// newline. Streams: nothing but the writer's buffer is held in memory.
-///
-/// # Errors
-///
-/// The writer's I/O errors; [`io::ErrorKind::InvalidData`] when the plan does not fit the
-/// request (a plan from [`Plan::from_lists`](crate::Plan::from_lists) naming unknown users).
-pub fn write_json<W: io::Write>(
-    response: &Response<'_>,
-    mut writer: W,
-    style: impl Into<JsonStyle>,
-) -> io::Result<()> {
-    let pretty = style.into() == JsonStyle::Pretty;
-    if pretty {
-        serde_json::to_writer_pretty(&mut writer, response).map_err(|e| {
-            match e.io_error_kind() {
-                Some(kind) => io::Error::new(kind, e),
-                None => io::Error::new(io::ErrorKind::InvalidData, e),
-            }
-        })?;
-    } else {
-        // The same bytes as `serde_json::to_writer`, faster: see `compact`.
-        super::response_fast::write(response, &mut writer)?;
-    }
-    writer.write_all(b"\n")
-}
-
-/// Writes the response to `request` as [`write_json`] does, byte for byte, but plans it as it
-/// writes: each desktop's users are made by `rows` (from
-/// [`try_plan_rows`](crate::try_plan_rows)) when its `AssignModels` item is written, and the
-/// whole plan is never held. Memory is the rows' working space
-/// ([`PlanRows::bytes_for`]) and the writer's chunk, whatever `T`.
-///
-/// `request_id` sets the `RequestId`, as [`Response::with_request_id`] does; by default it is
-/// derived from the request.
-///
-/// ```
-/// use eds_entitlement::wire::{self, JsonStyle};
-/// use eds_entitlement::{plan, try_plan_rows, Request, Response};
-///
-/// let request = Request::new("cn-hangzhou", ["ecd-a", "ecd-b"], ["Alice"]).check()?;
-/// let mut streamed = Vec::new();
-/// let mut rows = try_plan_rows(&request)?;
-/// wire::write_json_rows(&request, &mut rows, None, &mut streamed, JsonStyle::Compact)?;
-///
-/// let plan = plan(&request);
-/// let mut whole = Vec::new();
-/// wire::write_json(&Response::new(&request, &plan), &mut whole, JsonStyle::Compact)?;
-/// assert_eq!(streamed, whole);
-/// # Ok::<(), Box<dyn std::error::Error>>(())
-/// ```
-///
-/// # Errors
-///
-/// The writer's I/O errors; [`io::ErrorKind::InvalidData`] when `rows` are not the fresh
-/// rows of `request`'s plan.
-pub fn write_json_rows<W: io::Write>(
-    request: &CheckedRequest,
-    rows: &mut PlanRows,
-    request_id: Option<&str>,
-    mut writer: W,
-    style: impl Into<JsonStyle>,
-) -> io::Result<()> {
-    let pretty = style.into() == JsonStyle::Pretty;
-    if !rows.fresh_for(&request.shape()) {
-        return Err(io::Error::new(
-            io::ErrorKind::InvalidData,
-            "the rows are not the untouched rows of this request's plan",
-        ));
-    }
-    let (derived, task_id) = derived_ids(request);
-    let status = status_of(request);
-    let request_id = request_id.unwrap_or(&derived);
-    if pretty {
-        let body = Body {
-            request,
-            request_id,
-            task_id: &task_id,
-            status,
-            rows: RefCell::new(rows),
-        };
-        serde_json::to_writer_pretty(&mut writer, &body).map_err(|e| match e.io_error_kind() {
-            Some(kind) => io::Error::new(kind, e),
-            None => io::Error::new(io::ErrorKind::InvalidData, e),
-        })?;
-    } else {
-        let head = super::response_fast::Head {
-            request_id,
-            task_id: &task_id,
-            status,
-        };
-        super::response_fast::write_rows(&head, request, rows, &mut writer)?;
-    }
-    writer.write_all(b"\n")
-}
-
-/// `response` as a JSON string, compact, without a final newline: the same bytes as
-/// [`write_json`] writes before its newline, by the same hand-written writer.
-///
-/// Costs `O(len)` time and the string's memory (about 60 bytes per desktop plus each
-/// listed user's ID and 3 bytes).
-///
-/// ```
-/// use eds_entitlement::{plan, wire, Request, Response};
-///
-/// let request = Request::new("cn-hangzhou", ["ecd-a"], ["Alice"]).check()?;
-/// let plan = plan(&request);
-/// let json = wire::to_json_string(&Response::new(&request, &plan));
-/// assert!(json.ends_with(r#""AssignModels":[{"DesktopId":"ecd-a","InnerStatus":"FINISHED","EndUserIds":["Alice"]}]}}"#));
-/// # Ok::<(), eds_entitlement::Error>(())
-/// ```
-///
-/// # Panics
-///
-/// When the plan does not fit the request: a plan built with
-/// [`Plan::from_lists`](crate::Plan::from_lists) that has another number of desktops, or
-/// names a user index the request does not have. Plans from [`plan`](crate::plan) always
-/// fit; check any other with [`verify`](crate::verify) first, or use [`write_json`], which
-/// returns an error instead.
-#[must_use]
-pub fn to_json_string(response: &Response<'_>) -> String {
-    match super::response_fast::to_string(response) {
-        Ok(json) => json,
-        Err(message) => panic!("{message}"),
-    }
 }
 
 pub(super) fn json_error(e: &serde_json::Error) -> Error {
@@ -640,66 +485,21 @@ fn generic_limit<E: de::Error>(
     ))
 }
 
-/// The API's JSON form of a request, from any serde format (as [`from_json`] reads JSON):
-/// the API's parameter names, `null` or absent for an unset parameter. The request is not
-/// checked here: deserialize a [`CheckedRequest`] to check it as it is read.
-///
-/// A rejection is the deserializer's error, whose message is the [`Error`]'s.
-impl<'de> de::Deserialize<'de> for Request {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Request, D::Error> {
-        let slot = Cell::new(None);
-        let seed = RequestSeed {
-            slot: &slot,
-            mode: Mode::Generic,
-            input: &[],
-        };
-        match seed.deserialize(deserializer) {
-            Ok(raw) => raw.finish().map_err(de::Error::custom),
-            Err(e) => Err(slot.take().map_or(e, de::Error::custom)),
-        }
-    }
-}
-
-/// The API's JSON form, as the SDKs' `to_map()` writes it: every parameter by the API's
-/// name, in the API's order, limits left out when unset. [`from_json`] and
-/// `Deserialize` read it back as the same request.
-impl serde::Serialize for Request {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let limits = usize::from(self.max_user_per_desktop.is_some())
-            + usize::from(self.max_desktop_per_user.is_some());
-        let mut map = serializer.serialize_map(Some(5 + limits))?;
-        map.serialize_entry("RegionId", &self.region_id)?;
-        if let Some(limit) = self.max_user_per_desktop {
-            map.serialize_entry("MaxUserPerDesktop", &limit)?;
-        }
-        if let Some(limit) = self.max_desktop_per_user {
-            map.serialize_entry("MaxDesktopPerUser", &limit)?;
-        }
-        map.serialize_entry("Strategy", &self.strategy)?;
-        map.serialize_entry("DesktopId", &self.desktop_ids)?;
-        map.serialize_entry("EndUserId", &self.end_user_ids)?;
-        map.serialize_entry("Preview", &self.preview)?;
-        map.end()
-    }
-}
-
-/// A request checked as it is read: [`Request`]'s `Deserialize`, then
-/// [`Request::check`] with the default options. A request that fails a check is the
-/// deserializer's error, whose message is the [`Error`]'s: an embedder's own
-/// `Deserialize` type with a `CheckedRequest` field cannot hold an unchecked request.
-impl<'de> de::Deserialize<'de> for CheckedRequest {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<CheckedRequest, D::Error> {
-        Request::deserialize(deserializer)?
-            .check()
-            .map_err(de::Error::custom)
-    }
-}
-
-/// As the [`Request`] it was checked from.
-impl serde::Serialize for CheckedRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.as_request().serialize(serializer)
+/// Reads a request from any serde format, as [`from_json`] reads JSON (the `Deserialize`
+/// of [`Request`], in `serde_impls/request.rs`): a rejection is the deserializer's error,
+/// whose message is the [`Error`]'s.
+pub(super) fn from_deserializer<'de, D: Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Request, D::Error> {
+    let slot = Cell::new(None);
+    let seed = RequestSeed {
+        slot: &slot,
+        mode: Mode::Generic,
+        input: &[],
+    };
+    match seed.deserialize(deserializer) {
+        Ok(raw) => raw.finish().map_err(de::Error::custom),
+        Err(e) => Err(slot.take().map_or(e, de::Error::custom)),
     }
 }
 
@@ -898,36 +698,5 @@ impl<'de> Visitor<'de> for IdListSeed<'_, 'de> {
 
     fn visit_map<A: MapAccess<'de>>(self, _map: A) -> Result<Option<IdList>, A::Error> {
         Err(wrong(&Found::Object, self.slot, self.field, None, ID_LIST))
-    }
-}
-
-#[cfg(test)]
-mod style_tests {
-    use super::*;
-    use crate::{plan, Request};
-
-    /// `JsonStyle` picks the layout, and `bool`s convert to the same layout as before.
-    #[test]
-    fn json_style_picks_the_layout_and_bools_convert() {
-        let request = Request::new("cn-hangzhou", ["ecd-a"], ["Alice"])
-            .check()
-            .unwrap();
-        let plan = plan(&request);
-        let response = Response::new(&request, &plan);
-        let write = |style: JsonStyle| {
-            let mut out = Vec::new();
-            write_json(&response, &mut out, style).unwrap();
-            String::from_utf8(out).unwrap()
-        };
-        let (compact, pretty) = (write(JsonStyle::Compact), write(JsonStyle::Pretty));
-        assert_eq!(compact.lines().count(), 1);
-        assert!(pretty.contains("\n  \"RequestId\""), "{pretty}");
-        assert_eq!(
-            (JsonStyle::from(false), JsonStyle::from(true)),
-            (JsonStyle::Compact, JsonStyle::Pretty)
-        );
-        let mut old = Vec::new();
-        write_json(&response, &mut old, true).unwrap();
-        assert_eq!(String::from_utf8(old).unwrap(), pretty);
     }
 }
