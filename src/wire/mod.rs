@@ -13,13 +13,12 @@ mod query;
 mod text;
 
 #[cfg(feature = "serde")]
-pub use calls::{
-    write_call_json, write_calls_aliyun, write_calls_json, write_calls_query, write_comparison_json,
-};
+pub use calls::{write_calls_aliyun, write_calls_query};
 #[cfg(feature = "serde")]
 pub use json::{
-    fleet_from_json, from_json, from_json_vec, plan_from_json, to_json_string, write_changes_json,
-    write_fleet_json, write_json, write_json_rows, FleetReader, JsonStyle, ShortListing,
+    fleet_from_json, from_json, from_json_vec, plan_from_json, to_json_string, write_call_json,
+    write_calls_json, write_changes_json, write_comparison_json, write_fleet_json, write_json,
+    write_json_rows, FleetReader, JsonStyle, ShortListing,
 };
 pub use limit::read_limit;
 pub(crate) use query::encode as encode_query_value;

@@ -2,7 +2,7 @@
 //! it: `null`, `true`, `the string "x"`, `the number 42`, `an array`, `an object`. The
 //! request, snapshot and plan readers all describe a value by [`Found`], from serde
 //! ([`FoundSeed`]) or from a value's raw text ([`Found::of_raw`]); a top level that is not
-//! an object, known only by its first byte, is named by its [`Kind`].
+//! an object, known only by its first byte, is named by [`kind_of_start`].
 
 use std::borrow::Cow;
 use std::fmt;

@@ -615,6 +615,13 @@ impl<'de> DeserializeSeed<'de> for IdListSeed<'_, 'de> {
 
 const ID_LIST: &str = "an array of strings";
 
+impl IdListSeed<'_, '_> {
+    /// [`Error::WrongType`] for `found` where the list was.
+    fn not_a_list<E: de::Error>(&self, found: &Found<'_>) -> E {
+        wrong(found, self.slot, self.field, None, ID_LIST)
+    }
+}
+
 impl<'de> Visitor<'de> for IdListSeed<'_, 'de> {
     type Value = Option<IdList>;
 
@@ -653,50 +660,26 @@ impl<'de> Visitor<'de> for IdListSeed<'_, 'de> {
     }
 
     fn visit_bool<E: de::Error>(self, v: bool) -> Result<Option<IdList>, E> {
-        Err(wrong(&Found::Bool(v), self.slot, self.field, None, ID_LIST))
+        Err(self.not_a_list(&Found::Bool(v)))
     }
 
     fn visit_i64<E: de::Error>(self, v: i64) -> Result<Option<IdList>, E> {
-        Err(wrong(
-            &Found::Number(v.to_string().into()),
-            self.slot,
-            self.field,
-            None,
-            ID_LIST,
-        ))
+        Err(self.not_a_list(&Found::Number(v.to_string().into())))
     }
 
     fn visit_u64<E: de::Error>(self, v: u64) -> Result<Option<IdList>, E> {
-        Err(wrong(
-            &Found::Number(v.to_string().into()),
-            self.slot,
-            self.field,
-            None,
-            ID_LIST,
-        ))
+        Err(self.not_a_list(&Found::Number(v.to_string().into())))
     }
 
     fn visit_f64<E: de::Error>(self, v: f64) -> Result<Option<IdList>, E> {
-        Err(wrong(
-            &Found::Number(v.to_string().into()),
-            self.slot,
-            self.field,
-            None,
-            ID_LIST,
-        ))
+        Err(self.not_a_list(&Found::Number(v.to_string().into())))
     }
 
     fn visit_str<E: de::Error>(self, v: &str) -> Result<Option<IdList>, E> {
-        Err(wrong(
-            &Found::Str(v.into()),
-            self.slot,
-            self.field,
-            None,
-            ID_LIST,
-        ))
+        Err(self.not_a_list(&Found::Str(v.into())))
     }
 
     fn visit_map<A: MapAccess<'de>>(self, _map: A) -> Result<Option<IdList>, A::Error> {
-        Err(wrong(&Found::Object, self.slot, self.field, None, ID_LIST))
+        Err(self.not_a_list(&Found::Object))
     }
 }
