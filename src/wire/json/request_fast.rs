@@ -4,7 +4,7 @@
 //! text) was a third of [`from_json`](super::from_json)'s time.
 //!
 //! [`scan`] accepts a request only when it is well-formed JSON that the general reading
-//! (serde_json's, in `json.rs`) reads without any error, and finds what that reading finds;
+//! (serde_json's, in `request.rs`) reads without any error, and finds what that reading finds;
 //! anything else (`None`) is left to that reading, which words every error. So this module
 //! never makes an error of its own, but the allocator's refusal of a list's memory.
 
