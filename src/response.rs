@@ -127,9 +127,9 @@ impl<'a> Response<'a> {
     }
 
     /// Sets the `RequestId`. The default value is [`ApiId::request_id`] of the request.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Response<'a> {
-        self.ids.set_request_id(request_id.into());
-        self
+    pub fn with_request_id(self, request_id: impl Into<String>) -> Response<'a> {
+        let ids = self.ids.with_request_id(request_id.into());
+        Response { ids, ..self }
     }
 
     /// `RequestId`.
@@ -188,9 +188,9 @@ impl ResponseIds {
         }
     }
 
-    /// Replaces the `RequestId`.
-    pub(crate) fn set_request_id(&mut self, request_id: String) {
-        self.request_id = request_id;
+    /// These IDs with `request_id` for the `RequestId`.
+    pub(crate) fn with_request_id(self, request_id: String) -> ResponseIds {
+        ResponseIds { request_id, ..self }
     }
 
     /// `RequestId`.

@@ -54,9 +54,9 @@ impl<'a> FleetResponse<'a> {
     }
 
     /// Sets the `RequestId`. The default value is [`ApiId::request_id`](crate::ApiId::request_id) of the request.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> FleetResponse<'a> {
-        self.ids.set_request_id(request_id.into());
-        self
+    pub fn with_request_id(self, request_id: impl Into<String>) -> FleetResponse<'a> {
+        let ids = self.ids.with_request_id(request_id.into());
+        FleetResponse { ids, ..self }
     }
 
     /// `RequestId`.

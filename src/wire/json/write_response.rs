@@ -100,10 +100,10 @@ pub fn write_json_rows<W: io::Write>(
             "the rows are not the untouched rows of this request's plan",
         ));
     }
-    let mut ids = ResponseIds::new(request);
-    if let Some(request_id) = request_id {
-        ids.set_request_id(request_id.to_owned());
-    }
+    let ids = match request_id {
+        Some(request_id) => ResponseIds::new(request).with_request_id(request_id.to_owned()),
+        None => ResponseIds::new(request),
+    };
     let status = status_of(request);
     let head = Head {
         request_id: ids.request_id(),
