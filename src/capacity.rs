@@ -245,29 +245,6 @@ impl Shape {
     }
 }
 
-#[cfg(feature = "serde")]
-impl serde::Serialize for Capacity {
-    /// One object with exactly [the contract](crate::contract)'s §5 keys, in its order.
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut s = serializer.serialize_struct("Capacity", 13)?;
-        s.serialize_field("desktops", &self.desktops)?;
-        s.serialize_field("users", &self.users)?;
-        s.serialize_field("assignments", &self.assignments)?;
-        s.serialize_field("users_full", &self.users_full)?;
-        s.serialize_field("users_partial", &self.users_partial)?;
-        s.serialize_field("users_unserved", &self.users_unserved)?;
-        s.serialize_field("desktops_used", &self.desktops_used)?;
-        s.serialize_field("desktops_idle", &self.desktops_idle)?;
-        s.serialize_field("min_users_per_desktop", &self.min_users_per_desktop)?;
-        s.serialize_field("max_users_per_desktop", &self.max_users_per_desktop)?;
-        s.serialize_field("min_desktops_per_user", &self.min_desktops_per_user)?;
-        s.serialize_field("max_desktops_per_user", &self.max_desktops_per_user)?;
-        s.serialize_field("desktops_needed", &self.desktops_needed)?;
-        s.end()
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

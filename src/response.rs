@@ -113,36 +113,33 @@ impl fmt::Display for ApiId {
 pub struct Response<'a> {
     request: &'a CheckedRequest,
     plan: &'a Plan,
-    request_id: String,
-    task_id: String,
+    ids: ResponseIds,
 }
 
 impl<'a> Response<'a> {
     /// The response to `request` planned as `plan`, with IDs derived from the request.
     pub fn new(request: &'a CheckedRequest, plan: &'a Plan) -> Response<'a> {
-        let (request_id, task_id) = derived_ids(request);
         Response {
             request,
             plan,
-            request_id,
-            task_id,
+            ids: ResponseIds::new(request),
         }
     }
 
     /// Sets the `RequestId`. The default value is [`ApiId::request_id`] of the request.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Response<'a> {
-        self.request_id = request_id.into();
-        self
+    pub fn with_request_id(self, request_id: impl Into<String>) -> Response<'a> {
+        let ids = self.ids.with_request_id(request_id.into());
+        Response { ids, ..self }
     }
 
     /// `RequestId`.
     pub fn request_id(&self) -> &str {
-        &self.request_id
+        self.ids.request_id()
     }
 
     /// `Entitlements.TaskId`.
     pub fn task_id(&self) -> &str {
-        &self.task_id
+        self.ids.task_id()
     }
 
     /// `Entitlements.Status`, and every desktop's `InnerStatus`: `FINISHED` for a preview,
@@ -172,153 +169,38 @@ pub(crate) fn status_of(request: &CheckedRequest) -> Status {
     }
 }
 
-/// The IDs of the response to `request`: `(RequestId, TaskId)`, derived from its content.
-pub(crate) fn derived_ids(request: &CheckedRequest) -> (String, String) {
-    let digest = content_digest(request);
-    (
-        ApiId::derive(digest, b"RequestId").to_string(),
-        ApiId::derive(digest, b"TaskId").to_string(),
-    )
+/// The `RequestId` and `TaskId` of a response (the API's envelope around a plan), shared
+/// by [`Response`] and [`FleetResponse`](crate::fleet::FleetResponse): derived from the
+/// request's content, the `RequestId` replaceable.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct ResponseIds {
+    request_id: String,
+    task_id: String,
 }
 
-#[cfg(feature = "serde")]
-pub(crate) use ser::Body;
-#[cfg(feature = "serde")]
-mod ser {
-    use core::cell::RefCell;
-
-    use serde::ser::{Error as _, SerializeMap, SerializeSeq, SerializeStruct};
-    use serde::{Serialize, Serializer};
-
-    use super::{Response, Status};
-    use crate::ids::IdList;
-    use crate::planner::RowSource;
-    use crate::request::CheckedRequest;
-
-    impl Serialize for Status {
-        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.as_str())
+impl ResponseIds {
+    /// The IDs derived from `request`.
+    pub(crate) fn new(request: &CheckedRequest) -> ResponseIds {
+        let digest = content_digest(request);
+        ResponseIds {
+            request_id: ApiId::derive(digest, b"RequestId").to_string(),
+            task_id: ApiId::derive(digest, b"TaskId").to_string(),
         }
     }
 
-    impl Serialize for Response<'_> {
-        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-            let desktops = self.request.desktop_ids().len();
-            if self.plan.desktops() != desktops {
-                return Err(S::Error::custom(format_args!(
-                    "the plan has {} desktops, but the request lists {desktops}",
-                    self.plan.desktops(),
-                )));
-            }
-            let mut rows = self.plan.iter();
-            Body {
-                request: self.request,
-                request_id: &self.request_id,
-                task_id: &self.task_id,
-                status: self.status(),
-                rows: RefCell::new(&mut rows),
-            }
-            .serialize(serializer)
-        }
+    /// These IDs with `request_id` for the `RequestId`.
+    pub(crate) fn with_request_id(self, request_id: String) -> ResponseIds {
+        ResponseIds { request_id, ..self }
     }
 
-    /// The response body, its rows read as it is written: from a [`Plan`](crate::Plan), or
-    /// made by the planner as they are needed. The rows must be the request's (one per
-    /// desktop); a user index beyond the request's users is an error.
-    pub(crate) struct Body<'r> {
-        pub(crate) request: &'r CheckedRequest,
-        pub(crate) request_id: &'r str,
-        pub(crate) task_id: &'r str,
-        pub(crate) status: Status,
-        /// Taken once, by the one serialisation of `AssignModels`.
-        pub(crate) rows: RefCell<&'r mut dyn RowSource>,
+    /// `RequestId`.
+    pub(crate) fn request_id(&self) -> &str {
+        &self.request_id
     }
 
-    impl Serialize for Body<'_> {
-        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-            let mut body = serializer.serialize_struct("Response", 2)?;
-            body.serialize_field("RequestId", self.request_id)?;
-            body.serialize_field("Entitlements", &Entitlements(self))?;
-            body.end()
-        }
-    }
-
-    struct Entitlements<'b, 'r>(&'b Body<'r>);
-
-    impl Serialize for Entitlements<'_, '_> {
-        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-            let mut entitlements = serializer.serialize_struct("Entitlements", 3)?;
-            entitlements.serialize_field("Status", &self.0.status)?;
-            entitlements.serialize_field("TaskId", self.0.task_id)?;
-            entitlements.serialize_field("AssignModels", &AssignModels(self.0))?;
-            entitlements.end()
-        }
-    }
-
-    struct AssignModels<'b, 'r>(&'b Body<'r>);
-
-    impl Serialize for AssignModels<'_, '_> {
-        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-            let request = self.0.request;
-            let desktops = request.desktop_ids();
-            let users = request.end_user_ids();
-            let mut rows = self
-                .0
-                .rows
-                .try_borrow_mut()
-                .map_err(|_| S::Error::custom("the rows are being read"))?;
-            let mut models = serializer.serialize_seq(Some(desktops.len()))?;
-            for desktop_id in desktops {
-                let end_users = rows.next_row().ok_or_else(|| {
-                    S::Error::custom(format_args!(
-                        "the plan has fewer desktops than the {} the request lists",
-                        desktops.len()
-                    ))
-                })?;
-                models.serialize_element(&AssignModel {
-                    desktop_id,
-                    status: self.0.status,
-                    users,
-                    end_users,
-                })?;
-            }
-            models.end()
-        }
-    }
-
-    struct AssignModel<'r> {
-        desktop_id: &'r str,
-        status: Status,
-        users: &'r IdList,
-        end_users: &'r [u32],
-    }
-
-    impl Serialize for AssignModel<'_> {
-        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-            let mut model = serializer.serialize_map(Some(3))?;
-            model.serialize_entry("DesktopId", self.desktop_id)?;
-            model.serialize_entry("InnerStatus", &self.status)?;
-            model.serialize_entry("EndUserIds", &EndUserIds(self))?;
-            model.end()
-        }
-    }
-
-    struct EndUserIds<'r>(&'r AssignModel<'r>);
-
-    impl Serialize for EndUserIds<'_> {
-        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-            let mut ids = serializer.serialize_seq(Some(self.0.end_users.len()))?;
-            for &user in self.0.end_users {
-                let id = self.0.users.get(user as usize).ok_or_else(|| {
-                    S::Error::custom(format_args!(
-                        "the plan names user index {user}, but the request lists {} users",
-                        self.0.users.len()
-                    ))
-                })?;
-                ids.serialize_element(id)?;
-            }
-            ids.end()
-        }
+    /// `Entitlements.TaskId`.
+    pub(crate) fn task_id(&self) -> &str {
+        &self.task_id
     }
 }
 

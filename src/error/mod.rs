@@ -958,12 +958,12 @@ mod accessor_tests {
                     problem: PlanShape::WrongType {
                         key: "Entitlements",
                         expected: "an object",
-                        found: "[]".into(),
+                        found: "an array".into(),
                     },
                 },
                 None,
                 None,
-                Some("[]"),
+                Some("an array"),
             ),
             (
                 Error::IllegalMove {

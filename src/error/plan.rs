@@ -12,7 +12,7 @@ use super::IdProblem;
 pub enum PlanProblem {
     /// The item is not a JSON object.
     NotAnObject {
-        /// The item as JSON, shortened.
+        /// What it is, as every JSON reader names a value (`an array`, `the number 7`).
         found: String,
     },
     /// The item has no `DesktopId` (or it is `null`).
@@ -25,7 +25,7 @@ pub enum PlanProblem {
         key: &'static str,
         /// What it must be.
         expected: &'static str,
-        /// The value as JSON, shortened.
+        /// What it is, as every JSON reader names a value (`the string "x"`, `an object`).
         found: String,
     },
     /// A desktop that is not `FAILED` without an `EndUserIds` list.
@@ -34,7 +34,7 @@ pub enum PlanProblem {
     NotAUserId {
         /// Its 1-based position in `EndUserIds`.
         user: usize,
-        /// The value as JSON, shortened.
+        /// What it is, as every JSON reader names a value (`the string "x"`, `an object`).
         found: String,
     },
     /// A user twice in one desktop's `EndUserIds`.
@@ -87,13 +87,13 @@ impl fmt::Display for PlanProblem {
                 key,
                 expected,
                 found,
-            } => write!(f, "has '{key}' {found}, which is not {expected}"),
+            } => write!(f, "has '{key}' that is {found}, not {expected}"),
             PlanProblem::NoEndUserIds => {
                 f.write_str("has no 'EndUserIds' list, which every desktop not FAILED needs")
             }
             PlanProblem::NotAUserId { user, found } => write!(
                 f,
-                "has 'EndUserIds' item {user} {found}, which is not a user ID (a non-empty string)"
+                "has 'EndUserIds' item {user} that is {found}, not a user ID (a non-empty string)"
             ),
             PlanProblem::RepeatedUser {
                 user,
@@ -145,7 +145,7 @@ pub enum PlanShape {
         key: &'static str,
         /// What it must be.
         expected: &'static str,
-        /// The value as JSON, shortened.
+        /// What it is, as every JSON reader names a value (`the string "x"`, `an object`).
         found: String,
     },
     /// A field on the way given twice.

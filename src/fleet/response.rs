@@ -6,7 +6,7 @@ use alloc::string::String;
 use super::plan::FleetPlan;
 use super::snapshot::Fleet;
 use crate::request::CheckedRequest;
-use crate::response::{derived_ids, status_of};
+use crate::response::{status_of, ResponseIds};
 use crate::status::Status;
 
 /// The API's response body for a plan made against a snapshot (the contract, §6): as
@@ -34,8 +34,7 @@ pub struct FleetResponse<'a> {
     request: &'a CheckedRequest,
     fleet: &'a Fleet,
     plan: &'a FleetPlan,
-    request_id: String,
-    task_id: String,
+    ids: ResponseIds,
 }
 
 impl<'a> FleetResponse<'a> {
@@ -46,30 +45,28 @@ impl<'a> FleetResponse<'a> {
         fleet: &'a Fleet,
         plan: &'a FleetPlan,
     ) -> FleetResponse<'a> {
-        let (request_id, task_id) = derived_ids(request);
         FleetResponse {
             request,
             fleet,
             plan,
-            request_id,
-            task_id,
+            ids: ResponseIds::new(request),
         }
     }
 
     /// Sets the `RequestId`. The default value is [`ApiId::request_id`](crate::ApiId::request_id) of the request.
-    pub fn with_request_id(mut self, request_id: impl Into<String>) -> FleetResponse<'a> {
-        self.request_id = request_id.into();
-        self
+    pub fn with_request_id(self, request_id: impl Into<String>) -> FleetResponse<'a> {
+        let ids = self.ids.with_request_id(request_id.into());
+        FleetResponse { ids, ..self }
     }
 
     /// `RequestId`.
     pub fn request_id(&self) -> &str {
-        &self.request_id
+        self.ids.request_id()
     }
 
     /// `Entitlements.TaskId`.
     pub fn task_id(&self) -> &str {
-        &self.task_id
+        self.ids.task_id()
     }
 
     /// `Entitlements.Status`: `FAILED` when no listed desktop is eligible, otherwise as

@@ -7,40 +7,20 @@
 #[cfg(feature = "serde")]
 mod calls;
 #[cfg(feature = "serde")]
-mod compact;
-#[cfg(feature = "serde")]
-mod fleet;
-#[cfg(feature = "serde")]
-mod fleet_desktop;
-#[cfg(feature = "serde")]
-mod fleet_json;
-#[cfg(feature = "serde")]
 mod json;
 mod limit;
-#[cfg(feature = "serde")]
-mod plain;
-#[cfg(feature = "serde")]
-mod plan;
 mod query;
-#[cfg(feature = "serde")]
-mod read_desktop;
 mod text;
-#[cfg(feature = "serde")]
-mod types;
 
 #[cfg(feature = "serde")]
-pub use calls::{
-    write_call_json, write_calls_aliyun, write_calls_json, write_calls_query, write_comparison_json,
+pub use calls::{write_calls_aliyun, write_calls_query};
+#[cfg(feature = "serde")]
+pub use json::{
+    fleet_from_json, from_json, from_json_vec, plan_from_json, to_json_string, write_call_json,
+    write_calls_json, write_changes_json, write_comparison_json, write_fleet_json, write_json,
+    write_json_rows, FleetReader, JsonStyle, ShortListing,
 };
-#[cfg(feature = "serde")]
-pub use fleet::{fleet_from_json, FleetReader, ShortListing};
-#[cfg(feature = "serde")]
-pub use fleet_json::{write_changes_json, write_fleet_json};
-#[cfg(feature = "serde")]
-pub use json::{from_json, from_json_vec, to_json_string, write_json, write_json_rows, JsonStyle};
 pub use limit::read_limit;
-#[cfg(feature = "serde")]
-pub use plan::plan_from_json;
 pub(crate) use query::encode as encode_query_value;
 pub use query::{from_query, to_query};
 pub use text::{is_utf16, reject_utf16, UTF16_PREFIX};

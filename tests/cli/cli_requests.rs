@@ -89,8 +89,8 @@ fn a_bad_plan_is_exit_2_with_one_line_naming_the_item() {
         ),
         (
             r#"{"Entitlements":{"AssignModels":[{"DesktopId":"a","EndUserIds":{"0":"Alice"}}]}}"#,
-            "plan 'AssignModels' item 1 has 'EndUserIds' {\"0\":\"Alice\"}, which is not a \
-             list of user IDs",
+            "plan 'AssignModels' item 1 has 'EndUserIds' that is an object, not a list of \
+             user IDs",
         ),
         (
             r#"{"Entitlements":{"AssignModels":[{"DesktopId":"a","EndUserIds":[]},{"DesktopId":"b","EndUserIds":[]},{"DesktopId":"a","EndUserIds":["x"]}]}}"#,

@@ -9,6 +9,7 @@ use alloc::vec::Vec;
 use core::fmt;
 
 use serde::de::{self, Deserialize, Deserializer, SeqAccess, Visitor};
+use serde::ser::SerializeStruct;
 use serde::{Serialize, Serializer};
 
 use crate::capacity::Capacity;
@@ -198,6 +199,27 @@ impl<'de> Deserialize<'de> for Plan {
             }
         }
         deserializer.deserialize_seq(Rows)
+    }
+}
+
+impl Serialize for Capacity {
+    /// One object with exactly [the contract](crate::contract)'s §5 keys, in its order.
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut s = serializer.serialize_struct("Capacity", 13)?;
+        s.serialize_field("desktops", &self.desktops)?;
+        s.serialize_field("users", &self.users)?;
+        s.serialize_field("assignments", &self.assignments)?;
+        s.serialize_field("users_full", &self.users_full)?;
+        s.serialize_field("users_partial", &self.users_partial)?;
+        s.serialize_field("users_unserved", &self.users_unserved)?;
+        s.serialize_field("desktops_used", &self.desktops_used)?;
+        s.serialize_field("desktops_idle", &self.desktops_idle)?;
+        s.serialize_field("min_users_per_desktop", &self.min_users_per_desktop)?;
+        s.serialize_field("max_users_per_desktop", &self.max_users_per_desktop)?;
+        s.serialize_field("min_desktops_per_user", &self.min_desktops_per_user)?;
+        s.serialize_field("max_desktops_per_user", &self.max_desktops_per_user)?;
+        s.serialize_field("desktops_needed", &self.desktops_needed)?;
+        s.end()
     }
 }
 

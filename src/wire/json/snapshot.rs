@@ -4,18 +4,19 @@
 //! Only `DesktopId`, `DesktopStatus`, `ManagementFlags`, `ManagementFlag` and `EndUserIds`
 //! are read; every other field (about 76 per desktop) is skipped, its syntax checked and
 //! nothing kept: by serde's `IgnoredAny` when streaming, and by a hand-written reader of one
-//! desktop (`fleet_desktop`) when the page is read from a file, which hands whatever it is
+//! desktop (`snapshot_desktop`) when the page is read from a file, which hands whatever it is
 //! not sure of back to serde_json.
 
-use std::borrow::Cow;
 use std::cell::Cell;
 use std::fmt;
 use std::io;
 
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 
-use super::fleet_desktop::{self, Stop};
+use super::found::{Found, FoundSeed};
+use super::place::{Counted, BUFFER};
 use super::read_desktop::{users_problem, ReadDesktop, DEEPEST};
+use super::snapshot_desktop::{self, Stop};
 use crate::error::{shown, Error, SnapshotProblem};
 use crate::fleet::{Fleet, Origin, SnapshotDesktop};
 
@@ -101,7 +102,7 @@ impl FleetReader {
     /// # Errors
     ///
     /// As [`FleetReader::read_page`] ([`Error::Utf16`] when the body's first KiB is UTF-16,
-    /// as [`is_utf16`](super::is_utf16) tells it); an I/O error of `reader` is an
+    /// as [`is_utf16`](crate::wire::is_utf16) tells it); an I/O error of `reader` is an
     /// [`io::Error`] (the outer `Err`), apart from the snapshot's errors (the inner one).
     pub fn read_page_from<R: io::Read>(
         &mut self,
@@ -110,19 +111,19 @@ impl FleetReader {
     ) -> Result<Result<(), Error>, io::Error> {
         // UTF-16 is told by the first KiB (or the whole body, when shorter), read in as many
         // reads as `reader` takes to give it, then read again from memory.
-        let mut head = Vec::with_capacity(super::UTF16_PREFIX);
+        let mut head = Vec::with_capacity(crate::wire::UTF16_PREFIX);
         io::Read::read_to_end(
-            &mut io::Read::take(&mut reader, super::UTF16_PREFIX as u64),
+            &mut io::Read::take(&mut reader, crate::wire::UTF16_PREFIX as u64),
             &mut head,
         )?;
-        if let Err(e) = super::reject_utf16(&head, file) {
+        if let Err(e) = crate::wire::reject_utf16(&head, file) {
             return Ok(Err(e));
         }
         // A UTF-8 byte order mark (PowerShell's `Out-File -Encoding utf8` writes one) is
         // skipped, and counted in the bytes that messages name.
-        let bom = if head.starts_with(super::text::UTF8_BOM) {
-            head.drain(..super::text::UTF8_BOM.len());
-            super::text::UTF8_BOM.len()
+        let bom = if head.starts_with(crate::wire::text::UTF8_BOM) {
+            head.drain(..crate::wire::text::UTF8_BOM.len());
+            crate::wire::text::UTF8_BOM.len()
         } else {
             0
         };
@@ -173,7 +174,7 @@ impl FleetReader {
         // A UTF-8 byte order mark is skipped (the streaming reader, below, skips it too).
         let mut first = Vec::with_capacity(3);
         io::Read::read_to_end(&mut io::Read::take(&mut reader, 3), &mut first)?;
-        if first != super::text::UTF8_BOM {
+        if first != crate::wire::text::UTF8_BOM {
             reader.seek(io::SeekFrom::Start(start))?;
         }
         if self.read_fast(file, &mut reader, chunk)? {
@@ -374,7 +375,7 @@ const SKELETON_MAX: usize = 16 << 20;
 /// A body split into its desktops, each read from memory, and the rest (the skeleton), whose
 /// top-level `"Desktops":[…]` is left as `"Desktops":[]`.
 ///
-/// Each desktop is read first by [`fleet_desktop::desktop`], which reads the keys §6 reads
+/// Each desktop is read first by [`snapshot_desktop::desktop`], which reads the keys §6 reads
 /// and checks the syntax of the rest in the same pass, as strictly as serde_json or more.
 /// When it is in doubt (not valid JSON, a problem §6 names, an escape in a key or value it
 /// reads), a small scanner finds the desktop's bytes (outside strings, told by `"` and `\`
@@ -405,7 +406,7 @@ enum Place {
     Outside,
     /// In the `Desktops` array, between desktops, expecting the next token.
     Between(Expect),
-    /// At a desktop that begins at `start` in the buffer, for [`fleet_desktop::desktop`],
+    /// At a desktop that begins at `start` in the buffer, for [`snapshot_desktop::desktop`],
     /// which needs more bytes than the buffer holds.
     Fresh { start: usize },
     /// In a desktop that began at `start` in the buffer, `depth` deep (1 in it), found by
@@ -489,7 +490,7 @@ impl Split {
                     };
                     at += 1;
                 }
-                Place::Fresh { start } => match fleet_desktop::desktop(&buffer[start..]) {
+                Place::Fresh { start } => match snapshot_desktop::desktop(&buffer[start..]) {
                     Ok((desktop, len)) => {
                         self.desktops.push(desktop);
                         self.place = Place::Between(Expect::CommaOrEnd);
@@ -659,85 +660,6 @@ where
     Ok(reader.finish())
 }
 
-/// A reader that remembers where the last lines began, so that an error's line and
-/// column can be told as a byte. It sits under the `BufReader` that serde_json reads a byte
-/// at a time (std reads a `BufReader` byte by byte without a call per byte), and sees the
-/// text a buffer at a time: it keeps the starts of the last [`LINES_KEPT`] lines, more than
-/// two buffers can hold, as serde_json reads a little past an error (closing the arrays and
-/// objects around it) and the buffer runs ahead of it.
-struct Counted<R> {
-    inner: R,
-    lines: std::rc::Rc<Lines>,
-}
-
-/// The buffer between the file and serde_json.
-const BUFFER: usize = 1 << 16;
-
-/// How many line starts [`Lines`] keeps: two buffers' worth of newlines.
-const LINES_KEPT: usize = 2 * BUFFER;
-
-#[derive(Default)]
-struct Lines {
-    /// Bytes read so far.
-    read: Cell<usize>,
-    /// The number of newlines read so far.
-    newlines: Cell<usize>,
-    /// The 0-based byte where line `l` (1-based, after the first) began, at `l % LINES_KEPT`.
-    starts: std::cell::RefCell<Vec<usize>>,
-}
-
-impl Lines {
-    fn byte_of(&self, line: usize, column: usize) -> usize {
-        let newlines = self.newlines.get();
-        let start = if line <= 1 {
-            0
-        } else if line <= newlines + 1 && newlines + 1 - line < LINES_KEPT {
-            self.starts
-                .borrow()
-                .get(line % LINES_KEPT)
-                .copied()
-                .unwrap_or(0)
-        } else {
-            // Not kept (a run of more blank lines than two buffers hold): the end of
-            // what was read, the nearest place known.
-            self.read.get().saturating_sub(column)
-        };
-        (start + column).max(1)
-    }
-}
-
-impl<R> Counted<R> {
-    fn new(inner: R) -> Counted<R> {
-        let lines = Lines {
-            starts: std::cell::RefCell::new(vec![0; LINES_KEPT]),
-            ..Lines::default()
-        };
-        Counted {
-            inner,
-            lines: std::rc::Rc::new(lines),
-        }
-    }
-}
-
-impl<R: io::Read> io::Read for Counted<R> {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        let read = self.inner.read(buf)?;
-        let lines = &self.lines;
-        let before = lines.read.get();
-        let mut newlines = lines.newlines.get();
-        let mut starts = lines.starts.borrow_mut();
-        for (i, &b) in buf[..read].iter().enumerate() {
-            if b == b'\n' {
-                newlines += 1;
-                starts[(newlines + 1) % LINES_KEPT] = before + i + 1;
-            }
-        }
-        lines.newlines.set(newlines);
-        lines.read.set(before + read);
-        Ok(read)
-    }
-}
-
 /// Where a seed puts the typed [`Error`] it rejects a value with; serde carries only a
 /// placeholder error back up.
 type Slot<'s> = &'s Cell<Option<Error>>;
@@ -826,7 +748,7 @@ impl<'de> Visitor<'de> for BodySeed<'_, '_> {
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Count, A::Error> {
         while seq.next_element::<IgnoredAny>()?.is_some() {}
-        let found = "an array".to_owned();
+        let found = Found::Array.describe();
         Err(self.reject(None, SnapshotProblem::BodyNotAnObject { found }))
     }
 
@@ -835,19 +757,19 @@ impl<'de> Visitor<'de> for BodySeed<'_, '_> {
     }
 
     fn visit_bool<E: de::Error>(self, v: bool) -> Result<Count, E> {
-        not_an_object(self, Found::Other(v.to_string()))
+        not_an_object(self, Found::Bool(v))
     }
 
     fn visit_i64<E: de::Error>(self, v: i64) -> Result<Count, E> {
-        not_an_object(self, Found::Other(format!("the number {v}")))
+        not_an_object(self, Found::Number(v.to_string().into()))
     }
 
     fn visit_u64<E: de::Error>(self, v: u64) -> Result<Count, E> {
-        not_an_object(self, Found::Other(format!("the number {v}")))
+        not_an_object(self, Found::Number(v.to_string().into()))
     }
 
     fn visit_f64<E: de::Error>(self, v: f64) -> Result<Count, E> {
-        not_an_object(self, Found::Other(format!("the number {v}")))
+        not_an_object(self, Found::Number(v.to_string().into()))
     }
 
     fn visit_str<E: de::Error>(self, v: &str) -> Result<Count, E> {
@@ -923,31 +845,35 @@ impl<'de> Visitor<'de> for DesktopsSeed<'_, '_, '_> {
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<usize, A::Error> {
         while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
-        not_an_array(self, "an object".to_owned())
+        not_an_array(self, Found::Object)
     }
 
     fn visit_bool<E: de::Error>(self, v: bool) -> Result<usize, E> {
-        not_an_array(self, v.to_string())
+        not_an_array(self, Found::Bool(v))
     }
 
     fn visit_i64<E: de::Error>(self, v: i64) -> Result<usize, E> {
-        not_an_array(self, format!("the number {v}"))
+        not_an_array(self, Found::Number(v.to_string().into()))
     }
 
     fn visit_u64<E: de::Error>(self, v: u64) -> Result<usize, E> {
-        not_an_array(self, format!("the number {v}"))
+        not_an_array(self, Found::Number(v.to_string().into()))
     }
 
     fn visit_f64<E: de::Error>(self, v: f64) -> Result<usize, E> {
-        not_an_array(self, format!("the number {v}"))
+        not_an_array(self, Found::Number(v.to_string().into()))
     }
 
     fn visit_str<E: de::Error>(self, v: &str) -> Result<usize, E> {
-        not_an_array(self, Found::Str(v.into()).describe())
+        not_an_array(self, Found::Str(v.into()))
     }
 }
 
-fn not_an_array<E: de::Error>(seed: DesktopsSeed<'_, '_, '_>, found: String) -> Result<usize, E> {
+fn not_an_array<E: de::Error>(
+    seed: DesktopsSeed<'_, '_, '_>,
+    found: Found<'_>,
+) -> Result<usize, E> {
+    let found = found.describe();
     Err(seed
         .body
         .reject(None, SnapshotProblem::DesktopsNotAnArray { found }))
@@ -1102,7 +1028,7 @@ impl<'de> Visitor<'de> for DesktopSeed {
                             flag = Some(None);
                             Ok(())
                         }
-                        other => Err(other.wrong(key, None, "a string")),
+                        other => Err(wrong(&other, key, None, "a string")),
                     }
                 }
                 Name::ManagementFlags | Name::EndUserIds => {
@@ -1165,19 +1091,19 @@ impl<'de> Visitor<'de> for DesktopSeed {
     }
 
     fn visit_bool<E: de::Error>(self, v: bool) -> Result<Self::Value, E> {
-        Ok(not_a_desktop(Found::Other(v.to_string())))
+        Ok(not_a_desktop(Found::Bool(v)))
     }
 
     fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
-        Ok(not_a_desktop(Found::Other(format!("the number {v}"))))
+        Ok(not_a_desktop(Found::Number(v.to_string().into())))
     }
 
     fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
-        Ok(not_a_desktop(Found::Other(format!("the number {v}"))))
+        Ok(not_a_desktop(Found::Number(v.to_string().into())))
     }
 
     fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
-        Ok(not_a_desktop(Found::Other(format!("the number {v}"))))
+        Ok(not_a_desktop(Found::Number(v.to_string().into())))
     }
 
     fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
@@ -1191,98 +1117,18 @@ fn not_a_desktop(found: Found<'_>) -> Result<ReadDesktop, SnapshotProblem> {
     })
 }
 
-/// A value where a string (or a list of them) was expected, as much as a message needs.
-enum Found<'de> {
-    Null,
-    Str(Cow<'de, str>),
-    /// A whole number of 0 or more.
-    Count(u64),
-    Other(String),
-}
-
-impl Found<'_> {
-    fn describe(self) -> String {
-        match self {
-            Found::Null => "null".to_owned(),
-            Found::Str(s) => format!("the string {:?}", shown(&s)),
-            Found::Count(n) => format!("the number {n}"),
-            Found::Other(text) => text,
-        }
-    }
-
-    fn wrong(
-        self,
-        key: &'static str,
-        position: Option<usize>,
-        expected: &'static str,
-    ) -> SnapshotProblem {
-        SnapshotProblem::WrongType {
-            key,
-            position,
-            expected,
-            found: self.describe(),
-        }
-    }
-}
-
-struct FoundSeed;
-
-impl<'de> DeserializeSeed<'de> for FoundSeed {
-    type Value = Found<'de>;
-
-    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Found<'de>, D::Error> {
-        deserializer.deserialize_any(self)
-    }
-}
-
-impl<'de> Visitor<'de> for FoundSeed {
-    type Value = Found<'de>;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a value")
-    }
-
-    fn visit_unit<E: de::Error>(self) -> Result<Found<'de>, E> {
-        Ok(Found::Null)
-    }
-
-    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Found<'de>, E> {
-        Ok(Found::Other(v.to_string()))
-    }
-
-    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Found<'de>, E> {
-        Ok(Found::Other(format!("the number {v}")))
-    }
-
-    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Found<'de>, E> {
-        Ok(Found::Count(v))
-    }
-
-    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Found<'de>, E> {
-        // A whole number written with a fraction or an exponent (`3.0`, `3e0`), up to 2^53,
-        // where every whole number is exact.
-        if v.is_sign_positive() && v.fract() == 0.0 && v <= 9_007_199_254_740_992.0 {
-            return Ok(Found::Count(v as u64));
-        }
-        Ok(Found::Other(format!("the number {v}")))
-    }
-
-    fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Found<'de>, E> {
-        Ok(Found::Str(v.into()))
-    }
-
-    fn visit_str<E: de::Error>(self, v: &str) -> Result<Found<'de>, E> {
-        Ok(Found::Str(v.to_owned().into()))
-    }
-
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Found<'de>, A::Error> {
-        while seq.next_element::<IgnoredAny>()?.is_some() {}
-        Ok(Found::Other("an array".to_owned()))
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Found<'de>, A::Error> {
-        while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
-        Ok(Found::Other("an object".to_owned()))
+/// [`SnapshotProblem::WrongType`] for `found` where `expected` was.
+fn wrong(
+    found: &Found<'_>,
+    key: &'static str,
+    position: Option<usize>,
+    expected: &'static str,
+) -> SnapshotProblem {
+    SnapshotProblem::WrongType {
+        key,
+        position,
+        expected,
+        found: found.describe(),
     }
 }
 
@@ -1301,10 +1147,10 @@ impl<'de> DeserializeSeed<'de> for StringsSeed {
         match FoundOrList::deserialize(deserializer)? {
             FoundOrList::List(Ok(list)) => Ok(Ok(Some(list))),
             FoundOrList::List(Err((position, found))) => {
-                Ok(Err(found.wrong(key, Some(position), "a string")))
+                Ok(Err(wrong(&found, key, Some(position), "a string")))
             }
             FoundOrList::Found(Found::Null) => Ok(Ok(None)),
-            FoundOrList::Found(other) => Ok(Err(other.wrong(key, None, STRINGS))),
+            FoundOrList::Found(other) => Ok(Err(wrong(&other, key, None, STRINGS))),
         }
     }
 }
@@ -1352,19 +1198,19 @@ impl<'de> Visitor<'de> for ListVisitor {
     }
 
     fn visit_bool<E: de::Error>(self, v: bool) -> Result<Self::Value, E> {
-        Ok(FoundOrList::Found(Found::Other(v.to_string())))
+        Ok(FoundOrList::Found(Found::Bool(v)))
     }
 
     fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
-        Ok(FoundOrList::Found(Found::Other(format!("the number {v}"))))
+        Ok(FoundOrList::Found(Found::Number(v.to_string().into())))
     }
 
     fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
-        Ok(FoundOrList::Found(Found::Other(format!("the number {v}"))))
+        Ok(FoundOrList::Found(Found::Number(v.to_string().into())))
     }
 
     fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
-        Ok(FoundOrList::Found(Found::Other(format!("the number {v}"))))
+        Ok(FoundOrList::Found(Found::Number(v.to_string().into())))
     }
 
     fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Self::Value, E> {
@@ -1377,7 +1223,7 @@ impl<'de> Visitor<'de> for ListVisitor {
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
         while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
-        Ok(FoundOrList::Found(Found::Other("an object".to_owned())))
+        Ok(FoundOrList::Found(Found::Object))
     }
 }
 

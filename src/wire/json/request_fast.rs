@@ -4,7 +4,7 @@
 //! text) was a third of [`from_json`](super::from_json)'s time.
 //!
 //! [`scan`] accepts a request only when it is well-formed JSON that the general reading
-//! (serde_json's, in `json.rs`) reads without any error, and finds what that reading finds;
+//! (serde_json's, in `request.rs`) reads without any error, and finds what that reading finds;
 //! anything else (`None`) is left to that reading, which words every error. So this module
 //! never makes an error of its own, but the allocator's refusal of a list's memory.
 
@@ -215,7 +215,7 @@ impl Cursor<'_> {
         if matches!(self.bytes.get(self.at), Some(b'.' | b'e' | b'E')) {
             return None;
         }
-        super::limit::parse_limit(std::str::from_utf8(digits).ok()?).ok()
+        crate::wire::limit::parse_limit(std::str::from_utf8(digits).ok()?).ok()
     }
 
     /// `true` or `false`.
@@ -474,7 +474,7 @@ mod tests {
         let Some(fast) = fast(input) else {
             return false;
         };
-        let general = super::super::json::general(input);
+        let general = super::super::request::general(input);
         assert_eq!(fast, general, "{}", String::from_utf8_lossy(input));
         let (fast, general) = (fast.unwrap(), general.unwrap());
         assert_eq!(

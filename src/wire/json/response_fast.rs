@@ -2,18 +2,19 @@
 //! the [`Response`]'s `Serialize` (a property test compares them), about five times as fast
 //! on a million desktops, where serde_json's per-character escaping loop and its per-value
 //! calls dominated the run. Both [`write_json`](super::write_json) (streams) and
-//! [`to_json_string`](super::to_json_string) (in memory) use it.
+//! [`to_json_string`](super::to_json_string) (in memory) use it; the head and the
+//! messages of a plan that does not fit are the serde writer's (`body.rs`).
 
 use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
 use std::io;
 
+use super::body::{other_desktops, unknown_user, Head};
 use crate::ids::IdList;
 use crate::planner::RowSource;
 use crate::request::CheckedRequest;
 use crate::response::Response;
-use crate::status::Status;
 
 /// Bytes gathered before each write to the writer.
 const CHUNK: usize = 1 << 16;
@@ -23,27 +24,19 @@ pub(super) fn write<W: io::Write>(response: &Response<'_>, writer: &mut W) -> io
     fits(response).map_err(invalid)?;
     let plan = response.plan();
     write_rows(
-        &Head::of(response),
+        &head(response),
         response.request(),
         &mut plan.iter(),
         writer,
     )
 }
 
-/// What the response says besides the plan.
-pub(super) struct Head<'a> {
-    pub(super) request_id: &'a str,
-    pub(super) task_id: &'a str,
-    pub(super) status: Status,
-}
-
-impl<'a> Head<'a> {
-    fn of(response: &'a Response<'_>) -> Head<'a> {
-        Head {
-            request_id: response.request_id(),
-            task_id: response.task_id(),
-            status: response.status(),
-        }
+/// The head of `response`.
+fn head<'a>(response: &'a Response<'_>) -> Head<'a> {
+    Head {
+        request_id: response.request_id(),
+        task_id: response.task_id(),
+        status: response.status(),
     }
 }
 
@@ -91,7 +84,7 @@ pub(super) fn to_string(response: &Response<'_>) -> Result<String, String> {
     );
     let mut rows = plan.iter();
     append(
-        &Head::of(response),
+        &head(response),
         request,
         &mut rows,
         &mut out,
@@ -105,15 +98,7 @@ pub(super) fn to_string(response: &Response<'_>) -> Result<String, String> {
 
 /// Whether the response's plan has the request's number of desktops.
 fn fits(response: &Response<'_>) -> Result<(), String> {
-    let (request, plan) = (response.request(), response.plan());
-    if plan.desktops() == request.desktop_ids().len() {
-        return Ok(());
-    }
-    Err(format!(
-        "the plan has {} desktops, but the request lists {}",
-        plan.desktops(),
-        request.desktop_ids().len()
-    ))
+    other_desktops(response.plan().desktops(), response.request())
 }
 
 /// Appends the response to `out`, its `AssignModels` from `rows`, calling `flush` whenever
@@ -157,12 +142,9 @@ fn append<E>(
             if s > 0 {
                 out.push(b',');
             }
-            let id = users.get(user as usize).ok_or_else(|| {
-                invalid(format!(
-                    "the plan names user index {user}, but the request lists {} users",
-                    users.len()
-                ))
-            })?;
+            let id = users
+                .get(user as usize)
+                .ok_or_else(|| invalid(unknown_user(user, users)))?;
             string(out, id, plain_users);
             // A desktop of many users (one desktop and millions of users) is written in
             // chunks too.

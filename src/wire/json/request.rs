@@ -1,21 +1,19 @@
 //! The JSON wire form: requests as the official SDKs' `to_map()` produce them, and the
 //! response body.
 
-use std::borrow::Cow;
-use std::cell::{Cell, RefCell};
+use std::cell::Cell;
 use std::collections::TryReserveError;
 use std::fmt;
-use std::io;
 
-use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::value::RawValue;
 
+use super::found::{kind_of_start, Found, FoundSeed};
+use super::place::line_and_column;
 use crate::error::{shown, Error, Field, LimitProblem};
 use crate::ids::IdList;
 use crate::limit::Strategy;
-use crate::planner::PlanRows;
-use crate::request::{CheckedRequest, Request};
-use crate::response::{derived_ids, status_of, Body, Response};
+use crate::request::Request;
 
 /// Reads a request in the JSON form, as the SDKs' `to_map()` writes it:
 ///
@@ -56,7 +54,7 @@ use crate::response::{derived_ids, status_of, Body, Response};
 pub fn from_json(input: &[u8]) -> Result<Request, Error> {
     let input = json_text(input)?;
     // The common request (plain strings, plain numbers) is read by hand, in one pass.
-    match super::plain::scan(input) {
+    match super::request_fast::scan(input) {
         Some(scanned) => scanned.into_request(input).map_err(plain_out_of_memory),
         None => general(input),
     }
@@ -84,7 +82,7 @@ pub fn from_json(input: &[u8]) -> Result<Request, Error> {
 pub fn from_json_vec(input: Vec<u8>) -> Result<Request, Error> {
     let text = json_text(&input)?;
     let offset = input.len() - text.len();
-    match super::plain::scan(text) {
+    match super::request_fast::scan(text) {
         Some(scanned) => scanned
             .into_request_in_place(input, offset)
             .map_err(plain_out_of_memory),
@@ -95,14 +93,14 @@ pub fn from_json_vec(input: Vec<u8>) -> Result<Request, Error> {
 /// The JSON text of `input`: UTF-16 refused, a byte order mark skipped, a top level that
 /// is not an object refused.
 fn json_text(input: &[u8]) -> Result<&[u8], Error> {
-    super::reject_utf16(input, "the request")?;
+    crate::wire::reject_utf16(input, "the request")?;
     // A byte order mark, as Windows editors write, is not part of the JSON.
-    let input = super::text::strip_bom(input);
+    let input = crate::wire::text::strip_bom(input);
     not_an_object(input)?;
     Ok(input)
 }
 
-fn plain_out_of_memory(e: super::plain::OutOfMemory) -> Error {
+fn plain_out_of_memory(e: super::request_fast::OutOfMemory) -> Error {
     out_of_memory(e.0)
 }
 
@@ -158,14 +156,8 @@ fn not_an_object(input: &[u8]) -> Result<(), Error> {
     let Some(at) = input.iter().position(|b| !b" \t\n\r".contains(b)) else {
         return Ok(());
     };
-    let rest = &input[at..];
-    let found = match rest[0] {
-        b'[' => "an array",
-        b'"' => "a string",
-        b'-' | b'0'..=b'9' => "a number",
-        _ if rest.starts_with(b"null") => "null",
-        _ if rest.starts_with(b"true") || rest.starts_with(b"false") => "a boolean",
-        _ => return Ok(()),
+    let Some(found) = kind_of_start(&input[at..]) else {
+        return Ok(());
     };
     let (line, column) = line_and_column(input, at);
     Err(Error::Json {
@@ -173,169 +165,6 @@ fn not_an_object(input: &[u8]) -> Result<(), Error> {
         column,
         message: format!("the request must be a JSON object of its parameters, but it is {found}"),
     })
-}
-
-/// The 1-based line and column (in bytes, as serde_json counts them) of `input[offset]`.
-fn line_and_column(input: &[u8], offset: usize) -> (usize, usize) {
-    let before = &input[..offset.min(input.len())];
-    let line_start = before
-        .iter()
-        .rposition(|&b| b == b'\n')
-        .map_or(0, |i| i + 1);
-    let line = 1 + before.iter().filter(|&&b| b == b'\n').count();
-    (line, offset - line_start + 1)
-}
-
-/// How the JSON writers lay their output out: on one line, or indented. Either way the
-/// output ends with a newline.
-///
-/// `false` and `true` convert to [`Compact`](JsonStyle::Compact) and
-/// [`Pretty`](JsonStyle::Pretty), so that calls written for 0.1's `pretty: bool` compile.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
-pub enum JsonStyle {
-    /// One line, no spaces: the API's own bytes.
-    #[default]
-    Compact,
-    /// Two-space indents, one field a line.
-    Pretty,
-}
-
-impl From<bool> for JsonStyle {
-    /// `pretty` as it was given to 0.1's writers.
-    fn from(pretty: bool) -> JsonStyle {
-        if pretty {
-            JsonStyle::Pretty
-        } else {
-            JsonStyle::Compact
-        }
-    }
-}
-
-/// Writes `response` as JSON, compact or pretty (two-space indents: [`JsonStyle`]), with a final
-/// newline. Streams: nothing but the writer's buffer is held in memory.
-///
-/// # Errors
-///
-/// The writer's I/O errors; [`io::ErrorKind::InvalidData`] when the plan does not fit the
-/// request (a plan from [`Plan::from_lists`](crate::Plan::from_lists) naming unknown users).
-pub fn write_json<W: io::Write>(
-    response: &Response<'_>,
-    mut writer: W,
-    style: impl Into<JsonStyle>,
-) -> io::Result<()> {
-    let pretty = style.into() == JsonStyle::Pretty;
-    if pretty {
-        serde_json::to_writer_pretty(&mut writer, response).map_err(|e| {
-            match e.io_error_kind() {
-                Some(kind) => io::Error::new(kind, e),
-                None => io::Error::new(io::ErrorKind::InvalidData, e),
-            }
-        })?;
-    } else {
-        // The same bytes as `serde_json::to_writer`, faster: see `compact`.
-        super::compact::write(response, &mut writer)?;
-    }
-    writer.write_all(b"\n")
-}
-
-/// Writes the response to `request` as [`write_json`] does, byte for byte, but plans it as it
-/// writes: each desktop's users are made by `rows` (from
-/// [`try_plan_rows`](crate::try_plan_rows)) when its `AssignModels` item is written, and the
-/// whole plan is never held. Memory is the rows' working space
-/// ([`PlanRows::bytes_for`]) and the writer's chunk, whatever `T`.
-///
-/// `request_id` sets the `RequestId`, as [`Response::with_request_id`] does; by default it is
-/// derived from the request.
-///
-/// ```
-/// use eds_entitlement::wire::{self, JsonStyle};
-/// use eds_entitlement::{plan, try_plan_rows, Request, Response};
-///
-/// let request = Request::new("cn-hangzhou", ["ecd-a", "ecd-b"], ["Alice"]).check()?;
-/// let mut streamed = Vec::new();
-/// let mut rows = try_plan_rows(&request)?;
-/// wire::write_json_rows(&request, &mut rows, None, &mut streamed, JsonStyle::Compact)?;
-///
-/// let plan = plan(&request);
-/// let mut whole = Vec::new();
-/// wire::write_json(&Response::new(&request, &plan), &mut whole, JsonStyle::Compact)?;
-/// assert_eq!(streamed, whole);
-/// # Ok::<(), Box<dyn std::error::Error>>(())
-/// ```
-///
-/// # Errors
-///
-/// The writer's I/O errors; [`io::ErrorKind::InvalidData`] when `rows` are not the fresh
-/// rows of `request`'s plan.
-pub fn write_json_rows<W: io::Write>(
-    request: &CheckedRequest,
-    rows: &mut PlanRows,
-    request_id: Option<&str>,
-    mut writer: W,
-    style: impl Into<JsonStyle>,
-) -> io::Result<()> {
-    let pretty = style.into() == JsonStyle::Pretty;
-    if !rows.fresh_for(&request.shape()) {
-        return Err(io::Error::new(
-            io::ErrorKind::InvalidData,
-            "the rows are not the untouched rows of this request's plan",
-        ));
-    }
-    let (derived, task_id) = derived_ids(request);
-    let status = status_of(request);
-    let request_id = request_id.unwrap_or(&derived);
-    if pretty {
-        let body = Body {
-            request,
-            request_id,
-            task_id: &task_id,
-            status,
-            rows: RefCell::new(rows),
-        };
-        serde_json::to_writer_pretty(&mut writer, &body).map_err(|e| match e.io_error_kind() {
-            Some(kind) => io::Error::new(kind, e),
-            None => io::Error::new(io::ErrorKind::InvalidData, e),
-        })?;
-    } else {
-        let head = super::compact::Head {
-            request_id,
-            task_id: &task_id,
-            status,
-        };
-        super::compact::write_rows(&head, request, rows, &mut writer)?;
-    }
-    writer.write_all(b"\n")
-}
-
-/// `response` as a JSON string, compact, without a final newline: the same bytes as
-/// [`write_json`] writes before its newline, by the same hand-written writer.
-///
-/// Costs `O(len)` time and the string's memory (about 60 bytes per desktop plus each
-/// listed user's ID and 3 bytes).
-///
-/// ```
-/// use eds_entitlement::{plan, wire, Request, Response};
-///
-/// let request = Request::new("cn-hangzhou", ["ecd-a"], ["Alice"]).check()?;
-/// let plan = plan(&request);
-/// let json = wire::to_json_string(&Response::new(&request, &plan));
-/// assert!(json.ends_with(r#""AssignModels":[{"DesktopId":"ecd-a","InnerStatus":"FINISHED","EndUserIds":["Alice"]}]}}"#));
-/// # Ok::<(), eds_entitlement::Error>(())
-/// ```
-///
-/// # Panics
-///
-/// When the plan does not fit the request: a plan built with
-/// [`Plan::from_lists`](crate::Plan::from_lists) that has another number of desktops, or
-/// names a user index the request does not have. Plans from [`plan`](crate::plan) always
-/// fit; check any other with [`verify`](crate::verify) first, or use [`write_json`], which
-/// returns an error instead.
-#[must_use]
-pub fn to_json_string(response: &Response<'_>) -> String {
-    match super::compact::to_string(response) {
-        Ok(json) => json,
-        Err(message) => panic!("{message}"),
-    }
 }
 
 pub(super) fn json_error(e: &serde_json::Error) -> Error {
@@ -432,9 +261,7 @@ impl<'de> Visitor<'de> for RequestSeed<'_, 'de> {
             }
             match field {
                 Field::RegionId => {
-                    raw.region_id = self
-                        .value(&mut map, field)?
-                        .string(slot, field, "a string")?
+                    raw.region_id = string(self.value(&mut map)?, slot, field, "a string")?
                 }
                 Field::DesktopId | Field::EndUserId => {
                     let list = match self.mode {
@@ -457,7 +284,7 @@ impl<'de> Visitor<'de> for RequestSeed<'_, 'de> {
                 }
                 Field::MaxUserPerDesktop | Field::MaxDesktopPerUser => {
                     let value = if self.mode == Mode::Generic {
-                        generic_limit(slot, field, map.next_value_seed(ValueSeed { field })?)?
+                        generic_limit(slot, field, map.next_value_seed(FoundSeed)?)?
                     } else {
                         limit(slot, field, map.next_value()?)?
                     };
@@ -467,7 +294,8 @@ impl<'de> Visitor<'de> for RequestSeed<'_, 'de> {
                     }
                 }
                 Field::Strategy => {
-                    let strategy = self.value(&mut map, field)?.string(
+                    let strategy = string(
+                        self.value(&mut map)?,
                         slot,
                         field,
                         "a string (AVERAGE or CENTRAL)",
@@ -478,11 +306,17 @@ impl<'de> Visitor<'de> for RequestSeed<'_, 'de> {
                     };
                 }
                 Field::Preview => {
-                    raw.preview = match self.value(&mut map, field)? {
-                        Value::Null => None,
-                        Value::Bool(b) => Some(b),
+                    raw.preview = match self.value(&mut map)? {
+                        Found::Null => None,
+                        Found::Bool(b) => Some(b),
                         other => {
-                            return Err(other.wrong(slot, field, None, "a boolean (true or false)"))
+                            return Err(wrong(
+                                &other,
+                                slot,
+                                field,
+                                None,
+                                "a boolean (true or false)",
+                            ))
                         }
                     }
                 }
@@ -496,11 +330,11 @@ impl<'de> RequestSeed<'_, 'de> {
     /// The next value of `map`. From serde_json, it is taken as its raw text first: a number
     /// is then quoted as written, and one out of range (`1e999`) is the wrong type for its
     /// parameter, not malformed JSON.
-    fn value<A: MapAccess<'de>>(&self, map: &mut A, field: Field) -> Result<Value<'de>, A::Error> {
+    fn value<A: MapAccess<'de>>(&self, map: &mut A) -> Result<Found<'de>, A::Error> {
         if self.mode == Mode::Generic {
-            return map.next_value_seed(ValueSeed { field });
+            return map.next_value_seed(FoundSeed);
         }
-        Value::of(map.next_value()?, self.input).map_err(|e| reject(self.slot, e))
+        found_in(map.next_value()?, self.input).map_err(|e| reject(self.slot, e))
     }
 }
 
@@ -524,11 +358,11 @@ fn id_list<'de, E: de::Error>(
         Some(Err(_)) => return Err(reject(slot, out_of_memory(field))),
         None => {}
     }
-    match Value::of(raw, input).map_err(|e| reject(slot, e))? {
-        Value::Array => {}
-        Value::Null => return Ok(None),
+    match found_in(raw, input).map_err(|e| reject(slot, e))? {
+        Found::Array => {}
+        Found::Null => return Ok(None),
         // A number as written, not as serde_json would re-print it.
-        other => return Err(other.wrong(slot, field, None, ID_LIST)),
+        other => return Err(wrong(&other, slot, field, None, ID_LIST)),
     }
     let mut de = serde_json::Deserializer::from_str(raw.get());
     IdListSeed {
@@ -564,7 +398,7 @@ fn plain_strings(text: &str) -> Option<Result<IdList, TryReserveError>> {
     }
     // Room for every ID at once, as the quotes bound it (exactly, for compact JSON): each
     // ID takes two quotes and a comma or a bracket of the text.
-    let quotes = super::text::count(bytes, |b| b == b'"');
+    let quotes = crate::wire::text::count(bytes, |b| b == b'"');
     let mut list = IdList::new();
     if let Err(e) = list.try_reserve(quotes / 2, text.len().saturating_sub(3 * (quotes / 2))) {
         return Some(Err(e));
@@ -603,7 +437,7 @@ fn limit<E: de::Error>(slot: Slot<'_>, field: Field, raw: &RawValue) -> Result<O
     let text = raw.get();
     let problem = match text.as_bytes().first() {
         Some(b'n') => return Ok(None),
-        Some(b'-' | b'0'..=b'9') => match super::limit::parse_limit(text) {
+        Some(b'-' | b'0'..=b'9') => match crate::wire::limit::parse_limit(text) {
             Ok(v) => return Ok(Some(v)),
             Err(problem) => problem,
         },
@@ -624,18 +458,22 @@ fn limit<E: de::Error>(slot: Slot<'_>, field: Field, raw: &RawValue) -> Result<O
 fn generic_limit<E: de::Error>(
     slot: Slot<'_>,
     field: Field,
-    value: Value<'_>,
+    value: Found<'_>,
 ) -> Result<Option<u32>, E> {
     let (value, problem) = match value {
-        Value::Null => return Ok(None),
-        Value::Number(text) => match super::limit::parse_limit(&text) {
+        Found::Null => return Ok(None),
+        Found::Number(text) => match crate::wire::limit::parse_limit(&text) {
             Ok(v) => return Ok(Some(v)),
             Err(problem) => (text.into_owned(), problem),
         },
-        Value::Str(s) => (format!("{s:?}"), LimitProblem::NotANumber),
-        Value::Bool(b) => (b.to_string(), LimitProblem::NotANumber),
-        Value::Array => ("an array".to_owned(), LimitProblem::NotANumber),
-        Value::Object => ("an object".to_owned(), LimitProblem::NotANumber),
+        Found::Count(n) => match crate::wire::limit::parse_limit(&n.to_string()) {
+            Ok(v) => return Ok(Some(v)),
+            Err(problem) => (n.to_string(), problem),
+        },
+        Found::Str(s) => (format!("{s:?}"), LimitProblem::NotANumber),
+        Found::Bool(b) => (b.to_string(), LimitProblem::NotANumber),
+        Found::Array => ("an array".to_owned(), LimitProblem::NotANumber),
+        Found::Object => ("an object".to_owned(), LimitProblem::NotANumber),
     };
     Err(reject(
         slot,
@@ -647,66 +485,21 @@ fn generic_limit<E: de::Error>(
     ))
 }
 
-/// The API's JSON form of a request, from any serde format (as [`from_json`] reads JSON):
-/// the API's parameter names, `null` or absent for an unset parameter. The request is not
-/// checked here: deserialize a [`CheckedRequest`] to check it as it is read.
-///
-/// A rejection is the deserializer's error, whose message is the [`Error`]'s.
-impl<'de> de::Deserialize<'de> for Request {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Request, D::Error> {
-        let slot = Cell::new(None);
-        let seed = RequestSeed {
-            slot: &slot,
-            mode: Mode::Generic,
-            input: &[],
-        };
-        match seed.deserialize(deserializer) {
-            Ok(raw) => raw.finish().map_err(de::Error::custom),
-            Err(e) => Err(slot.take().map_or(e, de::Error::custom)),
-        }
-    }
-}
-
-/// The API's JSON form, as the SDKs' `to_map()` writes it: every parameter by the API's
-/// name, in the API's order, limits left out when unset. [`from_json`] and
-/// `Deserialize` read it back as the same request.
-impl serde::Serialize for Request {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let limits = usize::from(self.max_user_per_desktop.is_some())
-            + usize::from(self.max_desktop_per_user.is_some());
-        let mut map = serializer.serialize_map(Some(5 + limits))?;
-        map.serialize_entry("RegionId", &self.region_id)?;
-        if let Some(limit) = self.max_user_per_desktop {
-            map.serialize_entry("MaxUserPerDesktop", &limit)?;
-        }
-        if let Some(limit) = self.max_desktop_per_user {
-            map.serialize_entry("MaxDesktopPerUser", &limit)?;
-        }
-        map.serialize_entry("Strategy", &self.strategy)?;
-        map.serialize_entry("DesktopId", &self.desktop_ids)?;
-        map.serialize_entry("EndUserId", &self.end_user_ids)?;
-        map.serialize_entry("Preview", &self.preview)?;
-        map.end()
-    }
-}
-
-/// A request checked as it is read: [`Request`]'s `Deserialize`, then
-/// [`Request::check`] with the default options. A request that fails a check is the
-/// deserializer's error, whose message is the [`Error`]'s: an embedder's own
-/// `Deserialize` type with a `CheckedRequest` field cannot hold an unchecked request.
-impl<'de> de::Deserialize<'de> for CheckedRequest {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<CheckedRequest, D::Error> {
-        Request::deserialize(deserializer)?
-            .check()
-            .map_err(de::Error::custom)
-    }
-}
-
-/// As the [`Request`] it was checked from.
-impl serde::Serialize for CheckedRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.as_request().serialize(serializer)
+/// Reads a request from any serde format, as [`from_json`] reads JSON (the `Deserialize`
+/// of [`Request`], in `serde_impls/request.rs`): a rejection is the deserializer's error,
+/// whose message is the [`Error`]'s.
+pub(super) fn from_deserializer<'de, D: Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Request, D::Error> {
+    let slot = Cell::new(None);
+    let seed = RequestSeed {
+        slot: &slot,
+        mode: Mode::Generic,
+        input: &[],
+    };
+    match seed.deserialize(deserializer) {
+        Ok(raw) => raw.finish().map_err(de::Error::custom),
+        Err(e) => Err(slot.take().map_or(e, de::Error::custom)),
     }
 }
 
@@ -742,155 +535,62 @@ impl Visitor<'_> for KeySeed<'_> {
     }
 }
 
-/// One JSON value, as much of it as a message needs.
-enum Value<'de> {
-    Null,
-    Bool(bool),
-    Str(Cow<'de, str>),
-    /// The number as written, when the deserializer has raw text (serde_json).
-    Number(Cow<'de, str>),
-    Array,
-    Object,
-}
-
-impl<'de> Value<'de> {
-    /// The value whose raw text, checked well-formed by serde_json, is `raw`; `input` is
-    /// the whole request's text, which `raw` is part of.
-    ///
-    /// # Errors
-    ///
-    /// [`Error::Json`] for a string that does not unescape (a lone surrogate, `"\ud800"`,
-    /// which serde_json checks only when it unescapes), placed in `input`.
-    fn of(raw: &'de RawValue, input: &[u8]) -> Result<Value<'de>, Error> {
-        let text = raw
-            .get()
-            .trim_matches(|c| matches!(c, ' ' | '\t' | '\n' | '\r'));
-        Ok(match text.as_bytes().first() {
-            Some(b'n') => Value::Null,
-            Some(b't') => Value::Bool(true),
-            Some(b'f') => Value::Bool(false),
-            Some(b'[') => Value::Array,
-            Some(b'{') => Value::Object,
-            Some(b'"') => match text.get(1..text.len() - 1) {
-                Some(inner) if !inner.contains('\\') => Value::Str(Cow::Borrowed(inner)),
-                _ => match serde_json::from_str::<String>(text) {
-                    Ok(s) => Value::Str(Cow::Owned(s)),
-                    Err(e) => {
-                        // Where `text` starts in `input`: it is a part of it.
-                        let offset = (text.as_ptr() as usize).wrapping_sub(input.as_ptr() as usize);
-                        let (line, column) = line_and_column(input, offset);
-                        let mut error = json_error(&e);
-                        if let Error::Json {
-                            line: l, column: c, ..
-                        } = &mut error
-                        {
-                            *l = line;
-                            *c = column + e.column().saturating_sub(1);
-                        }
-                        return Err(error);
-                    }
-                },
-            },
-            _ => Value::Number(Cow::Borrowed(text)),
-        })
-    }
-
-    fn string<E: de::Error>(
-        self,
-        slot: Slot<'_>,
-        field: Field,
-        expected: &'static str,
-    ) -> Result<Option<String>, E> {
-        match self {
-            Value::Null => Ok(None),
-            Value::Str(s) => Ok(Some(s.into_owned())),
-            other => Err(other.wrong(slot, field, None, expected)),
+/// The value whose raw text, checked well-formed by serde_json, is `raw`; `input` is the
+/// whole request's text, which `raw` is part of.
+///
+/// # Errors
+///
+/// [`Error::Json`] for a string that does not unescape (a lone surrogate, `"\ud800"`,
+/// which serde_json checks only when it unescapes), placed in `input`.
+fn found_in<'de>(raw: &'de RawValue, input: &[u8]) -> Result<Found<'de>, Error> {
+    Found::of_raw(raw.get()).map_err(|e| {
+        // Where the value starts in `input`: it is a part of it.
+        let text = Found::trimmed(raw.get());
+        let offset = (text.as_ptr() as usize).wrapping_sub(input.as_ptr() as usize);
+        let (line, column) = line_and_column(input, offset);
+        let mut error = json_error(&e);
+        if let Error::Json {
+            line: l, column: c, ..
+        } = &mut error
+        {
+            *l = line;
+            *c = column + e.column().saturating_sub(1);
         }
-    }
-
-    fn wrong<E: de::Error>(
-        self,
-        slot: Slot<'_>,
-        field: Field,
-        position: Option<usize>,
-        expected: &'static str,
-    ) -> E {
-        let found = match self {
-            Value::Null => "null".to_owned(),
-            Value::Bool(b) => b.to_string(),
-            Value::Str(s) => format!("the string {:?}", shown(&s)),
-            Value::Number(n) => format!("the number {}", shown(&n)),
-            Value::Array => "an array".to_owned(),
-            Value::Object => "an object".to_owned(),
-        };
-        reject(
-            slot,
-            Error::WrongType {
-                field,
-                position,
-                expected,
-                found,
-            },
-        )
-    }
+        error
+    })
 }
 
-struct ValueSeed {
+/// A string parameter's value: `None` for `null`, the wrong type for anything else.
+fn string<E: de::Error>(
+    found: Found<'_>,
+    slot: Slot<'_>,
     field: Field,
-}
-
-impl<'de> DeserializeSeed<'de> for ValueSeed {
-    type Value = Value<'de>;
-
-    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Value<'de>, D::Error> {
-        deserializer.deserialize_any(self)
+    expected: &'static str,
+) -> Result<Option<String>, E> {
+    match found {
+        Found::Null => Ok(None),
+        Found::Str(s) => Ok(Some(s.into_owned())),
+        other => Err(wrong(&other, slot, field, None, expected)),
     }
 }
 
-impl<'de> Visitor<'de> for ValueSeed {
-    type Value = Value<'de>;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "a value for '{}'", self.field)
-    }
-
-    fn visit_unit<E: de::Error>(self) -> Result<Value<'de>, E> {
-        Ok(Value::Null)
-    }
-
-    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Value<'de>, E> {
-        Ok(Value::Bool(v))
-    }
-
-    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Value<'de>, E> {
-        Ok(Value::Number(v.to_string().into()))
-    }
-
-    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Value<'de>, E> {
-        Ok(Value::Number(v.to_string().into()))
-    }
-
-    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Value<'de>, E> {
-        Ok(Value::Number(v.to_string().into()))
-    }
-
-    fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Value<'de>, E> {
-        Ok(Value::Str(v.into()))
-    }
-
-    fn visit_str<E: de::Error>(self, v: &str) -> Result<Value<'de>, E> {
-        Ok(Value::Str(v.to_owned().into()))
-    }
-
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value<'de>, A::Error> {
-        while seq.next_element::<IgnoredAny>()?.is_some() {}
-        Ok(Value::Array)
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value<'de>, A::Error> {
-        while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
-        Ok(Value::Object)
-    }
+/// [`Error::WrongType`] for `found` where `expected` was, at the list's 1-based `position`.
+fn wrong<E: de::Error>(
+    found: &Found<'_>,
+    slot: Slot<'_>,
+    field: Field,
+    position: Option<usize>,
+    expected: &'static str,
+) -> E {
+    reject(
+        slot,
+        Error::WrongType {
+            field,
+            position,
+            expected,
+            found: found.describe(),
+        },
+    )
 }
 
 /// Reads a list of IDs item by item, for every case.
@@ -898,7 +598,7 @@ struct IdListSeed<'s, 'de> {
     slot: Slot<'s>,
     field: Field,
     /// The whole input, when the deserializer is serde_json's: items are then taken as
-    /// their raw text (see [`Value::of`]).
+    /// their raw text (see [`found_in`]).
     input: Option<&'de [u8]>,
 }
 
@@ -915,6 +615,13 @@ impl<'de> DeserializeSeed<'de> for IdListSeed<'_, 'de> {
 
 const ID_LIST: &str = "an array of strings";
 
+impl IdListSeed<'_, '_> {
+    /// [`Error::WrongType`] for `found` where the list was.
+    fn not_a_list<E: de::Error>(&self, found: &Found<'_>) -> E {
+        wrong(found, self.slot, self.field, None, ID_LIST)
+    }
+}
+
 impl<'de> Visitor<'de> for IdListSeed<'_, 'de> {
     type Value = Option<IdList>;
 
@@ -929,19 +636,19 @@ impl<'de> Visitor<'de> for IdListSeed<'_, 'de> {
         loop {
             let value = match self.input {
                 Some(input) => match seq.next_element::<&'de RawValue>()? {
-                    Some(raw) => Value::of(raw, input).map_err(|e| reject(slot, e))?,
+                    Some(raw) => found_in(raw, input).map_err(|e| reject(slot, e))?,
                     None => break,
                 },
-                None => match seq.next_element_seed(ValueSeed { field })? {
+                None => match seq.next_element_seed(FoundSeed)? {
                     Some(value) => value,
                     None => break,
                 },
             };
             match value {
-                Value::Str(id) => list
+                Found::Str(id) => list
                     .try_push(&id)
                     .map_err(|_| reject(slot, out_of_memory(field)))?,
-                other => return Err(other.wrong(slot, field, Some(position), "a string")),
+                other => return Err(wrong(&other, slot, field, Some(position), "a string")),
             }
             position += 1;
         }
@@ -953,57 +660,26 @@ impl<'de> Visitor<'de> for IdListSeed<'_, 'de> {
     }
 
     fn visit_bool<E: de::Error>(self, v: bool) -> Result<Option<IdList>, E> {
-        Err(Value::Bool(v).wrong(self.slot, self.field, None, ID_LIST))
+        Err(self.not_a_list(&Found::Bool(v)))
     }
 
     fn visit_i64<E: de::Error>(self, v: i64) -> Result<Option<IdList>, E> {
-        Err(Value::Number(v.to_string().into()).wrong(self.slot, self.field, None, ID_LIST))
+        Err(self.not_a_list(&Found::Number(v.to_string().into())))
     }
 
     fn visit_u64<E: de::Error>(self, v: u64) -> Result<Option<IdList>, E> {
-        Err(Value::Number(v.to_string().into()).wrong(self.slot, self.field, None, ID_LIST))
+        Err(self.not_a_list(&Found::Number(v.to_string().into())))
     }
 
     fn visit_f64<E: de::Error>(self, v: f64) -> Result<Option<IdList>, E> {
-        Err(Value::Number(v.to_string().into()).wrong(self.slot, self.field, None, ID_LIST))
+        Err(self.not_a_list(&Found::Number(v.to_string().into())))
     }
 
     fn visit_str<E: de::Error>(self, v: &str) -> Result<Option<IdList>, E> {
-        Err(Value::Str(v.into()).wrong(self.slot, self.field, None, ID_LIST))
+        Err(self.not_a_list(&Found::Str(v.into())))
     }
 
     fn visit_map<A: MapAccess<'de>>(self, _map: A) -> Result<Option<IdList>, A::Error> {
-        Err(Value::Object.wrong(self.slot, self.field, None, ID_LIST))
-    }
-}
-
-#[cfg(test)]
-mod style_tests {
-    use super::*;
-    use crate::{plan, Request};
-
-    /// `JsonStyle` picks the layout, and `bool`s convert to the same layout as before.
-    #[test]
-    fn json_style_picks_the_layout_and_bools_convert() {
-        let request = Request::new("cn-hangzhou", ["ecd-a"], ["Alice"])
-            .check()
-            .unwrap();
-        let plan = plan(&request);
-        let response = Response::new(&request, &plan);
-        let write = |style: JsonStyle| {
-            let mut out = Vec::new();
-            write_json(&response, &mut out, style).unwrap();
-            String::from_utf8(out).unwrap()
-        };
-        let (compact, pretty) = (write(JsonStyle::Compact), write(JsonStyle::Pretty));
-        assert_eq!(compact.lines().count(), 1);
-        assert!(pretty.contains("\n  \"RequestId\""), "{pretty}");
-        assert_eq!(
-            (JsonStyle::from(false), JsonStyle::from(true)),
-            (JsonStyle::Compact, JsonStyle::Pretty)
-        );
-        let mut old = Vec::new();
-        write_json(&response, &mut old, true).unwrap();
-        assert_eq!(String::from_utf8(old).unwrap(), pretty);
+        Err(self.not_a_list(&Found::Object))
     }
 }

@@ -6,7 +6,8 @@ use std::fmt;
 use serde::de::{Deserializer, MapAccess, Visitor};
 use serde_json::value::RawValue;
 
-use super::json::json_error;
+use super::found::Found;
+use super::request::json_error;
 use crate::error::{shown, Error, PlanProblem, PlanShape};
 use crate::execute::{PlanResponse, PlannedDesktop};
 use crate::status::Status;
@@ -46,8 +47,8 @@ use crate::status::Status;
 /// # Ok::<(), eds_entitlement::Error>(())
 /// ```
 pub fn plan_from_json(input: &[u8]) -> Result<PlanResponse, Error> {
-    super::reject_utf16(input, "the plan")?;
-    let input = super::text::strip_bom(input);
+    crate::wire::reject_utf16(input, "the plan")?;
+    let input = crate::wire::text::strip_bom(input);
     let body: &RawValue = serde_json::from_slice(input).map_err(|e| json_error(&e))?;
     let entitlements = field(body, "body", "Entitlements", "Entitlements")?;
     let models = field(
@@ -192,12 +193,13 @@ fn string(raw: &RawValue) -> Option<String> {
     serde_json::from_str(raw.get()).ok()
 }
 
-/// `raw`, compact on one line and shortened, for a message.
+/// What `raw` is, as every JSON reader names a value (a string that does not unescape, a
+/// lone surrogate, by its text as written).
 fn found(raw: &RawValue) -> String {
-    let compact = serde_json::from_str::<serde_json::Value>(raw.get())
-        .map(|v| v.to_string())
-        .unwrap_or_else(|_| raw.get().to_owned());
-    shown(&compact)
+    let text = raw.get();
+    Found::of_raw(text)
+        .unwrap_or_else(|_| Found::Str(Found::trimmed(text).trim_matches('"').into()))
+        .describe()
 }
 
 /// The fields of the JSON object `raw`, in order, repeats kept; `None` when it is not an
@@ -300,8 +302,8 @@ mod tests {
         );
         assert_eq!(
             error("[1]"),
-            "the plan is not a BatchModifyEntitlement response body: its 'body' is [1], not \
-             an object"
+            "the plan is not a BatchModifyEntitlement response body: its 'body' is an array, \
+             not an object"
         );
         assert_eq!(
             error(r#"{"RequestId":"x"}"#),
@@ -315,21 +317,22 @@ mod tests {
         assert_eq!(
             error(r#"{"Entitlements":{"AssignModels":{"DesktopId":"a"}}}"#),
             "the plan is not a BatchModifyEntitlement response body: its \
-             'Entitlements.AssignModels' is {\"DesktopId\":\"a\"}, not a list"
+             'Entitlements.AssignModels' is an object, not a list"
         );
         assert_eq!(
             error(r#"{"Entitlements":7}"#),
-            "the plan is not a BatchModifyEntitlement response body: its 'Entitlements' is 7, \
-             not an object"
+            "the plan is not a BatchModifyEntitlement response body: its 'Entitlements' is the \
+             number 7, not an object"
         );
         assert_eq!(
             error(r#"{"Entitlements":{"AssignModels":[{"DesktopId":"a","EndUserIds":"Alice"}]}}"#),
-            "plan 'AssignModels' item 1 has 'EndUserIds' \"Alice\", which is not a list of user IDs"
+            "plan 'AssignModels' item 1 has 'EndUserIds' that is the string \"Alice\", not a list \
+             of user IDs"
         );
         assert_eq!(
             error(r#"{"Entitlements":{"AssignModels":[{"DesktopId":"a","EndUserIds":["x",""]}]}}"#),
-            "plan 'AssignModels' item 1 has 'EndUserIds' item 2 \"\", which is not a user ID \
-             (a non-empty string)"
+            "plan 'AssignModels' item 1 has 'EndUserIds' item 2 that is the string \"\", not a \
+             user ID (a non-empty string)"
         );
         assert_eq!(
             error(r#"{"Entitlements":{"AssignModels":[{"DesktopId":"a"}]}}"#),
@@ -345,7 +348,7 @@ mod tests {
         );
         assert_eq!(
             error(r#"{"Entitlements":{"AssignModels":[{"DesktopId":1,"EndUserIds":[]}]}}"#),
-            "plan 'AssignModels' item 1 has 'DesktopId' 1, which is not a string"
+            "plan 'AssignModels' item 1 has 'DesktopId' that is the number 1, not a string"
         );
         assert_eq!(
             error(
@@ -355,7 +358,7 @@ mod tests {
         );
         assert_eq!(
             error("{\"Entitlements\":{\"AssignModels\":[\n  [1,\n 2]]}}"),
-            "plan 'AssignModels' item 1 is [1,2], not an object"
+            "plan 'AssignModels' item 1 is an array, not an object"
         );
     }
 

@@ -1,5 +1,5 @@
 //! What §6 reads of a desktop, and the rules on it that both snapshot readers keep: the
-//! one-pass reader of a desktop (`fleet_desktop`) and the serde reader that names what is
+//! one-pass reader of a desktop (`snapshot_desktop`) and the serde reader that names what is
 //! wrong (`fleet`). A leaf, so that the two readers do not import each other.
 
 use alloc::string::String;
