@@ -2,9 +2,9 @@
 
 use std::collections::TryReserveError;
 
+use crate::error::IdProblem;
 use crate::error::{shown, CsvProblem, Error, Field};
 use crate::ids::{id_problem, IdList, Scratch};
-use crate::IdProblem;
 
 /// Reads a list of IDs (`DesktopId` or `EndUserId`, as `field` says) from the text of a CSV
 /// file, as a spreadsheet exports it. `file` names the file in error messages.

@@ -58,7 +58,7 @@ pub use self::csv::ids_from_csv;
 /// # Ok::<(), eds_entitlement::Error>(())
 /// ```
 #[cfg(feature = "serde")]
-pub fn from_bytes(input: &[u8]) -> Result<crate::Request, crate::Error> {
+pub fn from_bytes(input: &[u8]) -> Result<crate::request::Request, crate::error::Error> {
     reject_utf16(input, "the request")?;
     let text = text::strip_bom(input);
     let start = text
@@ -92,7 +92,7 @@ pub fn from_bytes(input: &[u8]) -> Result<crate::Request, crate::Error> {
 ///
 /// As [`from_bytes`].
 #[cfg(feature = "serde")]
-pub fn from_bytes_vec(input: Vec<u8>) -> Result<crate::Request, crate::Error> {
+pub fn from_bytes_vec(input: Vec<u8>) -> Result<crate::request::Request, crate::error::Error> {
     reject_utf16(&input, "the request")?;
     let text = text::strip_bom(&input);
     let start = text

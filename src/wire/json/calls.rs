@@ -121,18 +121,18 @@ fn list<M: SerializeMap>(map: &mut M, name: &str, ids: &[String]) -> Result<(), 
 ///
 /// The writer's I/O errors.
 pub fn write_comparison_json<W: io::Write>(
-    found: &crate::Comparison,
+    found: &crate::execute::Comparison,
     mut writer: W,
 ) -> io::Result<()> {
     serde_json::to_writer(&mut writer, &JsonComparison(found)).map_err(io::Error::from)?;
     writer.write_all(b"\n")
 }
 
-struct JsonComparison<'a>(&'a crate::Comparison);
+struct JsonComparison<'a>(&'a crate::execute::Comparison);
 
-struct JsonMismatch<'a>(&'a crate::Mismatch);
+struct JsonMismatch<'a>(&'a crate::execute::Mismatch);
 
-struct JsonTotals<'a>(&'a crate::Comparison);
+struct JsonTotals<'a>(&'a crate::execute::Comparison);
 
 impl Serialize for JsonComparison<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -160,7 +160,7 @@ impl Serialize for JsonMismatch<'_> {
 
 impl Serialize for JsonTotals<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use crate::MismatchReason as R;
+        use crate::execute::MismatchReason as R;
         let found = self.0;
         let mut map = serializer.serialize_map(Some(6))?;
         map.serialize_entry("checked", &found.checked)?;

@@ -453,7 +453,7 @@ fn utf8(bytes: Vec<u8>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::Error;
+    use crate::error::Error;
 
     /// What [`scan`] and the two ways of splitting read, or `None` when it leaves the
     /// input to the general reading.

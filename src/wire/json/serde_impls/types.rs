@@ -50,7 +50,7 @@ impl<'de> Deserialize<'de> for Strategy {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Strategy, D::Error> {
         deserializer.deserialize_str(Named {
             expecting: "a strategy (AVERAGE or CENTRAL)",
-            parse: |v| v.parse().map_err(|e: crate::Error| e.to_string()),
+            parse: |v| v.parse().map_err(|e: crate::error::Error| e.to_string()),
         })
     }
 }
