@@ -22,7 +22,6 @@ use crate::fleet::{Eligibility, Fleet};
 use crate::ids::id_problem;
 use crate::request::check_region;
 use crate::status::Status;
-use crate::wire::encode_query_value;
 
 /// The most IDs one list of one `ModifyEntitlement` or `ModifyUserEntitlement` call holds:
 /// 100, `ModifyEntitlement`'s documented maximum, kept for every list.
@@ -277,48 +276,6 @@ impl Call {
         out.push_str(" --version ");
         out.push_str(API_VERSION);
         out.push_str(" --force");
-        out
-    }
-
-    /// The call in the RPC query form: `Action`, `Version=2020-09-30`, `RegionId`, then
-    /// [`Call::parameters`]; no credentials and no signature (the caller's SDK signs).
-    ///
-    /// Values are percent-encoded as the SDKs encode RPC parameters for signing (Python's
-    /// `quote(value, safe='~')`, Java's `percentEncode`): the bytes of RFC 3986's unreserved
-    /// set (`A-Z a-z 0-9 - . _ ~`) stay, every other byte of the UTF-8 text is `%XX` in
-    /// uppercase hex, a space is `%20`. Names need no encoding.
-    ///
-    /// Costs `O(len)` for the text it returns.
-    ///
-    /// ```
-    /// use eds_entitlement::{Call, ModifyUserEntitlement};
-    ///
-    /// let call = Call::ModifyUserEntitlement(ModifyUserEntitlement {
-    ///     region_id: "cn-hangzhou".into(),
-    ///     authorize_desktop_ids: vec!["ecd-a".into()],
-    ///     end_user_ids: vec!["Zoë & Co".into()],
-    ///     revoke_desktop_ids: vec![],
-    /// });
-    /// assert_eq!(
-    ///     call.to_query(),
-    ///     "Action=ModifyUserEntitlement&Version=2020-09-30&RegionId=cn-hangzhou\
-    ///      &AuthorizeDesktopId.1=ecd-a&EndUserId.1=Zo%C3%AB%20%26%20Co"
-    /// );
-    /// ```
-    pub fn to_query(&self) -> String {
-        let mut out = String::new();
-        out.push_str("Action=");
-        out.push_str(self.action());
-        out.push_str("&Version=");
-        out.push_str(API_VERSION);
-        out.push_str("&RegionId=");
-        encode_query_value(&mut out, self.region_id());
-        for (name, value) in self.parameters() {
-            out.push('&');
-            out.push_str(&name);
-            out.push('=');
-            encode_query_value(&mut out, value);
-        }
         out
     }
 }

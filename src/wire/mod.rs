@@ -21,7 +21,6 @@ pub use json::{
     write_json_rows, FleetReader, JsonStyle, ShortListing,
 };
 pub use limit::read_limit;
-pub(crate) use query::encode as encode_query_value;
 pub use query::{from_query, to_query};
 pub use text::{is_utf16, reject_utf16, UTF16_PREFIX};
 
