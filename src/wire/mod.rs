@@ -16,9 +16,9 @@ mod text;
 pub use calls::{write_calls_aliyun, write_calls_query};
 #[cfg(feature = "serde")]
 pub use json::{
-    fleet_from_json, from_json, from_json_vec, plan_from_json, to_json_string, write_call_json,
-    write_calls_json, write_changes_json, write_comparison_json, write_fleet_json, write_json,
-    write_json_rows, FleetReader, JsonStyle, ShortListing,
+    calls_bytes_for, fleet_from_json, from_json, from_json_vec, plan_from_json, to_json_string,
+    write_call_json, write_calls_json, write_changes_json, write_comparison_json, write_fleet_json,
+    write_json, write_json_rows, FleetReader, JsonStyle, ShortListing,
 };
 pub use limit::read_limit;
 pub use query::{from_query, to_query};
@@ -59,17 +59,7 @@ pub use self::csv::ids_from_csv;
 #[cfg(feature = "serde")]
 pub fn from_bytes(input: &[u8]) -> Result<crate::request::Request, crate::error::Error> {
     reject_utf16(input, "the request")?;
-    let text = text::strip_bom(input);
-    let start = text
-        .iter()
-        .position(|b| !b.is_ascii_whitespace())
-        .unwrap_or(text.len());
-    let text = text[start..].trim_ascii_end();
-    let json = match text.first() {
-        Some(b'{' | b'[' | b'"' | b'-' | b'0'..=b'9') => true,
-        _ => matches!(text, b"null" | b"true" | b"false"),
-    };
-    if json {
+    if is_json(input) {
         from_json(input)
     } else {
         from_query(input)
@@ -93,19 +83,26 @@ pub fn from_bytes(input: &[u8]) -> Result<crate::request::Request, crate::error:
 #[cfg(feature = "serde")]
 pub fn from_bytes_vec(input: Vec<u8>) -> Result<crate::request::Request, crate::error::Error> {
     reject_utf16(&input, "the request")?;
-    let text = text::strip_bom(&input);
+    if is_json(&input) {
+        from_json_vec(input)
+    } else {
+        from_query(&input)
+    }
+}
+
+/// Whether a request's text is JSON, by its first byte that is not ASCII whitespace (after a
+/// UTF-8 byte order mark): `{`, `[`, `"`, a digit or `-`, or the whole text `null`, `true`
+/// or `false`. Anything else is the query form.
+#[cfg(feature = "serde")]
+fn is_json(input: &[u8]) -> bool {
+    let text = text::strip_bom(input);
     let start = text
         .iter()
         .position(|b| !b.is_ascii_whitespace())
         .unwrap_or(text.len());
     let text = text[start..].trim_ascii_end();
-    let json = match text.first() {
+    match text.first() {
         Some(b'{' | b'[' | b'"' | b'-' | b'0'..=b'9') => true,
         _ => matches!(text, b"null" | b"true" | b"false"),
-    };
-    if json {
-        from_json_vec(input)
-    } else {
-        from_query(&input)
     }
 }

@@ -287,15 +287,11 @@ fn capacity_figures(args: &CapacityArgs) -> Result<(), Failure> {
         .map_err(|e| Failure::Io(format!("cannot write the figures: {e}")))
 }
 
-/// The memory `requests` needs for a plan of `len` bytes: the plan read, then its calls,
-/// at most five times its text (`tests/calls_memory.rs` measures it).
-const CALLS_PER_PLAN_BYTE: u64 = 5;
-
 fn requests(args: &RequestsArgs) -> Result<(), Failure> {
     args.check().map_err(Failure::Input)?;
     let plan_stdin = args.stdin_reader();
     let bytes = read_input(&args.plan, args.max_input_bytes)?;
-    let needed = (bytes.len() as u64).saturating_mul(CALLS_PER_PLAN_BYTE);
+    let needed = wire::calls_bytes_for(bytes.len() as u64);
     let (limit, whose) = match args.memory_limit {
         Some(limit) => (Some(limit), "--memory-limit"),
         None => (available_memory(), "the memory available"),

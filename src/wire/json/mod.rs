@@ -38,7 +38,7 @@ mod write_fleet;
 mod write_response;
 
 pub use calls::{write_call_json, write_calls_json, write_comparison_json};
-pub use plan::plan_from_json;
+pub use plan::{calls_bytes_for, plan_from_json};
 pub use request::{from_json, from_json_vec};
 pub use snapshot::{fleet_from_json, FleetReader, ShortListing};
 pub use write_fleet::{write_changes_json, write_fleet_json};
