@@ -11,6 +11,7 @@ use alloc::vec::Vec;
 pub(super) const BUCKET: usize = 256;
 
 /// The hash by which IDs are bucketed and first compared: XXH3 of their bytes.
+#[inline]
 pub(super) fn hash(id: &[u8]) -> u64 {
     xxhash_rust::xxh3::xxh3_64(id)
 }
@@ -24,6 +25,7 @@ pub(super) struct Buckets {
 
 impl Buckets {
     /// The buckets for `len` IDs.
+    #[inline]
     pub(super) fn for_ids(len: usize) -> Buckets {
         Buckets {
             bits: (len / BUCKET).next_power_of_two().trailing_zeros(),
@@ -31,11 +33,13 @@ impl Buckets {
     }
 
     /// How many buckets there are.
+    #[inline]
     pub(super) fn count(self) -> usize {
         1 << self.bits
     }
 
     /// The bucket of an ID of hash `hash`.
+    #[inline]
     pub(super) fn of(self, hash: u64) -> usize {
         hash.checked_shr(64 - self.bits).unwrap_or(0) as usize
     }

@@ -2,6 +2,7 @@
 //! in one pass over its whole text, eight bytes at a time, for control characters.
 
 use crate::error::IdProblem;
+use crate::word;
 
 use super::IdList;
 
@@ -50,32 +51,9 @@ fn first_control(text: &[u8]) -> Option<usize> {
 /// The offset of the first byte of `text` below 0x20, 0x7F or 0xC2 (a C1 control's first
 /// byte, or another character's), eight bytes at a time: a list's whole text is scanned so.
 fn first_candidate(text: &[u8]) -> Option<usize> {
-    const ONES: u64 = u64::from_le_bytes([0x01; 8]);
-    const HIGHS: u64 = u64::from_le_bytes([0x80; 8]);
-    // The bytes equal to `byte`: the lowest flagged one is exact (a borrow flags only
-    // above a true match), and so is the lowest of several such masks together.
-    let equal = |w: u64, byte: u8| {
-        let x = w ^ (ONES * u64::from(byte));
-        x.wrapping_sub(ONES) & !x & HIGHS
-    };
-    let mut chunks = text.chunks_exact(8);
-    let mut offset = 0;
-    for chunk in &mut chunks {
-        let mut word = [0; 8];
-        word.copy_from_slice(chunk);
-        let w = u64::from_le_bytes(word);
-        let below = w.wrapping_sub(ONES * 0x20) & !w & HIGHS;
-        let found = below | equal(w, 0x7F) | equal(w, 0xC2);
-        if found != 0 {
-            return Some(offset + (found.trailing_zeros() / 8) as usize);
-        }
-        offset += 8;
-    }
-    chunks
-        .remainder()
-        .iter()
-        .position(|&b| b < 0x20 || b == 0x7F || b == 0xC2)
-        .map(|i| offset + i)
+    word::position(text, |w| {
+        word::below(w, 0x20) | word::equal(w, 0x7F) | word::equal(w, 0xC2)
+    })
 }
 
 /// Whether `id` begins or ends with whitespace: a look at its first and last bytes when
