@@ -39,19 +39,10 @@ pub(crate) const fn first(flags: u64) -> usize {
     (flags.trailing_zeros() / 8) as usize
 }
 
-/// The word of `tail`, fewer than eight bytes, with zero bytes above them.
-#[inline]
-fn load_tail(tail: &[u8]) -> u64 {
-    let mut word = [0; 8];
-    let len = tail.len().min(8);
-    word[..len].copy_from_slice(&tail[..len]);
-    u64::from_le_bytes(word)
-}
-
-/// The index of the first byte of `bytes` that `flags` flags in its word, if any: whole
-/// words, then the tail as a word whose bytes past the end are never reported (`flags` may
-/// flag them: they are zero). `flags` must be exact at its lowest flagged byte, as every
-/// mask of this module and an or of them are.
+/// The index of the first byte of `bytes` that `flags` flags, if any: eight bytes at a
+/// time, then each byte of the tail (fewer than eight) as a word of its own, whose lowest
+/// byte is flagged exactly. `flags` must be exact at its lowest flagged byte, as every mask
+/// of this module and an or of them are.
 #[inline]
 pub(crate) fn position(bytes: &[u8], flags: impl Fn(u64) -> u64) -> Option<usize> {
     let mut chunks = bytes.chunks_exact(8);
@@ -65,10 +56,11 @@ pub(crate) fn position(bytes: &[u8], flags: impl Fn(u64) -> u64) -> Option<usize
         }
         offset += 8;
     }
-    let tail = chunks.remainder();
-    // The tail's own bytes only: fewer than eight, so the shift is below 64.
-    let found = flags(load_tail(tail)) & !(u64::MAX << (8 * tail.len()));
-    (found != 0).then(|| offset + first(found))
+    chunks
+        .remainder()
+        .iter()
+        .position(|&b| flags(u64::from(b)) & 0x80 != 0)
+        .map(|i| offset + i)
 }
 
 #[cfg(test)]
@@ -167,8 +159,8 @@ mod tests {
     }
 
     #[test]
-    fn position_never_reports_the_zero_bytes_past_a_tail() {
-        // A mask that flags zero bytes: the tail's padding is zeros, and is not reported.
+    fn position_finds_only_the_bytes_of_the_slice() {
+        // Masks that flag zero bytes, which a tail's byte taken as a word has above it.
         let zero = |w: u64| equal(w, 0);
         let below_space = |w: u64| below(w, 0x20);
         for len in 0..=17 {
