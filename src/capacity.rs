@@ -2,7 +2,7 @@
 
 use core::fmt;
 
-use crate::limit::Limit;
+use crate::limit::{Limit, Strategy};
 use crate::shape::Shape;
 
 /// What a plan of some shape does, counted without making it: [the contract](crate::contract)'s §5 figures.
@@ -150,17 +150,17 @@ fn quota_runs(shape: &Shape) -> [(u64, u64); 3] {
         return [(0, 0); 3];
     }
     match shape.strategy() {
-        crate::Strategy::Average => {
+        Strategy::Average => {
             let (base, extra) = (total / u, total % u);
             [(base + 1, extra), (base, u - extra), (0, 0)]
         }
-        crate::Strategy::Central if m > 0 => {
+        Strategy::Central if m > 0 => {
             // `full ≤ u` as `T ≤ u·m'`; when `full = u`, `rest = 0`.
             let (full, rest) = (total / m, total % m);
             let partial = u64::from(full < u);
             [(m, full), (rest, partial), (0, u - full - partial)]
         }
-        crate::Strategy::Central => [(0, u), (0, 0), (0, 0)],
+        Strategy::Central => [(0, u), (0, 0), (0, 0)],
     }
 }
 
@@ -271,7 +271,6 @@ impl serde::Serialize for Capacity {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::Strategy;
 
     fn limit(v: u32) -> Limit {
         Limit::new(v).unwrap()

@@ -170,6 +170,7 @@ extern crate alloc;
 
 mod by_id;
 mod capacity;
+mod eligibility;
 // The contract's text is `docs/contract.md`, part of the package: the same page on a clone,
 // in the package and on docs.rs.
 #[doc = include_str!("../docs/contract.md")]

@@ -54,6 +54,27 @@ pub struct Plan {
 }
 
 impl Plan {
+    /// The bytes [`try_plan`] asks for a plan of `shape`: the plan, `4·T + 8·(n + 1)`, and
+    /// the planner's working space, `16·⌈T/n⌉` (one cursor a row). A service can refuse a
+    /// request whose figure is beyond the memory it may use before planning it, as
+    /// `eds-entitlement preview` does (exit status 3). [`PlanRows::bytes_for`] is the figure
+    /// for planning one desktop at a time.
+    ///
+    /// ```
+    /// use eds_entitlement::{Plan, Shape};
+    ///
+    /// // 1,000 desktops, 10 users, no limits: 10,000 pairs, 10 rows.
+    /// let shape = Shape::builder().desktops(1_000).users(10).build();
+    /// assert_eq!(Plan::bytes_for(&shape), 4 * 10_000 + 8 * 1_001 + 16 * 10);
+    /// ```
+    pub fn bytes_for(shape: &Shape) -> u64 {
+        let (n, total) = (shape.desktops(), shape.assignments());
+        total
+            .saturating_mul(4)
+            .saturating_add(n.saturating_add(1).saturating_mul(8))
+            .saturating_add(slots(shape).saturating_mul(16))
+    }
+
     /// A plan from each desktop's list of user indices, in desktop order. Nothing is
     /// checked: this is how a plan made elsewhere is handed to [`verify`](crate::verify).
     ///
@@ -220,8 +241,8 @@ impl FusedIterator for Rows<'_> {}
 /// the same request gives the same plan on every platform and in every version of this
 /// crate with the same major version.
 ///
-/// Costs `O(n + T)` time and `4·T + 8·n` bytes, plus `20·⌈T/n⌉` bytes of working space
-/// ([`PlanRows`], which makes the same plan one desktop at a time).
+/// Costs `O(n + T)` time and `4·T + 8·(n + 1)` bytes, plus `16·⌈T/n⌉` bytes of working
+/// space: [`Plan::bytes_for`] in all. [`PlanRows`] makes the same plan one desktop at a time.
 /// A naive equivalent, in `O(n·T)` time:
 ///
 /// ```
@@ -267,7 +288,7 @@ pub fn plan(request: &CheckedRequest) -> Plan {
 /// [`plan`], or an error when the plan does not fit in memory.
 ///
 /// Every allocation is fallible: the plan (`4·T + 8·(n + 1)` bytes) and the planner's working
-/// space (`16·⌈T/n⌉` bytes, see [`PlanRows`]). Under a memory limit (a cgroup, `ulimit -v`)
+/// space (`16·⌈T/n⌉` bytes), [`Plan::bytes_for`] in all. Under a memory limit (a cgroup, `ulimit -v`)
 /// this returns an error where [`plan`] would abort the process.
 ///
 /// # Errors

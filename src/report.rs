@@ -254,6 +254,14 @@ pub fn write_table_rows<W: Write>(
     rows: &mut PlanRows,
     out: W,
 ) -> io::Result<()> {
+    let shape = fresh_shape(request, rows)?;
+    // The first desktop has the most users: `⌈T/n⌉`.
+    table(request, rows, shape.desktop_load(0) as usize, out)
+}
+
+/// `request`'s shape, or [`io::ErrorKind::InvalidData`] when `rows` are not the untouched
+/// rows of its plan: the writers that plan as they write take nothing else.
+fn fresh_shape(request: &CheckedRequest, rows: &PlanRows) -> io::Result<Shape> {
     let shape = request.shape();
     if !rows.fresh_for(&shape) {
         return Err(io::Error::new(
@@ -261,8 +269,7 @@ pub fn write_table_rows<W: Write>(
             "the rows are not the untouched rows of this request's plan",
         ));
     }
-    // The first desktop has the most users: `⌈T/n⌉`.
-    table(request, rows, shape.desktop_load(0) as usize, out)
+    Ok(shape)
 }
 
 fn table<W: Write>(

@@ -29,14 +29,13 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
-// `caps`, `plan` and `snapshot` are visible to the crate for the core's checker (`verify`),
-// which imports them directly rather than through this module, so that no file imports back.
-pub(crate) mod caps;
+mod caps;
 mod changes;
-pub(crate) mod plan;
+mod plan;
 mod response;
-pub(crate) mod snapshot;
+mod snapshot;
 mod sticky;
+mod verify;
 
 pub use self::caps::UserCaps;
 pub use self::changes::{desktop_changes, Changes, DesktopChange, DesktopChanges};
@@ -44,8 +43,8 @@ pub use self::plan::{plan_against, FleetPlan};
 pub use self::response::FleetResponse;
 pub use self::snapshot::{Eligibility, Fleet, Origin, SnapshotDesktop};
 pub use self::sticky::{plan_sticky, plan_sticky_bytes, plan_sticky_caps, plan_sticky_shape};
+pub use self::verify::{verify_against, verify_sticky};
 
 // The proofs behind sticky re-planning (the contract, §7): `docs/sticky-proofs.md`.
 #[doc = include_str!("../../docs/sticky-proofs.md")]
 pub mod sticky_proofs {}
-pub use crate::verify::{verify_against, verify_sticky};

@@ -17,7 +17,7 @@ use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::io::{self, Write};
 
-use super::one_line;
+use super::{fresh_shape, one_line};
 use crate::capacity::{capacity, Capacity};
 use crate::fleet::{desktop_changes, Changes, UserCaps};
 use crate::fleet::{Eligibility, Fleet, FleetPlan};
@@ -498,13 +498,7 @@ pub fn write_plan_review_html<W: Write>(
     rows: &mut PlanRows,
     mut out: W,
 ) -> io::Result<()> {
-    let shape = request.shape();
-    if !rows.fresh_for(&shape) {
-        return Err(io::Error::new(
-            io::ErrorKind::InvalidData,
-            "the rows are not the untouched rows of this request's plan",
-        ));
-    }
+    let shape = fresh_shape(request, rows)?;
     let c = capacity(&shape);
     let n = request.desktop_ids().len();
     let mut page = String::new();

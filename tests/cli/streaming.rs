@@ -4,7 +4,8 @@
 use crate::support;
 
 use eds_entitlement::{
-    plan, plan_shape, try_plan_rows, wire, Limit, PlanRows, Request, Response, Shape, Strategy,
+    plan, plan_shape, report, try_plan_rows, wire, Limit, PlanRows, Request, Response, Shape,
+    Strategy,
 };
 use proptest::prelude::*;
 use support::arb::{self, strategy, Arm::*};
@@ -89,6 +90,19 @@ fn rows_of_another_request_or_half_read_are_refused() {
         error.to_string(),
         "the rows are not the untouched rows of this request's plan"
     );
+    // The report's writers that plan as they write refuse them alike.
+    for rows in [try_plan_rows(&other).expect("small"), rows] {
+        let mut table_rows = rows.clone();
+        let table = report::write_table_rows(&request, &mut table_rows, &mut Vec::new());
+        let mut page_rows = rows;
+        let page = report::write_plan_review_html(&request, &mut page_rows, &mut Vec::new());
+        for error in [table, page] {
+            assert_eq!(
+                error.expect_err("rows not this request's").to_string(),
+                "the rows are not the untouched rows of this request's plan"
+            );
+        }
+    }
 }
 
 #[test]

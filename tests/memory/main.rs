@@ -6,6 +6,7 @@ mod counting;
 
 #[cfg(feature = "serde")]
 mod calls_memory;
+mod plan_memory;
 #[cfg(all(feature = "csv", feature = "serde"))]
 mod reader_memory;
 mod sticky_memory;

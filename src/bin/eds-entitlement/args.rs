@@ -1,6 +1,6 @@
 //! The command line's arguments: the clap structures, their help and the exit statuses.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use clap::{ArgAction, Parser, Subcommand, ValueEnum};
 
@@ -122,6 +122,62 @@ pub(crate) struct VerifyArgs {
     pub(crate) max_input_bytes: u64,
 }
 
+impl RequestsArgs {
+    /// The checks clap cannot make, with this command's own words: standard input read
+    /// once at most. Made before anything is read.
+    pub(crate) fn check(&self) -> Result<(), String> {
+        one_stdin(&self.fleet, self.stdin_reader())
+    }
+
+    /// What reads standard input besides `--fleet -`, if anything: the plan, when it is `-`.
+    pub(crate) fn stdin_reader(&self) -> Option<&'static str> {
+        is_stdin(&self.plan).then_some("the plan")
+    }
+}
+
+impl VerifyArgs {
+    /// The checks clap cannot make, with this command's own words: standard input read
+    /// once at most, by the plan, the snapshot after or the snapshot before. Made before
+    /// anything is read.
+    pub(crate) fn check(&self) -> Result<(), String> {
+        let plan = self.stdin_reader();
+        one_stdin(&self.fleet, plan)?;
+        let after = self
+            .fleet
+            .iter()
+            .any(|p| is_stdin(p))
+            .then_some("--fleet -");
+        one_stdin(&self.before, plan.or(after))
+    }
+
+    /// What reads standard input besides `--fleet -`, if anything: the plan, when it is `-`.
+    pub(crate) fn stdin_reader(&self) -> Option<&'static str> {
+        is_stdin(&self.plan).then_some("the plan")
+    }
+}
+
+/// Refuses `--fleet -` given twice, or with `stdin` (what else reads standard input, if
+/// anything): checked before anything is read, and again by the snapshot reader.
+pub(crate) fn one_stdin(paths: &[PathBuf], stdin: Option<&str>) -> Result<(), String> {
+    let dashes = paths.iter().filter(|p| is_stdin(p)).count();
+    if dashes > 1 {
+        return Err(
+            "--fleet names standard input ('-') more than once: it can be read once".into(),
+        );
+    }
+    match stdin {
+        Some(other) if dashes > 0 => Err(format!(
+            "--fleet - and {other} both read standard input: give one of them as a file"
+        )),
+        _ => Ok(()),
+    }
+}
+
+/// Whether `path` is `-`, standard input.
+fn is_stdin(path: &Path) -> bool {
+    path == Path::new("-")
+}
+
 /// How `requests` prints the calls.
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub(crate) enum CallFormat {
@@ -200,6 +256,51 @@ pub(crate) struct PreviewArgs {
     /// 3, before it is read when its size is known.
     #[arg(long, value_name = "BYTES", value_parser = parse_bytes, default_value = "256M")]
     pub(crate) max_input_bytes: u64,
+}
+
+impl PreviewArgs {
+    /// The checks clap cannot make, with this command's own words: flags that go only with
+    /// --fleet or with one output, and standard input read once at most. Made before
+    /// anything is read.
+    pub(crate) fn check(&self) -> Result<(), String> {
+        if self.keep_existing && self.fleet.is_empty() {
+            return Err(
+                "--keep-existing keeps the pairs of a snapshot: give it with --fleet FILE".into(),
+            );
+        }
+        if self.output == Output::Changes && self.fleet.is_empty() {
+            return Err(
+                "--output changes reports against a snapshot: give it with --fleet FILE".into(),
+            );
+        }
+        if self.output == Output::Changes && self.request_id.is_some() {
+            return Err(
+                "--request-id shapes the response JSON: it goes with --output json only".into(),
+            );
+        }
+        if !matches!(self.output, Output::Json | Output::Changes)
+            && (self.request_id.is_some() || self.pretty)
+        {
+            return Err(
+                "--request-id and --pretty shape the response JSON: they go with --output json \
+                 only"
+                    .into(),
+            );
+        }
+        one_stdin(&self.fleet, self.stdin_reader())
+    }
+
+    /// What reads standard input besides `--fleet -`, if anything: `--desktops -`,
+    /// `--users -`, or the request (given as `-`, or not given).
+    pub(crate) fn stdin_reader(&self) -> Option<&'static str> {
+        match &self.csv.desktops {
+            Some(desktops) if is_stdin(desktops) => Some("--desktops -"),
+            Some(_) if self.csv.users.as_deref().is_some_and(is_stdin) => Some("--users -"),
+            Some(_) => None,
+            None if self.input.as_deref().is_none_or(is_stdin) => Some("the request"),
+            None => None,
+        }
+    }
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]

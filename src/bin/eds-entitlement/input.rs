@@ -9,26 +9,20 @@ use eds_entitlement::execute::PlanResponse;
 use eds_entitlement::fleet::Fleet;
 use eds_entitlement::{report, wire, Error, Field, IdList, Request, SnapshotProblem};
 
-use crate::args::{CsvArgs, Format};
+use crate::args::{one_stdin, CsvArgs, Format};
 use crate::system::{address_space_room, available_memory, show_bytes};
 use crate::{planning_failure, shown_path, Failure};
 
-/// Refuses `--fleet -` given twice, or with `stdin` (what else reads standard input, if
-/// anything): checked before anything is read.
-pub(crate) fn fleet_stdin(paths: &[PathBuf], stdin: Option<&str>) -> Result<(), Failure> {
-    let dash = Path::new("-");
-    let dashes = paths.iter().filter(|p| *p == dash).count();
-    if dashes > 1 {
-        return Err(Failure::Input(
-            "--fleet names standard input ('-') more than once: it can be read once".into(),
-        ));
+/// [`read_fleet`] when `paths` names any file; `None` for an option not given.
+pub(crate) fn read_fleet_if_given(
+    paths: &[PathBuf],
+    allow_partial: bool,
+    stdin: Option<&str>,
+) -> Result<Option<Fleet>, Failure> {
+    if paths.is_empty() {
+        return Ok(None);
     }
-    match stdin {
-        Some(other) if dashes > 0 => Err(Failure::Input(format!(
-            "--fleet - and {other} both read standard input: give one of them as a file"
-        ))),
-        _ => Ok(()),
-    }
+    read_fleet(paths, allow_partial, stdin).map(Some)
 }
 
 /// Reads the snapshot of every command that takes `--fleet` (the contract, §6 and §6.2):
@@ -43,7 +37,7 @@ pub(crate) fn read_fleet(
     allow_partial: bool,
     stdin: Option<&str>,
 ) -> Result<Fleet, Failure> {
-    fleet_stdin(paths, stdin)?;
+    one_stdin(paths, stdin).map_err(Failure::Input)?;
     let dash = Path::new("-");
     let mut reader = wire::FleetReader::new();
     for path in paths {

@@ -31,7 +31,7 @@ use eds_entitlement::fleet::{
     plan_against, plan_sticky, plan_sticky_bytes, Fleet, FleetPlan, FleetResponse,
 };
 use eds_entitlement::{
-    capacity, report, try_plan_rows, wire, CheckOptions, CheckedRequest, Error, Field, Limit,
+    capacity, report, try_plan_rows, wire, CheckOptions, CheckedRequest, Error, Field, Limit, Plan,
     PlanRows, Shape, Strategy,
 };
 
@@ -40,7 +40,8 @@ use self::args::{
     VerifyFormat,
 };
 use self::input::{
-    fleet_stdin, read_fleet, read_input, read_plan, read_request, request_from_csv, with_parameters,
+    read_fleet, read_fleet_if_given, read_input, read_plan, read_request, request_from_csv,
+    with_parameters,
 };
 use self::system::{
     address_space_room, available_memory, response_out, show_bytes, stdout, stdout_is_closed,
@@ -108,30 +109,7 @@ fn shown_path(path: &Path) -> String {
 }
 
 fn preview(args: &PreviewArgs) -> Result<(), Failure> {
-    if args.keep_existing && args.fleet.is_empty() {
-        return Err(Failure::Input(
-            "--keep-existing keeps the pairs of a snapshot: give it with --fleet FILE".into(),
-        ));
-    }
-    if args.output == Output::Changes && args.fleet.is_empty() {
-        return Err(Failure::Input(
-            "--output changes reports against a snapshot: give it with --fleet FILE".into(),
-        ));
-    }
-    if args.output == Output::Changes && args.request_id.is_some() {
-        return Err(Failure::Input(
-            "--request-id shapes the response JSON: it goes with --output json only".into(),
-        ));
-    }
-    if !matches!(args.output, Output::Json | Output::Changes)
-        && (args.request_id.is_some() || args.pretty)
-    {
-        return Err(Failure::Input(
-            "--request-id and --pretty shape the response JSON: they go with --output json only"
-                .into(),
-        ));
-    }
-    fleet_stdin(&args.fleet, preview_stdin(args))?;
+    args.check().map_err(Failure::Input)?;
     if args.input.is_none() && args.csv.desktops.is_none() && !args.fleet.is_empty() {
         use std::io::IsTerminal;
         // `preview --fleet snap.json request.json` takes both files as pages and would wait
@@ -232,31 +210,19 @@ fn fleet_planner(args: &PreviewArgs) -> FleetPlanner {
     }
 }
 
-/// What reads standard input besides `--fleet -` in `preview`, if anything.
-fn preview_stdin(args: &PreviewArgs) -> Option<&'static str> {
-    let dash = |path: &Path| path == Path::new("-");
-    match &args.csv.desktops {
-        Some(desktops) if dash(desktops) => Some("--desktops -"),
-        Some(_) if args.csv.users.as_deref().is_some_and(dash) => Some("--users -"),
-        Some(_) => None,
-        None if args.input.as_deref().is_none_or(dash) => Some("the request"),
-        None => None,
-    }
-}
-
 /// `preview … --fleet FILE…`: the plan made against the snapshot, in the output asked for.
 fn preview_against(args: &PreviewArgs, request: &CheckedRequest) -> Result<(), Failure> {
     let fleet = read_fleet(
         &args.fleet,
         args.allow_partial_snapshot,
-        preview_stdin(args),
+        args.stdin_reader(),
     )?;
     // The plan against a snapshot is held whole: at most the plan of every listed desktop;
     // the sticky plan, with its engine's working space.
     let bytes = if args.keep_existing {
         plan_sticky_bytes(request, &fleet)
     } else {
-        plan_bytes(&request.shape())
+        Plan::bytes_for(&request.shape())
     };
     fits(bytes, args.memory_limit)?;
     let plan = fleet_planner(args)(request, &fleet).map_err(planning_failure)?;
@@ -295,17 +261,6 @@ fn planning_failure(e: Error) -> Failure {
     }
 }
 
-/// The bytes a whole plan of `shape` takes, with the planner's working space: `4·T` for the
-/// users, `8·(n + 1)` for the offsets, `16·⌈T/n⌉` for the cursors.
-fn plan_bytes(shape: &Shape) -> u64 {
-    let (n, total) = (shape.desktops(), shape.assignments());
-    let rows = if n == 0 { 0 } else { total.div_ceil(n) };
-    total
-        .saturating_mul(4)
-        .saturating_add((n + 1).saturating_mul(8))
-        .saturating_add(rows.saturating_mul(16))
-}
-
 fn capacity_figures(args: &CapacityArgs) -> Result<(), Failure> {
     let input = |e: Error| Failure::Input(e.to_string());
     let limit = |field, text: &str| {
@@ -337,8 +292,8 @@ fn capacity_figures(args: &CapacityArgs) -> Result<(), Failure> {
 const CALLS_PER_PLAN_BYTE: u64 = 5;
 
 fn requests(args: &RequestsArgs) -> Result<(), Failure> {
-    let plan_stdin = (args.plan == Path::new("-")).then_some("the plan");
-    fleet_stdin(&args.fleet, plan_stdin)?;
+    args.check().map_err(Failure::Input)?;
+    let plan_stdin = args.stdin_reader();
     let bytes = read_input(&args.plan, args.max_input_bytes)?;
     let needed = (bytes.len() as u64).saturating_mul(CALLS_PER_PLAN_BYTE);
     let (limit, whose) = match args.memory_limit {
@@ -363,15 +318,7 @@ fn requests(args: &RequestsArgs) -> Result<(), Failure> {
     }
     let plan = wire::plan_from_json(&bytes).map_err(planning_failure)?;
     drop(bytes);
-    let fleet = if args.fleet.is_empty() {
-        None
-    } else {
-        Some(read_fleet(
-            &args.fleet,
-            args.allow_partial_snapshot,
-            plan_stdin,
-        )?)
-    };
+    let fleet = read_fleet_if_given(&args.fleet, args.allow_partial_snapshot, plan_stdin)?;
     let options = CallOptions::new().make_before_break(args.make_before_break);
     // The replacements take their IDs from the plan: the two are never both held whole.
     let calls = plan
@@ -423,25 +370,11 @@ fn plural(n: usize, one: &str, many: &str) -> String {
 
 /// `verify PLAN --fleet AFTER… [--before BEFORE…]` (the contract, §8.2).
 fn verify_carried_out(args: &VerifyArgs) -> Result<(), Failure> {
-    let plan_stdin = (args.plan == Path::new("-")).then_some("the plan");
-    fleet_stdin(&args.fleet, plan_stdin)?;
-    let after_stdin = args
-        .fleet
-        .iter()
-        .any(|p| p == Path::new("-"))
-        .then_some("--fleet -");
-    fleet_stdin(&args.before, plan_stdin.or(after_stdin))?;
+    args.check().map_err(Failure::Input)?;
+    let plan_stdin = args.stdin_reader();
     let plan = read_plan(&args.plan, args.max_input_bytes)?;
     let after = read_fleet(&args.fleet, args.allow_partial_snapshot, plan_stdin)?;
-    let before = if args.before.is_empty() {
-        None
-    } else {
-        Some(read_fleet(
-            &args.before,
-            args.allow_partial_snapshot,
-            plan_stdin,
-        )?)
-    };
+    let before = read_fleet_if_given(&args.before, args.allow_partial_snapshot, plan_stdin)?;
     let found = compare_with_fleet(&plan, &after, before.as_ref()).map_err(planning_failure)?;
     let mut out = BufWriter::new(stdout()?);
     let written = match args.format {
