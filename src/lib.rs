@@ -189,6 +189,7 @@ mod shape;
 mod status;
 mod verify;
 pub mod wire;
+mod word;
 
 pub use by_id::{ById, EndUserIds};
 pub use capacity::{capacity, Binding, Capacity};

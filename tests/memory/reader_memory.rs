@@ -44,12 +44,19 @@ fn csv_of(ids: &[String]) -> Vec<u8> {
 }
 
 fn json_of(ids: &[String]) -> Vec<u8> {
-    let quoted: Vec<String> = ids.iter().map(|id| format!("\"{id}\"")).collect();
-    format!(
-        r#"{{"RegionId":"cn-hangzhou","DesktopId":[{}],"EndUserId":["u1"],"Preview":true}}"#,
-        quoted.join(",")
-    )
-    .into_bytes()
+    // Written into one buffer: a `format!` and a `String` per ID were a tenth of the
+    // two-million-ID test's time.
+    let mut json = String::from(r#"{"RegionId":"cn-hangzhou","DesktopId":["#);
+    for (i, id) in ids.iter().enumerate() {
+        if i > 0 {
+            json.push(',');
+        }
+        json.push('"');
+        json.push_str(id);
+        json.push('"');
+    }
+    json.push_str(r#"],"EndUserId":["u1"],"Preview":true}"#);
+    json.into_bytes()
 }
 
 #[test]

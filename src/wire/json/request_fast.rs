@@ -15,6 +15,7 @@ use crate::error::Field;
 use crate::ids::{id_problem, IdList};
 use crate::limit::Strategy;
 use crate::request::Request;
+use crate::word;
 
 /// A request as [`scan`] found it: its lists are places in the input, split by
 /// [`Scanned::into_request`] or [`Scanned::into_request_in_place`].
@@ -48,65 +49,19 @@ fn is_space(b: u8) -> bool {
     matches!(b, b' ' | b'\t' | b'\n' | b'\r')
 }
 
-const ONES: u64 = u64::from_le_bytes([0x01; 8]);
-const HIGHS: u64 = u64::from_le_bytes([0x80; 8]);
-
-/// The bytes of `word` (little-endian) equal to `byte`: the lowest flagged byte is exact
-/// (above it, a borrow may flag more), which is all [`first_special`] needs.
-fn bytes_equal(word: u64, byte: u8) -> u64 {
-    let x = word ^ (ONES * u64::from(byte));
-    x.wrapping_sub(ONES) & !x & HIGHS
-}
-
 /// The byte offset, from `at`, of the first byte of `bytes[at..]` that ends a plain run of
 /// a string: `"`, `\`, a byte below 0x20 (which JSON does not allow in a string), or 0x7F
 /// and above (DEL, which an ID may not hold, and the bytes of non-ASCII characters, which
 /// need a closer look); `None` when there is none. Eight bytes at a time.
 fn first_special(bytes: &[u8], at: usize) -> Option<usize> {
-    let rest = bytes.get(at..)?;
-    let mut chunks = rest.chunks_exact(8);
-    let mut offset = 0;
-    for chunk in &mut chunks {
-        let mut word = [0; 8];
-        word.copy_from_slice(chunk);
-        let w = u64::from_le_bytes(word);
-        let quote = bytes_equal(w, b'"');
-        let backslash = bytes_equal(w, b'\\');
-        let control = w.wrapping_sub(ONES * 0x20) & !w & HIGHS;
-        // The high bit, or the low seven bits all set (0x7F): no carry leaves a byte.
-        let high = (w | ((w & !HIGHS) + ONES)) & HIGHS;
-        let found = quote | backslash | control | high;
-        if found != 0 {
-            return Some(offset + (found.trailing_zeros() / 8) as usize);
-        }
-        offset += 8;
-    }
-    chunks
-        .remainder()
-        .iter()
-        .position(|&b| b == b'"' || b == b'\\' || !(0x20..0x7F).contains(&b))
-        .map(|i| offset + i)
+    word::position(bytes.get(at..)?, |w| {
+        word::equal(w, b'"') | word::equal(w, b'\\') | word::below(w, 0x20) | word::above(w, 0x7E)
+    })
 }
 
 /// The offset, from `at`, of the next `"` in `bytes[at..]`, eight bytes at a time.
 fn next_quote(bytes: &[u8], at: usize) -> Option<usize> {
-    let rest = bytes.get(at..)?;
-    let mut chunks = rest.chunks_exact(8);
-    let mut offset = 0;
-    for chunk in &mut chunks {
-        let mut word = [0; 8];
-        word.copy_from_slice(chunk);
-        let found = bytes_equal(u64::from_le_bytes(word), b'"');
-        if found != 0 {
-            return Some(offset + (found.trailing_zeros() / 8) as usize);
-        }
-        offset += 8;
-    }
-    chunks
-        .remainder()
-        .iter()
-        .position(|&b| b == b'"')
-        .map(|i| offset + i)
+    word::position(bytes.get(at..)?, |w| word::equal(w, b'"'))
 }
 
 /// A reader of the input, from a position.

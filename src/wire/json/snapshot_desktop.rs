@@ -12,6 +12,7 @@
 //! check here errs on the side of doubt.
 
 use super::read_desktop::{users_problem, ReadDesktop, DEEPEST};
+use crate::word;
 
 /// Why [`desktop`] did not read a desktop.
 #[derive(Debug, PartialEq, Eq)]
@@ -61,18 +62,10 @@ static STRING_CLASS: [u8; 256] = {
 /// control character or a byte over 127, each as its high bit. The lowest one set is exact
 /// (a borrow only carries upward from a byte that is itself flagged).
 const fn not_plain(word: u64) -> u64 {
-    zero_bytes(word ^ (ONES * b'"' as u64))
-        | zero_bytes(word ^ (ONES * b'\\' as u64))
-        | (word.wrapping_sub(ONES * 0x20) & !word & HIGHS)
-        | (word & HIGHS)
-}
-
-const ONES: u64 = u64::from_le_bytes([1; 8]);
-const HIGHS: u64 = ONES * 0x80;
-
-/// The zero bytes of `v`, each as its high bit (the lowest one exact).
-const fn zero_bytes(v: u64) -> u64 {
-    v.wrapping_sub(ONES) & !v & HIGHS
+    word::equal(word, b'"')
+        | word::equal(word, b'\\')
+        | word::below(word, 0x20)
+        | word::above(word, 0x7F)
 }
 
 /// A string's text between its quotes, and whether it held an escape.
