@@ -263,10 +263,10 @@ pub(crate) fn read_input(path: &Path, cap: u64) -> Result<Vec<u8>, Failure> {
 
 /// `bytes`, read from `name`, when there is the memory to read them into a request.
 fn room_to_read(bytes: Vec<u8>, name: &str) -> Result<Vec<u8>, Failure> {
-    // Reading the text into a request takes up to three times its size again (the ID lists,
-    // their offsets, and the lists' growth): refused here, rather than the reader aborting
-    // for want of it.
-    let more = (bytes.len() as u64).saturating_mul(3);
+    // What reading the text into a request takes beyond the text, which is held already:
+    // refused here, rather than the reader failing for want of it.
+    let len = bytes.len() as u64;
+    let more = wire::reading_bytes_for(len).saturating_sub(len);
     let room = [available_memory(), address_space_room()];
     if let Some(available) = room.into_iter().flatten().min() {
         if more > available {
