@@ -462,13 +462,6 @@ impl DoubleEndedIterator for Iter<'_> {
 
 impl ExactSizeIterator for Iter<'_> {}
 
-#[cfg(feature = "serde")]
-impl serde::Serialize for IdList {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_seq(self.iter())
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

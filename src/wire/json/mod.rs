@@ -17,7 +17,7 @@
 //! | `response_fast.rs` | the compact response written by hand, byte for byte serde's |
 //! | `write_fleet.rs` | [`write_fleet_json`], [`write_changes_json`] (the change report's outer object, a private view) |
 //! | `calls.rs` | [`write_call_json`], [`write_calls_json`], [`write_comparison_json`], with their private views |
-//! | `serde_impls/` | every `Serialize` and `Deserialize` impl of the crate's types, one file per layer (`IdList`'s `Serialize` is still in `ids.rs`) |
+//! | `serde_impls/` | every `Serialize` and `Deserialize` impl of the crate's types, one file per layer |
 //!
 //! The private view types that exist for one writer alone (the change report's `Report`,
 //! the calls' `JsonCall`, the comparison's `JsonComparison`) stay with that writer.

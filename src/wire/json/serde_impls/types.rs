@@ -123,6 +123,13 @@ impl<'de> Deserialize<'de> for Limit {
     }
 }
 
+/// A sequence of strings, in order.
+impl Serialize for IdList {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.iter())
+    }
+}
+
 /// A sequence of strings, in order; nothing is checked (as [`IdList::push`]).
 impl<'de> Deserialize<'de> for IdList {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<IdList, D::Error> {
