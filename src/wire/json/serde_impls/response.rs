@@ -1,5 +1,5 @@
 //! `Serialize` for the API's response body: [`Response`] and [`FleetResponse`], both
-//! through the one [`Body`] writer, field for field (the contract, §3), and [`Status`].
+//! through the one [`Body`] writer, field for field (the contract, §3).
 
 use std::cell::RefCell;
 
@@ -11,14 +11,6 @@ use super::super::body::{
 };
 use crate::fleet::FleetResponse;
 use crate::response::Response;
-use crate::status::Status;
-
-/// The API's spelling: `"NOT_STARTED"`, `"FINISHED"`, ….
-impl Serialize for Status {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
 
 /// The API's response body, field for field, in the API's order; an error when the plan
 /// does not fit the request (another number of desktops, or a user index the request does

@@ -55,6 +55,13 @@ impl<'de> Deserialize<'de> for Strategy {
     }
 }
 
+/// The API's spelling: `"NOT_STARTED"`, `"FINISHED"`, ….
+impl Serialize for Status {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
 /// The API's spelling (`"NOT_STARTED"`, `"FINISHED"`, …), exactly.
 impl<'de> Deserialize<'de> for Status {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Status, D::Error> {
