@@ -179,3 +179,62 @@ impl<'p> Users<'p> {
         self.users.get(user).map_or(1, |state| state.ready.max(1))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use alloc::vec;
+
+    use super::super::tests::{planned, wave_of};
+    use super::super::{calls_with, CallOptions, HeldBack, PlanResponse};
+    use crate::error::Error;
+    use crate::fleet::{Fleet, SnapshotDesktop};
+
+    #[test]
+    fn make_before_break_gains_before_it_takes_and_holds_back_for_the_unchangeable() {
+        // Alice moves from a to b; Bob from c to d, but d is Stopped; Carol has e only and
+        // loses it (no new desktop: nothing waits).
+        let plan = PlanResponse::new(vec![
+            planned("a", vec![]),
+            planned("b", vec!["Alice".into()]),
+            planned("c", vec![]),
+            planned("d", vec!["Bob".into()]),
+            planned("e", vec![]),
+        ])
+        .unwrap();
+        let mut fleet = Fleet::new();
+        let running =
+            |users: &[&str]| SnapshotDesktop::new("Running").end_users(users.iter().copied());
+        fleet.insert("a", running(&["Alice"])).unwrap();
+        fleet.insert("b", running(&[])).unwrap();
+        fleet.insert("c", running(&["Bob"])).unwrap();
+        fleet.insert("d", SnapshotDesktop::new("Stopped")).unwrap();
+        fleet.insert("e", running(&["Carol"])).unwrap();
+        let options = CallOptions::new().make_before_break(true);
+        let calls = calls_with(&plan, Some(&fleet), "cn-hangzhou", &options).unwrap();
+        assert_eq!(wave_of(&calls, "b"), [1]);
+        assert_eq!(wave_of(&calls, "a"), [2], "Alice loses a after b is hers");
+        assert_eq!(
+            wave_of(&calls, "e"),
+            [1],
+            "Carol gets no desktop: nothing waits"
+        );
+        assert!(
+            wave_of(&calls, "c").is_empty(),
+            "Bob keeps c: d cannot be changed"
+        );
+        assert_eq!(
+            calls.held_back(),
+            [HeldBack {
+                desktop_id: "c".into(),
+                user_id: "Bob".into()
+            }]
+        );
+        assert_eq!(calls.unchangeable().len(), 1);
+        assert!(!calls.is_complete());
+        // Without the snapshot, make-before-break is refused.
+        assert_eq!(
+            calls_with(&plan, None, "cn-hangzhou", &options).unwrap_err(),
+            Error::MakeBeforeBreakWithoutSnapshot
+        );
+    }
+}

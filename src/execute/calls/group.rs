@@ -73,3 +73,31 @@ impl<'p> Grouper<'p> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::tests::{planned, users};
+    use super::super::{calls, Call, PlanResponse};
+
+    #[test]
+    fn desktops_needing_the_same_additions_share_calls() {
+        let plan = PlanResponse::new(vec![
+            planned("a", users(0..250)),
+            planned("b", users(0..250)),
+            planned("c", users(0..50)),
+        ])
+        .unwrap();
+        let calls = calls(&plan, None, "cn-hangzhou").unwrap();
+        // Three replacements, then the 150 additions of a and b as two shared calls.
+        assert_eq!(calls.len(), 5);
+        assert_eq!(calls.baseline(), 3 + 3 + 1);
+        assert_eq!(calls.modify_entitlement(), 3);
+        match &calls[3] {
+            Call::ModifyUserEntitlement(call) => {
+                assert_eq!(call.authorize_desktop_ids, ["a", "b"]);
+                assert_eq!(call.end_user_ids, users(100..200));
+            }
+            other => panic!("expected an addition, got {other:?}"),
+        }
+    }
+}

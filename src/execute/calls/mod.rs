@@ -486,7 +486,6 @@ fn place(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::fleet::SnapshotDesktop;
     use crate::status::Status;
     use alloc::format;
 
@@ -498,83 +497,7 @@ mod tests {
         PlannedDesktop::new(id, Some(Status::NotStarted), users)
     }
 
-    #[test]
-    fn desktops_needing_the_same_additions_share_calls() {
-        let plan = PlanResponse::new(vec![
-            planned("a", users(0..250)),
-            planned("b", users(0..250)),
-            planned("c", users(0..50)),
-        ])
-        .unwrap();
-        let calls = calls(&plan, None, "cn-hangzhou").unwrap();
-        // Three replacements, then the 150 additions of a and b as two shared calls.
-        assert_eq!(calls.len(), 5);
-        assert_eq!(calls.baseline(), 3 + 3 + 1);
-        assert_eq!(calls.modify_entitlement(), 3);
-        match &calls[3] {
-            Call::ModifyUserEntitlement(call) => {
-                assert_eq!(call.authorize_desktop_ids, ["a", "b"]);
-                assert_eq!(call.end_user_ids, users(100..200));
-            }
-            other => panic!("expected an addition, got {other:?}"),
-        }
-    }
-
-    #[test]
-    fn a_snapshot_turns_small_changes_into_additions_and_revocations() {
-        let plan = PlanResponse::new(vec![
-            planned("same", users(0..3)),
-            planned("small", users(0..250)),
-            planned("missing", users(0..1)),
-        ])
-        .unwrap();
-        let mut fleet = Fleet::new();
-        fleet
-            .insert(
-                "same",
-                SnapshotDesktop::new("Running").end_users(["u002", "u000", "u001"]),
-            )
-            .unwrap();
-        fleet
-            .insert(
-                "small",
-                SnapshotDesktop::new("Running").end_users(users(1..251)),
-            )
-            .unwrap();
-        let calls = calls(&plan, Some(&fleet), "cn-hangzhou").unwrap();
-        let queries: Vec<String> = calls.iter().map(Call::to_query).collect();
-        // The desktop the snapshot lacks cannot be changed now: no call (§8.1).
-        assert_eq!(
-            queries,
-            [
-                "Action=ModifyUserEntitlement&Version=2020-09-30&RegionId=cn-hangzhou&AuthorizeDesktopId.1=small&EndUserId.1=u000",
-                "Action=ModifyUserEntitlement&Version=2020-09-30&RegionId=cn-hangzhou&EndUserId.1=u250&RevokeDesktopId.1=small",
-            ]
-        );
-        assert_eq!((calls.desktops(), calls.baseline()), (1, 3));
-        assert_eq!(calls.waves(), 2, "one desktop named twice: two waves");
-        assert_eq!(
-            calls.unchangeable(),
-            [Unchangeable {
-                desktop_id: "missing".into(),
-                eligibility: Eligibility::NotInSnapshot
-            }]
-        );
-
-        // A change that costs as many calls as a replacement is a replacement.
-        let tie = PlanResponse::new(vec![planned("tie", users(0..150))]).unwrap();
-        let mut fleet = Fleet::new();
-        fleet
-            .insert(
-                "tie",
-                SnapshotDesktop::new("Running").end_users(users(1..151)),
-            )
-            .unwrap();
-        let calls = super::calls(&tie, Some(&fleet), "cn-hangzhou").unwrap();
-        assert_eq!((calls.len(), calls.modify_entitlement()), (2, 1));
-    }
-
-    fn wave_of(calls: &Calls, desktop: &str) -> Vec<usize> {
+    pub(super) fn wave_of(calls: &Calls, desktop: &str) -> Vec<usize> {
         calls
             .iter_waves()
             .filter(|(_, wave)| {
@@ -589,108 +512,6 @@ mod tests {
             })
             .map(|(n, _)| n)
             .collect()
-    }
-
-    #[test]
-    fn a_shared_call_is_split_rather_than_a_wave_added() {
-        // Five desktops; each pair shares a run of 100 additions (a block of its own), and
-        // each has 100 users of its own first, for its replacement: every desktop is named by
-        // 1 + 4 calls (c = 5), but the ten shared runs pairwise overlap as the edges of K5,
-        // which need five waves of their own: six in all without a split, past c + 1.
-        let mut desktops: Vec<Vec<String>> =
-            (0..5).map(|i| users(i * 100..i * 100 + 100)).collect();
-        let mut block = 5;
-        for i in 0..5 {
-            for j in i + 1..5 {
-                let run = users(block * 100..block * 100 + 100);
-                desktops[i].extend(run.iter().cloned());
-                desktops[j].extend(run);
-                block += 1;
-            }
-        }
-        let plan = PlanResponse::new(
-            desktops
-                .into_iter()
-                .enumerate()
-                .map(|(i, u)| planned(&format!("d{i}"), u))
-                .collect(),
-        )
-        .unwrap();
-        let calls = calls(&plan, None, "cn-hangzhou").unwrap();
-        assert!(calls.waves() <= 5 + 1, "{} waves", calls.waves());
-        assert!(calls.len() <= calls.baseline());
-        for d in 0..5 {
-            let waves = wave_of(&calls, &format!("d{d}"));
-            assert_eq!(waves.len(), 5, "d{d} is named in five waves: {waves:?}");
-            assert_eq!(waves[0], 1, "d{d}'s replacement comes first");
-        }
-        // Five replacements and ten shared runs: more calls means a run was split.
-        assert!(
-            calls.len() > 5 + 10,
-            "a shared call was split: {} calls",
-            calls.len()
-        );
-    }
-
-    #[test]
-    fn one_call_per_desktop_is_one_wave() {
-        let plan = PlanResponse::new(
-            (0..300)
-                .map(|i| planned(&format!("d{i}"), users(0..5)))
-                .collect(),
-        )
-        .unwrap();
-        let calls = calls(&plan, None, "cn-hangzhou").unwrap();
-        assert_eq!((calls.waves(), calls.len()), (1, 300));
-    }
-
-    #[test]
-    fn make_before_break_gains_before_it_takes_and_holds_back_for_the_unchangeable() {
-        // Alice moves from a to b; Bob from c to d, but d is Stopped; Carol has e only and
-        // loses it (no new desktop: nothing waits).
-        let plan = PlanResponse::new(vec![
-            planned("a", vec![]),
-            planned("b", vec!["Alice".into()]),
-            planned("c", vec![]),
-            planned("d", vec!["Bob".into()]),
-            planned("e", vec![]),
-        ])
-        .unwrap();
-        let mut fleet = Fleet::new();
-        let running =
-            |users: &[&str]| SnapshotDesktop::new("Running").end_users(users.iter().copied());
-        fleet.insert("a", running(&["Alice"])).unwrap();
-        fleet.insert("b", running(&[])).unwrap();
-        fleet.insert("c", running(&["Bob"])).unwrap();
-        fleet.insert("d", SnapshotDesktop::new("Stopped")).unwrap();
-        fleet.insert("e", running(&["Carol"])).unwrap();
-        let options = CallOptions::new().make_before_break(true);
-        let calls = calls_with(&plan, Some(&fleet), "cn-hangzhou", &options).unwrap();
-        assert_eq!(wave_of(&calls, "b"), [1]);
-        assert_eq!(wave_of(&calls, "a"), [2], "Alice loses a after b is hers");
-        assert_eq!(
-            wave_of(&calls, "e"),
-            [1],
-            "Carol gets no desktop: nothing waits"
-        );
-        assert!(
-            wave_of(&calls, "c").is_empty(),
-            "Bob keeps c: d cannot be changed"
-        );
-        assert_eq!(
-            calls.held_back(),
-            [HeldBack {
-                desktop_id: "c".into(),
-                user_id: "Bob".into()
-            }]
-        );
-        assert_eq!(calls.unchangeable().len(), 1);
-        assert!(!calls.is_complete());
-        // Without the snapshot, make-before-break is refused.
-        assert_eq!(
-            calls_with(&plan, None, "cn-hangzhou", &options).unwrap_err(),
-            Error::MakeBeforeBreakWithoutSnapshot
-        );
     }
 
     #[test]

@@ -101,3 +101,66 @@ pub(super) fn need<'p>(
         Need::Change { added, removed }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use alloc::string::String;
+
+    use super::super::tests::{planned, users};
+    use super::super::{calls, Call, PlanResponse, Unchangeable};
+    use crate::fleet::{Eligibility, Fleet, SnapshotDesktop};
+
+    #[test]
+    fn a_snapshot_turns_small_changes_into_additions_and_revocations() {
+        let plan = PlanResponse::new(vec![
+            planned("same", users(0..3)),
+            planned("small", users(0..250)),
+            planned("missing", users(0..1)),
+        ])
+        .unwrap();
+        let mut fleet = Fleet::new();
+        fleet
+            .insert(
+                "same",
+                SnapshotDesktop::new("Running").end_users(["u002", "u000", "u001"]),
+            )
+            .unwrap();
+        fleet
+            .insert(
+                "small",
+                SnapshotDesktop::new("Running").end_users(users(1..251)),
+            )
+            .unwrap();
+        let calls = calls(&plan, Some(&fleet), "cn-hangzhou").unwrap();
+        let queries: Vec<String> = calls.iter().map(Call::to_query).collect();
+        // The desktop the snapshot lacks cannot be changed now: no call (§8.1).
+        assert_eq!(
+            queries,
+            [
+                "Action=ModifyUserEntitlement&Version=2020-09-30&RegionId=cn-hangzhou&AuthorizeDesktopId.1=small&EndUserId.1=u000",
+                "Action=ModifyUserEntitlement&Version=2020-09-30&RegionId=cn-hangzhou&EndUserId.1=u250&RevokeDesktopId.1=small",
+            ]
+        );
+        assert_eq!((calls.desktops(), calls.baseline()), (1, 3));
+        assert_eq!(calls.waves(), 2, "one desktop named twice: two waves");
+        assert_eq!(
+            calls.unchangeable(),
+            [Unchangeable {
+                desktop_id: "missing".into(),
+                eligibility: Eligibility::NotInSnapshot
+            }]
+        );
+
+        // A change that costs as many calls as a replacement is a replacement.
+        let tie = PlanResponse::new(vec![planned("tie", users(0..150))]).unwrap();
+        let mut fleet = Fleet::new();
+        fleet
+            .insert(
+                "tie",
+                SnapshotDesktop::new("Running").end_users(users(1..151)),
+            )
+            .unwrap();
+        let calls = super::super::calls(&tie, Some(&fleet), "cn-hangzhou").unwrap();
+        assert_eq!((calls.len(), calls.modify_entitlement()), (2, 1));
+    }
+}

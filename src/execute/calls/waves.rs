@@ -202,3 +202,64 @@ pub(super) fn out_of_memory() -> Error {
         field: None,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use alloc::format;
+
+    use super::super::tests::{planned, users, wave_of};
+    use super::super::{calls, PlanResponse};
+
+    #[test]
+    fn a_shared_call_is_split_rather_than_a_wave_added() {
+        // Five desktops; each pair shares a run of 100 additions (a block of its own), and
+        // each has 100 users of its own first, for its replacement: every desktop is named by
+        // 1 + 4 calls (c = 5), but the ten shared runs pairwise overlap as the edges of K5,
+        // which need five waves of their own: six in all without a split, past c + 1.
+        let mut desktops: Vec<Vec<String>> =
+            (0..5).map(|i| users(i * 100..i * 100 + 100)).collect();
+        let mut block = 5;
+        for i in 0..5 {
+            for j in i + 1..5 {
+                let run = users(block * 100..block * 100 + 100);
+                desktops[i].extend(run.iter().cloned());
+                desktops[j].extend(run);
+                block += 1;
+            }
+        }
+        let plan = PlanResponse::new(
+            desktops
+                .into_iter()
+                .enumerate()
+                .map(|(i, u)| planned(&format!("d{i}"), u))
+                .collect(),
+        )
+        .unwrap();
+        let calls = calls(&plan, None, "cn-hangzhou").unwrap();
+        assert!(calls.waves() <= 5 + 1, "{} waves", calls.waves());
+        assert!(calls.len() <= calls.baseline());
+        for d in 0..5 {
+            let waves = wave_of(&calls, &format!("d{d}"));
+            assert_eq!(waves.len(), 5, "d{d} is named in five waves: {waves:?}");
+            assert_eq!(waves[0], 1, "d{d}'s replacement comes first");
+        }
+        // Five replacements and ten shared runs: more calls means a run was split.
+        assert!(
+            calls.len() > 5 + 10,
+            "a shared call was split: {} calls",
+            calls.len()
+        );
+    }
+
+    #[test]
+    fn one_call_per_desktop_is_one_wave() {
+        let plan = PlanResponse::new(
+            (0..300)
+                .map(|i| planned(&format!("d{i}"), users(0..5)))
+                .collect(),
+        )
+        .unwrap();
+        let calls = calls(&plan, None, "cn-hangzhou").unwrap();
+        assert_eq!((calls.waves(), calls.len()), (1, 300));
+    }
+}
