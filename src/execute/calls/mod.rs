@@ -4,10 +4,19 @@
 //! A plan is read from a response body into a [`PlanResponse`] (from JSON by
 //! [`wire::plan_from_json`](crate::wire::plan_from_json)); [`calls`] turns it into
 //! [`ModifyEntitlement`] and [`ModifyUserEntitlement`] requests, which encode to the RPC query
-//! form here ([`Call::to_query`]) and to the SDKs' JSON with the `serde` feature
-//! ([`wire::write_call_json`](crate::wire::write_call_json)).
+//! form ([`Call::to_query`], written in `wire::query`) and to the SDKs' JSON with the `serde`
+//! feature ([`wire::write_call_json`](crate::wire::write_call_json)).
 //!
-//! The rules, the grouping rule among them, are documented on [`calls`].
+//! The rules, the grouping rule among them, are documented on [`calls_with`]; this file holds
+//! it, [`calls`], [`PlanResponse::into_calls`] and what they return ([`Calls`],
+//! [`CallOptions`], [`Unchangeable`]), and the steps of the work are in files of their own:
+//!
+//! * `call.rs`: the call types ([`Call`]) and their `aliyun` form ([`Call::to_aliyun`]);
+//! * `plan.rs`: the plan read back ([`PlanResponse`], [`PlannedDesktop`]) and its checks;
+//! * `need.rs`: what each desktop needs, and the per-desktop baseline ([`baseline_calls`]);
+//! * `before_break.rs`: make-before-break's bookkeeping of the users, and [`HeldBack`];
+//! * `group.rs`: the grouping rule;
+//! * `waves.rs`: placing the calls in waves, with splits.
 
 mod before_break;
 mod call;
