@@ -10,6 +10,7 @@ use super::call::MAX_IDS_PER_CALL;
 use super::plan::PlannedDesktop;
 use crate::fleet::{Eligibility, Fleet};
 
+/// The per-desktop baseline: the calls that set one desktop to `users` users, whatever it
 /// has now, alone: `ModifyEntitlement` with the first 100, then one `ModifyUserEntitlement`
 /// per further 100. `1 + ⌈(users − 100)/100⌉`, and `1` for 100 users or fewer.
 ///
