@@ -4,6 +4,7 @@
 //! per-desktop baseline ([`baseline_calls`]).
 
 use alloc::collections::BTreeSet;
+use alloc::string::String;
 use alloc::vec::Vec;
 
 use super::call::MAX_IDS_PER_CALL;
