@@ -36,14 +36,14 @@ pub(super) fn read_body<'de, R: serde_json::de::Read<'de>>(
     let slot = Cell::new(None);
     let position = Cell::new(None);
     let after = Cell::new(None);
-    let parsed = BodySeed {
+    let parsed = ByKind(BodySeed {
         fleet,
         files,
         slot: &slot,
         position: &position,
         after: &after,
         page,
-    }
+    })
     .deserialize(&mut *de)
     .and_then(|count| de.end().map(|()| count));
     match parsed {
@@ -67,9 +67,90 @@ pub(super) fn read_body<'de, R: serde_json::de::Read<'de>>(
 /// one valid desktop alone, or is one that §6 refuses.
 pub(super) fn desktop_from_slice(text: &[u8]) -> Option<ReadDesktop> {
     let mut de = serde_json::Deserializer::from_slice(text);
-    match DesktopSeed.deserialize(&mut de) {
+    match ByKind(DesktopSeed).deserialize(&mut de) {
         Ok(Ok(desktop)) if de.end().is_ok() => Some(desktop),
         _ => None,
+    }
+}
+
+/// A seed that reads an object or an array its own way and takes any other value as a
+/// [`Found`], as [`FoundSeed`] reads it: [`ByKind`] is the one visitor of every seed here,
+/// so that each writes only what it does with each kind of value, and every value that is
+/// not what it wants is named alike. An object or an array is by default skipped and taken
+/// as [`Found::Object`] or [`Found::Array`].
+trait KindSeed<'de>: Sized {
+    type Value;
+
+    /// What the seed reads, for serde's messages.
+    const EXPECTING: &'static str;
+
+    fn object<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+        let found = FoundSeed.visit_map(map)?;
+        self.other(found)
+    }
+
+    fn array<A: SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
+        let found = FoundSeed.visit_seq(seq)?;
+        self.other(found)
+    }
+
+    /// A value that is neither an object nor an array (or either, by default).
+    fn other<E: de::Error>(self, found: Found<'de>) -> Result<Self::Value, E>;
+}
+
+/// Reads a value for the [`KindSeed`] it holds: objects and arrays to the seed's own
+/// methods, every other value through [`FoundSeed`] to [`KindSeed::other`].
+struct ByKind<S>(S);
+
+impl<'de, S: KindSeed<'de>> DeserializeSeed<'de> for ByKind<S> {
+    type Value = S::Value;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<S::Value, D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl<'de, S: KindSeed<'de>> Visitor<'de> for ByKind<S> {
+    type Value = S::Value;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(S::EXPECTING)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<S::Value, A::Error> {
+        self.0.object(map)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<S::Value, A::Error> {
+        self.0.array(seq)
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<S::Value, E> {
+        self.0.other(FoundSeed.visit_unit()?)
+    }
+
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<S::Value, E> {
+        self.0.other(FoundSeed.visit_bool(v)?)
+    }
+
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<S::Value, E> {
+        self.0.other(FoundSeed.visit_i64(v)?)
+    }
+
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<S::Value, E> {
+        self.0.other(FoundSeed.visit_u64(v)?)
+    }
+
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<S::Value, E> {
+        self.0.other(FoundSeed.visit_f64(v)?)
+    }
+
+    fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<S::Value, E> {
+        self.0.other(FoundSeed.visit_borrowed_str(v)?)
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<S::Value, E> {
+        self.0.other(FoundSeed.visit_str(v)?)
     }
 }
 
@@ -104,22 +185,12 @@ impl BodySeed<'_, '_> {
 /// What a body gives of its count: its `TotalCount`, if any, and its number of desktops.
 pub(super) type Count = (Option<u64>, usize);
 
-impl<'de> DeserializeSeed<'de> for BodySeed<'_, '_> {
+impl<'de> KindSeed<'de> for BodySeed<'_, '_> {
     type Value = Count;
 
-    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Count, D::Error> {
-        deserializer.deserialize_any(self)
-    }
-}
+    const EXPECTING: &'static str = "a DescribeDesktops response body";
 
-impl<'de> Visitor<'de> for BodySeed<'_, '_> {
-    type Value = Count;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a DescribeDesktops response body")
-    }
-
-    fn visit_map<A: MapAccess<'de>>(mut self, mut map: A) -> Result<Count, A::Error> {
+    fn object<A: MapAccess<'de>>(mut self, mut map: A) -> Result<Count, A::Error> {
         let mut desktops = None;
         let mut total_count = None;
         while let Some(key) = map.next_key::<Key>()? {
@@ -129,7 +200,7 @@ impl<'de> Visitor<'de> for BodySeed<'_, '_> {
                         let problem = SnapshotProblem::RepeatedKey { key: "Desktops" };
                         return Err(self.reject(None, problem));
                     }
-                    desktops = Some(map.next_value_seed(DesktopsSeed { body: &mut self })?);
+                    desktops = Some(map.next_value_seed(ByKind(DesktopsSeed { body: &mut self }))?);
                     self.position.set(None);
                     self.after.set(None);
                 }
@@ -162,67 +233,23 @@ impl<'de> Visitor<'de> for BodySeed<'_, '_> {
         }
     }
 
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Count, A::Error> {
-        while seq.next_element::<IgnoredAny>()?.is_some() {}
-        let found = Found::Array.describe();
+    fn other<E: de::Error>(self, found: Found<'de>) -> Result<Count, E> {
+        let found = found.describe();
         Err(self.reject(None, SnapshotProblem::BodyNotAnObject { found }))
     }
-
-    fn visit_unit<E: de::Error>(self) -> Result<Count, E> {
-        not_an_object(self, Found::Null)
-    }
-
-    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Count, E> {
-        not_an_object(self, Found::Bool(v))
-    }
-
-    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Count, E> {
-        not_an_object(self, Found::Number(v.to_string().into()))
-    }
-
-    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Count, E> {
-        not_an_object(self, Found::Number(v.to_string().into()))
-    }
-
-    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Count, E> {
-        not_an_object(self, Found::Number(v.to_string().into()))
-    }
-
-    fn visit_str<E: de::Error>(self, v: &str) -> Result<Count, E> {
-        not_an_object(self, Found::Str(v.into()))
-    }
-}
-
-fn not_an_object<E: de::Error>(body: BodySeed<'_, '_>, found: Found<'_>) -> Result<Count, E> {
-    let found = found.describe();
-    Err(body.reject(None, SnapshotProblem::BodyNotAnObject { found }))
 }
 
 struct DesktopsSeed<'b, 'r, 's> {
     body: &'b mut BodySeed<'r, 's>,
 }
 
-impl<'de> DeserializeSeed<'de> for DesktopsSeed<'_, '_, '_> {
-    type Value = usize;
-
-    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<usize, D::Error> {
-        deserializer.deserialize_any(self)
-    }
-}
-
-impl<'de> Visitor<'de> for DesktopsSeed<'_, '_, '_> {
+impl<'de> KindSeed<'de> for DesktopsSeed<'_, '_, '_> {
     /// The number of desktops read.
     type Value = usize;
 
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("an array of desktops")
-    }
+    const EXPECTING: &'static str = "an array of desktops";
 
-    fn visit_unit<E: de::Error>(self) -> Result<usize, E> {
-        Ok(0)
-    }
-
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<usize, A::Error> {
+    fn array<A: SeqAccess<'de>>(self, mut seq: A) -> Result<usize, A::Error> {
         let body = self.body;
         let mut position = 0;
         loop {
@@ -259,40 +286,16 @@ impl<'de> Visitor<'de> for DesktopsSeed<'_, '_, '_> {
         }
     }
 
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<usize, A::Error> {
-        while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
-        not_an_array(self, Found::Object)
+    /// `null` is no desktops.
+    fn other<E: de::Error>(self, found: Found<'de>) -> Result<usize, E> {
+        if let Found::Null = found {
+            return Ok(0);
+        }
+        let found = found.describe();
+        Err(self
+            .body
+            .reject(None, SnapshotProblem::DesktopsNotAnArray { found }))
     }
-
-    fn visit_bool<E: de::Error>(self, v: bool) -> Result<usize, E> {
-        not_an_array(self, Found::Bool(v))
-    }
-
-    fn visit_i64<E: de::Error>(self, v: i64) -> Result<usize, E> {
-        not_an_array(self, Found::Number(v.to_string().into()))
-    }
-
-    fn visit_u64<E: de::Error>(self, v: u64) -> Result<usize, E> {
-        not_an_array(self, Found::Number(v.to_string().into()))
-    }
-
-    fn visit_f64<E: de::Error>(self, v: f64) -> Result<usize, E> {
-        not_an_array(self, Found::Number(v.to_string().into()))
-    }
-
-    fn visit_str<E: de::Error>(self, v: &str) -> Result<usize, E> {
-        not_an_array(self, Found::Str(v.into()))
-    }
-}
-
-fn not_an_array<E: de::Error>(
-    seed: DesktopsSeed<'_, '_, '_>,
-    found: Found<'_>,
-) -> Result<usize, E> {
-    let found = found.describe();
-    Err(seed
-        .body
-        .reject(None, SnapshotProblem::DesktopsNotAnArray { found }))
 }
 
 /// [`DesktopSeed`] at its place in `Desktops`: tells the body's reader, when the desktop
@@ -307,7 +310,7 @@ impl<'de> DeserializeSeed<'de> for Placed<'_> {
 
     fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
         self.position.set(Some(self.at));
-        DesktopSeed.deserialize(deserializer)
+        ByKind(DesktopSeed).deserialize(deserializer)
     }
 }
 
@@ -388,22 +391,12 @@ impl Visitor<'_> for KeyVisitor {
 /// Reads one desktop; a bad desktop is `Ok(Err(problem))`, for the caller to name its place.
 struct DesktopSeed;
 
-impl<'de> DeserializeSeed<'de> for DesktopSeed {
+impl<'de> KindSeed<'de> for DesktopSeed {
     type Value = Result<ReadDesktop, SnapshotProblem>;
 
-    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
-        deserializer.deserialize_any(self)
-    }
-}
+    const EXPECTING: &'static str = "a desktop";
 
-impl<'de> Visitor<'de> for DesktopSeed {
-    type Value = Result<ReadDesktop, SnapshotProblem>;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a desktop")
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+    fn object<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
         let (mut id, mut status) = (None, None);
         let mut flags: Option<Vec<String>> = None;
         let mut flag: Option<Option<String>> = None;
@@ -448,7 +441,7 @@ impl<'de> Visitor<'de> for DesktopSeed {
                     }
                 }
                 Name::ManagementFlags | Name::EndUserIds => {
-                    match map.next_value_seed(StringsSeed { key })? {
+                    match map.next_value_seed(ByKind(StringsSeed { key }))? {
                         Ok(list) => {
                             let list = list.unwrap_or_default();
                             if name == Name::EndUserIds {
@@ -495,42 +488,11 @@ impl<'de> Visitor<'de> for DesktopSeed {
         }))
     }
 
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
-        while seq.next_element::<IgnoredAny>()?.is_some() {}
+    fn other<E: de::Error>(self, found: Found<'de>) -> Result<Self::Value, E> {
         Ok(Err(SnapshotProblem::DesktopNotAnObject {
-            found: "an array".to_owned(),
+            found: found.describe(),
         }))
     }
-
-    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
-        Ok(not_a_desktop(Found::Null))
-    }
-
-    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Self::Value, E> {
-        Ok(not_a_desktop(Found::Bool(v)))
-    }
-
-    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
-        Ok(not_a_desktop(Found::Number(v.to_string().into())))
-    }
-
-    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
-        Ok(not_a_desktop(Found::Number(v.to_string().into())))
-    }
-
-    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
-        Ok(not_a_desktop(Found::Number(v.to_string().into())))
-    }
-
-    fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
-        Ok(not_a_desktop(Found::Str(v.into())))
-    }
-}
-
-fn not_a_desktop(found: Found<'_>) -> Result<ReadDesktop, SnapshotProblem> {
-    Err(SnapshotProblem::DesktopNotAnObject {
-        found: found.describe(),
-    })
 }
 
 /// [`SnapshotProblem::WrongType`] for `found` where `expected` was.
@@ -555,90 +517,129 @@ struct StringsSeed {
 
 const STRINGS: &str = "an array of strings";
 
-impl<'de> DeserializeSeed<'de> for StringsSeed {
+impl<'de> KindSeed<'de> for StringsSeed {
     type Value = Result<Option<Vec<String>>, SnapshotProblem>;
 
-    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
-        let key = self.key;
-        match FoundOrList::deserialize(deserializer)? {
-            FoundOrList::List(Ok(list)) => Ok(Ok(Some(list))),
-            FoundOrList::List(Err((position, found))) => {
-                Ok(Err(wrong(&found, key, Some(position), "a string")))
-            }
-            FoundOrList::Found(Found::Null) => Ok(Ok(None)),
-            FoundOrList::Found(other) => Ok(Err(wrong(&other, key, None, STRINGS))),
-        }
-    }
-}
+    const EXPECTING: &'static str = STRINGS;
 
-/// A list of strings, or the first item that is not one (with its 1-based position), or
-/// a value that is not a list.
-enum FoundOrList<'de> {
-    List(Result<Vec<String>, (usize, Found<'de>)>),
-    Found(Found<'de>),
-}
-
-impl<'de> FoundOrList<'de> {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_any(ListVisitor)
-    }
-}
-
-struct ListVisitor;
-
-impl<'de> Visitor<'de> for ListVisitor {
-    type Value = FoundOrList<'de>;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(STRINGS)
-    }
-
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+    /// The strings, or the first item that is not one (the rest checked and skipped).
+    fn array<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
         let mut list = Vec::new();
         let mut bad = None;
         while let Some(item) = seq.next_element_seed(FoundSeed)? {
             match item {
                 Found::Str(s) if bad.is_none() => list.push(s.into_owned()),
-                other if bad.is_none() => bad = Some((list.len() + 1, other)),
+                other if bad.is_none() => {
+                    bad = Some(wrong(&other, self.key, Some(list.len() + 1), "a string"));
+                }
                 _ => {}
             }
         }
-        Ok(FoundOrList::List(match bad {
-            Some(bad) => Err(bad),
-            None => Ok(list),
-        }))
+        Ok(match bad {
+            Some(problem) => Err(problem),
+            None => Ok(Some(list)),
+        })
     }
 
-    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
-        Ok(FoundOrList::Found(Found::Null))
+    fn other<E: de::Error>(self, found: Found<'de>) -> Result<Self::Value, E> {
+        Ok(match found {
+            Found::Null => Ok(None),
+            other => Err(wrong(&other, self.key, None, STRINGS)),
+        })
     }
+}
 
-    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Self::Value, E> {
-        Ok(FoundOrList::Found(Found::Bool(v)))
-    }
+#[cfg(test)]
+mod tests {
+    use crate::wire::FleetReader;
 
-    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
-        Ok(FoundOrList::Found(Found::Number(v.to_string().into())))
-    }
-
-    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
-        Ok(FoundOrList::Found(Found::Number(v.to_string().into())))
-    }
-
-    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
-        Ok(FoundOrList::Found(Found::Number(v.to_string().into())))
-    }
-
-    fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Self::Value, E> {
-        Ok(FoundOrList::Found(Found::Str(v.into())))
-    }
-
-    fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
-        Ok(FoundOrList::Found(Found::Str(v.to_owned().into())))
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-        while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
-        Ok(FoundOrList::Found(Found::Object))
+    /// Every seed names a value of the wrong kind as [`Found`](super::Found) does, whether
+    /// read streaming or from a file in chunks: a whole number as a whole (`3.0` is 3), any
+    /// other number as serde gives it, in full up to the cut of long values.
+    #[test]
+    fn every_seed_names_a_wrong_value_alike() {
+        let read = |body: String| {
+            let mut streaming = FleetReader::new();
+            let want = streaming.read_page_from("p.json", body.as_bytes()).unwrap();
+            let mut chunked = FleetReader::new();
+            let read = chunked.read_page_seekable("p.json", std::io::Cursor::new(&body));
+            assert_eq!(read.unwrap(), want, "{body}");
+            want.expect_err(&body).to_string()
+        };
+        let long = format!("the number 1{}…", "0".repeat(62));
+        for (value, named) in [
+            ("3.0", "the number 3"),
+            ("-0", "the number -0"),
+            ("-0.0", "the number -0"),
+            ("1.5", "the number 1.5"),
+            ("18446744073709551616", "the number 18446744073709552000"),
+            ("1e300", long.as_str()),
+            ("true", "true"),
+            (r#""a\"b""#, r#"the string "a\"b""#),
+        ] {
+            let desktop = |fields: &str| {
+                format!(r#"{{"Desktops":[{{"DesktopStatus":"Running",{fields}}}]}}"#)
+            };
+            for (body, message) in [
+                (
+                    value.to_owned(),
+                    "p.json: the body must be a JSON object (a DescribeDesktops response)",
+                ),
+                (
+                    format!(r#"{{"Desktops":{value}}}"#),
+                    "p.json: field 'Desktops' must be an array of desktops or null",
+                ),
+                (
+                    format!(r#"{{"Desktops":[{value}]}}"#),
+                    "p.json, desktop 1: the desktop must be a JSON object",
+                ),
+                (
+                    desktop(&format!(r#""DesktopId":{value}"#)),
+                    "p.json, desktop 1: field 'DesktopId' must be a string",
+                ),
+                (
+                    desktop(&format!(r#""DesktopId":"d","EndUserIds":{value}"#)),
+                    "p.json, desktop 1: field 'EndUserIds' must be an array of strings",
+                ),
+                (
+                    desktop(&format!(
+                        r#""DesktopId":"d","ManagementFlags":["a",{value},1]"#
+                    )),
+                    "p.json, desktop 1: field 'ManagementFlags' item 2 must be a string",
+                ),
+                (
+                    format!(r#"{{"TotalCount":{value},"Desktops":[]}}"#),
+                    "p.json: field 'TotalCount' must be a whole number of 0 or more",
+                ),
+            ] {
+                // What the field takes: a whole number for a count, a string for a string.
+                let taken = if message.contains("TotalCount") {
+                    named == "the number 3"
+                } else {
+                    value.starts_with('"') && message.contains("a string")
+                };
+                if taken {
+                    continue;
+                }
+                assert_eq!(read(body), format!("{message}, but it is {named}"));
+            }
+        }
+        // Arrays and objects where the seed wants neither, or the other.
+        assert_eq!(
+            read("[{}]".to_owned()),
+            "p.json: the body must be a JSON object (a DescribeDesktops response), but it is an array"
+        );
+        assert_eq!(
+            read(r#"{"Desktops":[[1]]}"#.to_owned()),
+            "p.json, desktop 1: the desktop must be a JSON object, but it is an array"
+        );
+        assert_eq!(
+            read(r#"{"Desktops":{"a":[]}}"#.to_owned()),
+            "p.json: field 'Desktops' must be an array of desktops or null, but it is an object"
+        );
+        assert_eq!(
+            read(r#"{"Desktops":[{"DesktopId":"d","DesktopStatus":"Running","EndUserIds":{}}]}"#.to_owned()),
+            "p.json, desktop 1: field 'EndUserIds' must be an array of strings, but it is an object"
+        );
     }
 }
