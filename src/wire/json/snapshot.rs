@@ -5,10 +5,10 @@
 //!
 //! Only `DesktopId`, `DesktopStatus`, `ManagementFlags`, `ManagementFlag` and `EndUserIds`
 //! are read; every other field (about 76 per desktop) is skipped, its syntax checked and
-//! nothing kept: by serde's `IgnoredAny` when streaming (the seeds of `snapshot_seed`), and
-//! when the page is read from a file by a hand-written reader of one desktop
-//! (`snapshot_desktop`), on the desktops that `snapshot_split` cuts from each chunk, which
-//! hands whatever it is not sure of back to serde_json.
+//! nothing kept. Streamed, a body is read by the serde seeds of `snapshot_seed`, which skip
+//! by serde's `IgnoredAny`. From a file, it is read in chunks that `snapshot_split` cuts
+//! into desktops and the rest of the body; each desktop is read by the hand-written reader
+//! of `snapshot_desktop`, which hands whatever it is not sure of back to serde_json.
 
 use std::io;
 

@@ -158,6 +158,7 @@ impl<'de, S: KindSeed<'de>> Visitor<'de> for ByKind<S> {
 /// placeholder error back up.
 type Slot<'s> = &'s Cell<Option<Error>>;
 
+/// A body: its `Desktops` (to the fleet) and its `TotalCount`; every other key skipped.
 struct BodySeed<'r, 's> {
     /// The desktops read so far, this page's added as they are read.
     fleet: &'r mut Fleet,
@@ -239,6 +240,7 @@ impl<'de> KindSeed<'de> for BodySeed<'_, '_> {
     }
 }
 
+/// The body's `Desktops`: each desktop read in turn, at its place, into the fleet.
 struct DesktopsSeed<'b, 'r, 's> {
     body: &'b mut BodySeed<'r, 's>,
 }
