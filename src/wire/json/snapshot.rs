@@ -73,8 +73,9 @@ impl FleetReader {
     /// [`Error::Utf16`] for a UTF-16 page; [`Error::SnapshotJson`] for text that is not
     /// JSON, with the 1-based byte (a byte order mark counted) and the desktop being read,
     /// or between desktops the last one read; [`Error::Snapshot`] for JSON that is not a
-    /// snapshot (see [`SnapshotProblem`]: no `Desktops`, a `TotalCount` that is not a whole
-    /// number of 0 or more, …), naming `file` and the desktop's 1-based position.
+    /// snapshot (see [`SnapshotProblem`](crate::SnapshotProblem): no `Desktops`, a
+    /// `TotalCount` that is not a whole number of 0 or more, …), naming `file` and the
+    /// desktop's 1-based position.
     pub fn read_page(&mut self, file: &str, page: &[u8]) -> Result<(), Error> {
         // Through the chunked reader, whose errors are the streaming reader's, so that both
         // say the same byte for the same error (serde_json's slice reader places some errors
