@@ -33,7 +33,7 @@ impl Plan {
     /// # Panics
     ///
     /// While iterating, at a user index the request does not have: only a plan built with
-    /// [`Plan::from_lists`] can hold one, and [`verify`](crate::verify) finds it first. A
+    /// [`Plan::from_lists`] can hold one, and [`verify`](fn@crate::verify) finds it first. A
     /// plan from [`plan`](crate::plan) or [`Plan::from_ids`] of the same request never
     /// panics. When the plan has more or fewer desktops than the request, the iteration
     /// stops at the shorter.
@@ -47,12 +47,12 @@ impl Plan {
 
     /// The plan that a response's IDs describe: for each `AssignModels` item, in order, its
     /// `DesktopId` and its `EndUserIds`. The IDs become indices into the request's lists,
-    /// so that [`verify`](crate::verify) can check a plan made elsewhere (by the live API,
+    /// so that [`verify`](fn@crate::verify) can check a plan made elsewhere (by the live API,
     /// or another implementation) against the seven guarantees.
     ///
     /// Row `i` must be for the request's desktop `i`. Users need not be in any order, nor
-    /// distinct: [`verify`](crate::verify) judges that. Rows missing at the end make a plan
-    /// with fewer desktops, which [`verify`](crate::verify) reports too.
+    /// distinct: [`verify`](fn@crate::verify) judges that. Rows missing at the end make a plan
+    /// with fewer desktops, which [`verify`](fn@crate::verify) reports too.
     ///
     /// Costs `O(u log u)` to index the users, then `O(log u)` per user named.
     ///

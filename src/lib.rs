@@ -52,11 +52,11 @@ let response = Response::new(&request, &plan);
   that stream the response (`wire::write_json_rows`, feature `serde`): memory then depends on the request,
   not on the number of pairs. [`try_plan`] and [`try_plan_rows`] return an error where memory
   cannot be had, never abort.
-* [`capacity`] answers, in `O(1)` and without IDs, what a plan of a [`Shape`] would do
+* [`capacity()`] answers, in `O(1)` and without IDs, what a plan of a [`Shape`] would do
   ([the contract](contract), §5): how many users are fully served, partly served or left out, how many desktops
   stay idle, and how many desktops every user would need; [`Shape::binding`] says which
   limit bound the plan.
-* [`verify`] checks any plan against the seven guarantees and says which one fails, and where,
+* [`verify()`] checks any plan against the seven guarantees and says which one fails, and where,
   as a [`Violation`].
 * [`Response`] is the API's response body; with the `serde` feature (on by default) it
   serialises with the API's field names in the API's order, and [`wire`] reads requests
@@ -98,7 +98,7 @@ workers, on its own thread ([`CheckOptions::parallel`]); maps any rejection to i
 answer through [`Error::field`], [`Error::position`] and [`Error::value`]; keeps the request
 with [`Request::check_ref`]; changes a checked request's strategy or `Preview` without a
 second check; reads a plan by ID with [`Plan::by_id`] and turns a response's IDs back into a
-plan for [`verify`] with [`Plan::from_ids`]. With the `serde` feature the request, its
+plan for [`verify()`] with [`Plan::from_ids`]. With the `serde` feature the request, its
 checked form, [`Strategy`], [`Limit`], [`Plan`], [`Status`] and [`Field`] are `Serialize`
 and `Deserialize`, so they fit in the service's own types; a [`CheckedRequest`] is checked
 as it is deserialized. `Debug` of a request or a plan shows a few IDs, not a million.
@@ -144,7 +144,7 @@ verify(&central, &theirs)?;
 # Features
 
 * `std` (default): the standard library. Without it the crate is `#![no_std]` and needs only
-  `alloc`: the planner, the checker, [`capacity`], the query form, [`Error`] (a
+  `alloc`: the planner, the checker, [`capacity()`], the query form, [`Error`] (a
   `core::error::Error`, the same trait as `std::error::Error`) and the fleet data model. With it, [`Request::check`]
   checks two long ID lists on two threads.
 * `serde` (default; implies `std`): the JSON wire form, in [`wire`]; `Serialize` for

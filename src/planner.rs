@@ -21,7 +21,7 @@ use crate::shape::{Quotas, Shape};
 /// `4·T + 8·(n + 1)` bytes.
 ///
 /// A `Plan` need not come from [`plan`]: [`Plan::from_lists`] builds any plan, and
-/// [`Plan::from_ids`] the plan of a response read back, for [`verify`](crate::verify) to
+/// [`Plan::from_ids`] the plan of a response read back, for [`verify`](fn@crate::verify) to
 /// check.
 ///
 /// # Reading it
@@ -76,7 +76,7 @@ impl Plan {
     }
 
     /// A plan from each desktop's list of user indices, in desktop order. Nothing is
-    /// checked: this is how a plan made elsewhere is handed to [`verify`](crate::verify).
+    /// checked: this is how a plan made elsewhere is handed to [`verify`](fn@crate::verify).
     ///
     /// ```
     /// use eds_entitlement::Plan;
@@ -237,7 +237,7 @@ impl FusedIterator for Rows<'_> {}
 /// Plans `request` by the canonical rule of [the contract](crate::contract), §2.
 ///
 /// The plan has exactly `T = min(n·k', u·m')` pairs and meets the seven guarantees of
-/// [the contract](crate::contract), §2, which [`verify`](crate::verify) checks. It depends on nothing but the request:
+/// [the contract](crate::contract), §2, which [`verify`](fn@crate::verify) checks. It depends on nothing but the request:
 /// the same request gives the same plan on every platform and in every version of this
 /// crate with the same major version.
 ///

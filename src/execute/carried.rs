@@ -83,7 +83,7 @@ impl Comparison {
 }
 
 /// Compares a snapshot taken `after` the calls with `plan` (the contract, §8.2); named so as
-/// not to be confused with [`verify`](crate::verify), the checker of §2's guarantees.
+/// not to be confused with [`verify`](fn@crate::verify), the checker of §2's guarantees.
 ///
 /// Every desktop of the plan that is not `FAILED` must be in `after`, not `Assigning`
 /// (whatever its users: it is still being assigned), with exactly its planned users, as

@@ -4,7 +4,7 @@
 //! after the call is what it keeps there (`h_j`) plus what the plan gives it (`q_j`). The
 //! limits hold on that sum: `MaxDesktopPerUser` caps each user's new desktops at
 //! `c_j = min(max(M − h_j, 0), n)`, and `AVERAGE` levels `h_j + q_j`, not `q_j`. With
-//! every `h_j = 0` all of this is the arithmetic of §2 ([`Shape`](crate::Shape)) over the
+//! every `h_j = 0` all of this is the arithmetic of §2 ([`Shape`]) over the
 //! eligible desktops.
 
 use alloc::vec;
@@ -37,7 +37,7 @@ use crate::shape::Shape;
 /// * `CENTRAL`: users in request order each take up to `c_j` until `T` is used.
 ///
 /// With every `h_j = 0`, `c_j = m'`, `T` and the quotas are exactly those of
-/// [`Shape`](crate::Shape) for `n` desktops (the tests check it on arbitrary shapes).
+/// [`Shape`] for `n` desktops (the tests check it on arbitrary shapes).
 ///
 /// Every count is exact and without overflow for up to `u32::MAX` desktops and users.
 ///
@@ -336,7 +336,7 @@ impl UserCaps {
     /// (`users_full`) when `q_j = c_j > 0`, partly (`users_partial`) when `0 < q_j < c_j`,
     /// unserved (`users_unserved`) when `q_j = 0`. Desktops per user count `q_j`, what the
     /// call plans, over every user; desktop loads are `⌊T/n⌋` or `⌈T/n⌉`; `desktops_needed`
-    /// is [`capacity`](crate::capacity)'s for the same counts and limits. With nobody keeping
+    /// is [`capacity`](fn@crate::capacity)'s for the same counts and limits. With nobody keeping
     /// a desktop, it is `capacity(&self.shape(strategy))`.
     ///
     /// Costs `O(u)` time and `8·u` bytes.
@@ -420,7 +420,7 @@ impl UserCaps {
     /// The canonical plan over the eligible desktops (one row each, in request order):
     /// these [`quotas`](UserCaps::quotas), dealt as §2 deals, user `j` in request order
     /// taking the next `q_j` desktops, wrapping around. When no user keeps an ineligible
-    /// desktop, §2's planner makes it ([`try_plan_shape`](crate::try_plan_shape)).
+    /// desktop, §2's planner makes it ([`try_plan_shape`]).
     pub(crate) fn try_plan(&self, strategy: Strategy) -> Result<Plan, Error> {
         if !self.any_held {
             return try_plan_shape(&self.shape(strategy));

@@ -29,7 +29,7 @@ use crate::ids::{id_problem, IdList, Scratch};
 ///   mark at the start is skipped; UTF-16 is rejected ([`Error::Utf16`]). Rows must all have
 ///   as many cells as the first one that is not blank (a comma inside an unquoted ID shows
 ///   up so).
-/// * Every ID must pass [`id_problem`](crate::id_problem): no control character (a raw NUL
+/// * Every ID must pass [`id_problem`]: no control character (a raw NUL
 ///   or tab), no whitespace at either end.
 ///
 /// Costs `O(len)` time. Memory: the list (its text, and 4 bytes per ID), reserved at once

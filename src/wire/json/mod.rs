@@ -6,7 +6,9 @@
 //! |---|---|
 //! | `request.rs` | the request reader ([`from_json`], [`from_json_vec`]), serde_json's reading and its messages |
 //! | `request_fast.rs` | the common request (plain strings and numbers) read by hand, in one pass |
-//! | `snapshot.rs` | the snapshot reader ([`FleetReader`], [`fleet_from_json`]): streamed, or from a file in chunks |
+//! | `snapshot.rs` | the snapshot reader ([`FleetReader`], [`fleet_from_json`], [`ShortListing`]): its input streamed or from a file in chunks, its pages, the `TotalCount` listing checks |
+//! | `snapshot_seed.rs` | the serde seeds that read a snapshot body, its `Desktops`, each desktop and its fields, and name what is wrong |
+//! | `snapshot_split.rs` | the chunked path's scanner: a body split into its desktops and the rest |
 //! | `snapshot_desktop.rs` | one desktop of a snapshot read by hand, for the chunked path |
 //! | `read_desktop.rs` | what both snapshot paths read of a desktop, and the rules they check |
 //! | `plan.rs` | a plan read back ([`plan_from_json`]) |
@@ -34,6 +36,8 @@ mod response_fast;
 mod serde_impls;
 mod snapshot;
 mod snapshot_desktop;
+mod snapshot_seed;
+mod snapshot_split;
 mod write_fleet;
 mod write_response;
 

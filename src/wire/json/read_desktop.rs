@@ -1,6 +1,6 @@
 //! What §6 reads of a desktop, and the rules on it that both snapshot readers keep: the
 //! one-pass reader of a desktop (`snapshot_desktop`) and the serde reader that names what is
-//! wrong (`fleet`). A leaf, so that the two readers do not import each other.
+//! wrong (`snapshot_seed`). A leaf, so that the two readers do not import each other.
 
 use alloc::string::String;
 use alloc::vec::Vec;

@@ -147,7 +147,7 @@ pub fn write_json_rows<W: io::Write>(
 /// When the plan does not fit the request: a plan built with
 /// [`Plan::from_lists`](crate::Plan::from_lists) that has another number of desktops, or
 /// names a user index the request does not have. Plans from [`plan`](crate::plan) always
-/// fit; check any other with [`verify`](crate::verify) first, or use [`write_json`], which
+/// fit; check any other with [`verify`](fn@crate::verify) first, or use [`write_json`], which
 /// returns an error instead.
 #[must_use]
 pub fn to_json_string(response: &Response<'_>) -> String {

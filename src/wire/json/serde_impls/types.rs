@@ -168,7 +168,7 @@ impl Serialize for Plan {
     }
 }
 
-/// As [`Plan::from_lists`]: any lists of indices, unchecked; [`verify`](crate::verify)
+/// As [`Plan::from_lists`]: any lists of indices, unchecked; [`verify`](fn@crate::verify)
 /// checks them against a request.
 impl<'de> Deserialize<'de> for Plan {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Plan, D::Error> {
@@ -256,7 +256,7 @@ const CAPACITY_KEYS: [&str; 13] = [
 
 /// The object its `Serialize` writes: exactly the contract's §5 keys, each once, in any
 /// order; an unknown, repeated or missing key is an error. The figures are not checked
-/// against one another: they are read, not worked out (that is [`capacity`](crate::capacity)).
+/// against one another: they are read, not worked out (that is [`capacity`](fn@crate::capacity)).
 impl<'de> Deserialize<'de> for Capacity {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Capacity, D::Error> {
         struct Figures;
