@@ -2,10 +2,9 @@
 //! `BatchModifyEntitlement` plan real, exactly, whatever rule the live service would follow.
 //!
 //! A plan is read from a response body into a [`PlanResponse`] (from JSON by
-//! [`wire::plan_from_json`](crate::wire::plan_from_json)); [`calls`] turns it into
-//! [`ModifyEntitlement`] and [`ModifyUserEntitlement`] requests, which encode to the RPC query
-//! form ([`Call::to_query`], written in `wire::query`) and to the SDKs' JSON with the `serde`
-//! feature ([`wire::write_call_json`](crate::wire::write_call_json)).
+//! `wire::plan_from_json`, feature `serde`); [`calls`] turns it into [`ModifyEntitlement`] and
+//! [`ModifyUserEntitlement`] requests, which encode to the RPC query form ([`Call::to_query`],
+//! written in `wire::query`) and to the SDKs' JSON (`wire::write_call_json`, feature `serde`).
 //!
 //! The rules, the grouping rule among them, are documented on [`calls_with`]; this file holds
 //! it, [`calls`], [`PlanResponse::into_calls`] and what they return ([`Calls`],
