@@ -25,9 +25,9 @@ use crate::planner::PlanRows;
 use crate::request::CheckedRequest;
 
 /// The page's style sheet, written into it.
-const CSS: &str = include_str!("review.css");
+const CSS: &str = include_str!("../review.css");
 /// The page's script: it reads the JSON block and draws the table, a page at a time.
-const JS: &str = include_str!("review.js");
+const JS: &str = include_str!("../review.js");
 
 /// How a plan against a snapshot was made, as the review page's brief states it.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
