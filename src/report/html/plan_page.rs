@@ -4,7 +4,7 @@
 
 use std::fmt::Write as _;
 
-use super::sections::{figure_group, warn};
+use super::sections::{desktops_group, figure_group, warn};
 use super::svg::{bar_picture, Segment};
 use super::text::{escape, figure, plural};
 use crate::capacity::Capacity;
@@ -65,14 +65,7 @@ pub(super) fn figures(page: &mut String, shape: &Shape, c: &Capacity) {
             ),
         ],
     );
-    figure_group(
-        page,
-        "Desktops",
-        &[
-            ("with users", c.desktops_used, ""),
-            ("without users", c.desktops_idle, warn(c.desktops_idle)),
-        ],
-    );
+    desktops_group(page, "Desktops", c);
     page.push_str("<div class=\"group\"><h3>Spread</h3><dl>\n");
     for (label, value) in [
         (

@@ -183,15 +183,20 @@ pub(super) fn capacity_block(
         ),
     ]);
     figure_group(page, "Listed users", &users);
+    desktops_group(page, "Eligible desktops", c);
+    page.push_str("</section>\n");
+}
+
+/// The desktops of `c` with users and without, as a group of figures under `heading`.
+pub(super) fn desktops_group(page: &mut String, heading: &str, c: &Capacity) {
     figure_group(
         page,
-        "Eligible desktops",
+        heading,
         &[
             ("with users", c.desktops_used, ""),
             ("without users", c.desktops_idle, warn(c.desktops_idle)),
         ],
     );
-    page.push_str("</section>\n");
 }
 
 /// Lists above this length are folded: their heading shows, and a click opens them.
