@@ -101,6 +101,9 @@ pub enum Planned {
 /// # Errors
 ///
 /// The writer's.
+///
+/// [`UserCaps::capacity`]: crate::fleet::UserCaps::capacity
+/// [`UserCaps::users_at_limit`]: crate::fleet::UserCaps::users_at_limit
 pub fn write_review_html<'a, W: Write>(
     request: &'a CheckedRequest,
     fleet: &'a Fleet,
