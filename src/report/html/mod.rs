@@ -1,8 +1,8 @@
 //! The change review page (`preview … --output html`): one self-contained HTML file that a
 //! change board reads in a browser, offline.
 //!
-//! The page holds everything it shows: its style and script are this module's
-//! `review.css` and `review.js`, written into it; its pictures are inline SVG drawn here;
+//! The page holds everything it shows: its style and script are `review.css` and
+//! `review.js` (in `src/report/`, beside this folder), written into it; its pictures are inline SVG drawn here;
 //! the per-desktop rows are a JSON block that the script pages through (a page of 100k
 //! desktops opens in a second or two: only the rows shown are ever made into HTML). Nothing
 //! is fetched: no font, no script, no style, no image.
