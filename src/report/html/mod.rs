@@ -2,10 +2,10 @@
 //! change board reads in a browser, offline.
 //!
 //! The page holds everything it shows: its style and script are `review.css` and
-//! `review.js` (in `src/report/`, beside this folder), written into it; its pictures are inline SVG drawn here;
-//! the per-desktop rows are a JSON block that the script pages through (a page of 100k
-//! desktops opens in a second or two: only the rows shown are ever made into HTML). Nothing
-//! is fetched: no font, no script, no style, no image.
+//! `review.js` (in `src/report/`, beside this folder), written into it; its pictures are
+//! inline SVG drawn here; the per-desktop rows are a JSON block that the script pages
+//! through (a page of 100k desktops opens in a second or two: only the rows shown are ever
+//! made into HTML). Nothing is fetched: no font, no script, no style, no image.
 //!
 //! Every ID is escaped where it is written: as HTML text (`&`, `<`, `>`, `"`, `'`), or in
 //! the JSON block as a JSON string in which `<`, `>` and `&` are `\u003c`, `\u003e` and
