@@ -534,10 +534,15 @@ impl PlanRows {
         made.then_some(self.row.as_slice())
     }
 
-    /// Whether these are the untouched rows of a plan of `shape`.
+    /// `Ok` when these are the untouched rows of a plan of `shape`; otherwise the message with
+    /// which the writers that plan as they write refuse them.
     #[cfg(any(feature = "serde", feature = "report"))]
-    pub(crate) fn fresh_for(&self, shape: &Shape) -> bool {
-        self.next == 0 && self.shape == *shape
+    pub(crate) fn check_fresh(&self, shape: &Shape) -> Result<(), &'static str> {
+        if self.next == 0 && self.shape == *shape {
+            Ok(())
+        } else {
+            Err("the rows are not the untouched rows of this request's plan")
+        }
     }
 
     /// How many desktops are still to come.

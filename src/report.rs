@@ -263,12 +263,8 @@ pub fn write_table_rows<W: Write>(
 /// rows of its plan: the writers that plan as they write take nothing else.
 fn fresh_shape(request: &CheckedRequest, rows: &PlanRows) -> io::Result<Shape> {
     let shape = request.shape();
-    if !rows.fresh_for(&shape) {
-        return Err(io::Error::new(
-            io::ErrorKind::InvalidData,
-            "the rows are not the untouched rows of this request's plan",
-        ));
-    }
+    rows.check_fresh(&shape)
+        .map_err(|message| io::Error::new(io::ErrorKind::InvalidData, message))?;
     Ok(shape)
 }
 

@@ -94,12 +94,8 @@ pub fn write_json_rows<W: io::Write>(
     mut writer: W,
     style: impl Into<JsonStyle>,
 ) -> io::Result<()> {
-    if !rows.fresh_for(&request.shape()) {
-        return Err(io::Error::new(
-            io::ErrorKind::InvalidData,
-            "the rows are not the untouched rows of this request's plan",
-        ));
-    }
+    rows.check_fresh(&request.shape())
+        .map_err(|message| io::Error::new(io::ErrorKind::InvalidData, message))?;
     let ids = match request_id {
         Some(request_id) => ResponseIds::new(request).with_request_id(request_id.to_owned()),
         None => ResponseIds::new(request),
