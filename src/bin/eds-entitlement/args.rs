@@ -130,7 +130,7 @@ impl RequestsArgs {
     }
 
     /// What reads standard input besides `--fleet -`, if anything: the plan, when it is `-`.
-    pub(crate) fn stdin_reader(&self) -> Option<&'static str> {
+    fn stdin_reader(&self) -> Option<&'static str> {
         is_stdin(&self.plan).then_some("the plan")
     }
 }
@@ -151,14 +151,14 @@ impl VerifyArgs {
     }
 
     /// What reads standard input besides `--fleet -`, if anything: the plan, when it is `-`.
-    pub(crate) fn stdin_reader(&self) -> Option<&'static str> {
+    fn stdin_reader(&self) -> Option<&'static str> {
         is_stdin(&self.plan).then_some("the plan")
     }
 }
 
 /// Refuses `--fleet -` given twice, or with `stdin` (what else reads standard input, if
-/// anything): checked before anything is read, and again by the snapshot reader.
-pub(crate) fn one_stdin(paths: &[PathBuf], stdin: Option<&str>) -> Result<(), String> {
+/// anything): checked before anything is read.
+fn one_stdin(paths: &[PathBuf], stdin: Option<&str>) -> Result<(), String> {
     let dashes = paths.iter().filter(|p| is_stdin(p)).count();
     if dashes > 1 {
         return Err(
@@ -292,7 +292,7 @@ impl PreviewArgs {
 
     /// What reads standard input besides `--fleet -`, if anything: `--desktops -`,
     /// `--users -`, or the request (given as `-`, or not given).
-    pub(crate) fn stdin_reader(&self) -> Option<&'static str> {
+    fn stdin_reader(&self) -> Option<&'static str> {
         match &self.csv.desktops {
             Some(desktops) if is_stdin(desktops) => Some("--desktops -"),
             Some(_) if self.csv.users.as_deref().is_some_and(is_stdin) => Some("--users -"),

@@ -9,7 +9,7 @@ use eds_entitlement::execute::PlanResponse;
 use eds_entitlement::fleet::Fleet;
 use eds_entitlement::{report, wire, Error, Field, IdList, Request, SnapshotProblem};
 
-use crate::args::{one_stdin, CsvArgs, Format};
+use crate::args::{CsvArgs, Format};
 use crate::system::{address_space_room, available_memory, show_bytes};
 use crate::{planning_failure, shown_path, Failure};
 
@@ -17,27 +17,22 @@ use crate::{planning_failure, shown_path, Failure};
 pub(crate) fn read_fleet_if_given(
     paths: &[PathBuf],
     allow_partial: bool,
-    stdin: Option<&str>,
 ) -> Result<Option<Fleet>, Failure> {
     if paths.is_empty() {
         return Ok(None);
     }
-    read_fleet(paths, allow_partial, stdin).map(Some)
+    read_fleet(paths, allow_partial).map(Some)
 }
 
 /// Reads the snapshot of every command that takes `--fleet` (the contract, §6 and §6.2):
 /// each page, then whether the pages are whole listings by their `TotalCount`; with
 /// `allow_partial`, a listing short of desktops is a warning on stderr, not an error.
-/// `stdin` names what else reads standard input, if anything: `--fleet -` cannot then.
+/// That standard input is read once at most is the commands' own check (`args.rs`), made
+/// before anything is read.
 ///
 /// A regular file is read in chunks (only a chunk and what §6 reads of each desktop are
 /// held); standard input, pipes and `<(…)` are streamed, never seeked.
-pub(crate) fn read_fleet(
-    paths: &[PathBuf],
-    allow_partial: bool,
-    stdin: Option<&str>,
-) -> Result<Fleet, Failure> {
-    one_stdin(paths, stdin).map_err(Failure::Input)?;
+pub(crate) fn read_fleet(paths: &[PathBuf], allow_partial: bool) -> Result<Fleet, Failure> {
     let dash = Path::new("-");
     let mut reader = wire::FleetReader::new();
     for path in paths {

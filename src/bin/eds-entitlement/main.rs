@@ -212,11 +212,7 @@ fn fleet_planner(args: &PreviewArgs) -> FleetPlanner {
 
 /// `preview … --fleet FILE…`: the plan made against the snapshot, in the output asked for.
 fn preview_against(args: &PreviewArgs, request: &CheckedRequest) -> Result<(), Failure> {
-    let fleet = read_fleet(
-        &args.fleet,
-        args.allow_partial_snapshot,
-        args.stdin_reader(),
-    )?;
+    let fleet = read_fleet(&args.fleet, args.allow_partial_snapshot)?;
     // The plan against a snapshot is held whole: at most the plan of every listed desktop;
     // the sticky plan, with its engine's working space.
     let bytes = if args.keep_existing {
@@ -289,7 +285,6 @@ fn capacity_figures(args: &CapacityArgs) -> Result<(), Failure> {
 
 fn requests(args: &RequestsArgs) -> Result<(), Failure> {
     args.check().map_err(Failure::Input)?;
-    let plan_stdin = args.stdin_reader();
     let bytes = read_input(&args.plan, args.max_input_bytes)?;
     let needed = wire::calls_bytes_for(bytes.len() as u64);
     let (limit, whose) = match args.memory_limit {
@@ -314,7 +309,7 @@ fn requests(args: &RequestsArgs) -> Result<(), Failure> {
     }
     let plan = wire::plan_from_json(&bytes).map_err(planning_failure)?;
     drop(bytes);
-    let fleet = read_fleet_if_given(&args.fleet, args.allow_partial_snapshot, plan_stdin)?;
+    let fleet = read_fleet_if_given(&args.fleet, args.allow_partial_snapshot)?;
     let options = CallOptions::new().make_before_break(args.make_before_break);
     // The replacements take their IDs from the plan: the two are never both held whole.
     let calls = plan
@@ -367,10 +362,9 @@ fn plural(n: usize, one: &str, many: &str) -> String {
 /// `verify PLAN --fleet AFTER… [--before BEFORE…]` (the contract, §8.2).
 fn verify_carried_out(args: &VerifyArgs) -> Result<(), Failure> {
     args.check().map_err(Failure::Input)?;
-    let plan_stdin = args.stdin_reader();
     let plan = read_plan(&args.plan, args.max_input_bytes)?;
-    let after = read_fleet(&args.fleet, args.allow_partial_snapshot, plan_stdin)?;
-    let before = read_fleet_if_given(&args.before, args.allow_partial_snapshot, plan_stdin)?;
+    let after = read_fleet(&args.fleet, args.allow_partial_snapshot)?;
+    let before = read_fleet_if_given(&args.before, args.allow_partial_snapshot)?;
     let found = compare_with_fleet(&plan, &after, before.as_ref()).map_err(planning_failure)?;
     let mut out = BufWriter::new(stdout()?);
     let written = match args.format {
